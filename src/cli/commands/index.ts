@@ -1,0 +1,12 @@
+/** Every command amigov has, in the order --help lists them. Each module registers one command (and its subcommands). */
+import type { Command } from 'commander';
+import { register as scan } from './scan.js';
+import { register as evaluate } from './evaluate.js';
+import { register as report } from './report.js';
+import { register as policy } from './policy.js';
+import { register as config } from './config.js';
+import { register as sandbox } from './sandbox.js';
+import { register as demo } from './demo.js';
+import { register as bench } from './bench.js';
+
+export const COMMANDS: ((program: Command) => void)[] = [scan, evaluate, report, policy, config, sandbox, demo, bench];

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+/**
+ * amigov's command line: the only place that parses argv, prints and sets exit codes.
+ * Each command lives in src/cli/commands/<name>.ts and registers itself on the program.
+ */
+import { Command, CommanderError } from 'commander';
+import { toolVersion } from '../util/paths.js';
+import { EXIT, UserError } from './errors.js';
+import { COMMANDS } from './commands/index.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('amigov')
+    .description(
+      'Govern which machine images (AMIs) an AWS Organization may use.\n\n' +
+        'Scans every account and region of the organization (read-only), checks each instance\'s AMI ' +
+        'against the approved publishers in config/ami_publishers.json, and writes HTML, XLSX, CSV ' +
+        'and JSON remediation reports. Generates and validates the EC2 declarative policy and the ' +
+        'SCP from the same config.',
+    )
+    .version(toolVersion(), '-V, --version')
+    .option('--debug', 'print stack traces and SDK details on errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
+    .addHelpText(
+      'after',
+      `
+Exit codes:
+  0  success (scan complete, validation passed)
+  1  findings at or above --fail-on threshold, or validation / expiry check failed
+  2  usage or configuration error (nothing was scanned)
+  3  partial scan: some account x region could not be scanned (unless --allow-partial)
+  4  fatal error (no credentials, organization unreachable, internal error)
+
+Examples:
+  amigov demo                                   # full scan of the bundled sandbox organization
+  amigov scan --role-name OrganizationAccountAccessRole --format html,xlsx
+  amigov evaluate --inventory reports/<run>/inventory.json --as-of 2026-12-01
+  amigov policy generate --mode audit_mode && amigov policy validate
+  amigov config check --warn-days 14
+
+Docs: README.md and docs/ in the amigov repository.`,
+    );
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+/** Runs a command's action and turns its outcome into an exit code; the one place errors are printed. */
+export async function main(argv: string[] = process.argv): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
+  } catch (err) {
+    return reportError(err, debug);
+  }
+}
+
+export function reportError(err: unknown, debug: boolean): number {
+  if (err instanceof CommanderError) {
+    // help and version are "errors" to commander; usage errors were already printed by it.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
+    return EXIT.USAGE;
+  }
+  if (err instanceof UserError) {
+    process.stderr.write(`amigov: error: ${err.message}\n`);
+    if (err.hint) process.stderr.write(`  ${err.hint}\n`);
+    if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
+    return err.exitCode;
+  }
+  const e = err as Error;
+  process.stderr.write(`amigov: internal error: ${e?.message ?? String(err)}\n`);
+  process.stderr.write(debug && e?.stack ? `${e.stack}\n` : '  This is a bug in amigov. Run again with --debug for the stack trace and please report it.\n');
+  return EXIT.FATAL;
+}
+
+// Run when executed directly (bin or `node dist/cli/main.js`), not when imported by tests.
+const invokedAs = process.argv[1] ?? '';
+if (/[\\/](main\.(js|ts)|amigov)$/.test(invokedAs)) {
+  main().then(
+    (code) => process.exit(code),
+    (err) => process.exit(reportError(err, process.argv.includes('--debug'))),
+  );
+}

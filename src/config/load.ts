@@ -1,0 +1,132 @@
+/** Reads and validates config/ami_publishers.json, with errors that name the file, the JSON path and the fix. */
+import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
+import { configSchema, type PublisherConfig } from './schema.js';
+import { daysBetween } from '../util/dates.js';
+import { EXIT, UserError } from '../cli/errors.js';
+
+export const DEFAULT_CONFIG_PATH = 'config/ami_publishers.json';
+
+export interface ConfigProblem {
+  /** JSONPath-like location, e.g. $.exception_accounts[0].expiry_date */
+  path: string;
+  message: string;
+}
+
+export class ConfigError extends UserError {
+  constructor(
+    readonly file: string,
+    readonly problems: ConfigProblem[],
+  ) {
+    super(
+      `${file}: ${problems.length === 1 ? 'invalid configuration' : `${problems.length} problems in the configuration`}\n` +
+        problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n'),
+      EXIT.USAGE,
+      'Fix the file and run again; `amigov config check` validates it without scanning. The format is described in docs/configuration.md.',
+    );
+  }
+}
+
+/** Formats a zod issue path as $.a[0].b */
+export function jsonPath(path: readonly PropertyKey[]): string {
+  return (
+    '$' +
+    path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(String(p)) ? `.${String(p)}` : `[${JSON.stringify(String(p))}]`))
+      .join('')
+  );
+}
+
+function lineColumn(text: string, position: number): { line: number; column: number } {
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  const column = position - before.lastIndexOf('\n');
+  return { line, column };
+}
+
+/** JSON.parse with a line/column in the error. */
+export function parseJsonWithLocation(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const msg = (err as Error).message;
+    const lc = /line (\d+) column (\d+)/.exec(msg);
+    const pos = /position (\d+)/.exec(msg);
+    const where = lc ? { line: Number(lc[1]), column: Number(lc[2]) } : pos ? lineColumn(text, Number(pos[1])) : null;
+    const detail = msg.replace(/^JSON\.parse: /, '').replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)/, '');
+    throw new ConfigError(file, [
+      {
+        path: where ? `line ${where.line}, column ${where.column}` : '$',
+        message: `invalid JSON: ${detail}. Check for a missing comma or quote, or a trailing comma, just before this point.`,
+      },
+    ]);
+  }
+}
+
+function fixFor(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined) {
+    return `required field is missing (expected ${issue.expected})`;
+  }
+  if (issue.code === 'invalid_type') return `expected ${issue.expected}: ${issue.message}`;
+  return issue.message;
+}
+
+/** Cross-field checks the schema can't express: duplicates, exception length. */
+function semanticProblems(cfg: PublisherConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const seen = new Map<string, string>();
+  const note = (id: string, path: string) => {
+    const first = seen.get(id);
+    if (first) {
+      problems.push({ path, message: `account ${id} is listed twice (also at ${first}); list each publisher account once` });
+    } else seen.set(id, path);
+  };
+  note(cfg.ops_publisher_account.account_id, '$.ops_publisher_account.account_id');
+  cfg.vendor_publisher_accounts.forEach((v, i) => note(v.account_id, `$.vendor_publisher_accounts[${i}].account_id`));
+  cfg.exception_accounts.forEach((e, i) => note(e.account_id, `$.exception_accounts[${i}].account_id`));
+
+  const max = cfg.policy_config.max_exception_duration_days;
+  cfg.exception_accounts.forEach((e, i) => {
+    if (!e.approved_date) return;
+    const days = daysBetween(e.approved_date, e.expiry_date);
+    if (days < 0) {
+      problems.push({ path: `$.exception_accounts[${i}].expiry_date`, message: `expires (${e.expiry_date}) before it was approved (${e.approved_date})` });
+    } else if (days > max) {
+      problems.push({
+        path: `$.exception_accounts[${i}].expiry_date`,
+        message: `exception for ${e.account_id} lasts ${days} days (${e.approved_date} to ${e.expiry_date}), longer than policy_config.max_exception_duration_days (${max}); shorten it or have it re-approved as a new exception`,
+      });
+    }
+  });
+  return problems;
+}
+
+/** Validates an already-parsed config object. */
+export function validateConfig(raw: unknown, file = DEFAULT_CONFIG_PATH): PublisherConfig {
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      file,
+      parsed.error.issues.map((iss) => ({ path: jsonPath(iss.path), message: fixFor(iss) })),
+    );
+  }
+  const problems = semanticProblems(parsed.data);
+  if (problems.length) throw new ConfigError(file, problems);
+  return parsed.data;
+}
+
+/** Reads, parses and validates the config file. */
+export function loadConfig(file = DEFAULT_CONFIG_PATH): PublisherConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(
+      `${file}: cannot read the configuration (${code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message})`,
+      EXIT.USAGE,
+      `Pass --config PATH, or create ${DEFAULT_CONFIG_PATH} (see docs/configuration.md).`,
+    );
+  }
+  return validateConfig(parseJsonWithLocation(text, file), file);
+}

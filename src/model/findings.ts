@@ -1,0 +1,97 @@
+/**
+ * The findings model: what the rules produce and every reporter renders. Written to `findings.json`
+ * (see docs/findings-schema.md).
+ */
+import type { AccountId, CoverageEntry, Region, RunMeta } from './inventory.js';
+import type { ResolvedAllowlist } from '../config/allowlist.js';
+
+export const FINDINGS_SCHEMA_VERSION = 1 as const;
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export type ResourceType = 'instance' | 'image' | 'launch-template' | 'account-region' | 'rule';
+
+export interface RemediationCommand {
+  /** What the command does, one line. */
+  title: string;
+  /** The shell command, ready to run (ids validated, everything else shell-quoted). */
+  command: string;
+  /** fix: changes AWS; verify: checks a fix; investigate: read-only look-up; request: a link or process. */
+  kind: 'fix' | 'verify' | 'investigate' | 'request';
+  /** true when a person must review or approve before running it. */
+  needsReview?: boolean;
+}
+
+export interface Finding {
+  /** Stable across runs: hash of ruleId, accountId, region and resourceId. */
+  id: string;
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  /** 'fail': a violation; 'cannot-verify': not enough visibility to decide; 'error': the rule itself failed. */
+  status: 'fail' | 'cannot-verify' | 'error';
+  accountId: AccountId;
+  accountName?: string;
+  region: Region;
+  resourceType: ResourceType;
+  resourceId: string;
+  imageId?: string;
+  imageName?: string;
+  imageOwnerId?: AccountId;
+  imageOwnerAlias?: string;
+  /** Tags that matter for this finding (instance Environment/Name, AMI approval tag, ...). */
+  tags?: Record<string, string>;
+  message: string;
+  /** Which enforcement layer stops this once enforced. */
+  blockedBy?: 'declarative-policy' | 'scp' | 'both' | 'none';
+  /** Extra facts for reports: expiry date, ticket, days left, launch template version, ... */
+  details?: Record<string, string | number | boolean | null>;
+  commands: RemediationCommand[];
+  /** Set by the weekly comparison. */
+  change?: 'new' | 'persisting' | 'resolved';
+}
+
+export interface RuleMeta {
+  id: string;
+  title: string;
+  severity: Severity;
+  description: string;
+  /** Relative path of the rule's doc page, e.g. docs/rules/public-ami.md */
+  docs: string;
+}
+
+export interface Comparison {
+  previousRunId: string;
+  previousRunDir: string;
+  counts: { new: number; persisting: number; resolved: number };
+  byRule: Record<string, { new: number; persisting: number; resolved: number }>;
+  byAccount: Record<string, { new: number; persisting: number; resolved: number }>;
+  /** Findings of the previous run that are gone now (change = 'resolved'). */
+  resolved: Finding[];
+}
+
+export interface FindingsDocument {
+  schemaVersion: typeof FINDINGS_SCHEMA_VERSION;
+  kind: 'amigov.findings';
+  run: RunMeta;
+  allowlist: ResolvedAllowlist;
+  rules: RuleMeta[];
+  /** Per-rule, per-severity and per-account counts of findings. */
+  counts: {
+    total: number;
+    byRule: Record<string, number>;
+    bySeverity: Record<Severity, number>;
+    byAccount: Record<AccountId, number>;
+  };
+  /** The audit-phase headline: what breaks if Allowed AMIs were `enabled` today. */
+  impact: { instancesAffected: number; accountsAffected: number; launchTemplatesAffected: number };
+  coverage: {
+    entries: CoverageEntry[];
+    counts: Record<CoverageEntry['status'], number>;
+    complete: boolean;
+  };
+  accounts: { accountId: AccountId; name: string; ouPath: string[] }[];
+  findings: Finding[];
+  comparison?: Comparison;
+}

@@ -1,0 +1,195 @@
+/**
+ * The inventory: everything `amigov scan` gathers, and the contract between the scanner and the rules.
+ * Written to `inventory.json` (see docs/inventory-schema.md). Bump INVENTORY_SCHEMA_VERSION on any
+ * incompatible change and keep the reader of older versions working or failing with a clear message.
+ */
+import type { ResolvedAllowlist } from '../config/allowlist.js';
+
+export const INVENTORY_SCHEMA_VERSION = 1 as const;
+
+/** 12-digit AWS account id, as a string (leading zeros are significant). */
+export type AccountId = string;
+export type Region = string;
+
+export interface RunMeta {
+  /** e.g. 2026-11-23T10-15-00Z-3f9c: sortable, unique, used in the run folder name and the STS session name. */
+  runId: string;
+  toolVersion: string;
+  startedAt: string; // ISO 8601
+  finishedAt: string; // ISO 8601
+  /** The date the allowlist was resolved for (YYYY-MM-DD, UTC). */
+  asOf: string;
+  /** Path of the config the run used, as given. */
+  configPath: string;
+  /** What the user asked for: flags after defaults, with secrets removed. */
+  parameters: Record<string, unknown>;
+  caller?: { accountId: AccountId; arn: string };
+  organization?: { id: string; managementAccountId: AccountId } | null;
+  /** Endpoint override in effect, when not real AWS. */
+  endpoint?: string | null;
+}
+
+export interface AccountRecord {
+  accountId: AccountId;
+  name: string;
+  email?: string;
+  status?: string; // ACTIVE, SUSPENDED, PENDING_CLOSURE (only ACTIVE ones are scanned)
+  /** Names of the OUs from the root down, e.g. ["Root", "Workloads", "Prod"]. */
+  ouPath: string[];
+  /** Ids of the OUs from the root down, e.g. ["r-ab12", "ou-ab12-11111111"]. */
+  ouIds: string[];
+  /** How the account was reached. */
+  access: 'assumed-role' | 'caller' | 'none';
+  /** Set when AssumeRole failed: the whole account is then access-denied or error in coverage. */
+  accessError?: { code: string; message: string };
+}
+
+export type CoverageStatus = 'ok' | 'skipped' | 'access-denied' | 'error';
+
+export interface CoverageEntry {
+  accountId: AccountId;
+  region: Region;
+  status: CoverageStatus;
+  /** Why skipped / denied / failed, in words a person can act on. */
+  reason?: string;
+  errorCode?: string;
+  /** Which path listed the instances' images. */
+  instancePath?: 'instance-image-metadata' | 'describe-instances';
+  /** Optional collectors that degraded (unsupported API, denied): name -> reason. Never costs the rest. */
+  degraded?: Record<string, string>;
+  durationMs?: number;
+  apiCalls?: number;
+}
+
+export type InstanceState = 'pending' | 'running' | 'shutting-down' | 'stopping' | 'stopped' | 'terminated' | string;
+
+/** What the scanner knows of the image an instance was launched from. */
+export interface InstanceImageRef {
+  imageId: string;
+  /** Where this came from; 'unknown' when the image could not be found or identified at all. */
+  source: 'instance-image-metadata' | 'describe-images' | 'unknown';
+  name?: string;
+  ownerId?: AccountId;
+  /** amazon, aws-marketplace, aws-backup-vault, or an account alias */
+  ownerAlias?: string;
+  /** available, deregistered, disabled, ... */
+  state?: string;
+  creationDate?: string;
+  deprecationTime?: string;
+  /** EC2 Allowed AMIs verdict, where the endpoint computes it. */
+  imageAllowed?: boolean;
+  isPublic?: boolean;
+}
+
+export interface Instance {
+  accountId: AccountId;
+  region: Region;
+  instanceId: string;
+  instanceType?: string;
+  state: InstanceState;
+  launchTime?: string;
+  tags: Record<string, string>;
+  image: InstanceImageRef;
+}
+
+export interface Image {
+  region: Region;
+  imageId: string;
+  ownerId?: AccountId;
+  ownerAlias?: string;
+  name?: string;
+  description?: string;
+  creationDate?: string;
+  deprecationTime?: string;
+  state?: string; // available, pending, failed, deregistered, disabled, ...
+  public?: boolean;
+  /** The image's tags, as its owner sees them. Only meaningful when tagsVisible. */
+  tags: Record<string, string>;
+  /**
+   * AMI tags are visible only to the owner account. true when this record comes from the owner's own
+   * listing (the owner is a scanned account), false when it was seen from another account.
+   */
+  tagsVisible: boolean;
+  /** 'owner': listed with Owners=self in its owner account; 'reference': resolved by id from a referencing account. */
+  seenVia: 'owner' | 'reference';
+  /** The scanned account whose credentials listed it. */
+  seenFromAccountId: AccountId;
+  imageAllowed?: boolean;
+  snapshotIds?: string[];
+  platform?: string;
+  /** Launch permissions (accounts, org/OU ARNs, groups) when collected (`--deep`), for owned images only. */
+  launchPermissions?: { userIds: AccountId[]; groups: string[]; organizationArns: string[]; organizationalUnitArns: string[] };
+  /** false when the image id was referenced but could not be described (deregistered, unshared). */
+  found: boolean;
+  /** When found is false, why. */
+  notFoundReason?: string;
+}
+
+export type ImageReference =
+  | { kind: 'ami'; imageId: string }
+  | { kind: 'ssm'; parameter: string }
+  | { kind: 'none' };
+
+export interface LaunchTemplateVersionRef {
+  versionNumber: number;
+  image: ImageReference;
+}
+
+export interface LaunchTemplate {
+  accountId: AccountId;
+  region: Region;
+  launchTemplateId: string;
+  launchTemplateName: string;
+  defaultVersion?: LaunchTemplateVersionRef;
+  latestVersion?: LaunchTemplateVersionRef;
+}
+
+export type ImageBlockPublicAccessState = 'block-new-sharing' | 'unblocked' | 'unknown';
+export type AllowedImagesState = 'enabled' | 'audit-mode' | 'disabled' | 'unknown';
+
+export interface ImageCriterion {
+  imageProviders?: string[];
+  imageNames?: string[];
+  marketplaceProductCodes?: string[];
+  creationDateCondition?: { maximumDaysSinceCreated?: number };
+  deprecationTimeCondition?: { maximumDaysSinceDeprecated?: number };
+}
+
+export interface RegionSettings {
+  accountId: AccountId;
+  region: Region;
+  imageBlockPublicAccess: { state: ImageBlockPublicAccessState; managedBy?: string; reason?: string };
+  allowedImages: {
+    state: AllowedImagesState;
+    criteria?: ImageCriterion[];
+    /** 'account' or 'declarative-policy' */
+    managedBy?: string;
+    reason?: string;
+  };
+}
+
+export interface ScanStats {
+  durationMs: number;
+  apiCalls: Record<string, number>; // by action, e.g. "ec2:DescribeInstances"
+  apiCallsTotal: number;
+  retries: number;
+  throttled: number;
+  accountsTotal: number;
+  accountRegionsTotal: number;
+}
+
+export interface Inventory {
+  schemaVersion: typeof INVENTORY_SCHEMA_VERSION;
+  kind: 'amigov.inventory';
+  run: RunMeta;
+  /** The allowlist the scan was run with (as of run.asOf). `evaluate` may re-resolve it from a newer config. */
+  allowlist: ResolvedAllowlist;
+  accounts: AccountRecord[];
+  coverage: CoverageEntry[];
+  instances: Instance[];
+  /** Owned images of every scanned account, plus referenced images resolved by id; one record per region x imageId. */
+  images: Image[];
+  launchTemplates: LaunchTemplate[];
+  regionSettings: RegionSettings[];
+  stats: ScanStats;
+}

@@ -1,0 +1,102 @@
+/**
+ * The organization fixture the sandbox is seeded from: a JSON file (the bundled demo organization,
+ * src/sandbox/fixtures/demo-org.json) or the output of the synthetic generator.
+ * This file is the contract between the sandbox, the scanner's tests and the benchmark.
+ */
+
+export interface OrgFixture {
+  /** Free text: what this organization is for. */
+  description?: string;
+  organization: {
+    id: string; // o-xxxxxxxxxx
+    managementAccountId: string;
+    rootId: string; // r-xxxx
+    featureSet?: 'ALL' | 'CONSOLIDATED_BILLING';
+  };
+  /** Base credentials: whoever holds these is the caller (usually in the management account). */
+  caller: { accountId: string; accessKeyId: string; secretAccessKey: string; userName?: string };
+  /** All regions the sandbox's DescribeRegions knows, with whether each is opt-in. */
+  regions?: { name: string; optIn: boolean }[];
+  organizationalUnits: { id: string; name: string; parentId: string }[];
+  accounts: FixtureAccount[];
+  images: FixtureImage[];
+  instances: FixtureInstance[];
+  launchTemplates?: FixtureLaunchTemplate[];
+  regionSettings?: FixtureRegionSettings[];
+  /** Documents the findings a scan of this fixture must produce (the demo's contract with the rules). */
+  expectedFindings?: { ruleId: string; accountId: string; region: string; resourceId: string; why: string }[];
+}
+
+export interface FixtureAccount {
+  id: string; // 12 digits
+  name: string;
+  email: string;
+  /** The OU (ou-...) or root (r-...) the account sits in. */
+  parentId: string;
+  status?: 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE';
+  joinedTimestamp?: string;
+  /**
+   * IAM roles that exist in the account and trust the caller's account for sts:AssumeRole,
+   * e.g. [{ name: "OrganizationAccountAccessRole" }]; path defaults to "/".
+   */
+  roles: { name: string; path?: string; externalId?: string }[];
+  /** Regions where the account may make calls: all non-opt-in regions plus the opt-in ones it enabled. */
+  enabledRegions: string[];
+}
+
+export interface FixtureImage {
+  imageId: string; // ami-...
+  ownerId: string;
+  /** amazon, aws-marketplace, aws-backup-vault: set for images owned by AWS itself. */
+  ownerAlias?: string;
+  region: string;
+  name: string;
+  description?: string;
+  creationDate: string; // ISO 8601
+  deprecationTime?: string;
+  state?: 'available' | 'pending' | 'failed' | 'deregistered' | 'disabled';
+  public?: boolean;
+  /** Account ids the image is shared with (launch permission UserId). */
+  sharedWith?: string[];
+  /** Organization / OU ARNs the image is shared with. */
+  sharedWithOrganizationArns?: string[];
+  sharedWithOrganizationalUnitArns?: string[];
+  /** Tags as the owner set them (visible to the owner only). */
+  tags?: Record<string, string>;
+  platform?: 'windows';
+  architecture?: string;
+  snapshotIds?: string[];
+  productCodes?: string[];
+}
+
+export interface FixtureInstance {
+  instanceId: string; // i-...
+  accountId: string;
+  region: string;
+  imageId: string;
+  instanceType?: string;
+  state?: 'pending' | 'running' | 'stopping' | 'stopped' | 'shutting-down' | 'terminated';
+  launchTime?: string;
+  tags?: Record<string, string>;
+}
+
+export interface FixtureLaunchTemplate {
+  launchTemplateId: string; // lt-...
+  launchTemplateName: string;
+  accountId: string;
+  region: string;
+  defaultVersion: number;
+  /** Versions in order; imageId is an AMI id, a `resolve:ssm:/param` reference, or absent. */
+  versions: { versionNumber: number; imageId?: string; description?: string }[];
+}
+
+export interface FixtureRegionSettings {
+  accountId: string;
+  region: string;
+  imageBlockPublicAccess?: 'block-new-sharing' | 'unblocked';
+  allowedImages?: {
+    state: 'enabled' | 'audit-mode' | 'disabled';
+    managedBy?: 'account' | 'declarative-policy';
+    criteria?: { imageProviders?: string[]; imageNames?: string[]; marketplaceProductCodes?: string[]; creationDateCondition?: { maximumDaysSinceCreated?: number }; deprecationTimeCondition?: { maximumDaysSinceDeprecated?: number } }[];
+  };
+}
