@@ -49,7 +49,13 @@ Docs: README.md and docs/ in the amigov repository.`,
 /** Runs a command's action and turns its outcome into an exit code; the one place errors are printed. */
 export async function main(argv: string[] = process.argv): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
+  // Subcommands copy the exit override only when created after it is set, so set it on every level:
+  // otherwise a usage error in a subcommand calls process.exit(1) instead of returning exit code 2.
+  const overrideExits = (c: Command): void => {
+    c.exitOverride();
+    c.commands.forEach(overrideExits);
+  };
+  overrideExits(program);
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv);

@@ -63,11 +63,20 @@ export function parseJsonWithLocation(text: string, file: string): unknown {
   }
 }
 
-function fixFor(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined) {
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = raw;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+  if (issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined) {
     return `required field is missing (expected ${issue.expected})`;
   }
-  if (issue.code === 'invalid_type') return `expected ${issue.expected}: ${issue.message}`;
+  if (issue.code === 'unrecognized_keys') return `${issue.message}; check the spelling (see docs/configuration.md)`;
   return issue.message;
 }
 
@@ -107,7 +116,7 @@ export function validateConfig(raw: unknown, file = DEFAULT_CONFIG_PATH): Publis
   if (!parsed.success) {
     throw new ConfigError(
       file,
-      parsed.error.issues.map((iss) => ({ path: jsonPath(iss.path), message: fixFor(iss) })),
+      parsed.error.issues.map((iss) => ({ path: jsonPath(iss.path), message: describeIssue(iss, raw) })),
     );
   }
   const problems = semanticProblems(parsed.data);

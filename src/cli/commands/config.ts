@@ -1,4 +1,68 @@
+/** `amigov config check`: the scheduled expiry check of config/ami_publishers.json. */
 import type { Command } from 'commander';
+import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.js';
+import { EXIT, UserError } from '../errors.js';
+import { checkExpiry, type ExpiryReport } from '../../policy/expiry.js';
+import { plural } from '../../policy/providers.js';
+import { parseAsOf } from './policy.js';
 
-/** Registers `amigov config`. Not available yet: the command is absent from --help until its issue lands. */
-export function register(_program: Command): void {}
+function out(text = ''): void {
+  process.stdout.write(text + '\n');
+}
+
+function render(r: ExpiryReport): void {
+  out(`Config: ${r.configPath} (valid)`);
+  out(`Expiry check as of ${r.asOf}, warning window ${plural(r.warnDays, 'day')}`);
+  out(`Approved providers as of ${r.asOf}: ${r.approvedProviders.length} (${r.approvedProviders.join(', ') || 'none'})`);
+  if (r.exceptions.length === 0) out('No exceptions in the config.');
+  for (const e of r.exceptions) {
+    const who = `${e.accountId} (${e.reason}, ${e.ticket}, approved by ${e.approvedBy})`;
+    if (e.status === 'expired') out(`✗ EXPIRED   ${who}: expired ${e.expiryDate}, ${plural(-e.daysLeft, 'day')} ago`);
+    else if (e.status === 'expiring') out(`! EXPIRING  ${who}: ${e.daysLeft === 0 ? 'last valid day is today' : `expires ${e.expiryDate}, in ${plural(e.daysLeft, 'day')}`}`);
+    else out(`✓ active    ${who}: expires ${e.expiryDate}, in ${plural(e.daysLeft, 'day')}`);
+  }
+  if (r.status === 'expired') {
+    out();
+    out('FAILED: remove the expired exceptions from exception_accounts (or renew them with a new approval), then regenerate: amigov policy generate');
+  } else if (r.status === 'warning') {
+    out();
+    out('WARNING: exceptions expire soon. Ask their owners to migrate or to request a renewal before the date.');
+  } else {
+    out('✓ OK');
+  }
+}
+
+export function register(program: Command): void {
+  const config = program.command('config').description('check config/ami_publishers.json');
+  config
+    .command('check')
+    .description('validate the config and check exception expiry: warn within --warn-days, fail (exit 1) on expired ones, exit 2 on an invalid config')
+    .option('--config <path>', 'publisher config', DEFAULT_CONFIG_PATH)
+    .option('--warn-days <n>', 'warn about exceptions expiring within this many days (default: policy_config.expiry_warning_days)')
+    .option('--as-of <date>', 'check as of this date, YYYY-MM-DD (default: today, UTC)')
+    .option('--json', 'print a machine-readable report')
+    .addHelpText('after', '\nExit codes: 0 no exception has expired (expiring ones warn), 1 an exception has expired, 2 invalid config or usage.')
+    .action((opts: { config: string; warnDays?: string; asOf?: string; json?: boolean }) => {
+      const asOf = parseAsOf(opts.asOf);
+      let warnDays: number | undefined;
+      if (opts.warnDays !== undefined) {
+        if (!/^\d+$/.test(opts.warnDays)) throw new UserError(`--warn-days ${JSON.stringify(opts.warnDays)} is not a whole number of days`, EXIT.USAGE, 'Example: --warn-days 14');
+        warnDays = Number(opts.warnDays);
+      }
+      let cfg;
+      try {
+        cfg = loadConfig(opts.config);
+      } catch (err) {
+        if (opts.json && err instanceof ConfigError) {
+          out(JSON.stringify({ schemaVersion: 1, kind: 'amigov.config-check', asOf, configPath: opts.config, status: 'invalid', problems: err.problems }, null, 2));
+          process.exitCode = EXIT.USAGE;
+          return;
+        }
+        throw err;
+      }
+      const report = checkExpiry(cfg, { asOf, warnDays, configPath: opts.config });
+      if (opts.json) out(JSON.stringify(report, null, 2));
+      else render(report);
+      process.exitCode = report.status === 'expired' ? EXIT.FINDINGS : EXIT.OK;
+    });
+}

@@ -1,4 +1,225 @@
-import type { Command } from 'commander';
+/**
+ * `amigov policy generate | validate | diff`: thin wrappers around src/policy/ that parse flags, print
+ * and set the exit code.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Option, type Command } from 'commander';
+import { ENFORCEMENT_MODES, type EnforcementMode } from '../../config/schema.js';
+import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.js';
+import { isIsoDate, todayUtc } from '../../util/dates.js';
+import { atomicTarget } from '../../util/atomic-write.js';
+import { EXIT, UserError } from '../errors.js';
+import { generatePolicies, type GenerationResult } from '../../policy/generate.js';
+import { validatePolicies, type Check, type ValidationReport } from '../../policy/validate.js';
+import { diffPolicyWithInventory, readInventoryForDiff, type DriftReport } from '../../policy/drift.js';
+import { SCP_PUBLISHER_EXEMPTIONS, type ScpPublisherExemption } from '../../policy/scp.js';
+import { DEFAULT_DIST_DIR, DIST_FILES } from '../../policy/files.js';
+import { apiStateFor } from '../../policy/cli-criteria.js';
+import { plural } from '../../policy/providers.js';
 
-/** Registers `amigov policy`. Not available yet: the command is absent from --help until its issue lands. */
-export function register(_program: Command): void {}
+const RULE = '='.repeat(70);
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+function out(text = ''): void {
+  process.stdout.write(text + '\n');
+}
+
+/** --as-of: a real calendar date, default today (UTC). */
+export function parseAsOf(value: string | undefined): string {
+  if (value === undefined) return todayUtc();
+  if (!isIsoDate(value)) throw new UserError(`--as-of ${JSON.stringify(value)} is not a date written YYYY-MM-DD`, EXIT.USAGE, 'Example: --as-of 2026-11-23');
+  return value;
+}
+
+function parseMode(value: string | undefined): EnforcementMode | undefined {
+  if (value === undefined) return undefined;
+  if ((ENFORCEMENT_MODES as readonly string[]).includes(value)) return value as EnforcementMode;
+  const hint = value === 'audit-mode' ? ' (declarative policies spell it audit_mode, with an underscore)' : '';
+  throw new UserError(`--mode ${JSON.stringify(value)} is not an enforcement mode${hint}`, EXIT.USAGE, 'Use --mode audit_mode or --mode enabled.');
+}
+
+/** Writes every file to a temp name first and renames them only when all were written. */
+function writeAll(dir: string, files: { name: string; content: string }[]): string[] {
+  const staged = files.map((f) => ({ ...f, target: atomicTarget(join(dir, f.name)) }));
+  try {
+    for (const f of staged) writeFileSync(f.target.tempPath, f.content);
+  } catch (err) {
+    for (const f of staged) f.target.abort();
+    throw new UserError(`cannot write the policies to ${dir}: ${(err as Error).message}`, EXIT.FATAL, 'Check that the --out folder is writable.');
+  }
+  for (const f of staged) f.target.commit();
+  return staged.map((f) => join(dir, f.name));
+}
+
+function renderGenerate(r: GenerationResult, configPath: string, outDir: string, paths: string[]): void {
+  out(RULE);
+  out('AMI GOVERNANCE POLICY GENERATOR');
+  out(RULE);
+  out(`Config: ${configPath}`);
+  out(`Enforcement mode: ${r.mode}`);
+  out(`Allowlist as of: ${r.asOf}`);
+  out(`Generated: ${new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')}`);
+  out(RULE);
+  out();
+  out('Building active allowlist...');
+  const ex = [...r.allowlist.activeExceptions, ...r.allowlist.expiredExceptions];
+  if (ex.length === 0) out('  (no exceptions in the config)');
+  for (const e of r.allowlist.activeExceptions) {
+    out(`✓ Active exception: ${e.accountId} (expires ${e.expiryDate}, ${e.daysLeft === 0 ? 'last day today' : `${plural(e.daysLeft, 'day')} left`}) - ${e.reason} [${e.ticket}]`);
+  }
+  for (const e of r.allowlist.expiredExceptions) {
+    out(`✗ Dropped expired exception: ${e.accountId} (expired ${e.expiryDate}, ${plural(-e.daysLeft, 'day')} ago) - ${e.reason} [${e.ticket}]`);
+  }
+  out();
+  out(RULE);
+  out('ACTIVE ALLOWLIST SUMMARY');
+  out(RULE);
+  const ids = r.providers.filter((p) => /^\d{12}$/.test(p));
+  const aliases = r.providers.filter((p) => !/^\d{12}$/.test(p));
+  out(`Total approved accounts: ${ids.length}`);
+  out(`Accounts: ${ids.join(', ') || '(none)'}`);
+  if (aliases.length) out(`Provider aliases: ${aliases.join(', ')}`);
+  out(`Image criteria: ${r.criteriaCount} (at most 200 providers each)`);
+  out(RULE);
+  out();
+  for (const f of r.files) {
+    const path = paths.find((p) => p.endsWith(f.name)) ?? join(outDir, f.name);
+    const size = Number.isFinite(f.limit) ? ` (${fmt(f.size)} of ${fmt(f.limit)} characters, ${f.limitName} limit)` : '';
+    out(`✓ Generated: ${path}${size}`);
+  }
+  out(`✓ Allowlist consistency verified: ${plural(r.providers.length, 'provider')} match in the declarative policy, the SCP and the CLI criteria`);
+  if (r.scpExemption === 'principal-account') {
+    out(`✓ SCP spares the publisher accounts from the creation and sharing denies: ${r.publisherAccounts.join(', ')}`);
+  }
+  for (const w of r.warnings) out(`! ${w}`);
+  out('✓ Policy generation complete!');
+  out();
+  out('Next steps:');
+  out(`  amigov policy validate --dist ${outDir}${r.asOf !== todayUtc() ? ` --as-of ${r.asOf}` : ''}`);
+  out(`  aws organizations create-policy --type DECLARATIVE_POLICY_EC2 --name ami-allowlist --content file://${join(outDir, DIST_FILES.declarative)}`);
+  out(`  aws organizations create-policy --type SERVICE_CONTROL_POLICY --name ami-guardrail --content file://${join(outDir, DIST_FILES.scp)}`);
+  out(`  (accounts outside the organization policy: aws ec2 replace-image-criteria-in-allowed-images-settings --cli-input-json file://${join(outDir, DIST_FILES.cliCriteria)}`);
+  out(`   then aws ec2 enable-allowed-images-settings --allowed-images-settings-state ${apiStateFor(r.mode)}, in each region)`);
+  out('  See docs/policies.md.');
+}
+
+const MARK: Record<Check['status'], string> = { pass: '✓', fail: '✗', warn: '!', skip: '-' };
+
+function renderValidation(r: ValidationReport): void {
+  for (const section of ['config', 'policies'] as const) {
+    out(RULE);
+    out(section === 'config' ? 'VALIDATING CONFIGURATION' : 'VALIDATING GENERATED POLICIES');
+    out(RULE);
+    for (const c of r.checks.filter((x) => x.section === section)) {
+      out(`${MARK[c.status]} ${c.message}${c.status === 'fail' ? `  [${c.id}]` : ''}`);
+      for (const d of c.details ?? []) out(`    ${d}`);
+    }
+    out();
+  }
+  out(RULE);
+  if (r.ok) {
+    out(`✅ VALIDATION PASSED (${r.counts.pass} checks passed${r.counts.warn ? `, ${plural(r.counts.warn, 'warning')}` : ''}; as of ${r.asOf})`);
+  } else {
+    const failed = r.checks.filter((c) => c.status === 'fail');
+    out(`❌ VALIDATION FAILED: ${plural(failed.length, 'check')} failed (as of ${r.asOf})`);
+    for (const c of failed) out(`   - ${c.id}: ${c.message}`);
+  }
+  out(RULE);
+}
+
+function renderDrift(r: DriftReport, configPath: string): void {
+  out(`Policy drift: the organization's live settings against the declarative policy from ${configPath} (as of ${r.asOf})`);
+  out(`Expected: Allowed AMIs ${r.expected.allowedImagesState} with ${plural(r.expected.providers.length, 'provider')}; image block public access ${r.expected.imageBlockPublicAccess}`);
+  out(`Account x regions: ${r.accountRegions} — ${r.matching} match, ${r.differing} differ, ${r.unknown} unknown (not scanned or unreadable: never counted as matching)`);
+  if (r.entries.length === 0) {
+    out(r.accountRegions === 0 ? '! The inventory holds no account x region: nothing to compare.' : '✓ Every scanned account x region matches the policy.');
+    return;
+  }
+  out();
+  let last = '';
+  for (const e of r.entries) {
+    const where = `${e.accountId} ${e.region}`;
+    if (where !== last) out(where);
+    last = where;
+    const mark = e.status === 'differs' ? '✗' : '?';
+    let line = `  ${mark} ${e.setting}: expected ${e.expected}, found ${e.actual}`;
+    if (e.missing?.length) line += `; missing ${e.missing.join(', ')}`;
+    if (e.extra?.length) line += `; not approved ${e.extra.join(', ')}`;
+    out(line);
+    if (e.reason) out(`      ${e.reason}`);
+  }
+}
+
+export function register(program: Command): void {
+  const policy = program
+    .command('policy')
+    .description('generate, validate and compare the EC2 declarative policy, SCP and prod tag policy built from the config');
+
+  policy
+    .command('generate')
+    .description('write the declarative policy, SCP, prod AMI tag policy and Allowed AMIs CLI criteria from the config')
+    .addOption(new Option('--mode <mode>', 'Allowed AMIs state in the declarative policy (default: policy_config.enforcement_mode)').choices([...ENFORCEMENT_MODES]))
+    .option('--config <path>', 'publisher config', DEFAULT_CONFIG_PATH)
+    .option('--as-of <date>', 'resolve exceptions as of this date, YYYY-MM-DD (default: today, UTC)')
+    .option('--out <dir>', 'output folder', DEFAULT_DIST_DIR)
+    .addOption(
+      new Option('--scp-publisher-exemption <how>', 'how the SCP spares publisher accounts: principal-account (condition) or ou (attach to workload OUs only)')
+        .choices([...SCP_PUBLISHER_EXEMPTIONS])
+        .default('principal-account'),
+    )
+    .addHelpText(
+      'after',
+      `
+Writes ${DIST_FILES.declarative}, ${DIST_FILES.scp}, ${DIST_FILES.tagPolicy} and ${DIST_FILES.cliCriteria}.
+Nothing is written when a document would not fit its size quota or Allowed AMIs' 10 x 200 providers.
+Exit codes: 0 written, 2 invalid config, usage error or allowlist too large. See docs/policies.md.`,
+    )
+    .action((opts: { mode?: string; config: string; asOf?: string; out: string; scpPublisherExemption: ScpPublisherExemption }) => {
+      const asOf = parseAsOf(opts.asOf);
+      const mode = parseMode(opts.mode);
+      const cfg = loadConfig(opts.config);
+      const result = generatePolicies(cfg, { asOf, mode, scpExemption: opts.scpPublisherExemption });
+      const paths = writeAll(opts.out, result.files);
+      renderGenerate(result, opts.config, opts.out, paths);
+      process.exitCode = EXIT.OK;
+    });
+
+  policy
+    .command('validate')
+    .description('check the config and the generated policies: syntax, expired exceptions, allowlist consistency, modes, sizes')
+    .option('--dist <dir>', 'folder holding the generated policies', DEFAULT_DIST_DIR)
+    .option('--config <path>', 'publisher config', DEFAULT_CONFIG_PATH)
+    .option('--as-of <date>', 'check expiry and the allowlist as of this date, YYYY-MM-DD (default: today, UTC)')
+    .option('--json', 'print the report as JSON')
+    .addHelpText('after', '\nExit codes: 0 every check passed (warnings allowed), 1 a check failed (each is named), 2 invalid config or usage error.')
+    .action((opts: { dist: string; config: string; asOf?: string; json?: boolean }) => {
+      const asOf = parseAsOf(opts.asOf);
+      const cfg = loadConfig(opts.config);
+      const report = validatePolicies({ cfg, configPath: opts.config, distDir: opts.dist, asOf });
+      if (opts.json) out(JSON.stringify(report, null, 2));
+      else renderValidation(report);
+      process.exitCode = report.ok ? EXIT.OK : EXIT.FINDINGS;
+    });
+
+  policy
+    .command('diff')
+    .description("compare the declarative policy built from the config with the settings a scan found live (exit 1 when they differ)")
+    .requiredOption('--inventory <file>', 'inventory.json of a scan')
+    .option('--config <path>', 'publisher config', DEFAULT_CONFIG_PATH)
+    .option('--as-of <date>', 'resolve the allowlist as of this date (default: today, UTC)')
+    .addOption(new Option('--mode <mode>', 'expected Allowed AMIs state (default: policy_config.enforcement_mode)').choices([...ENFORCEMENT_MODES]))
+    .option('--json', 'print the differences as JSON')
+    .addHelpText('after', '\nExit codes: 0 every scanned account x region matches, 1 some differ or could not be read (unknown), 2 invalid config, inventory or usage.')
+    .action((opts: { inventory: string; config: string; asOf?: string; mode?: string; json?: boolean }) => {
+      const asOf = parseAsOf(opts.asOf);
+      const cfg = loadConfig(opts.config);
+      const inventory = readInventoryForDiff(opts.inventory);
+      const generated = generatePolicies(cfg, { asOf, mode: parseMode(opts.mode) });
+      const dp = generated.files.find((f) => f.key === 'declarative')!.value as Parameters<typeof diffPolicyWithInventory>[0];
+      const report = diffPolicyWithInventory(dp, inventory, asOf);
+      if (opts.json) out(JSON.stringify(report, null, 2));
+      else renderDrift(report, opts.config);
+      process.exitCode = report.differing === 0 && report.unknown === 0 && report.accountRegions > 0 ? EXIT.OK : EXIT.FINDINGS;
+    });
+}

@@ -1,0 +1,97 @@
+/**
+ * The service control policy (defense in depth behind the declarative policy), with the seed's three
+ * statements. What an SCP can and cannot express is spelled out in docs/policies.md; in short:
+ *  - ec2:Owner on the image resource of RunInstances is the image owner's account id, or its alias
+ *    (amazon, aws-marketplace) for images AWS or Marketplace sellers publish.
+ *  - No condition key describes the launch permission a ModifyImageAttribute call adds (ec2:Add/group is
+ *    documented for ModifySnapshotAttribute only), so "deny adding group all" cannot be written for AMIs.
+ *    Statement 3 therefore denies changing AMI launch permissions, and disabling image block public
+ *    access, to every account but the publishers; the publishers' own public sharing is stopped by
+ *    image block public access (block_new_sharing) in the declarative policy.
+ *  - SCPs never apply to the management account or to service-linked roles (Auto Scaling, EC2 Fleet).
+ */
+import type { IamStatement, Scp } from './syntax.js';
+import { normalizeProviders } from './providers.js';
+
+/**
+ * How statements 2 and 3 spare the publisher accounts:
+ *  - 'principal-account': a condition aws:PrincipalAccount not in the publisher accounts (attach anywhere,
+ *    e.g. at the root; costs a second copy of the account list in the SCP's size budget);
+ *  - 'ou': no condition; attach the SCP only to the OUs holding workload accounts, never to the OU that
+ *    holds the publisher accounts.
+ */
+export type ScpPublisherExemption = 'principal-account' | 'ou';
+export const SCP_PUBLISHER_EXEMPTIONS: readonly ScpPublisherExemption[] = ['principal-account', 'ou'];
+
+export const SCP_SIDS = {
+  launch: 'DenyEC2LaunchWithNonApprovedAMIs',
+  creation: 'DenyAMICreationAndSideload',
+  sharing: 'DenyPublicAMISharing',
+} as const;
+
+export const IMAGE_ARN_ALL_REGIONS = 'arn:aws:ec2:*::image/*';
+
+/** Every API path that brings a new AMI into an account. */
+export const AMI_CREATION_ACTIONS = ['ec2:CreateImage', 'ec2:CopyImage', 'ec2:RegisterImage', 'ec2:ImportImage', 'ec2:CreateRestoreImageTask'];
+export const AMI_SHARING_ACTIONS = ['ec2:ModifyImageAttribute', 'ec2:DisableImageBlockPublicAccess'];
+
+export interface ScpInput {
+  /** Approved providers in API spelling: account ids and aliases (amazon, aws-marketplace, ...). */
+  providers: readonly string[];
+  /** Accounts allowed to create and share AMIs: the approved publisher accounts. */
+  publisherAccounts: readonly string[];
+  exemption: ScpPublisherExemption;
+}
+
+export function buildScp(input: ScpInput): Scp {
+  const publishers = normalizeProviders(input.publisherAccounts);
+  const exempt =
+    input.exemption === 'principal-account' && publishers.length
+      ? { Condition: { StringNotEquals: { 'aws:PrincipalAccount': publishers } } }
+      : {};
+  const statements: IamStatement[] = [
+    {
+      Sid: SCP_SIDS.launch,
+      Effect: 'Deny',
+      Action: 'ec2:RunInstances',
+      Resource: IMAGE_ARN_ALL_REGIONS,
+      Condition: { StringNotEquals: { 'ec2:Owner': normalizeProviders(input.providers) } },
+    },
+    { Sid: SCP_SIDS.creation, Effect: 'Deny', Action: AMI_CREATION_ACTIONS, Resource: '*', ...exempt },
+    { Sid: SCP_SIDS.sharing, Effect: 'Deny', Action: AMI_SHARING_ACTIONS, Resource: '*', ...exempt },
+  ];
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+function asList(v: string | boolean | string[] | undefined): string[] | undefined {
+  if (v === undefined || typeof v === 'boolean') return undefined;
+  return Array.isArray(v) ? v : [v];
+}
+
+export interface ScpSummary {
+  /** The ec2:Owner allowlist of the launch statement (normalized), or undefined when that statement is missing. */
+  providers?: string[];
+  /** aws:PrincipalAccount exemptions of the creation / sharing statements (undefined: no such condition). */
+  creationExempt?: string[];
+  sharingExempt?: string[];
+  sids: string[];
+  missingStatements: string[];
+}
+
+/** Reads back a (schema-valid) SCP: the ec2:Owner allowlist and the publisher exemptions. */
+export function summarizeScp(scp: Scp): ScpSummary {
+  const bySid = new Map(scp.Statement.filter((s) => s.Sid).map((s) => [s.Sid as string, s]));
+  const launch = bySid.get(SCP_SIDS.launch);
+  const ownerList = asList(launch?.Condition?.['StringNotEquals']?.['ec2:Owner']);
+  const exemptOf = (sid: string) => {
+    const list = asList(bySid.get(sid)?.Condition?.['StringNotEquals']?.['aws:PrincipalAccount']);
+    return list ? normalizeProviders(list) : undefined;
+  };
+  return {
+    providers: ownerList ? normalizeProviders(ownerList) : undefined,
+    creationExempt: exemptOf(SCP_SIDS.creation),
+    sharingExempt: exemptOf(SCP_SIDS.sharing),
+    sids: [...bySid.keys()],
+    missingStatements: Object.values(SCP_SIDS).filter((sid) => !bySid.has(sid)),
+  };
+}

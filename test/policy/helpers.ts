@@ -1,0 +1,76 @@
+/** Shared helpers of the policy tests: config builders, temp folders, and the CLI run in-process. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import { validateConfig } from '../../src/config/load.js';
+import type { PublisherConfig } from '../../src/config/schema.js';
+import { main } from '../../src/cli/main.js';
+
+export const SEED_CONFIG = 'config/ami_publishers.json';
+
+/** The seed's config file as a plain object, to modify per test. */
+export function seedRaw(): Record<string, any> {
+  return JSON.parse(readFileSync(SEED_CONFIG, 'utf8'));
+}
+
+export function seedConfig(mutate?: (raw: Record<string, any>) => void): PublisherConfig {
+  const raw = seedRaw();
+  mutate?.(raw);
+  return validateConfig(raw, 'test-config.json');
+}
+
+/** n distinct 12-digit account ids that do not collide with the seed's. */
+export function accountIds(n: number, base = 300000000000): string[] {
+  return Array.from({ length: n }, (_, i) => String(base + i));
+}
+
+/** A config whose vendors are n synthetic accounts (plus the seed's ops publisher, no exceptions). */
+export function manyAccountsRaw(n: number): Record<string, any> {
+  const raw = seedRaw();
+  raw.vendor_publisher_accounts = accountIds(n).map((id, i) => ({ account_id: id, vendor: `Vendor ${i}` }));
+  raw.exception_accounts = [];
+  return raw;
+}
+
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+export function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'amigov-policy-test-'));
+  dirs.push(d);
+  return d;
+}
+
+export function writeJson(path: string, value: unknown): string {
+  writeFileSync(path, JSON.stringify(value, null, 2));
+  return path;
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `amigov ...args` in this process, capturing what it prints and the exit code it would exit with. */
+export async function runCli(...args: string[]): Promise<CliRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const origOut = process.stdout.write.bind(process.stdout);
+  const origErr = process.stderr.write.bind(process.stderr);
+  process.exitCode = undefined;
+  process.stdout.write = ((chunk: string | Uint8Array) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
+  let code: number;
+  try {
+    code = await main(['node', 'amigov', ...args]);
+  } finally {
+    process.stdout.write = origOut;
+    process.stderr.write = origErr;
+    process.exitCode = undefined;
+  }
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
