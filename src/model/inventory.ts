@@ -27,6 +27,10 @@ export interface RunMeta {
   organization?: { id: string; managementAccountId: AccountId } | null;
   /** Endpoint override in effect, when not real AWS. */
   endpoint?: string | null;
+  /** Region used for STS, Organizations and DescribeRegions calls (scan). */
+  homeRegion?: string;
+  /** true when the run was interrupted (SIGINT): coverage marks what was not scanned (errorCode "Interrupted"). */
+  interrupted?: boolean;
 }
 
 export interface AccountRecord {
@@ -176,6 +180,10 @@ export interface ScanStats {
   throttled: number;
   accountsTotal: number;
   accountRegionsTotal: number;
+  /** HTTP attempts, retries included (scan). */
+  attempts?: number;
+  /** Calls that still failed after their retries (scan). */
+  failedCalls?: number;
 }
 
 export interface Inventory {

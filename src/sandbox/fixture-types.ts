@@ -1,6 +1,6 @@
 /**
- * The organization fixture the sandbox is seeded from: a JSON file (the bundled demo organization,
- * src/sandbox/fixtures/demo-org.json) or the output of the synthetic generator.
+ * The organization fixture the sandbox is seeded from: a JSON file (`amigov sandbox --fixture`), the bundled demo
+ * organization (src/sandbox/fixtures/demo-org.ts) or the output of the synthetic generator.
  * This file is the contract between the sandbox, the scanner's tests and the benchmark.
  */
 
@@ -23,6 +23,18 @@ export interface OrgFixture {
   instances: FixtureInstance[];
   launchTemplates?: FixtureLaunchTemplate[];
   regionSettings?: FixtureRegionSettings[];
+  /**
+   * Settings of every account x region not listed in regionSettings (e.g. what a declarative policy at the root
+   * enforces). Without it: block public access `block-new-sharing`, Allowed AMIs `disabled`.
+   */
+  defaultRegionSettings?: Omit<FixtureRegionSettings, 'accountId' | 'region'>;
+  /**
+   * Extra long-term credentials (IAM users) in any account, including accounts outside the organization
+   * (vendors, strangers): lets tests call the sandbox as an image owner. Not listed by Organizations.
+   */
+  users?: { accountId: string; accessKeyId: string; secretAccessKey: string; userName?: string }[];
+  /** The date (YYYY-MM-DD) the expectedFindings below hold for (the demo's `--as-of`). */
+  asOf?: string;
   /** Documents the findings a scan of this fixture must produce (the demo's contract with the rules). */
   expectedFindings?: { ruleId: string; accountId: string; region: string; resourceId: string; why: string }[];
 }
@@ -39,7 +51,15 @@ export interface FixtureAccount {
    * IAM roles that exist in the account and trust the caller's account for sts:AssumeRole,
    * e.g. [{ name: "OrganizationAccountAccessRole" }]; path defaults to "/".
    */
-  roles: { name: string; path?: string; externalId?: string }[];
+  roles: {
+    name: string;
+    path?: string;
+    externalId?: string;
+    /** Accounts the role's trust policy names; default: the caller's account. */
+    trustedAccountIds?: string[];
+    /** Seconds, 3600..43200; default 3600 (as IAM's default MaxSessionDuration). */
+    maxSessionDuration?: number;
+  }[];
   /** Regions where the account may make calls: all non-opt-in regions plus the opt-in ones it enabled. */
   enabledRegions: string[];
 }
@@ -78,6 +98,10 @@ export interface FixtureInstance {
   state?: 'pending' | 'running' | 'stopping' | 'stopped' | 'shutting-down' | 'terminated';
   launchTime?: string;
   tags?: Record<string, string>;
+  /** Instances launched together share a reservation; default: one reservation per instance. */
+  reservationId?: string;
+  /** Default: derived from the instance id (region + a/b/c). */
+  availabilityZone?: string;
 }
 
 export interface FixtureLaunchTemplate {
@@ -94,6 +118,7 @@ export interface FixtureRegionSettings {
   accountId: string;
   region: string;
   imageBlockPublicAccess?: 'block-new-sharing' | 'unblocked';
+  imageBlockPublicAccessManagedBy?: 'account' | 'declarative-policy';
   allowedImages?: {
     state: 'enabled' | 'audit-mode' | 'disabled';
     managedBy?: 'account' | 'declarative-policy';

@@ -1,0 +1,169 @@
+/**
+ * The sandbox's knobs for tests and benchmarks: EC2-style token-bucket throttling, injected faults, and the
+ * request counters. Bucket sizes come from AWS documentation (see docs/sandbox.md, "Knobs").
+ */
+import { mulberry32 } from './random.js';
+
+export interface BucketSpec {
+  /** Maximum tokens (the burst). */
+  capacity: number;
+  /** Tokens added per second. */
+  refillPerSecond: number;
+}
+
+export interface ThrottleSettings {
+  /** EC2 request-rate buckets, one per account x region x API action (EC2 evaluates each API separately). */
+  ec2NonMutating?: BucketSpec;
+  /** Describe* calls with neither filters, ids nor pagination get EC2's smaller "unfiltered and unpaginated" bucket. */
+  ec2UnfilteredUnpaginated?: BucketSpec;
+  ec2Mutating?: BucketSpec;
+  /** One bucket per account (STS quotas are per account). */
+  sts?: BucketSpec;
+  /** One bucket per account. */
+  organizations?: BucketSpec;
+}
+
+/**
+ * EC2: "Request throttling for the Amazon EC2 API" (non-mutating actions: bucket 100, refill 20/s;
+ * unfiltered and unpaginated non-mutating actions: 50, 10/s; mutating actions: 200, 5/s).
+ * STS: 600 requests per second per account. Organizations publishes no figure; 20 burst, 10/s is a
+ * conservative stand-in that makes a scanner hammering Organizations visible.
+ */
+export const DEFAULT_THROTTLE: Required<ThrottleSettings> = {
+  ec2NonMutating: { capacity: 100, refillPerSecond: 20 },
+  ec2UnfilteredUnpaginated: { capacity: 50, refillPerSecond: 10 },
+  ec2Mutating: { capacity: 200, refillPerSecond: 5 },
+  sts: { capacity: 600, refillPerSecond: 600 },
+  organizations: { capacity: 20, refillPerSecond: 10 },
+};
+
+export type BucketCategory = keyof ThrottleSettings;
+
+class TokenBucket {
+  private tokens: number;
+  private last: number;
+  constructor(private readonly spec: BucketSpec, now: number) {
+    this.tokens = spec.capacity;
+    this.last = now;
+  }
+  take(now: number): boolean {
+    const elapsed = Math.max(0, now - this.last) / 1000;
+    this.tokens = Math.min(this.spec.capacity, this.tokens + elapsed * this.spec.refillPerSecond);
+    this.last = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return true;
+    }
+    return false;
+  }
+}
+
+export class Throttler {
+  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly settings: Required<ThrottleSettings>;
+  constructor(settings: ThrottleSettings | true) {
+    this.settings = { ...DEFAULT_THROTTLE, ...(settings === true ? {} : settings) };
+  }
+  /** true when the request may proceed; false when its bucket is empty. */
+  allow(category: BucketCategory, key: string, now: number): boolean {
+    const k = `${category}|${key}`;
+    let b = this.buckets.get(k);
+    if (!b) this.buckets.set(k, (b = new TokenBucket(this.settings[category], now)));
+    return b.take(now);
+  }
+}
+
+export interface FaultSpec {
+  /** "<service>:<Action>", e.g. "ec2:DescribeImages"; a bare action name or "ec2:*" also match. Absent: any. */
+  action?: string;
+  accountId?: string;
+  region?: string;
+  /** Answer with this error instead of the real response. */
+  error?: { code: string; status: number; message?: string };
+  /** Fraction of matching requests affected, 0..1 (default 1). Drawn from a seeded generator: reproducible. */
+  rate?: number;
+  /** Hold the response this long before answering (past the client's timeout, to test timeouts). */
+  hangMs?: number;
+}
+
+export interface RequestKey {
+  /** "<service>:<Action>" */
+  action: string;
+  accountId: string;
+  region: string;
+}
+
+export class FaultInjector {
+  private faults: FaultSpec[] = [];
+  private readonly rng: () => number;
+  constructor(faults: FaultSpec[] = [], seed = 1) {
+    this.rng = mulberry32(seed);
+    this.set(faults);
+  }
+  set(faults: FaultSpec[]): void {
+    for (const f of faults) {
+      if (f.rate !== undefined && !(f.rate >= 0 && f.rate <= 1)) throw new Error(`fault rate must be within 0..1, got ${f.rate}`);
+      if (!f.error && f.hangMs === undefined) throw new Error('a fault needs an error or a hangMs');
+    }
+    this.faults = [...faults];
+  }
+  /** The first matching fault that fires for this request, if any. */
+  pick(req: RequestKey): FaultSpec | undefined {
+    for (const f of this.faults) {
+      if (!matchesAction(f.action, req.action)) continue;
+      if (f.accountId !== undefined && f.accountId !== req.accountId) continue;
+      if (f.region !== undefined && f.region !== req.region) continue;
+      const rate = f.rate ?? 1;
+      if (rate >= 1 || this.rng() < rate) return f;
+    }
+    return undefined;
+  }
+}
+
+function matchesAction(pattern: string | undefined, action: string): boolean {
+  if (pattern === undefined || pattern === '*') return true;
+  if (pattern === action) return true;
+  if (pattern.endsWith(':*')) return action.startsWith(pattern.slice(0, -1));
+  return !pattern.includes(':') && action.endsWith(`:${pattern}`);
+}
+
+export interface SandboxStats {
+  total: number;
+  byAction: Record<string, number>;
+  byAccount: Record<string, number>;
+  byRegion: Record<string, number>;
+  /** "acct|region|svc:Action" */
+  byAccountRegionAction: Record<string, number>;
+  /** Requests answered with a throttling error (also counted in the totals above). */
+  throttled: number;
+  /** Requests answered by an injected fault (error or hang; also counted in the totals above). */
+  faults: number;
+}
+
+export class RequestCounter {
+  private s: SandboxStats = RequestCounter.empty();
+  static empty(): SandboxStats {
+    return { total: 0, byAction: {}, byAccount: {}, byRegion: {}, byAccountRegionAction: {}, throttled: 0, faults: 0 };
+  }
+  count(req: RequestKey): void {
+    const s = this.s;
+    s.total++;
+    s.byAction[req.action] = (s.byAction[req.action] ?? 0) + 1;
+    s.byAccount[req.accountId] = (s.byAccount[req.accountId] ?? 0) + 1;
+    s.byRegion[req.region] = (s.byRegion[req.region] ?? 0) + 1;
+    const k = `${req.accountId}|${req.region}|${req.action}`;
+    s.byAccountRegionAction[k] = (s.byAccountRegionAction[k] ?? 0) + 1;
+  }
+  throttled(): void {
+    this.s.throttled++;
+  }
+  fault(): void {
+    this.s.faults++;
+  }
+  snapshot(): SandboxStats {
+    return structuredClone(this.s);
+  }
+  reset(): void {
+    this.s = RequestCounter.empty();
+  }
+}

@@ -1,0 +1,23 @@
+/** Every collector the scan runs, in the order they are documented. The IAM policies are generated from these. */
+import type { CollectorMeta } from './types.js';
+import { ORGANIZATION } from '../organization.js';
+import { ASSUME_ROLE } from '../accounts.js';
+import { REGIONS } from './regions.js';
+import { INSTANCE_IMAGE_METADATA, INSTANCES } from './instances.js';
+import { OWNED_IMAGES } from './images.js';
+import { LAUNCH_TEMPLATES } from './launch-templates.js';
+import { IMAGE_BLOCK_PUBLIC_ACCESS, ALLOWED_IMAGES_SETTINGS } from './region-settings.js';
+import { REFERENCED_IMAGES } from './referenced-images.js';
+
+export const COLLECTORS: readonly CollectorMeta[] = [
+  ORGANIZATION,
+  ASSUME_ROLE,
+  REGIONS,
+  INSTANCE_IMAGE_METADATA,
+  INSTANCES,
+  OWNED_IMAGES,
+  LAUNCH_TEMPLATES,
+  IMAGE_BLOCK_PUBLIC_ACCESS,
+  ALLOWED_IMAGES_SETTINGS,
+  REFERENCED_IMAGES,
+];

@@ -1,0 +1,560 @@
+/**
+ * scanOrganization: every selected account x region into one inventory.
+ *
+ * Phases: (1) who am I (GetCallerIdentity) and which accounts (Organizations); (2) per account, under
+ * the one concurrency bound: AssumeRole and DescribeRegions, then one unit of work per enabled region
+ * (collectors run concurrently inside a unit); (3) per region, images referenced but not listed by
+ * their owner are resolved once, in batches, from a referencing account; (4) the inventory is
+ * assembled, sorted, with exactly one coverage entry per account x region.
+ *
+ * One account's failure never stops the others: every failure becomes a coverage entry.
+ */
+import { setMaxListeners } from 'node:events';
+import pLimit from 'p-limit';
+import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type {
+  AccountRecord,
+  CoverageEntry,
+  CoverageStatus,
+  Image,
+  Instance,
+  Inventory,
+  LaunchTemplate,
+  RegionSettings,
+} from '../model/inventory.js';
+import { INVENTORY_SCHEMA_VERSION } from '../model/inventory.js';
+import { loadConfig } from '../config/load.js';
+import { resolveAllowlist } from '../config/allowlist.js';
+import { todayUtc } from '../util/dates.js';
+import { toolVersion } from '../util/paths.js';
+import { EXIT, UserError } from '../cli/errors.js';
+import {
+  configuredRegion,
+  effectiveEndpoint,
+  makeEc2Client,
+  makeOrganizationsClient,
+  makeStsClient,
+  organizationsRegion,
+  type AwsSettings,
+  type CredentialsOption,
+} from '../aws/clients.js';
+import { assumedRoleProvider, normaliseRolePath, partitionOf, roleArn, sessionNameFor } from '../aws/credentials.js';
+import { classifyError, errorCode, errorMessage } from '../aws/errors.js';
+import { ApiMetrics } from '../aws/metrics.js';
+import { recordedParameters, validateScanOptions, type ScanOptions } from './options.js';
+import { newRunId } from './run-id.js';
+import { discoverOrganization } from './organization.js';
+import { selectFromOrganization, selectWithoutOrganization, type PlannedAccount } from './accounts.js';
+import { describeRegions, type RegionInfo } from './collectors/regions.js';
+import { scanUnit, verdictFor, type UnitOutcome } from './unit.js';
+import { IMAGE_ID_RE, REFERENCED_IMAGES, resolveImagesById } from './collectors/referenced-images.js';
+
+export interface ScanProgress {
+  phase: 'discovery' | 'scanning' | 'resolving-images' | 'done';
+  accountsTotal: number;
+  accountsDone: number;
+  /** account x region units planned so far (grows as accounts' regions become known). */
+  unitsTotal: number;
+  unitsDone: number;
+  status: Record<CoverageStatus, number>;
+  apiCalls: number;
+  retries: number;
+  throttled: number;
+  failedCalls: number;
+}
+
+export interface ScanHooks {
+  /** Called whenever the numbers move (often: throttle rendering on your side). */
+  onProgress?(progress: ScanProgress): void;
+  /** Something the user should know that is not an account x region status. */
+  onWarning?(message: string): void;
+}
+
+interface AccountState {
+  plan: PlannedAccount;
+  credentials?: CredentialsOption;
+  /** Set when the account could not be prepared (AssumeRole or DescribeRegions failed). */
+  failure?: { status: CoverageStatus; errorCode: string; reason: string };
+  regions?: RegionInfo[];
+}
+
+const key = (accountId: string, region: string) => `${accountId}|${region}`;
+
+function fatal(message: string, hint?: string): UserError {
+  return new UserError(message, EXIT.FATAL, hint);
+}
+
+export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = {}): Promise<Inventory> {
+  validateScanOptions(options);
+  const startedAt = new Date();
+  const runId = options.runId ?? newRunId(startedAt);
+  const asOf = options.asOf ?? todayUtc(startedAt);
+  const allowlist = options.allowlist ?? resolveAllowlist(loadConfig(options.configPath), asOf);
+  // Every SDK call listens on the signal: a private controller, linked to the caller's, so the listener
+  // count (one per call in flight) doesn't trip Node's leak warning on a signal we don't own.
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  if (options.signal?.aborted) controller.abort();
+  const onAbort = () => controller.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const signal = options.signal ? controller.signal : undefined;
+  const aborted = () => signal?.aborted === true;
+
+  const settings: AwsSettings = {
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    maxAttempts: options.maxAttempts,
+    requestTimeoutMs: options.requestTimeoutMs,
+  };
+  const homeRegion = options.region ?? (await configuredRegion(settings)) ?? 'us-east-1';
+  const metrics = new ApiMetrics();
+  const callerMetrics = metrics.child();
+  const unitMetrics = new Map<string, ApiMetrics>();
+  const clients = new Set<EC2Client>();
+  const otherClients: { destroy(): void }[] = [];
+
+  const progress: ScanProgress = {
+    phase: 'discovery',
+    accountsTotal: 0,
+    accountsDone: 0,
+    unitsTotal: 0,
+    unitsDone: 0,
+    status: { ok: 0, skipped: 0, 'access-denied': 0, error: 0 },
+    apiCalls: 0,
+    retries: 0,
+    throttled: 0,
+    failedCalls: 0,
+  };
+  const emit = () => {
+    if (!hooks.onProgress) return;
+    Object.assign(progress, { apiCalls: metrics.callsTotal, retries: metrics.retries, throttled: metrics.throttled, failedCalls: metrics.failedCalls });
+    hooks.onProgress({ ...progress, status: { ...progress.status } });
+  };
+  const warn = (m: string) => hooks.onWarning?.(m);
+
+  try {
+    // (1) Caller identity with the default credential chain.
+    const sts: STSClient = makeStsClient(settings, homeRegion, undefined, callerMetrics);
+    otherClients.push(sts);
+    let caller: { accountId: string; arn: string };
+    try {
+      const id = await sts.send(new GetCallerIdentityCommand({}), signal ? { abortSignal: signal } : {});
+      caller = { accountId: id.Account ?? '', arn: id.Arn ?? '' };
+    } catch (err) {
+      if (classifyError(err) === 'aborted') throw new UserError('scan interrupted before it started', EXIT.INTERRUPTED);
+      throw fatal(
+        classifyError(err) === 'credentials'
+          ? `no AWS credentials: ${errorMessage(err)}`
+          : `cannot identify the caller (sts:GetCallerIdentity in ${homeRegion} failed: ${errorCode(err)}: ${errorMessage(err)})`,
+        'Set credentials the AWS SDK can find (AWS_PROFILE / --profile, AWS_ACCESS_KEY_ID, SSO login, instance role), ' +
+          'and check --endpoint-url / AWS_ENDPOINT_URL when using a local endpoint.',
+      );
+    }
+    const baseCredentials = sts.config.credentials as CredentialsOption;
+    const partition = partitionOf(caller.arn);
+
+    // Regions the caller's account knows: validates --regions, and lists the regions of accounts that could not be reached.
+    let callerRegions: RegionInfo[] | undefined;
+    {
+      const ec2 = makeEc2Client(settings, homeRegion, baseCredentials, callerMetrics);
+      otherClients.push(ec2);
+      try {
+        callerRegions = await describeRegions(ec2, signal);
+      } catch (err) {
+        if (classifyError(err) === 'aborted') throw new UserError('scan interrupted', EXIT.INTERRUPTED);
+        warn(`could not list regions with the caller's credentials (${errorCode(err)}); accounts that cannot be reached are reported for the regions other accounts have enabled`);
+      }
+    }
+    if (options.regions && callerRegions) {
+      const known = new Set(callerRegions.map((r) => r.name));
+      const unknown = options.regions.filter((r) => !known.has(r));
+      if (unknown.length) {
+        throw new UserError(`--regions: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not an EC2 region of this partition`, EXIT.USAGE, `Known regions: ${[...known].join(', ')}`);
+      }
+    }
+
+    // Accounts.
+    let organization: { id: string; managementAccountId: string } | null = null;
+    let planned: PlannedAccount[];
+    if (options.organizations) {
+      const orgs = makeOrganizationsClient(settings, organizationsRegion(homeRegion), baseCredentials, callerMetrics);
+      otherClients.push(orgs);
+      let discovered;
+      try {
+        discovered = await discoverOrganization(orgs, signal);
+      } catch (err) {
+        if (classifyError(err) === 'aborted') throw new UserError('scan interrupted', EXIT.INTERRUPTED);
+        const code = errorCode(err);
+        throw fatal(
+          `cannot list the organization's accounts (${code}: ${errorMessage(err)})`,
+          code === 'AWSOrganizationsNotInUseException'
+            ? 'This account is not in an organization. Scan accounts directly with --no-organizations --accounts ID,...'
+            : 'Run amigov with credentials of the management account or a delegated administrator (see docs/iam/amigov-caller-policy.json), ' +
+                'or scan a fixed list with --no-organizations --accounts ID,...',
+        );
+      }
+      organization = discovered.organization;
+      planned = selectFromOrganization(discovered, options, caller.accountId, options.assumeRoleInCallerAccount);
+    } else {
+      planned = selectWithoutOrganization(options, caller.accountId, options.assumeRoleInCallerAccount);
+    }
+    const toScan = planned.filter((p) => p.scan);
+    if (toScan.length === 0) warn('no ACTIVE account matches the selection: nothing to scan');
+
+    // (2) Accounts and their regions, under one bound.
+    progress.phase = 'scanning';
+    progress.accountsTotal = toScan.length;
+    emit();
+    const limit = pLimit(options.concurrency);
+    const rolePath = normaliseRolePath(options.rolePath);
+    const sessionName = sessionNameFor(runId);
+    const states = new Map<string, AccountState>(toScan.map((p) => [p.record.accountId, { plan: p }]));
+    const outcomes = new Map<string, UnitOutcome>();
+    const coverage = new Map<string, CoverageEntry>();
+
+    const setCoverage = (entry: CoverageEntry) => {
+      const k = key(entry.accountId, entry.region);
+      if (coverage.has(k)) return; // exactly one status per account x region: the first verdict stands
+      coverage.set(k, entry);
+      progress.status[entry.status]++;
+      progress.unitsDone++;
+      emit();
+    };
+
+    // One client per account x region, alive only while that unit's work runs: adaptive retry's rate
+    // limiter is per client (never shared across accounts), and a large organization has tens of
+    // thousands of units, so clients and their sockets must not pile up until the end.
+    const withClient = async <T>(accountId: string, region: string, credentials: CredentialsOption, fn: (c: EC2Client) => Promise<T>): Promise<T> => {
+      const k = key(accountId, region);
+      let m = unitMetrics.get(k);
+      if (!m) unitMetrics.set(k, (m = metrics.child()));
+      const c = makeEc2Client(settings, region, credentials, m);
+      clients.add(c);
+      try {
+        return await fn(c);
+      } finally {
+        clients.delete(c);
+        c.destroy();
+      }
+    };
+
+    const prepareAccount = async (state: AccountState): Promise<string[]> => {
+      const acct = state.plan.record;
+      if (aborted()) {
+        state.failure = { status: 'error', errorCode: 'Interrupted', reason: 'scan interrupted before this account was reached' };
+        return [];
+      }
+      if (acct.access === 'caller') {
+        state.credentials = baseCredentials;
+      } else {
+        const spec = {
+          accountId: acct.accountId,
+          roleName: options.roleName,
+          rolePath,
+          ...(options.externalId ? { externalId: options.externalId } : {}),
+          sessionName,
+          durationSeconds: options.sessionDurationSeconds,
+          partition,
+        };
+        const provider = assumedRoleProvider(sts, spec, signal ? { abortSignal: signal } : {});
+        try {
+          await provider();
+          state.credentials = provider;
+        } catch (err) {
+          const kind = classifyError(err);
+          const code = kind === 'aborted' ? 'Interrupted' : errorCode(err);
+          acct.accessError = { code, message: errorMessage(err) };
+          state.failure =
+            kind === 'access-denied'
+              ? {
+                  status: 'access-denied',
+                  errorCode: code,
+                  reason:
+                    `AssumeRole into ${roleArn(spec)} was denied (${code}): the role is missing in this account or does not trust the caller ${caller.arn}` +
+                    `${options.externalId ? ' with this external id' : ''}. Create the role (see docs/iam/) or pass --role-name / --role-path.`,
+                }
+              : { status: 'error', errorCode: code, reason: kind === 'aborted' ? 'scan interrupted during AssumeRole' : `AssumeRole into ${roleArn(spec)} failed: ${code}: ${errorMessage(err)}` };
+          return [];
+        }
+      }
+      try {
+        state.regions = await withClient(acct.accountId, homeRegion, state.credentials, (c) => describeRegions(c, signal));
+      } catch (err) {
+        const kind = classifyError(err);
+        const code = kind === 'aborted' ? 'Interrupted' : errorCode(err);
+        state.failure = {
+          status: kind === 'access-denied' ? 'access-denied' : 'error',
+          errorCode: code,
+          reason: kind === 'aborted' ? 'scan interrupted while listing regions' : `cannot list the account's regions (ec2:DescribeRegions in ${homeRegion}): ${code}: ${errorMessage(err)}`,
+        };
+        return [];
+      }
+      const byName = new Map(state.regions.map((r) => [r.name, r]));
+      const targets: string[] = [];
+      for (const name of options.regions ?? state.regions.map((r) => r.name)) {
+        const info = byName.get(name);
+        if (info?.enabled) {
+          targets.push(name);
+          continue;
+        }
+        progress.unitsTotal++;
+        setCoverage({
+          accountId: acct.accountId,
+          region: name,
+          status: 'skipped',
+          reason: info ? `region not enabled in this account (opt-in status: ${info.optInStatus})` : 'region not offered to this account',
+        });
+      }
+      progress.unitsTotal += targets.length;
+      emit();
+      return targets;
+    };
+
+    const runUnit = async (state: AccountState, region: string): Promise<void> => {
+      const accountId = state.plan.record.accountId;
+      if (aborted()) {
+        setCoverage({ accountId, region, status: 'error', errorCode: 'Interrupted', reason: 'scan interrupted before this region was scanned' });
+        return;
+      }
+      const outcome = await withClient(accountId, region, state.credentials, (client) =>
+        scanUnit({ accountId, region, client, ...(signal ? { abortSignal: signal } : {}) }),
+      );
+      outcomes.set(key(accountId, region), outcome);
+      // The verdict is final only after referenced images are resolved (phase 3) unless it already failed.
+      if (outcome.coverage.status !== 'ok') {
+        setCoverage(outcome.coverage);
+      } else {
+        progress.unitsDone++;
+        progress.status.ok++;
+        emit();
+      }
+    };
+
+    await Promise.all(
+      [...states.values()].map(async (state) => {
+        const regions = await limit(() => prepareAccount(state));
+        await Promise.all(regions.map((r) => limit(() => runUnit(state, r))));
+        progress.accountsDone++;
+        emit();
+      }),
+    );
+
+    // (3) Referenced images, once per region, from a referencing account.
+    progress.phase = 'resolving-images';
+    emit();
+    const images = new Map<string, Image>(); // region|imageId
+    for (const o of outcomes.values()) for (const img of o.ownedImages) images.set(key(img.region, img.imageId), img);
+    const wanted = new Map<string, Map<string, string[]>>(); // region -> imageId -> referencing accounts
+    const want = (accountId: string, region: string, imageId: string | undefined) => {
+      if (!imageId || images.has(key(region, imageId))) return;
+      let byImage = wanted.get(region);
+      if (!byImage) wanted.set(region, (byImage = new Map()));
+      const refs = byImage.get(imageId) ?? [];
+      if (!refs.includes(accountId)) refs.push(accountId);
+      byImage.set(imageId, refs);
+    };
+    for (const o of outcomes.values()) {
+      for (const i of o.instances) if (IMAGE_ID_RE.test(i.image.imageId)) want(i.accountId, i.region, i.image.imageId);
+      for (const lt of o.launchTemplates) {
+        for (const v of [lt.defaultVersion, lt.latestVersion]) if (v?.image.kind === 'ami') want(lt.accountId, lt.region, v.image.imageId);
+      }
+    }
+    // Prefer accounts whose unit succeeded; when a batch fails, its images are tried from the next
+    // referencing account; only images no referencing account could describe fail their units.
+    const okUnit = (accountId: string, region: string) => outcomes.get(key(accountId, region))?.coverage.status === 'ok';
+    let pending = new Map<string, Map<string, string[]>>();
+    for (const [region, byImage] of wanted) {
+      pending.set(region, new Map([...byImage].map(([id, refs]) => [id, [...refs].sort()])));
+    }
+    const lastError = new Map<string, unknown>(); // region|imageId -> error
+    while (pending.size > 0) {
+      const batches: { accountId: string; region: string; ids: string[]; refs: Map<string, string[]> }[] = [];
+      for (const [region, byImage] of [...pending.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+        // Accounts whose unit succeeded compete first; the others only for images nobody else references.
+        const candidates = new Map([...byImage].map(([id, refs]) => {
+          const ok = refs.filter((a) => okUnit(a, region));
+          return [id, ok.length ? ok : refs] as const;
+        }));
+        for (const [accountId, ids] of assignResolvers(candidates)) batches.push({ accountId, region, ids, refs: byImage });
+      }
+      const next = new Map<string, Map<string, string[]>>();
+      await Promise.all(
+        batches.map((b) =>
+          limit(async () => {
+            const state = states.get(b.accountId)!;
+            const fail = (err: unknown, reason: string) => {
+              for (const id of b.ids) {
+                const rest = (b.refs.get(id) ?? []).filter((a) => a !== b.accountId);
+                if (rest.length && classifyError(err) !== 'aborted') {
+                  if (!next.has(b.region)) next.set(b.region, new Map());
+                  next.get(b.region)!.set(id, rest);
+                } else {
+                  lastError.set(key(b.region, id), err);
+                  images.set(key(b.region, id), unknownImage(b.region, id, b.accountId, reason));
+                }
+              }
+            };
+            if (aborted()) {
+              fail(Object.assign(new Error('scan interrupted'), { name: 'AbortError' }), 'not resolved: scan interrupted');
+              return;
+            }
+            try {
+              const res = await withClient(b.accountId, b.region, state.credentials, (client) =>
+                resolveImagesById({ accountId: b.accountId, region: b.region, client, ...(signal ? { abortSignal: signal } : {}) }, b.ids),
+              );
+              for (const img of res.found) images.set(key(img.region, img.imageId), img);
+              for (const [id, reason] of res.missing) images.set(key(b.region, id), unknownImage(b.region, id, b.accountId, reason));
+            } catch (err) {
+              fail(err, `could not be described: ${errorCode(err)}: ${errorMessage(err)}`);
+            }
+          }),
+        ),
+      );
+      pending = next;
+    }
+    const resolutionFailures = new Map<string, unknown>(); // account|region -> error
+    for (const [k, err] of lastError) {
+      const [region, imageId] = k.split('|') as [string, string];
+      for (const accountId of wanted.get(region)?.get(imageId) ?? []) {
+        if (!resolutionFailures.has(key(accountId, region))) resolutionFailures.set(key(accountId, region), err);
+      }
+    }
+
+    // Final verdicts of the units that had succeeded so far.
+    for (const [k, o] of outcomes) {
+      if (o.coverage.status !== 'ok') continue;
+      const err = resolutionFailures.get(k);
+      if (err !== undefined) {
+        progress.status.ok--;
+        progress.unitsDone--;
+        setCoverage({ ...o.coverage, ...verdictFor([{ collector: REFERENCED_IMAGES, err }]) });
+      } else {
+        coverage.set(k, o.coverage);
+      }
+    }
+
+    // Accounts that could not be prepared: one entry per region they would have had.
+    const regionUniverse = options.regions ?? unionEnabled(callerRegions, [...states.values()]);
+    for (const state of states.values()) {
+      if (!state.failure) continue;
+      for (const region of regionUniverse) {
+        progress.unitsTotal++;
+        setCoverage({ accountId: state.plan.record.accountId, region, ...state.failure });
+      }
+    }
+
+    // (4) Assemble.
+    const instances: Instance[] = [];
+    const launchTemplates: LaunchTemplate[] = [];
+    const regionSettings: RegionSettings[] = [];
+    for (const o of outcomes.values()) {
+      for (const i of o.instances) instances.push(joinImage(i, images.get(key(i.region, i.image.imageId))));
+      launchTemplates.push(...o.launchTemplates);
+      if (o.settings) regionSettings.push(o.settings);
+    }
+    const coverageList = [...coverage.values()].map((c) => {
+      const m = unitMetrics.get(key(c.accountId, c.region));
+      return m && c.status !== 'skipped' ? { ...c, apiCalls: m.callsTotal } : c;
+    });
+
+    progress.phase = 'done';
+    emit();
+    const finishedAt = new Date();
+    const snap = metrics.snapshot();
+    const accounts: AccountRecord[] = planned.map((p) => p.record);
+    const endpoint = effectiveEndpoint(settings, 'EC2');
+    return {
+      schemaVersion: INVENTORY_SCHEMA_VERSION,
+      kind: 'amigov.inventory',
+      run: {
+        runId,
+        toolVersion: toolVersion(),
+        startedAt: startedAt.toISOString(),
+        finishedAt: finishedAt.toISOString(),
+        asOf,
+        configPath: options.configPath,
+        parameters: recordedParameters(options),
+        caller,
+        organization,
+        endpoint,
+        homeRegion,
+        ...(aborted() ? { interrupted: true } : {}),
+      },
+      allowlist,
+      accounts: accounts.sort((a, b) => a.accountId.localeCompare(b.accountId)),
+      coverage: coverageList.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region)),
+      instances: instances.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region) || a.instanceId.localeCompare(b.instanceId)),
+      images: [...images.values()].sort((a, b) => a.region.localeCompare(b.region) || a.imageId.localeCompare(b.imageId)),
+      launchTemplates: launchTemplates.sort(
+        (a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region) || a.launchTemplateId.localeCompare(b.launchTemplateId),
+      ),
+      regionSettings: regionSettings.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region)),
+      stats: {
+        durationMs: finishedAt.getTime() - startedAt.getTime(),
+        apiCalls: snap.calls,
+        apiCallsTotal: snap.callsTotal,
+        retries: snap.retries,
+        throttled: snap.throttled,
+        accountsTotal: toScan.length,
+        accountRegionsTotal: coverageList.length,
+        attempts: snap.attempts,
+        failedCalls: snap.failedCalls,
+      },
+    };
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    for (const c of clients) c.destroy();
+    for (const c of otherClients) c.destroy();
+  }
+}
+
+/**
+ * Picks which referencing account describes which images: greedily the account that references the
+ * most still-unassigned images (ties: lowest id), so a region needs as few DescribeImages batches as
+ * possible and every image is described exactly once.
+ */
+export function assignResolvers(byImage: Map<string, string[]>): Map<string, string[]> {
+  const remaining = new Map(byImage);
+  const out = new Map<string, string[]>();
+  while (remaining.size > 0) {
+    const counts = new Map<string, number>();
+    for (const refs of remaining.values()) for (const a of refs) counts.set(a, (counts.get(a) ?? 0) + 1);
+    const [best] = [...counts].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]!;
+    const ids: string[] = [];
+    for (const [imageId, refs] of remaining) {
+      if (refs.includes(best)) {
+        ids.push(imageId);
+        remaining.delete(imageId);
+      }
+    }
+    out.set(best, ids.sort());
+  }
+  return out;
+}
+
+function unionEnabled(callerRegions: RegionInfo[] | undefined, states: AccountState[]): string[] {
+  const names = new Set<string>();
+  for (const r of callerRegions ?? []) if (r.enabled) names.add(r.name);
+  for (const s of states) for (const r of s.regions ?? []) if (r.enabled) names.add(r.name);
+  return [...names].sort();
+}
+
+function unknownImage(region: string, imageId: string, seenFromAccountId: string, reason: string): Image {
+  return { region, imageId, tags: {}, tagsVisible: false, seenVia: 'reference', seenFromAccountId, found: false, notFoundReason: reason };
+}
+
+/** Instances listed by DescribeInstances carry only an image id: complete them from the region's image records. */
+function joinImage(i: Instance, img: Image | undefined): Instance {
+  if (i.image.source !== 'unknown' || !img?.found) return i;
+  const image: Instance['image'] = { imageId: i.image.imageId, source: 'describe-images' };
+  if (img.name !== undefined) image.name = img.name;
+  if (img.ownerId !== undefined) image.ownerId = img.ownerId;
+  if (img.ownerAlias !== undefined) image.ownerAlias = img.ownerAlias;
+  if (img.state !== undefined) image.state = img.state;
+  if (img.creationDate !== undefined) image.creationDate = img.creationDate;
+  if (img.deprecationTime !== undefined) image.deprecationTime = img.deprecationTime;
+  if (img.imageAllowed !== undefined) image.imageAllowed = img.imageAllowed;
+  if (img.public !== undefined) image.isPublic = img.public;
+  return { ...i, image };
+}
