@@ -21,6 +21,12 @@ export interface RemediationCommand {
   kind: 'fix' | 'verify' | 'investigate' | 'request';
   /** true when a person must review or approve before running it. */
   needsReview?: boolean;
+  /** The account whose credentials the command needs (the image owner for create-tags; else the finding's account). */
+  accountId?: AccountId;
+  /** The region the command targets (it also carries --region). */
+  region?: Region;
+  /** The EC2 API accepts --dry-run for it: remediation.sh checks it that way before --apply. */
+  supportsDryRun?: boolean;
 }
 
 export interface Finding {
@@ -69,6 +75,11 @@ export interface Comparison {
   byAccount: Record<string, { new: number; persisting: number; resolved: number }>;
   /** Findings of the previous run that are gone now (change = 'resolved'). */
   resolved: Finding[];
+  /**
+   * Findings of the previous run that are absent now but whose account x region was not scanned
+   * successfully this run: unknown, so neither resolved nor counted in the numbers above.
+   */
+  notRescanned?: Finding[];
 }
 
 export interface FindingsDocument {
@@ -85,13 +96,57 @@ export interface FindingsDocument {
     byAccount: Record<AccountId, number>;
   };
   /** The audit-phase headline: what breaks if Allowed AMIs were `enabled` today. */
-  impact: { instancesAffected: number; accountsAffected: number; launchTemplatesAffected: number };
+  impact: {
+    instancesAffected: number;
+    accountsAffected: number;
+    launchTemplatesAffected: number;
+    /** Affected instances by the layer that stops them (optional breakdown). */
+    instancesByLayer?: { declarativePolicyAndScp: number; scpOnly: number };
+    /** Instances whose AMI owner is unknown, and launch templates resolving via SSM or unresolved: not judged either way. */
+    instancesCannotVerify?: number;
+    launchTemplatesCannotVerify?: number;
+  };
   coverage: {
     entries: CoverageEntry[];
     counts: Record<CoverageEntry['status'], number>;
     complete: boolean;
   };
-  accounts: { accountId: AccountId; name: string; ouPath: string[] }[];
+  accounts: {
+    accountId: AccountId;
+    name: string;
+    ouPath: string[];
+    /** How much of the account was scanned: complete (every region ok or skipped), partial, none. */
+    scanned?: 'complete' | 'partial' | 'none';
+  }[];
   findings: Finding[];
   comparison?: Comparison;
+  /** How this document was judged (present on documents written by amigov evaluate/scan). */
+  evaluation?: EvaluationInfo;
+  /** How remediation commands authenticate; remediation.sh follows it. */
+  remediation?: RemediationAuth;
+}
+
+export interface EvaluationInfo {
+  /** ISO 8601 time the rules ran. */
+  evaluatedAt: string;
+  /** 'scan' when produced by amigov scan, 'evaluate' when re-judged from a saved inventory. */
+  source: 'scan' | 'evaluate';
+  inventoryPath?: string;
+  /** The as-of date and config path the inventory itself was scanned with. */
+  scanAsOf: string;
+  scanConfigPath: string;
+  rulesRun: string[];
+  severityThreshold?: Severity | null;
+  severityOverrides?: Record<string, Severity>;
+  deep: boolean;
+  /** Rules that threw (their findings are missing; an `error` finding stands for each). */
+  ruleErrors: { ruleId: string; message: string }[];
+}
+
+export interface RemediationAuth {
+  /** 'profile': commands carry --profile from profileTemplate; 'environment': they rely on the environment (remediation.sh assumes roleName per account). */
+  mode: 'profile' | 'environment';
+  profileTemplate?: string;
+  roleName: string;
+  rolePath?: string;
 }

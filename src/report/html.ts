@@ -1,0 +1,415 @@
+/**
+ * report.html: one self-contained file (CSS and JS inline, no network), rendered from the Handlebars
+ * templates in templates/. This module only shapes data; all markup lives in the templates.
+ *
+ * Security model (docs/reports.md "Security of the HTML report"):
+ * - Every string reaches the page either through Handlebars' `{{ }}` (HTML-escaped) or through the
+ *   JSON data block, which the page's script reads and puts on screen with textContent only.
+ * - The JSON block is `<script type="application/json">` (never executed) and every `<`, `>`, `&`,
+ *   U+2028 and U+2029 in it is written as a \uXXXX escape, so `</script>` inside an AMI name cannot
+ *   close the block.
+ * - A Content-Security-Policy meta tag: `default-src 'none'`, and only the report's own inline style
+ *   and script, named by their sha256 hashes. Injected markup could neither run a script nor load
+ *   anything, even if escaping failed somewhere.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import Handlebars from 'handlebars';
+import { SEVERITIES, type Finding, type FindingsDocument, type Severity } from '../model/findings.js';
+import { TEMPLATES_DIR } from '../util/paths.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import type { ReportMeta } from './meta.js';
+import { accountNames, findingRows } from './rows.js';
+import { runFacts } from './summary.js';
+
+const TEMPLATE_FILES = { page: 'report.hbs', css: 'report.css', js: 'report.js', partials: 'partials' } as const;
+
+interface Assets {
+  render: Handlebars.TemplateDelegate;
+  css: string;
+  js: string;
+}
+
+let assets: Assets | undefined;
+
+/** Compiles the templates once per process (they ship with the package, see package.json "files"). */
+function loadAssets(): Assets {
+  if (assets) return assets;
+  const hbs = Handlebars.create();
+  const partialsDir = join(TEMPLATES_DIR, TEMPLATE_FILES.partials);
+  for (const file of readdirSync(partialsDir).filter((f) => f.endsWith('.hbs'))) {
+    hbs.registerPartial(basename(file, '.hbs'), readFileSync(join(partialsDir, file), 'utf8'));
+  }
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  const css = readFileSync(join(TEMPLATES_DIR, TEMPLATE_FILES.css), 'utf8');
+  const js = readFileSync(join(TEMPLATES_DIR, TEMPLATE_FILES.js), 'utf8');
+  // The hashed blocks are inserted verbatim; they must not be able to end their own element early.
+  if (/<\/style/i.test(css) || /<\/script|<!--/i.test(js)) throw new Error('templates/report.css or report.js contains a closing tag');
+  const render = hbs.compile(readFileSync(join(TEMPLATES_DIR, TEMPLATE_FILES.page), 'utf8'), { strict: true });
+  assets = { render, css, js };
+  return assets;
+}
+
+/** JSON that is safe inside a <script type="application/json"> element. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+export function contentSecurityPolicy(css: string, js: string): string {
+  return [
+    "default-src 'none'",
+    `style-src ${sha256(css)}`,
+    `script-src ${sha256(js)}`,
+    'img-src data:',
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+const plural = (n: number, one: string, many = `${one}s`) => `${fmt(n)} ${n === 1 ? one : many}`;
+const when = (iso: string | undefined) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC') : '');
+
+function duration(startIso: string, endIso: string): string {
+  const ms = Date.parse(endIso) - Date.parse(startIso);
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : s < 3600 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+const truncate = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** Compact table data for the page's script: dictionaries for rules and accounts, one array per finding. */
+function tableData(doc: FindingsDocument) {
+  const ruleIndex = new Map<string, number>();
+  const accountIndex = new Map<string, number>();
+  const rules: { id: string; title: string }[] = [];
+  const accounts: { id: string; name: string }[] = [];
+  const rows: unknown[] = [];
+  for (const { finding: f, change, accountName } of findingRows(doc)) {
+    if (!ruleIndex.has(f.ruleId)) {
+      ruleIndex.set(f.ruleId, rules.length);
+      rules.push({ id: f.ruleId, title: f.title });
+    }
+    if (!accountIndex.has(f.accountId)) {
+      accountIndex.set(f.accountId, accounts.length);
+      accounts.push({ id: f.accountId, name: accountName });
+    }
+    rows.push([
+      f.id,
+      SEVERITIES.indexOf(f.severity),
+      ruleIndex.get(f.ruleId),
+      accountIndex.get(f.accountId),
+      f.region,
+      f.status,
+      f.resourceType,
+      f.resourceId,
+      f.imageId ?? '',
+      f.imageName ?? '',
+      f.imageOwnerId ?? '',
+      f.imageOwnerAlias ?? '',
+      f.blockedBy ?? '',
+      f.message,
+      change,
+      f.tags && Object.keys(f.tags).length ? f.tags : 0,
+      f.details && Object.keys(f.details).length ? f.details : 0,
+      f.commands.map((c) => [c.title, c.command, c.kind, c.needsReview ? 1 : 0]),
+      f.title,
+    ]);
+  }
+  return { severities: SEVERITIES, rules, accounts, rows, compared: Boolean(doc.comparison) };
+}
+
+interface ChartBar {
+  y: number;
+  textY: number;
+  label: string;
+  accountId: string;
+  total: string;
+  totalX: number;
+  segments: { x: number; width: number; severity: Severity; count: number }[];
+}
+
+const CHART = { width: 760, labelWidth: 230, barMax: 460, row: 24, top: 8, maxBars: 15 };
+
+/** Findings per account as stacked horizontal bars (numbers only: markup is in partials/chart.hbs). */
+function chart(doc: FindingsDocument, names: Map<string, string>) {
+  const per = new Map<string, Record<Severity, number>>();
+  for (const f of doc.findings) {
+    const counts = per.get(f.accountId) ?? (Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>);
+    counts[f.severity]++;
+    per.set(f.accountId, counts);
+  }
+  const totals = [...per.entries()].map(([id, c]) => ({ id, c, total: SEVERITIES.reduce((n, s) => n + c[s], 0) }));
+  totals.sort((a, b) => b.total - a.total || a.id.localeCompare(b.id));
+  const shown = totals.slice(0, CHART.maxBars);
+  const max = Math.max(1, ...shown.map((t) => t.total));
+  const bars: ChartBar[] = shown.map((t, i) => {
+    let x = CHART.labelWidth;
+    const segments = SEVERITIES.filter((s) => t.c[s] > 0).map((severity) => {
+      const width = Math.max(1, Math.round((t.c[severity] / max) * CHART.barMax * 10) / 10);
+      const seg = { x: Math.round(x * 10) / 10, width, severity, count: t.c[severity] };
+      x += width;
+      return seg;
+    });
+    const y = CHART.top + i * CHART.row;
+    const name = names.get(t.id) ?? '';
+    return { y, textY: y + 15, label: truncate(name ? `${name} · ${t.id}` : t.id, 34), accountId: t.id, total: fmt(t.total), totalX: Math.round(x + 6), segments };
+  });
+  return {
+    width: CHART.width,
+    height: CHART.top * 2 + Math.max(1, bars.length) * CHART.row,
+    labelX: CHART.labelWidth - 8,
+    bars,
+    more: totals.length > shown.length ? `${fmt(totals.length - shown.length)} more accounts with findings are in the accounts table below.` : '',
+    empty: bars.length === 0,
+  };
+}
+
+function sevCounts(findings: Finding[]): Record<Severity, number> {
+  const c = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of findings) c[f.severity]++;
+  return c;
+}
+
+const signed = (n: number) => (n > 0 ? `+${fmt(n)}` : n < 0 ? `−${fmt(-n)}` : '0');
+const deltaClass = (n: number) => (n > 0 ? 'delta-up' : n < 0 ? 'delta-down' : 'delta-zero');
+
+/** The optional parts of the headline: which layer stops what, and what could not be judged. */
+function impactNotes(doc: FindingsDocument): string[] {
+  const i = doc.impact;
+  const notes: string[] = [];
+  if (i.instancesByLayer && i.instancesByLayer.scpOnly > 0) {
+    notes.push(`${plural(i.instancesByLayer.scpOnly, 'instance runs', 'instances run')} on AMIs their own account built: Allowed AMIs never restricts an account's own AMIs, so only the SCP stops these.`);
+  }
+  const unknown = [
+    i.instancesCannotVerify ? plural(i.instancesCannotVerify, 'instance') : '',
+    i.launchTemplatesCannotVerify ? plural(i.launchTemplatesCannotVerify, 'launch template') : '',
+  ].filter(Boolean);
+  if (unknown.length) notes.push(`Not counted because they could not be judged either way: ${unknown.join(' and ')} (image owner unknown, or the image comes from an SSM parameter).`);
+  return notes;
+}
+
+/** Everything the templates show, as plain strings and numbers. */
+export function buildHtmlView(doc: FindingsDocument, meta: ReportMeta) {
+  const names = accountNames(doc);
+  const facts = runFacts(doc, meta);
+  const cmp = doc.comparison;
+  const notRescanned = cmp?.notRescanned ?? [];
+
+  const byAccount = new Map<string, Finding[]>();
+  const byRule = new Map<string, Finding[]>();
+  for (const f of doc.findings) {
+    (byAccount.get(f.accountId) ?? byAccount.set(f.accountId, []).get(f.accountId)!).push(f);
+    (byRule.get(f.ruleId) ?? byRule.set(f.ruleId, []).get(f.ruleId)!).push(f);
+  }
+
+  const coverageByAccount = new Map<string, { ok: number; total: number; failed: number }>();
+  for (const e of doc.coverage.entries) {
+    const c = coverageByAccount.get(e.accountId) ?? { ok: 0, total: 0, failed: 0 };
+    c.total++;
+    if (e.status === 'ok') c.ok++;
+    if (e.status === 'error' || e.status === 'access-denied') c.failed++;
+    coverageByAccount.set(e.accountId, c);
+  }
+
+  const failures = doc.coverage.entries
+    .filter((e) => e.status !== 'ok')
+    .sort((a, b) => a.status.localeCompare(b.status) || a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region))
+    .map((e) => ({
+      accountId: e.accountId,
+      accountName: names.get(e.accountId) ?? '',
+      region: e.region,
+      status: e.status,
+      failed: e.status === 'error' || e.status === 'access-denied',
+      reason: e.reason ?? '',
+      errorCode: e.errorCode ?? '',
+    }));
+  const degraded = doc.coverage.entries.flatMap((e) =>
+    Object.entries(e.degraded ?? {}).map(([collector, reason]) => ({ accountId: e.accountId, accountName: names.get(e.accountId) ?? '', region: e.region, collector, reason })),
+  );
+  const ruleErrors = doc.findings
+    .filter((f) => f.status === 'error')
+    .map((f) => ({ ruleId: f.ruleId, accountId: f.accountId, region: f.region, resourceId: f.resourceId, message: f.message }));
+
+  const rules = facts.rules.map((r) => {
+    const list = byRule.get(r.id) ?? [];
+    const accountsHit = new Map<string, number>();
+    for (const f of list) accountsHit.set(f.accountId, (accountsHit.get(f.accountId) ?? 0) + 1);
+    const top = [...accountsHit.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5);
+    const c = cmp?.byRule[r.id];
+    const d = c ? c.new - c.resolved : 0;
+    const sev = sevCounts(list);
+    return {
+      ...r,
+      countText: fmt(r.count),
+      countLabel: plural(r.count, 'finding'),
+      showLabel: r.count === 1 ? 'Show this finding' : `Show these ${fmt(r.count)} findings`,
+      anchor: `rule-${r.id}`,
+      accounts: plural(accountsHit.size, 'account'),
+      cannotVerify: fmt(list.filter((f) => f.status === 'cannot-verify').length),
+      hasCannotVerify: list.some((f) => f.status === 'cannot-verify'),
+      severities: SEVERITIES.filter((s) => sev[s] > 0).map((s) => ({ severity: s, count: fmt(sev[s]) })),
+      topAccounts: top.map(([id, n]) => ({ accountId: id, name: names.get(id) ?? '', count: fmt(n) })),
+      clean: r.count === 0,
+      delta: cmp ? { text: signed(d), cls: deltaClass(d), new: fmt(c?.new ?? 0), resolved: fmt(c?.resolved ?? 0) } : null,
+    };
+  });
+
+  const accountIds = [...new Set([...doc.accounts.map((a) => a.accountId), ...byAccount.keys(), ...coverageByAccount.keys()])];
+  const accounts = accountIds
+    .map((id) => {
+      const list = byAccount.get(id) ?? [];
+      const sev = sevCounts(list);
+      const cov = coverageByAccount.get(id) ?? { ok: 0, total: 0, failed: 0 };
+      const c = cmp?.byAccount[id];
+      const d = c ? c.new - c.resolved : 0;
+      const acct = doc.accounts.find((a) => a.accountId === id);
+      return {
+        accountId: id,
+        name: names.get(id) ?? '',
+        ouPath: acct ? acct.ouPath.join(' / ') : '',
+        total: list.length,
+        totalText: fmt(list.length),
+        severities: SEVERITIES.map((s) => ({ severity: s, count: sev[s], text: sev[s] ? fmt(sev[s]) : '' })),
+        coverage: cov.total === 0 ? 'not scanned' : `${cov.ok}/${cov.total}`,
+        notScanned: cov.total === 0,
+        coverageFailed: cov.failed > 0,
+        coverageIncomplete: cov.ok < cov.total,
+        delta: cmp ? { text: signed(d), cls: deltaClass(d) } : null,
+      };
+    })
+    .sort((a, b) => b.total - a.total || a.accountId.localeCompare(b.accountId));
+
+  const comparison = cmp
+    ? {
+        previousRunId: cmp.previousRunId,
+        previousRunDir: cmp.previousRunDir,
+        new: fmt(cmp.counts.new),
+        persisting: fmt(cmp.counts.persisting),
+        resolved: fmt(cmp.counts.resolved),
+        notRescanned: fmt(notRescanned.length),
+        hasNotRescanned: notRescanned.length > 0,
+        net: { text: signed(cmp.counts.new - cmp.counts.resolved), cls: deltaClass(cmp.counts.new - cmp.counts.resolved) },
+        byRule: Object.entries(cmp.byRule)
+          .map(([id, c]) => {
+            const gone = notRescanned.filter((f) => f.ruleId === id).length;
+            return { id, before: fmt(c.persisting + c.resolved + gone), now: fmt(c.persisting + c.new), new: fmt(c.new), resolved: fmt(c.resolved), delta: signed(c.new - c.resolved), cls: deltaClass(c.new - c.resolved) };
+          })
+          .sort((a, b) => a.id.localeCompare(b.id)),
+        byAccount: Object.entries(cmp.byAccount)
+          .map(([id, c]) => ({ accountId: id, name: names.get(id) ?? '', now: fmt(c.persisting + c.new), new: fmt(c.new), resolved: fmt(c.resolved), delta: signed(c.new - c.resolved), cls: deltaClass(c.new - c.resolved), sort: c.new - c.resolved }))
+          .sort((a, b) => b.sort - a.sort || a.accountId.localeCompare(b.accountId)),
+      }
+    : null;
+
+  const al = doc.allowlist;
+  const script = meta.remediationScript;
+  const regionList = facts.regions;
+  const findingRegions = [...new Set([...doc.findings.map((f) => f.region), ...(cmp ? cmp.resolved.map((f) => f.region) : [])])].sort();
+  return {
+    title: `AMI governance report — ${doc.run.organization?.id ?? 'organization'} — ${doc.run.asOf}`,
+    run: {
+      runId: doc.run.runId,
+      started: when(doc.run.startedAt),
+      finished: when(doc.run.finishedAt),
+      duration: duration(doc.run.startedAt, doc.run.finishedAt),
+      asOf: doc.run.asOf,
+      mode: al.enforcementMode,
+      modeLabel: al.enforcementMode === 'enabled' ? 'Enabled (enforcing)' : 'Audit mode (not enforcing yet)',
+      organization: doc.run.organization?.id ?? 'not an organization (single account)',
+      managementAccountId: doc.run.organization?.managementAccountId ?? '',
+      caller: doc.run.caller?.arn ?? '',
+      configPath: doc.run.configPath,
+      endpoint: doc.run.endpoint ?? '',
+      toolVersion: doc.run.toolVersion,
+      generatedAt: when(meta.generatedAt),
+      reporterVersion: meta.toolVersion,
+      rules: doc.evaluation ? `${doc.evaluation.rulesRun.length} of ${doc.rules.length}${doc.evaluation.severityThreshold ? `, severity ${doc.evaluation.severityThreshold} and above` : ''}` : '',
+      source: doc.evaluation?.source === 'evaluate' ? `re-evaluated ${when(doc.evaluation.evaluatedAt)} from a saved inventory (scanned with the allowlist as of ${doc.evaluation.scanAsOf})` : '',
+    },
+    coverage: {
+      complete: facts.coverage.complete,
+      accounts: fmt(facts.accounts),
+      regions: fmt(regionList.length),
+      regionList: regionList.join(', '),
+      total: fmt(facts.coverage.total),
+      ok: fmt(facts.coverage.ok),
+      failed: fmt(facts.coverage.failed),
+      failedCount: facts.coverage.failed,
+      skipped: fmt(facts.coverage.skipped),
+      notScanned: fmt(facts.coverage.total - facts.coverage.ok),
+      failures,
+      hasFailures: failures.length > 0,
+      degraded,
+      hasDegraded: degraded.length > 0,
+      ruleErrors,
+      hasRuleErrors: ruleErrors.length > 0,
+    },
+    impact: {
+      ...facts.impact,
+      notes: impactNotes(doc),
+      instances: fmt(doc.impact.instancesAffected),
+      accounts: fmt(doc.impact.accountsAffected),
+      launchTemplates: fmt(doc.impact.launchTemplatesAffected),
+      audit: al.enforcementMode !== 'enabled',
+    },
+    totals: {
+      total: doc.counts.total,
+      totalText: fmt(doc.counts.total),
+      severities: facts.severities.map((s) => ({ severity: s.severity, count: s.count, text: fmt(s.count) })),
+      delta: comparison?.net ?? null,
+    },
+    chart: chart(doc, names),
+    rules,
+    accounts,
+    comparison,
+    allowlist: {
+      asOf: al.asOf,
+      publishers: al.publishers.map((p) => ({ accountId: p.accountId, kind: p.kind, label: p.label, expiry: p.expiryDate ?? '', ticket: p.ticket ?? '' })),
+      aliases: al.aliases.join(', '),
+      hasAliases: al.aliases.length > 0,
+      expiring: al.expiringExceptions.map((e) => ({ ...e, daysLeftText: e.daysLeft === 0 ? 'expires today' : `${e.daysLeft} days left` })),
+      expired: al.expiredExceptions.map((e) => ({ ...e, agoText: `expired ${-e.daysLeft} days ago` })),
+      hasExpiring: al.expiringExceptions.length > 0,
+      hasExpired: al.expiredExceptions.length > 0,
+      warningDays: al.warningDays,
+      exceptionRequestUrl: al.exceptionRequestUrl,
+      approvedTag: `${al.approvedAmiTag.key}=${al.approvedAmiTag.values.join(' | ')}`,
+    },
+    filters: {
+      accounts: [...accountIds].sort((a, b) => (names.get(a) ?? a).localeCompare(names.get(b) ?? b)).map((id) => ({ value: id, label: names.get(id) ? `${names.get(id)} (${id})` : id })),
+      regions: findingRegions,
+      rules: facts.rules.map((r) => ({ value: r.id, label: r.id })),
+      severities: SEVERITIES,
+      compared: Boolean(cmp),
+    },
+    remediation: script !== undefined ? { script, lines: fmt(script.split('\n').length) } : null,
+    hasFindings: doc.findings.length > 0 || Boolean(cmp && cmp.resolved.length + notRescanned.length > 0),
+    findingsCountText: fmt(doc.findings.length),
+  };
+}
+
+/** The whole report.html as a string. */
+export function renderHtml(doc: FindingsDocument, meta: ReportMeta): string {
+  const { render, css, js } = loadAssets();
+  return render({
+    ...buildHtmlView(doc, meta),
+    csp: contentSecurityPolicy(css, js),
+    css,
+    js,
+    data: jsonForScript(tableData(doc)),
+  });
+}
+
+export async function writeHtml(doc: FindingsDocument, meta: ReportMeta, target: string): Promise<void> {
+  writeFileAtomic(target, renderHtml(doc, meta));
+}

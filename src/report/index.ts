@@ -1,0 +1,85 @@
+/**
+ * Every report of a run, from one findings document: report.html, report.xlsx, findings.csv and
+ * findings.json. Each format is its own module with the same shape, (doc, meta, target) => written,
+ * and every file is written atomically (a reader never sees half a report).
+ */
+import { join } from 'node:path';
+import type { FindingsDocument } from '../model/findings.js';
+import type { Inventory } from '../model/inventory.js';
+import { UserError } from '../cli/errors.js';
+import { toolVersion } from '../util/paths.js';
+import { writeCsv } from './csv.js';
+import { writeHtml } from './html.js';
+import { writeJson } from './json.js';
+import { FILES } from './load.js';
+import type { ReportMeta } from './meta.js';
+import { writeXlsx } from './xlsx.js';
+
+export const REPORT_FORMATS = ['html', 'xlsx', 'csv', 'json'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+type Writer = (doc: FindingsDocument, meta: ReportMeta, target: string) => Promise<void>;
+
+const WRITERS: Record<ReportFormat, { file: string; write: Writer }> = {
+  json: { file: FILES.findings, write: writeJson },
+  csv: { file: FILES.csv, write: writeCsv },
+  html: { file: FILES.html, write: writeHtml },
+  xlsx: { file: FILES.xlsx, write: writeXlsx },
+};
+
+/** The file name each format writes into the output folder. */
+export function reportFileName(format: ReportFormat): string {
+  return WRITERS[format].file;
+}
+
+/**
+ * Parses a `--format` value such as "html,xlsx" (case-insensitive, spaces allowed, "all" = every
+ * format). Throws a UserError naming the valid formats.
+ */
+export function parseFormats(value: string | string[]): ReportFormat[] {
+  const parts = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean);
+  if (parts.length === 0) throw new UserError('--format is empty', undefined, `Use one or more of ${REPORT_FORMATS.join(', ')}, comma-separated.`);
+  const out: ReportFormat[] = [];
+  for (const p of parts) {
+    if (p === 'all') return [...REPORT_FORMATS];
+    if (!(REPORT_FORMATS as readonly string[]).includes(p)) {
+      throw new UserError(`unknown report format "${p}"`, undefined, `Use one or more of ${REPORT_FORMATS.join(', ')} (comma-separated), or "all".`);
+    }
+    if (!out.includes(p as ReportFormat)) out.push(p as ReportFormat);
+  }
+  return out;
+}
+
+export interface WriteReportsOptions {
+  doc: FindingsDocument;
+  inventory?: Inventory;
+  outDir: string;
+  formats: readonly ReportFormat[];
+  /** The run's remediation.sh, shown whole in the HTML report. */
+  remediationScript?: string;
+  /** Rendering time (ISO 8601); defaults to now. Tests pin it. */
+  generatedAt?: string;
+}
+
+/** Writes the requested reports into outDir; returns the written paths in the order of REPORT_FORMATS. */
+export async function writeReports(opts: WriteReportsOptions): Promise<string[]> {
+  const meta: ReportMeta = {
+    generatedAt: opts.generatedAt ?? new Date().toISOString(),
+    toolVersion: toolVersion(),
+    ...(opts.inventory ? { inventory: opts.inventory } : {}),
+    ...(opts.remediationScript !== undefined ? { remediationScript: opts.remediationScript } : {}),
+  };
+  const written: string[] = [];
+  for (const format of REPORT_FORMATS) {
+    if (!opts.formats.includes(format)) continue;
+    const { file, write } = WRITERS[format];
+    const target = join(opts.outDir, file);
+    await write(opts.doc, meta, target);
+    written.push(target);
+  }
+  return written;
+}
+
+export { compareRuns, compareWithPrevious, resolvePreviousRun } from './compare.js';
+export { readRun, readFindingsDocument, readInventory, FILES } from './load.js';
+export type { ReportMeta } from './meta.js';

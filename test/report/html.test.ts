@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { renderHtml, jsonForScript } from '../../src/report/html.js';
+import { compareRuns } from '../../src/report/compare.js';
+import { HOSTILE_NAME, HOSTILE_TAG, assemble, sampleCoverage, sampleDoc, sampleFindings, sampleInventory } from './fixtures.js';
+
+const META = { generatedAt: '2026-11-23T10:20:00.000Z', toolVersion: '0.1.0' };
+const sha = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
+
+test('jsonForScript: no character that could end the script element, and the data survives', () => {
+  const value = { name: HOSTILE_NAME, amp: 'a&b', sep: 'x\u2028y\u2029z', cmt: '<!-- -->' };
+  const out = jsonForScript(value);
+  assert.doesNotMatch(out, /[<>&\u2028\u2029]/);
+  assert.deepEqual(JSON.parse(out), value);
+});
+
+test('report.html: one inline style and one inline script, both allowed by their CSP hashes, nothing else', () => {
+  const doc = sampleDoc();
+  const html = renderHtml(doc, { ...META, inventory: sampleInventory(doc), remediationScript: '#!/bin/sh\necho "</script>"\n' });
+  const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!);
+  const scripts = [...html.matchAll(/<script(?: [^>]*)?>([\s\S]*?)<\/script>/g)];
+  assert.equal(styles.length, 1);
+  assert.equal(scripts.length, 2, 'the JSON data block and the report script');
+  assert.match(scripts[0]![0], /^<script type="application\/json" id="findings-data">/);
+  const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1]?.replaceAll('&#x27;', "'").replaceAll('&#x3D;', '=');
+  assert.ok(csp, 'a CSP meta tag');
+  assert.match(csp, /^default-src 'none'; /);
+  assert.ok(csp.includes(`style-src ${sha(styles[0]!)}`), 'style hash matches the inline style');
+  assert.ok(csp.includes(`script-src ${sha(scripts[1]![1]!)}`), 'script hash matches the inline script');
+  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|https?:/);
+  // The CSP comes before any style or script.
+  assert.ok(html.indexOf('Content-Security-Policy') < html.indexOf('<style>'));
+  // No network fetches: no external references at all.
+  assert.doesNotMatch(html, /<link\b|<iframe\b|<img\b|@import|url\(|\bsrc="https?:|href="https?:/i);
+  // No inline event handlers or style attributes (the CSP would block them anyway).
+  assert.doesNotMatch(html, /\son[a-z]+="|\sstyle="/i);
+});
+
+test('report.html: AWS strings are escaped, never raw markup', () => {
+  const doc = sampleDoc();
+  doc.accounts[1]!.name = '<b>payments</b>';
+  doc.coverage.entries[0]!.reason = '<script>alert(1)</script>';
+  const html = renderHtml(doc, { ...META, inventory: sampleInventory(doc), remediationScript: `echo ${HOSTILE_NAME}` });
+  assert.ok(!html.includes('<img src=x'), 'the hostile AMI name never appears as markup');
+  assert.ok(!html.includes('window.__xss2=1</script>'), 'nor can it close a script element');
+  assert.ok(!html.includes('<b>payments</b>'));
+  assert.ok(!html.includes('<script>alert(1)'));
+  assert.ok(html.includes('&lt;b&gt;payments&lt;/b&gt;'), 'account names are HTML-escaped');
+  assert.ok(html.includes('echo &lt;img src&#x3D;x'), 'the remediation script is HTML-escaped');
+  assert.ok(html.includes('\\u003cimg src=x'), 'the JSON data carries the name with < escaped');
+  assert.ok(!html.includes(HOSTILE_TAG), 'the tag value only travels inside the escaped JSON');
+});
+
+test('report.html: a partial scan is flagged at the top; a complete one is not', () => {
+  const partial = renderHtml(sampleDoc({ partial: true }), META);
+  assert.match(partial, /id="partial-banner"/);
+  assert.match(partial, /1 of 8 account × region pairs were not scanned/);
+  const complete = renderHtml(sampleDoc({ partial: false }), META);
+  assert.doesNotMatch(complete, /id="partial-banner"/);
+  assert.match(complete, /All 8 account × region pairs were scanned successfully/);
+});
+
+test('report.html: a run without findings, organization or script still renders, and says so', () => {
+  const doc = assemble({ findings: [], coverage: sampleCoverage(false) });
+  doc.run.organization = null;
+  const html = renderHtml(doc, META);
+  assert.match(html, /id="no-findings"/);
+  assert.match(html, /No remediation script was saved with this run/);
+  assert.match(html, /not an organization/);
+});
+
+test('report.html: a compared run shows the comparison and deltas', () => {
+  const previous = assemble({ findings: [...sampleFindings().slice(2), { ...sampleFindings()[0]!, id: 'f-gone', resourceId: 'i-0gone' }], coverage: sampleCoverage(false), runId: '2026-11-16T10-15-00Z-aaaa' });
+  const doc = compareRuns(sampleDoc(), previous, 'reports/2026-11-16T10-15-00Z-aaaa');
+  const html = renderHtml(doc, META);
+  assert.match(html, /id="comparison"/);
+  assert.match(html, /data-testid="cmp-new">2</);
+  assert.match(html, /data-testid="cmp-resolved">1</);
+  assert.match(html, /data-testid="cmp-net">\+1</);
+  assert.match(html, /<select id="f-change">/);
+});
+
+test('report.html: the headline says which layer stops what and what could not be judged', () => {
+  const doc = sampleDoc();
+  doc.impact = { ...doc.impact, instancesByLayer: { declarativePolicyAndScp: 2, scpOnly: 1 }, instancesCannotVerify: 0, launchTemplatesCannotVerify: 2 };
+  const html = renderHtml(doc, META);
+  assert.match(html, /1 instance runs on AMIs their own account built: Allowed AMIs never restricts/);
+  assert.match(html, /could not be judged either way: 2 launch templates/);
+});
