@@ -1,0 +1,203 @@
+/**
+ * The evaluation core: inventory + resolved allowlist + options -> FindingsDocument. Pure (no AWS, no
+ * files); `amigov evaluate` and `amigov scan` both call it.
+ */
+import type { FindingsDocument, Finding, Severity } from '../model/findings.js';
+import { FINDINGS_SCHEMA_VERSION, SEVERITIES } from '../model/findings.js';
+import type { CoverageEntry, Inventory } from '../model/inventory.js';
+import { resolveAllowlist, type ResolvedAllowlist } from '../config/allowlist.js';
+import type { PublisherConfig } from '../config/schema.js';
+import { RULES } from '../rules/index.js';
+import { runRules, selectRules, validateSeverityOverrides } from '../rules/engine.js';
+import {
+  blockedByFor,
+  buildIndex,
+  judgeImageOwner,
+  launchTemplateVersions,
+  resolveImageById,
+  resolveInstanceImage,
+  type InventoryIndex,
+} from '../rules/context.js';
+import type { RuleDefinition } from '../rules/types.js';
+import { commandsFor } from '../remediation/builders.js';
+import { validateProfileTemplate } from '../remediation/commands.js';
+import { DEFAULT_ROLE_NAME } from '../remediation/script.js';
+
+export interface EvaluateOptions {
+  /** Rule ids to run (default: all). */
+  rules?: string[];
+  /** Keep only findings at or above this severity. */
+  severityThreshold?: Severity;
+  /** rule id -> severity for its failing findings. */
+  severityOverrides?: Record<string, string>;
+  /** Judge launch permissions; default: on when the inventory carries them. */
+  deep?: boolean;
+  /** policy_config.image_block_public_access (default block_new_sharing). */
+  imageBlockPublicAccess?: 'block_new_sharing' | 'unblocked';
+  /** e.g. "{accountName}-admin": commands carry --profile; otherwise they rely on the environment. */
+  profileTemplate?: string;
+  /** Role remediation.sh assumes per account (default: the scan's role name). */
+  roleName?: string;
+  rolePath?: string;
+  goldenImageNameFilter?: string;
+  /** Where the document comes from (default 'evaluate'). */
+  source?: 'scan' | 'evaluate';
+  inventoryPath?: string;
+  /** Config path recorded in the document's run (default: the inventory's). */
+  configPath?: string;
+  /** The evaluation time recorded in the document (default: now). Never used to judge. */
+  now?: Date;
+  /** Rule set (tests inject failing rules); default: every rule. */
+  ruleSet?: readonly RuleDefinition[];
+}
+
+const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** Judges an inventory. Throws UserError for bad options (unknown rule, bad severity, bad profile template). */
+export function evaluate(inventory: Inventory, allowlist: ResolvedAllowlist, options: EvaluateOptions = {}): FindingsDocument {
+  const all = options.ruleSet ?? RULES;
+  const rules = selectRules(all, options.rules);
+  const overrides = validateSeverityOverrides(all, options.severityOverrides);
+  if (options.profileTemplate !== undefined) validateProfileTemplate(options.profileTemplate);
+
+  const index = buildIndex(inventory);
+  const deep = options.deep ?? (inventory.run.parameters['deep'] === true || inventory.images.some((i) => i.launchPermissions !== undefined));
+  const ctx = { allowlist, index, options: { deep, imageBlockPublicAccess: options.imageBlockPublicAccess ?? 'block_new_sharing' } } as const;
+  const { findings, errors } = runRules(inventory, ctx, rules, { severityThreshold: options.severityThreshold, severityOverrides: overrides });
+
+  const env = {
+    ...(options.profileTemplate !== undefined ? { profileTemplate: options.profileTemplate } : {}),
+    ...(options.goldenImageNameFilter !== undefined ? { goldenImageNameFilter: options.goldenImageNameFilter } : {}),
+    accountName: index.accountName,
+  };
+  for (const f of findings) f.commands = commandsFor({ env, allowlist }, f);
+
+  const roleName = options.roleName ?? str(inventory.run.parameters['roleName']) ?? DEFAULT_ROLE_NAME;
+  const rolePath = options.rolePath ?? str(inventory.run.parameters['rolePath']);
+  return {
+    schemaVersion: FINDINGS_SCHEMA_VERSION,
+    kind: 'amigov.findings',
+    run: { ...inventory.run, asOf: allowlist.asOf, configPath: options.configPath ?? inventory.run.configPath },
+    allowlist,
+    rules: rules.map(({ meta }) => ({ id: meta.id, title: meta.title, severity: overrides[meta.id] ?? meta.severity, description: meta.description, docs: meta.docs })),
+    counts: countFindings(findings),
+    impact: computeImpact(inventory, index, allowlist),
+    coverage: summarizeCoverage(inventory.coverage),
+    accounts: inventory.accounts
+      .map((a) => ({ accountId: a.accountId, name: a.name, ouPath: a.ouPath, scanned: accountScanned(inventory.coverage, a.accountId) }))
+      .sort((x, y) => x.accountId.localeCompare(y.accountId)),
+    findings,
+    evaluation: {
+      evaluatedAt: (options.now ?? new Date()).toISOString(),
+      source: options.source ?? 'evaluate',
+      ...(options.inventoryPath !== undefined ? { inventoryPath: options.inventoryPath } : {}),
+      scanAsOf: inventory.run.asOf,
+      scanConfigPath: inventory.run.configPath,
+      rulesRun: rules.map((r) => r.meta.id),
+      severityThreshold: options.severityThreshold ?? null,
+      severityOverrides: overrides,
+      deep,
+      ruleErrors: errors,
+    },
+    remediation: {
+      mode: options.profileTemplate !== undefined ? 'profile' : 'environment',
+      ...(options.profileTemplate !== undefined ? { profileTemplate: options.profileTemplate } : {}),
+      roleName,
+      ...(rolePath !== undefined ? { rolePath } : {}),
+    },
+  };
+}
+
+export interface EvaluateRunInput {
+  inventory: Inventory;
+  config: PublisherConfig;
+  /** YYYY-MM-DD the allowlist is resolved for. */
+  asOf: string;
+  options?: EvaluateOptions;
+}
+
+/** The entry point `amigov scan` and `amigov evaluate` share: resolves the allowlist from the config, then evaluates. */
+export function evaluateRun({ inventory, config, asOf, options = {} }: EvaluateRunInput): FindingsDocument {
+  const allowlist = resolveAllowlist(config, asOf);
+  return evaluate(inventory, allowlist, {
+    imageBlockPublicAccess: config.policy_config.image_block_public_access,
+    ...options,
+  });
+}
+
+export function countFindings(findings: Finding[]): FindingsDocument['counts'] {
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const byRule: Record<string, number> = {};
+  const byAccount: Record<string, number> = {};
+  for (const f of findings) {
+    bySeverity[f.severity]++;
+    byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
+    if (f.accountId) byAccount[f.accountId] = (byAccount[f.accountId] ?? 0) + 1;
+  }
+  return { total: findings.length, byRule, bySeverity, byAccount };
+}
+
+export function summarizeCoverage(entries: CoverageEntry[]): FindingsDocument['coverage'] {
+  const counts: Record<CoverageEntry['status'], number> = { ok: 0, skipped: 0, 'access-denied': 0, error: 0 };
+  for (const e of entries) counts[e.status]++;
+  return { entries, counts, complete: counts['access-denied'] === 0 && counts.error === 0 };
+}
+
+function accountScanned(coverage: CoverageEntry[], accountId: string): 'complete' | 'partial' | 'none' {
+  const mine = coverage.filter((c) => c.accountId === accountId);
+  const ok = mine.filter((c) => c.status === 'ok').length;
+  const failed = mine.filter((c) => c.status === 'access-denied' || c.status === 'error').length;
+  if (ok === 0) return 'none';
+  return failed ? 'partial' : 'complete';
+}
+
+/**
+ * What breaks once enforcement is on, computed from the inventory (independent of --rules and the
+ * threshold): instances and launch templates whose AMI owner is not approved, by the layer that stops them.
+ * Instances whose owner is unknown, and SSM or unresolved launch template images, are counted apart.
+ */
+export function computeImpact(inventory: Inventory, index: InventoryIndex, allowlist: ResolvedAllowlist): FindingsDocument['impact'] {
+  const accounts = new Set<string>();
+  let instances = 0;
+  let both = 0;
+  let scpOnly = 0;
+  let instancesUnknown = 0;
+  for (const inst of index.liveInstances) {
+    const img = resolveInstanceImage(index, inst);
+    if (!img.ownerId && !img.ownerAlias) {
+      instancesUnknown++;
+      continue;
+    }
+    const verdict = judgeImageOwner(allowlist, img);
+    if (verdict.approved) continue;
+    instances++;
+    accounts.add(inst.accountId);
+    if (blockedByFor(inst.accountId, img.ownerId, verdict) === 'scp') scpOnly++;
+    else both++;
+  }
+  let templates = 0;
+  let templatesUnknown = 0;
+  for (const lt of inventory.launchTemplates) {
+    let broken = false;
+    let unverifiable = false;
+    for (const v of launchTemplateVersions(lt)) {
+      if (v.image.kind === 'ssm') unverifiable = true;
+      if (v.image.kind !== 'ami') continue;
+      const img = resolveImageById(index, lt.region, v.image.imageId);
+      if (!img) unverifiable = true;
+      else if (img.availability !== 'ok' || !judgeImageOwner(allowlist, img).approved) broken = true;
+    }
+    if (broken) {
+      templates++;
+      accounts.add(lt.accountId);
+    } else if (unverifiable) templatesUnknown++;
+  }
+  return {
+    instancesAffected: instances,
+    accountsAffected: accounts.size,
+    launchTemplatesAffected: templates,
+    instancesByLayer: { declarativePolicyAndScp: both, scpOnly },
+    instancesCannotVerify: instancesUnknown,
+    launchTemplatesCannotVerify: templatesUnknown,
+  };
+}

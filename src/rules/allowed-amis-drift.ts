@@ -1,0 +1,69 @@
+/**
+ * Allowed AMIs image criteria that differ from the config's allowlist: providers the config approves
+ * but the settings lack (their AMIs are refused), providers the settings allow but the config does not
+ * (an expired exception still in force), and extra conditions the config does not express.
+ */
+import { defineRule, type FindingDraft } from './types.js';
+import type { ImageCriterion } from '../model/inventory.js';
+
+function extraConditions(c: ImageCriterion): string[] {
+  const out: string[] = [];
+  if (c.imageNames?.length) out.push(`image names ${c.imageNames.join(', ')}`);
+  if (c.marketplaceProductCodes?.length) out.push(`marketplace product codes ${c.marketplaceProductCodes.join(', ')}`);
+  if (c.creationDateCondition?.maximumDaysSinceCreated !== undefined) out.push(`created within ${c.creationDateCondition.maximumDaysSinceCreated} days`);
+  if (c.deprecationTimeCondition?.maximumDaysSinceDeprecated !== undefined) out.push(`deprecated at most ${c.deprecationTimeCondition.maximumDaysSinceDeprecated} days`);
+  return out;
+}
+
+export default defineRule({
+  meta: {
+    id: 'allowed-amis-drift',
+    title: 'Allowed AMIs criteria differ from the config',
+    severity: 'medium',
+    cannotVerifySeverity: 'low',
+    description:
+      'An account x region where Allowed AMIs is enabled or in audit mode with image criteria whose providers differ from the config\'s approved providers ' +
+      '(missing ones are refused, extra ones are allowed without approval), or that add conditions the config does not express.',
+    docs: 'docs/rules/allowed-amis-drift.md',
+  },
+  evaluate(_inventory, { index, allowlist }) {
+    const out: FindingDraft[] = [];
+    const approved = new Set(allowlist.approvedProviders);
+    for (const { accountId, region } of index.judgeableRegions) {
+      const s = index.regionSettings(accountId, region)?.allowedImages;
+      if (!s || (s.state !== 'enabled' && s.state !== 'audit-mode')) continue; // not-enabled covers the rest
+      const base = { accountId, region, resourceType: 'account-region' as const, resourceId: 'allowed-images-settings' };
+      if (!s.criteria) {
+        out.push({
+          ...base,
+          status: 'cannot-verify',
+          message: `Cannot compare Allowed AMIs criteria in ${accountId} ${region} with the config: the criteria were not collected (${s.reason ?? 'unknown reason'}).`,
+          details: { state: s.state },
+        });
+        continue;
+      }
+      const providers = new Set(s.criteria.flatMap((c) => c.imageProviders ?? []));
+      const missing = [...approved].filter((p) => !providers.has(p));
+      const extra = [...providers].filter((p) => !approved.has(p)).sort();
+      const conditions = s.criteria.flatMap(extraConditions);
+      if (!missing.length && !extra.length && !conditions.length) continue;
+      const parts: string[] = [];
+      if (missing.length) parts.push(`approved providers missing from the criteria (their AMIs are refused): ${missing.join(', ')}`);
+      if (extra.length) parts.push(`providers allowed but not approved in the config: ${extra.join(', ')}`);
+      if (conditions.length) parts.push(`extra conditions the config does not express: ${conditions.join('; ')}`);
+      out.push({
+        ...base,
+        status: 'fail',
+        message: `Allowed AMIs criteria in ${accountId} ${region} (${s.state}) differ from the config as of ${allowlist.asOf}: ${parts.join('; ')}.`,
+        details: {
+          state: s.state,
+          managedBy: s.managedBy ?? null,
+          missingProviders: missing.join(',') || null,
+          extraProviders: extra.join(',') || null,
+          extraConditions: conditions.join('; ') || null,
+        },
+      });
+    }
+    return out;
+  },
+});

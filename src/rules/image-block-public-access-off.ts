@@ -1,0 +1,49 @@
+/**
+ * An account x region where image block public access is not `block-new-sharing` while the config
+ * wants it. Only account x regions that were scanned are judged; an `unknown` state (the API failed or
+ * is unsupported) is reported as cannot-verify, never as a violation and never as a pass.
+ */
+import { defineRule, type FindingDraft } from './types.js';
+
+export default defineRule({
+  meta: {
+    id: 'image-block-public-access-off',
+    title: 'Image block public access is off',
+    severity: 'high',
+    cannotVerifySeverity: 'low',
+    description:
+      'An account x region where EC2 image block public access is not in state block-new-sharing although policy_config.image_block_public_access asks for it: ' +
+      'any AMI there can be made public.',
+    docs: 'docs/rules/image-block-public-access-off.md',
+  },
+  evaluate(_inventory, { index, options }) {
+    if (options.imageBlockPublicAccess === 'unblocked') return [];
+    const out: FindingDraft[] = [];
+    for (const { accountId, region } of index.judgeableRegions) {
+      const s = index.regionSettings(accountId, region)?.imageBlockPublicAccess;
+      const base = { accountId, region, resourceType: 'account-region' as const, resourceId: 'image-block-public-access' };
+      if (!s || s.state === 'unknown') {
+        out.push({
+          ...base,
+          status: 'cannot-verify',
+          message: `Cannot verify image block public access in ${accountId} ${region}: the state is unknown (${s?.reason ?? 'not collected'}).`,
+          details: { state: 'unknown', reason: s?.reason ?? 'not collected' },
+        });
+        continue;
+      }
+      if (s.state === 'block-new-sharing') continue;
+      const byPolicy = s.managedBy === 'declarative-policy';
+      out.push({
+        ...base,
+        status: 'fail',
+        message:
+          `Image block public access is ${s.state} in ${accountId} ${region}: AMIs there can be made public. ` +
+          (byPolicy
+            ? 'It is managed by a declarative policy, so fix it in the organization policy (amigov policy generate).'
+            : 'Enable it with state block-new-sharing.'),
+        details: { state: s.state, managedBy: s.managedBy ?? null },
+      });
+    }
+    return out;
+  },
+});

@@ -1,0 +1,29 @@
+/** Every rule amigov has, in report order. The meta test fails when a rule file is missing here. */
+import type { RuleDefinition } from './types.js';
+import unapprovedPublisher from './unapproved-publisher.js';
+import expiredException from './expired-exception.js';
+import expiringException from './expiring-exception.js';
+import launchTemplateUnapprovedAmi from './launch-template-unapproved-ami.js';
+import unknownImage from './unknown-image.js';
+import prodAmiNotTagged from './prod-ami-not-tagged.js';
+import publicAmi from './public-ami.js';
+import imageBlockPublicAccessOff from './image-block-public-access-off.js';
+import allowedAmisNotEnabled from './allowed-amis-not-enabled.js';
+import allowedAmisDrift from './allowed-amis-drift.js';
+import amiInWorkloadAccount from './ami-in-workload-account.js';
+
+export const RULES: readonly RuleDefinition[] = [
+  unapprovedPublisher,
+  expiredException,
+  expiringException,
+  launchTemplateUnapprovedAmi,
+  unknownImage,
+  prodAmiNotTagged,
+  publicAmi,
+  imageBlockPublicAccessOff,
+  allowedAmisNotEnabled,
+  allowedAmisDrift,
+  amiInWorkloadAccount,
+];
+
+export const RULE_IDS: readonly string[] = RULES.map((r) => r.meta.id);

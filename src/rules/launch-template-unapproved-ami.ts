@@ -1,0 +1,123 @@
+/**
+ * A launch template whose default or latest version launches an AMI that will be refused once
+ * enforcement starts (unapproved publisher, expired exception, or an image that is gone): the scale-out
+ * that fails on enforcement day. An SSM-parameter image reference is resolved only at launch time, so it
+ * is reported as unverifiable, never as compliant.
+ */
+import { defineRule, type FindingDraft } from './types.js';
+import {
+  blockedByFor,
+  describeBlockedBy,
+  imageText,
+  judgeImageOwner,
+  launchTemplateVersions,
+  ownerText,
+  resolveImageById,
+  type BlockedBy,
+  type ResolvedImage,
+} from './context.js';
+
+type VersionVerdict =
+  | { kind: 'ok' }
+  | { kind: 'fail'; text: string; img?: ResolvedImage; blockedBy?: BlockedBy; reason: 'unapproved' | 'expired-exception' | 'unavailable' }
+  | { kind: 'cannot-verify'; text: string; reason: 'ssm-parameter' | 'not-resolved' };
+
+const LAYER_ORDER: BlockedBy[] = ['none', 'declarative-policy', 'scp', 'both'];
+
+export default defineRule({
+  meta: {
+    id: 'launch-template-unapproved-ami',
+    title: 'Launch template launches an AMI that enforcement will refuse',
+    severity: 'high',
+    cannotVerifySeverity: 'low',
+    description:
+      'A launch template whose default or latest version references an AMI from an unapproved publisher or an expired exception, or an AMI that no longer exists: ' +
+      'every scale-out from it fails once enforcement starts. Versions that resolve their image from an SSM parameter are reported as cannot-verify.',
+    docs: 'docs/rules/launch-template-unapproved-ami.md',
+  },
+  evaluate(inventory, { index, allowlist }) {
+    const out: FindingDraft[] = [];
+    for (const lt of inventory.launchTemplates) {
+      const versions = launchTemplateVersions(lt);
+      const judged = versions.map((v) => {
+        const label = `version ${v.versionNumber} (${v.label})`;
+        let verdict: VersionVerdict;
+        if (v.image.kind === 'none') verdict = { kind: 'ok' };
+        else if (v.image.kind === 'ssm') {
+          verdict = {
+            kind: 'cannot-verify',
+            reason: 'ssm-parameter',
+            text: `${label} resolves its AMI from the SSM parameter ${JSON.stringify(v.image.parameter)} at launch time, so amigov cannot verify it`,
+          };
+        } else {
+          const img = resolveImageById(index, lt.region, v.image.imageId);
+          if (!img) {
+            verdict = { kind: 'cannot-verify', reason: 'not-resolved', text: `${label} launches ${v.image.imageId}, which the scan did not resolve` };
+          } else if (img.availability !== 'ok') {
+            verdict = { kind: 'fail', reason: 'unavailable', img, text: `${label} launches ${imageText(img)}, which is unavailable: ${img.availabilityReason}` };
+          } else {
+            const pv = judgeImageOwner(allowlist, img);
+            if (pv.approved) verdict = { kind: 'ok' };
+            else {
+              const blockedBy = blockedByFor(lt.accountId, img.ownerId, pv);
+              verdict = pv.expired
+                ? {
+                    kind: 'fail',
+                    reason: 'expired-exception',
+                    img,
+                    blockedBy,
+                    text: `${label} launches ${imageText(img)} from ${ownerText(img)}, whose exception (ticket ${pv.expired.ticket}) expired on ${pv.expired.expiryDate}`,
+                  }
+                : { kind: 'fail', reason: 'unapproved', img, blockedBy, text: `${label} launches ${imageText(img)} from ${ownerText(img)}, not an approved publisher` };
+            }
+          }
+        }
+        return { v, verdict };
+      });
+      const fails = judged.filter((j) => j.verdict.kind === 'fail');
+      const unverifiable = judged.filter((j) => j.verdict.kind === 'cannot-verify');
+      if (fails.length === 0 && unverifiable.length === 0) continue;
+      const status = fails.length ? 'fail' : 'cannot-verify';
+      const blockedBy = fails.reduce<BlockedBy | undefined>((acc, j) => {
+        const b = j.verdict.kind === 'fail' ? j.verdict.blockedBy : undefined;
+        if (!b) return acc;
+        return !acc || LAYER_ORDER.indexOf(b) > LAYER_ORDER.indexOf(acc) ? b : acc;
+      }, undefined);
+      const firstImg = fails.map((j) => (j.verdict.kind === 'fail' ? j.verdict.img : undefined)).find(Boolean);
+      const firstAmi = judged.map((j) => (j.v.image.kind === 'ami' ? j.v.image.imageId : undefined)).find(Boolean);
+      const texts = [...fails, ...unverifiable].map((j) => (j.verdict.kind === 'ok' ? '' : j.verdict.text));
+      const details: Record<string, string | number | boolean | null> = {
+        launchTemplateName: lt.launchTemplateName,
+        defaultVersion: lt.defaultVersion?.versionNumber ?? null,
+        latestVersion: lt.latestVersion?.versionNumber ?? null,
+      };
+      for (const j of judged) {
+        const key = j.v.label === 'default and latest' ? 'default' : j.v.label;
+        details[`${key}Image`] = j.v.image.kind === 'ami' ? j.v.image.imageId : j.v.image.kind === 'ssm' ? `resolve:ssm:${j.v.image.parameter}` : null;
+        details[`${key}Verdict`] = j.verdict.kind === 'ok' ? 'ok' : j.verdict.reason;
+      }
+      // The version a fix should start from: the default one when it is at fault, else the latest.
+      const fixFrom = [...fails, ...unverifiable][0]!;
+      details['sourceVersion'] = fixFrom.v.versionNumber;
+      out.push({
+        accountId: lt.accountId,
+        region: lt.region,
+        resourceType: 'launch-template',
+        resourceId: lt.launchTemplateId,
+        ...(firstImg ? { imageId: firstImg.imageId } : firstAmi ? { imageId: firstAmi } : {}),
+        ...(firstImg?.name !== undefined ? { imageName: firstImg.name } : {}),
+        ...(firstImg?.ownerId !== undefined ? { imageOwnerId: firstImg.ownerId } : {}),
+        ...(firstImg?.ownerAlias !== undefined ? { imageOwnerAlias: firstImg.ownerAlias } : {}),
+        status,
+        ...(blockedBy ? { blockedBy } : {}),
+        message:
+          `Launch template ${lt.launchTemplateId} (${JSON.stringify(lt.launchTemplateName)}): ${texts.join('; ')}. ` +
+          (status === 'fail'
+            ? `Scale-out from it fails once enforcement starts${blockedBy ? ` (${describeBlockedBy(blockedBy)})` : ''}.`
+            : 'Check which AMI the parameter points to before enforcement starts.'),
+        details,
+      });
+    }
+    return out;
+  },
+});

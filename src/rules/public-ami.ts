@@ -1,0 +1,59 @@
+/**
+ * An AMI a scanned account owns that is public; with `deep` (launch permissions collected), also one
+ * shared with accounts or organizations outside this organization.
+ */
+import { defineRule, type FindingDraft } from './types.js';
+import { imageText } from './context.js';
+
+/** The organization id in an organization or OU ARN (arn:aws:organizations::111:organization/o-abc, .../ou/o-abc/ou-...). */
+function orgIdOf(arn: string): string | undefined {
+  return /\/(o-[a-z0-9]+)(\/|$)/.exec(arn)?.[1];
+}
+
+export default defineRule({
+  meta: {
+    id: 'public-ami',
+    title: 'AMI is public or shared outside the organization',
+    severity: 'critical',
+    description:
+      'An AMI owned by a scanned account is public (launch permission group "all"). With --deep, also an AMI shared with accounts, organizations or OUs outside this organization.',
+    docs: 'docs/rules/public-ami.md',
+  },
+  evaluate(inventory, { index, options }) {
+    const out: FindingDraft[] = [];
+    for (const img of inventory.images) {
+      if (img.seenVia !== 'owner' || !img.found || img.state === 'deregistered') continue;
+      const owner = img.ownerId ?? img.seenFromAccountId;
+      const outside: string[] = [];
+      const lp = img.launchPermissions;
+      if (options.deep && lp) {
+        for (const id of lp.userIds) if (id !== owner && !index.accountIds.has(id)) outside.push(id);
+        for (const arn of [...lp.organizationArns, ...lp.organizationalUnitArns]) {
+          const org = orgIdOf(arn);
+          if (!index.organizationId || org !== index.organizationId) outside.push(arn);
+        }
+      }
+      const isPublic = img.public === true || (lp?.groups.includes('all') ?? false);
+      if (!isPublic && outside.length === 0) continue;
+      const what = [
+        isPublic ? 'public: any AWS account can launch it and copy its snapshots\' data' : '',
+        outside.length ? `shared outside the organization with ${outside.join(', ')}` : '',
+      ].filter(Boolean);
+      out.push({
+        accountId: owner,
+        region: img.region,
+        resourceType: 'image',
+        resourceId: img.imageId,
+        imageId: img.imageId,
+        ...(img.name !== undefined ? { imageName: img.name } : {}),
+        imageOwnerId: owner,
+        ...(img.ownerAlias !== undefined ? { imageOwnerAlias: img.ownerAlias } : {}),
+        ...(isPublic ? {} : { severity: 'high' as const }),
+        status: 'fail',
+        message: `AMI ${imageText(img)} owned by ${owner} is ${what.join('; and ')}. Remove the launch permission unless the publication is intended and approved.`,
+        details: { public: isPublic, sharedOutside: outside.join(',') || null, deepChecked: Boolean(options.deep && lp) },
+      });
+    }
+    return out;
+  },
+});

@@ -1,0 +1,52 @@
+/**
+ * An instance whose AMI comes from a publisher the config does not approve: the audit-phase question
+ * "what can no longer be relaunched or scaled out once Allowed AMIs is enabled".
+ * Owners whose exception has expired are reported by expired-exception instead (with the ticket).
+ */
+import { defineRule, type FindingDraft } from './types.js';
+import {
+  blockedByFor,
+  describeBlockedBy,
+  imageText,
+  instanceDetails,
+  instanceFindingBase,
+  instanceText,
+  judgeImageOwner,
+  ownerText,
+  resolveInstanceImage,
+} from './context.js';
+
+export default defineRule({
+  meta: {
+    id: 'unapproved-publisher',
+    title: 'Instance runs an AMI from an unapproved publisher',
+    severity: 'high',
+    description:
+      'A running or stopped instance whose AMI owner is not an approved provider (ops publisher, vendors, unexpired exceptions, configured aliases). ' +
+      'Once Allowed AMIs is enabled and the SCP is in force it cannot be relaunched or scaled out from that AMI.',
+    docs: 'docs/rules/unapproved-publisher.md',
+  },
+  evaluate(_inventory, { index, allowlist }) {
+    const out: FindingDraft[] = [];
+    for (const inst of index.liveInstances) {
+      const img = resolveInstanceImage(index, inst);
+      if (!img.ownerId && !img.ownerAlias) continue; // unknown-image reports it: the owner can't be judged
+      const verdict = judgeImageOwner(allowlist, img);
+      if (verdict.approved || verdict.expired) continue;
+      const blockedBy = blockedByFor(inst.accountId, img.ownerId, verdict);
+      const selfOwned = img.ownerId === inst.accountId;
+      out.push({
+        ...instanceFindingBase(inst, img, allowlist),
+        status: 'fail',
+        blockedBy,
+        message:
+          `Instance ${instanceText(inst)} (${inst.state}) runs AMI ${imageText(img)} owned by ${ownerText(img)}` +
+          (selfOwned ? ', this account itself,' : ',') +
+          ' which is not an approved publisher. Once enforcement is on it cannot be relaunched or scaled out from this AMI; ' +
+          `${describeBlockedBy(blockedBy)}.`,
+        details: { ...instanceDetails(inst), selfOwned, imageAvailability: img.availability },
+      });
+    }
+    return out;
+  },
+});

@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EXC_MIGRATION, EXC_ML, OPS, VENDOR, WORKLOAD, inventory, judge, runCases } from '../helpers/inventory-builder.js';
+
+const RULE = 'allowed-amis-drift';
+const RID = 'allowed-images-settings';
+const APPROVED = [OPS, VENDOR, EXC_MIGRATION, EXC_ML];
+const withCriteria = (criteria: { imageProviders?: string[]; imageNames?: string[] }[] | undefined, allowed: 'enabled' | 'audit-mode' | 'disabled' = 'audit-mode') => () =>
+  inventory().account(WORKLOAD).regionSettings({ account: WORKLOAD, allowed, ...(criteria ? { criteria } : {}) }).build();
+
+runCases(RULE, [
+  { name: 'valid: providers equal the allowlist', build: withCriteria([{ imageProviders: APPROVED }]), expect: [] },
+  { name: 'valid: providers split across criteria', build: withCriteria([{ imageProviders: [OPS, VENDOR] }, { imageProviders: [EXC_MIGRATION, EXC_ML] }]), expect: [] },
+  {
+    name: 'invalid: approved provider missing',
+    build: withCriteria([{ imageProviders: [OPS, VENDOR, EXC_ML] }]),
+    expect: [{ resourceId: RID, status: 'fail', severity: 'medium', message: [`missing from the criteria (their AMIs are refused): ${EXC_MIGRATION}`] }],
+  },
+  {
+    name: 'invalid: expired exception still allowed',
+    build: withCriteria([{ imageProviders: APPROVED }]),
+    judge: { asOf: '2026-03-01' },
+    expect: [{ resourceId: RID, message: [`allowed but not approved in the config: ${EXC_MIGRATION}`] }],
+  },
+  {
+    name: 'invalid: extra name condition',
+    build: withCriteria([{ imageProviders: APPROVED, imageNames: ['golden-*'] }], 'enabled'),
+    expect: [{ resourceId: RID, message: ['image names golden-*'] }],
+  },
+  {
+    name: 'aliases: configured amazon must be in the criteria',
+    build: withCriteria([{ imageProviders: APPROVED }]),
+    judge: { config: { provider_aliases: ['amazon'] } },
+    expect: [{ resourceId: RID, message: ['amazon'] }],
+  },
+  { name: 'not judged: disabled (allowed-amis-not-enabled reports it)', build: withCriteria([], 'disabled'), expect: [] },
+  { name: 'cannot-verify: criteria not collected', build: withCriteria(undefined), expect: [{ resourceId: RID, status: 'cannot-verify' }] },
+]);
+
+test('allowed-amis-drift: details list missing and extra providers', () => {
+  const [f] = judge(withCriteria([{ imageProviders: [OPS, '999988887777'] }])(), RULE);
+  assert.equal(f!.details?.['extraProviders'], '999988887777');
+  assert.equal(f!.details?.['missingProviders'], [VENDOR, EXC_ML, EXC_MIGRATION].sort().join(','));
+});

@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WORKLOAD, inventory, judge, runCases } from '../helpers/inventory-builder.js';
+
+const RULE = 'allowed-amis-not-enabled';
+const RID = 'allowed-images-settings';
+const withState = (allowed: 'enabled' | 'audit-mode' | 'disabled' | 'unknown') => () => inventory().account(WORKLOAD).regionSettings({ account: WORKLOAD, allowed }).build();
+const ENABLED = { config: { policy_config: { enforcement_mode: 'enabled' } } };
+
+runCases(RULE, [
+  { name: 'valid (audit_mode config): audit-mode', build: withState('audit-mode'), expect: [] },
+  { name: 'valid (audit_mode config): enabled is stricter, fine', build: withState('enabled'), expect: [] },
+  { name: 'invalid (audit_mode config): disabled', build: withState('disabled'), expect: [{ resourceId: RID, status: 'fail', severity: 'high', message: ['disabled'] }] },
+  { name: 'valid (enabled config): enabled', build: withState('enabled'), judge: ENABLED, expect: [] },
+  { name: 'invalid (enabled config): audit-mode', build: withState('audit-mode'), judge: ENABLED, expect: [{ resourceId: RID, message: ['audit-mode', 'only reported'] }] },
+  { name: 'cannot-verify: unknown settings', build: withState('unknown'), expect: [{ resourceId: RID, status: 'cannot-verify', severity: 'low' }] },
+  {
+    name: 'not judged: region not scanned',
+    build: () => inventory().account(WORKLOAD).coverage(WORKLOAD, 'us-east-1', 'error', 'timeout').build(),
+    expect: [],
+  },
+]);
+
+test('allowed-amis-not-enabled: inspect command and policy generator pointer', () => {
+  const [f] = judge(withState('disabled')(), RULE);
+  assert.equal(f!.commands[0]!.command, 'aws ec2 get-allowed-images-settings --region us-east-1');
+  assert.equal(f!.commands[1]!.command, 'amigov policy generate --mode audit_mode');
+  assert.equal(f!.commands[1]!.needsReview, true);
+});

@@ -1,0 +1,137 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { defineRule } from '../../src/rules/types.js';
+import { RULES } from '../../src/rules/index.js';
+import { findingId } from '../../src/rules/engine.js';
+import { UserError } from '../../src/cli/errors.js';
+import {
+  AMI_GONE, AMI_OPS, AMI_OUTSIDER, AMI_SELF, OPS, OUTSIDER, WORKLOAD, WORKLOAD_2, inventory, judgeDoc,
+} from '../helpers/inventory-builder.js';
+
+const sample = () =>
+  inventory()
+    .account(WORKLOAD, { name: 'payments' })
+    .account(WORKLOAD_2, { name: 'data', regions: ['us-east-1', 'eu-west-1'] })
+    .coverage(WORKLOAD_2, 'eu-west-1', 'access-denied', 'role not trusted')
+    .account(OPS, { name: 'ops' })
+    .image({ id: AMI_OPS, owner: OPS, tags: { Environment: 'Prod' } })
+    .image({ id: AMI_OUTSIDER, owner: OUTSIDER })
+    .image({ id: AMI_SELF, owner: WORKLOAD, public: true })
+    .instance({ id: 'i-00000000000000001', account: WORKLOAD, image: AMI_OUTSIDER })
+    .instance({ id: 'i-00000000000000002', account: WORKLOAD, image: AMI_SELF })
+    .instance({ id: 'i-00000000000000003', account: WORKLOAD_2, image: AMI_OPS, tags: { Environment: 'Prod' } })
+    .instance({ id: 'i-00000000000000004', account: WORKLOAD_2, image: AMI_GONE })
+    .launchTemplate({ id: 'lt-0000000000000000a', account: WORKLOAD_2, default: [1, AMI_OUTSIDER] })
+    .launchTemplate({ id: 'lt-0000000000000000b', account: WORKLOAD_2, default: [1, 'resolve:ssm:/golden'] })
+    .regionSettings({ account: WORKLOAD, bpa: 'unblocked', allowed: 'audit-mode', criteria: [{ imageProviders: [OPS] }] })
+    .regionSettings({ account: WORKLOAD_2, bpa: 'block-new-sharing', allowed: 'disabled' })
+    .regionSettings({ account: OPS, bpa: 'block-new-sharing', allowed: 'audit-mode', criteria: [{ imageProviders: ['111122223333', '123456738923', '222233334444', '777788889999'] }] })
+    .build();
+
+test('engine: stable id is sha256(rule|account|region|resource)[0:16] and the same on every run', () => {
+  const want = createHash('sha256').update(`public-ami|${WORKLOAD}|us-east-1|${AMI_SELF}`).digest('hex').slice(0, 16);
+  assert.equal(findingId('public-ami', WORKLOAD, 'us-east-1', AMI_SELF), want);
+  const a = judgeDoc(sample(), undefined);
+  const b = judgeDoc(sample(), undefined);
+  assert.deepEqual(a.findings.map((f) => f.id), b.findings.map((f) => f.id));
+  assert.equal(a.findings.find((f) => f.ruleId === 'public-ami')!.id, want);
+  assert.equal(new Set(a.findings.map((f) => f.id)).size, a.findings.length, 'ids are unique');
+});
+
+test('engine: a rule that throws becomes an error finding; the others still run', () => {
+  const broken = defineRule({
+    meta: { id: 'broken-rule', title: 'A rule that always fails', severity: 'medium', description: 'x'.repeat(50), docs: 'docs/rules/broken-rule.md' },
+    evaluate() {
+      throw new TypeError('cannot read properties of undefined');
+    },
+  });
+  const doc = judgeDoc(sample(), undefined, { options: { ruleSet: [broken, ...RULES] } });
+  const err = doc.findings.filter((f) => f.status === 'error');
+  assert.equal(err.length, 1);
+  assert.equal(err[0]!.ruleId, 'broken-rule');
+  assert.match(err[0]!.message, /cannot read properties of undefined/);
+  assert.deepEqual(doc.evaluation!.ruleErrors, [{ ruleId: 'broken-rule', message: 'cannot read properties of undefined' }]);
+  assert.ok(doc.findings.some((f) => f.ruleId === 'unapproved-publisher'));
+});
+
+test('engine: --rules runs only those rules; unknown ids are a usage error', () => {
+  const doc = judgeDoc(sample(), ['public-ami', 'unknown-image']);
+  assert.deepEqual([...new Set(doc.findings.map((f) => f.ruleId))].sort(), ['public-ami', 'unknown-image']);
+  assert.deepEqual(doc.rules.map((r) => r.id), ['public-ami', 'unknown-image']);
+  assert.throws(() => judgeDoc(sample(), ['public-ami', 'no-such-rule']), (e: unknown) => e instanceof UserError && /no-such-rule/.test(e.message) && /unapproved-publisher/.test(e.hint ?? ''));
+});
+
+test('engine: severity threshold drops findings below it', () => {
+  const all = judgeDoc(sample(), undefined);
+  const high = judgeDoc(sample(), undefined, { options: { severityThreshold: 'high' } });
+  assert.ok(all.findings.some((f) => f.severity === 'low' || f.severity === 'medium'));
+  assert.ok(high.findings.length > 0);
+  assert.ok(high.findings.every((f) => f.severity === 'high' || f.severity === 'critical'));
+  assert.equal(high.findings.length, all.findings.filter((f) => f.severity === 'high' || f.severity === 'critical').length);
+});
+
+test('engine: severity overrides change failing findings, not cannot-verify ones', () => {
+  const doc = judgeDoc(sample(), ['launch-template-unapproved-ami'], { options: { severityOverrides: { 'launch-template-unapproved-ami': 'critical' } } });
+  const byId = new Map(doc.findings.map((f) => [f.resourceId, f]));
+  assert.equal(byId.get('lt-0000000000000000a')!.severity, 'critical');
+  assert.equal(byId.get('lt-0000000000000000b')!.severity, 'low');
+  assert.equal(doc.rules[0]!.severity, 'critical');
+  assert.throws(() => judgeDoc(sample(), undefined, { options: { severityOverrides: { 'public-ami': 'urgent' } } }), UserError);
+});
+
+test('engine: findings are sorted by severity, then rule, account, region, resource', () => {
+  const sev = ['critical', 'high', 'medium', 'low', 'info'];
+  const f = judgeDoc(sample(), undefined).findings;
+  for (let i = 1; i < f.length; i++) assert.ok(sev.indexOf(f[i - 1]!.severity) <= sev.indexOf(f[i]!.severity));
+});
+
+test('evaluate: document counts, impact, coverage and accounts', () => {
+  const doc = judgeDoc(sample(), undefined);
+  assert.equal(doc.kind, 'amigov.findings');
+  assert.equal(doc.schemaVersion, 1);
+  assert.equal(doc.counts.total, doc.findings.length);
+  assert.equal(Object.values(doc.counts.byRule).reduce((a, b) => a + b, 0), doc.findings.length);
+  assert.equal(Object.values(doc.counts.bySeverity).reduce((a, b) => a + b, 0), doc.findings.length);
+  assert.equal(doc.counts.byAccount[WORKLOAD], doc.findings.filter((f) => f.accountId === WORKLOAD).length);
+  // i-1 (outside AMI, both layers) and i-2 (self-owned, SCP only) break; i-4's owner is unknown.
+  assert.deepEqual(doc.impact, {
+    instancesAffected: 2,
+    accountsAffected: 2, // WORKLOAD (instances) and WORKLOAD_2 (lt-a)
+    launchTemplatesAffected: 1,
+    instancesByLayer: { declarativePolicyAndScp: 1, scpOnly: 1 },
+    instancesCannotVerify: 1,
+    launchTemplatesCannotVerify: 1,
+  });
+  assert.deepEqual(doc.coverage.counts, { ok: 3, skipped: 0, 'access-denied': 1, error: 0 });
+  assert.equal(doc.coverage.complete, false);
+  assert.deepEqual(
+    doc.accounts.map((a) => [a.accountId, a.scanned]),
+    [[OPS, 'complete'], [WORKLOAD, 'complete'], [WORKLOAD_2, 'partial']],
+  );
+  // The unscanned region is not judged by account-region rules (no false violation, no false pass).
+  assert.ok(!doc.findings.some((f) => f.accountId === WORKLOAD_2 && f.region === 'eu-west-1'));
+  assert.equal(doc.allowlist.asOf, '2026-02-01');
+  assert.equal(doc.run.asOf, '2026-02-01');
+  assert.equal(doc.remediation!.mode, 'environment');
+  assert.equal(doc.remediation!.roleName, 'OrganizationAccountAccessRole');
+  assert.equal(doc.evaluation!.rulesRun.length, RULES.length);
+  for (const f of doc.findings) {
+    assert.ok(f.accountName, `${f.id} has the account name`);
+    assert.ok(f.message.length > 20);
+  }
+});
+
+test('evaluate: re-judging as of a later date changes only what the date changes', () => {
+  const inv = inventory()
+    .account(WORKLOAD)
+    .image({ id: AMI_SELF.replace('d', 'e'), owner: '777788889999' })
+    .instance({ account: WORKLOAD, image: AMI_SELF.replace('d', 'e') })
+    .build();
+  const before = judgeDoc(inv, ['expired-exception', 'expiring-exception'], { asOf: '2026-02-20' });
+  const after = judgeDoc(inv, ['expired-exception', 'expiring-exception'], { asOf: '2026-03-01' });
+  assert.deepEqual(before.findings.map((f) => f.ruleId), ['expiring-exception']);
+  assert.deepEqual(after.findings.map((f) => f.ruleId), ['expired-exception']);
+  assert.equal(after.impact.instancesAffected, 1);
+  assert.equal(before.impact.instancesAffected, 0);
+});

@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WORKLOAD, inventory, judge, runCases } from '../helpers/inventory-builder.js';
+
+const RULE = 'image-block-public-access-off';
+const RID = 'image-block-public-access';
+
+runCases(RULE, [
+  { name: 'valid: block-new-sharing', build: () => inventory().account(WORKLOAD).regionSettings({ account: WORKLOAD, bpa: 'block-new-sharing' }).build(), expect: [] },
+  {
+    name: 'invalid: unblocked',
+    build: () => inventory().account(WORKLOAD).regionSettings({ account: WORKLOAD, bpa: 'unblocked' }).build(),
+    expect: [{ resourceId: RID, status: 'fail', severity: 'high', message: ['unblocked'] }],
+  },
+  {
+    name: 'cannot-verify: unknown state is visible, not a violation',
+    build: () => inventory().account(WORKLOAD).regionSettings({ account: WORKLOAD, bpa: 'unknown', reason: 'UnsupportedOperation' }).build(),
+    expect: [{ resourceId: RID, status: 'cannot-verify', severity: 'low', message: ['UnsupportedOperation'] }],
+  },
+  {
+    name: 'cannot-verify: scanned region without settings',
+    build: () => inventory().account(WORKLOAD).build(),
+    expect: [{ resourceId: RID, status: 'cannot-verify' }],
+  },
+  {
+    name: 'not judged: region whose scan failed (coverage gap, reported in coverage)',
+    build: () => inventory().account(WORKLOAD).coverage(WORKLOAD, 'us-east-1', 'access-denied').regionSettings({ account: WORKLOAD, bpa: 'unknown' }).build(),
+    expect: [],
+  },
+  {
+    name: 'not judged: config asks for unblocked',
+    build: () => inventory().account(WORKLOAD).regionSettings({ account: WORKLOAD, bpa: 'unblocked' }).build(),
+    judge: { config: { policy_config: { image_block_public_access: 'unblocked' } } },
+    expect: [],
+  },
+]);
+
+test('image-block-public-access-off: enable + verify commands; policy-managed ones need review', () => {
+  const own = judge(inventory().account(WORKLOAD).regionSettings({ account: WORKLOAD, bpa: 'unblocked' }).build(), RULE)[0]!;
+  assert.equal(own.commands[0]!.command, 'aws ec2 enable-image-block-public-access --image-block-public-access-state block-new-sharing --region us-east-1');
+  assert.equal(own.commands[0]!.needsReview, undefined);
+  assert.equal(own.commands[1]!.kind, 'verify');
+  const byPolicy = judge(inventory().account(WORKLOAD).regionSettings({ account: WORKLOAD, bpa: 'unblocked', bpaManagedBy: 'declarative-policy' }).build(), RULE)[0]!;
+  assert.equal(byPolicy.commands[0]!.needsReview, true);
+  assert.match(byPolicy.message, /declarative policy/);
+});

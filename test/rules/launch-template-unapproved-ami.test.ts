@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AMI_GONE, AMI_MIGRATION, AMI_OPS, AMI_OUTSIDER, AMI_SELF, EXC_MIGRATION, OPS, OUTSIDER, WORKLOAD, inventory, judge, runCases } from '../helpers/inventory-builder.js';
+
+const RULE = 'launch-template-unapproved-ami';
+const LT = 'lt-0000000000000000a';
+const base = () =>
+  inventory()
+    .account(WORKLOAD)
+    .image({ id: AMI_OPS, owner: OPS })
+    .image({ id: AMI_OUTSIDER, owner: OUTSIDER })
+    .image({ id: AMI_SELF, owner: WORKLOAD })
+    .image({ id: AMI_MIGRATION, owner: EXC_MIGRATION })
+    .image({ id: AMI_GONE, owner: OUTSIDER, found: false, notFoundReason: 'InvalidAMIID.NotFound' });
+
+runCases(RULE, [
+  { name: 'valid: default and latest on approved AMIs', build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, AMI_OPS], latest: [2, AMI_OPS] }).build(), expect: [] },
+  { name: 'valid: no image in the template', build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, null] }).build(), expect: [] },
+  {
+    name: 'invalid: latest version on an unapproved AMI',
+    build: () => base().launchTemplate({ id: LT, name: 'asg-web', account: WORKLOAD, default: [1, AMI_OPS], latest: [2, AMI_OUTSIDER] }).build(),
+    expect: [{ resourceId: LT, status: 'fail', severity: 'high', blockedBy: 'both', message: ['version 2 (latest)', OUTSIDER, '"asg-web"'] }],
+  },
+  {
+    name: 'invalid: same version is default and latest (one finding)',
+    build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [4, AMI_SELF], latest: [4, AMI_SELF] }).build(),
+    expect: [{ resourceId: LT, blockedBy: 'scp', message: ['version 4 (default and latest)'] }],
+  },
+  {
+    name: 'invalid: expired exception AMI',
+    build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, AMI_MIGRATION] }).build(),
+    judge: { asOf: '2026-03-01' },
+    expect: [{ resourceId: LT, status: 'fail', message: ['expired on 2026-02-28'] }],
+  },
+  { name: 'valid: active exception AMI', build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, AMI_MIGRATION] }).build(), expect: [] },
+  {
+    name: 'invalid: AMI that no longer exists',
+    build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, AMI_GONE] }).build(),
+    expect: [{ resourceId: LT, status: 'fail', message: ['unavailable', 'InvalidAMIID.NotFound'] }],
+  },
+  {
+    name: 'cannot-verify: SSM parameter reference (low severity, not compliant)',
+    build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, 'resolve:ssm:/golden/al2023/latest'] }).build(),
+    expect: [{ resourceId: LT, status: 'cannot-verify', severity: 'low', message: ['/golden/al2023/latest', 'cannot verify'] }],
+  },
+  {
+    name: 'cannot-verify: AMI the scan did not resolve',
+    build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, 'ami-0123456789abcdef0'] }).build(),
+    expect: [{ resourceId: LT, status: 'cannot-verify' }],
+  },
+  {
+    name: 'fail wins over cannot-verify across versions',
+    build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, 'resolve:ssm:/x'], latest: [2, AMI_OUTSIDER] }).build(),
+    expect: [{ resourceId: LT, status: 'fail', severity: 'high', message: ['/x', 'version 2'] }],
+  },
+]);
+
+test('launch-template-unapproved-ami: commands inspect, look up the replacement and create a reviewed version', () => {
+  const inv = base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, AMI_OPS], latest: [2, AMI_OUTSIDER] }).build();
+  const [f] = judge(inv, RULE);
+  const cmds = f!.commands;
+  assert.match(cmds[0]!.command, new RegExp(`^aws ec2 describe-launch-template-versions --launch-template-id ${LT} `));
+  const create = cmds.find((c) => c.command.includes('create-launch-template-version'))!;
+  assert.equal(create.needsReview, true);
+  assert.equal(create.supportsDryRun, true);
+  assert.match(create.command, /--source-version 2 /);
+  assert.match(create.command, /--launch-template-data "\{\\"ImageId\\":\\"\$REPLACEMENT_AMI_ID\\"\}"/);
+  assert.equal(f!.details?.['latestVerdict'], 'unapproved');
+  assert.equal(f!.details?.['defaultVerdict'], 'ok');
+});

@@ -1,0 +1,41 @@
+// Every rule file is listed in the index, its id is its file name, it has a doc page and commands.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RULES } from '../../src/rules/index.js';
+import { SEVERITIES } from '../../src/model/findings.js';
+import { RULES_WITH_COMMANDS } from '../../src/remediation/builders.js';
+import { PACKAGE_ROOT } from '../../src/util/paths.js';
+
+const NOT_RULES = new Set(['index.ts', 'engine.ts', 'types.ts', 'context.ts']);
+const ruleFiles = readdirSync(join(PACKAGE_ROOT, 'src/rules'))
+  .filter((f) => f.endsWith('.ts') && !NOT_RULES.has(f))
+  .map((f) => f.slice(0, -3))
+  .sort();
+
+test('meta: every rule file is in the index, and nothing else is', () => {
+  assert.deepEqual(RULES.map((r) => r.meta.id).sort(), ruleFiles);
+});
+
+for (const { meta } of RULES) {
+  test(`meta: ${meta.id}`, async () => {
+    assert.match(meta.id, /^[a-z0-9]+(-[a-z0-9]+)*$/, 'id is kebab-case');
+    const mod = (await import(`../../src/rules/${meta.id}.ts`)) as { default: { meta: { id: string } } };
+    assert.equal(mod.default.meta.id, meta.id, 'id equals the file name');
+    assert.ok((SEVERITIES as readonly string[]).includes(meta.severity), 'severity is valid');
+    assert.ok(meta.title.length > 10 && meta.description.length > 40, 'title and description say something');
+    assert.equal(meta.docs, `docs/rules/${meta.id}.md`);
+    const page = join(PACKAGE_ROOT, meta.docs);
+    assert.ok(existsSync(page), `${meta.docs} exists`);
+    const text = readFileSync(page, 'utf8');
+    assert.ok(text.startsWith(`# ${meta.id}`), 'doc page starts with "# <id>"');
+    for (const section of ['## What it checks', '## Why', '## Severity', '## How to fix', '## False positives']) assert.ok(text.includes(section), `doc has "${section}"`);
+    assert.ok(text.includes(meta.severity), 'doc states the severity');
+    assert.ok(RULES_WITH_COMMANDS.includes(meta.id), 'remediation builder exists');
+  });
+}
+
+test('meta: the findings schema doc exists', () => {
+  assert.ok(existsSync(join(PACKAGE_ROOT, 'docs/findings-schema.md')));
+});
