@@ -1,4 +1,118 @@
+/**
+ * `amigov demo`: the one command a newcomer runs. Starts the local sandbox seeded with the demo organization,
+ * runs the real scan against it over HTTP (the same code path as a scan of AWS), judges it and writes every
+ * report, then prints where they are. Nothing leaves 127.0.0.1; no AWS account is needed.
+ */
 import type { Command } from 'commander';
+import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { startSandbox, demoOrg } from '../../sandbox/index.js';
+import { demoConfig } from '../../sandbox/fixtures/demo-config.js';
+import { parseJsonWithLocation, validateConfig } from '../../config/load.js';
+import { writeJsonAtomic } from '../../util/atomic-write.js';
+import { isIsoDate, todayUtc } from '../../util/dates.js';
+import { PACKAGE_ROOT } from '../../util/paths.js';
+import { newRunId } from '../../scan/run-id.js';
+import { EXIT, UserError } from '../errors.js';
+import { runScanAndReport, withInterrupt } from './scan.js';
 
-/** Registers `amigov demo`. Not available yet: the command is absent from --help until its issue lands. */
-export function register(_program: Command): void {}
+interface DemoFlags {
+  config?: string;
+  asOf?: string;
+  out?: string;
+  format: string;
+  latencyMs: string;
+  quiet?: boolean;
+}
+
+/** Only the sandbox's credentials and endpoint may reach the SDK: nothing from the user's AWS setup. */
+function isolateAwsEnvironment(creds: { accessKeyId: string; secretAccessKey: string }): void {
+  for (const key of Object.keys(process.env)) {
+    if (key.startsWith('AWS_') && !key.startsWith('AWS_SDK_JS_')) delete process.env[key];
+  }
+  process.env.AWS_ACCESS_KEY_ID = creds.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = creds.secretAccessKey;
+  process.env.AWS_REGION = 'us-east-1';
+  // No shared config or credentials files: a profile on this machine must not leak into the demo.
+  process.env.AWS_CONFIG_FILE = '/dev/null';
+  process.env.AWS_SHARED_CREDENTIALS_FILE = '/dev/null';
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
+}
+
+export function register(program: Command): void {
+  program
+    .command('demo')
+    .description(
+      'Run a full scan of the bundled demo organization in the local sandbox (no AWS account needed) and write every report',
+    )
+    .option('--config <path>', 'base publisher config; the demo adds one exception expiring in 7 days', 'config/ami_publishers.json')
+    .option('--as-of <date>', 'judge the allowlist as of this date, YYYY-MM-DD (default: today, UTC)')
+    .option('--out <dir>', 'write into this directory instead of reports/<run-id>/')
+    .option('--format <formats>', 'reports to write: html,xlsx,csv,json, all or none', 'all')
+    .option('--latency-ms <n>', 'latency the sandbox adds to every AWS call, to feel a real scan', '0')
+    .option('-q, --quiet', 'no progress output')
+    .addHelpText(
+      'after',
+      `
+The demo organization (src/sandbox/fixtures/demo-org.ts) has a management account, an ops golden-AMI publisher,
+prod and dev workloads, vendor and exception publishers, an account whose scan role is missing, a suspended
+account and a disabled opt-in region, plus one of every governance problem amigov checks for. Its scan is
+partial on purpose (one account denies the scan role), so the demo exits 0 with --allow-partial semantics.
+
+Example:
+  npm run demo            # same as: npx amigov demo`,
+    )
+    .action(async (flags: DemoFlags) => {
+      const asOf = flags.asOf ?? todayUtc();
+      if (!isIsoDate(asOf)) throw new UserError(`--as-of ${JSON.stringify(asOf)} is not a date written YYYY-MM-DD`, EXIT.USAGE);
+      const latencyMs = Number(flags.latencyMs);
+      if (!Number.isInteger(latencyMs) || latencyMs < 0) throw new UserError(`--latency-ms ${JSON.stringify(flags.latencyMs)} is not a whole number of milliseconds`, EXIT.USAGE);
+
+      const runId = newRunId();
+      const runDir = flags.out ?? join('reports', runId);
+      const basePath = flags.config ?? 'config/ami_publishers.json';
+      let baseText: string;
+      try {
+        baseText = readFileSync(basePath, 'utf8');
+      } catch {
+        // Run from outside a clone (npx amigov demo): use the config shipped in the package.
+        baseText = readFileSync(join(PACKAGE_ROOT, 'config', 'ami_publishers.json'), 'utf8');
+      }
+      const configPath = join(runDir, 'demo-config.json');
+      const cfg = demoConfig(parseJsonWithLocation(baseText, basePath) as Record<string, unknown>, asOf);
+      validateConfig(cfg, configPath);
+      writeJsonAtomic(configPath, cfg);
+
+      const sandbox = await startSandbox({ fixture: demoOrg, latencyMs });
+      try {
+        isolateAwsEnvironment(sandbox.credentials);
+        process.stdout.write(`amigov demo: sandbox organization ${demoOrg.organization.id} on ${sandbox.endpoint} (local, no AWS account used)\n\n`);
+        const run = await withInterrupt((signal) =>
+          runScanAndReport(
+            {
+              runId,
+              out: runDir,
+              config: configPath,
+              asOf,
+              endpointUrl: sandbox.endpoint,
+              region: 'us-east-1',
+              format: flags.format,
+              allowPartial: true,
+              ...(flags.quiet ? { quiet: true } : {}),
+            },
+            { stdout: process.stdout, stderr: process.stderr, signal },
+          ),
+        );
+        const html = run.written.find((p) => p.endsWith('.html'));
+        const xlsx = run.written.find((p) => p.endsWith('.xlsx'));
+        const rel = (p: string) => relative(process.cwd(), p) || p;
+        process.stdout.write('\nOpen the reports:\n');
+        if (html) process.stdout.write(`  HTML: ${rel(html)}\n`);
+        if (xlsx) process.stdout.write(`  XLSX: ${rel(xlsx)}\n`);
+        process.stdout.write(`  Re-judge without scanning: npx amigov evaluate --inventory ${rel(run.inventoryPath)} --config ${rel(configPath)}\n`);
+        process.exitCode = run.exitCode;
+      } finally {
+        await sandbox.close();
+      }
+    });
+}

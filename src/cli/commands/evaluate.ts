@@ -3,43 +3,23 @@
  * change is previewed in seconds. Thin: gathers inputs, calls the evaluation core, prints, sets the exit code.
  */
 import { dirname, resolve } from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { EXIT, UserError } from '../errors.js';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.js';
 import { isIsoDate, todayUtc } from '../../util/dates.js';
 import { toolVersion } from '../../util/paths.js';
-import { SEVERITIES, type FindingsDocument, type Severity } from '../../model/findings.js';
+import { SEVERITIES, type FindingsDocument } from '../../model/findings.js';
 import { evaluateRun } from '../../evaluate/evaluate.js';
 import { readInventory, writeFindingsOutputs } from '../../evaluate/io.js';
-import { atOrAbove, isSeverity } from '../../rules/engine.js';
-import { RULE_IDS } from '../../rules/index.js';
+import { addEvaluationOptions, findingsExitCode, toEvaluateOptions, warnRuleErrors, type EvaluationFlags } from '../evaluation-flags.js';
 
-interface EvaluateFlags {
+interface EvaluateFlags extends EvaluationFlags {
   inventory: string;
   config: string;
   asOf?: string;
   out?: string;
-  rules?: string;
-  severityThreshold?: Severity;
-  severityOverride: string[];
-  profileTemplate?: string;
   roleName?: string;
-  failOn?: Severity;
   script: boolean;
-}
-
-function severityOption(flags: string, description: string): Option {
-  return new Option(flags, description).choices(SEVERITIES as unknown as string[]);
-}
-
-function parseOverrides(list: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of list) {
-    const m = /^([a-z0-9-]+)=([a-z]+)$/.exec(item.trim());
-    if (!m) throw new UserError(`--severity-override ${JSON.stringify(item)}: expected RULE=LEVEL`, EXIT.USAGE, `e.g. --severity-override public-ami=high (levels: ${SEVERITIES.join(', ')})`);
-    out[m[1]!] = m[2]!;
-  }
-  return out;
 }
 
 /** One line per rule run, then totals, the enforcement impact and the coverage. */
@@ -72,20 +52,16 @@ export function formatSummary(doc: FindingsDocument): string {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('evaluate')
     .description('Re-evaluate a saved inventory against the current config (no AWS calls) and write findings.json and remediation.sh')
     .requiredOption('--inventory <file>', 'inventory.json of a previous scan')
     .option('--config <path>', 'publisher config', DEFAULT_CONFIG_PATH)
     .option('--as-of <date>', 'judge exceptions as of this date, YYYY-MM-DD UTC (default: today)')
     .option('--out <dir>', "where to write findings.json and remediation.sh (default: the inventory's folder)")
-    .option('--rules <ids>', `comma-separated rule ids to run (default: all): ${RULE_IDS.join(', ')}`)
-    .addOption(severityOption('--severity-threshold <level>', 'keep only findings at or above this severity'))
-    .option('--severity-override <rule=level>', 'set a rule\'s severity (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option('--profile-template <template>', "commands carry --profile built from this, e.g. '{accountName}-admin' ({accountId}, {accountName})")
     .option('--role-name <name>', 'role remediation.sh assumes in each account (default: the scan\'s role)')
-    .addOption(severityOption('--fail-on <level>', 'exit 1 when findings at or above this severity exist (default: never)'))
-    .option('--no-script', 'do not write remediation.sh')
+    .option('--no-script', 'do not write remediation.sh');
+  addEvaluationOptions(cmd)
     .addHelpText(
       'after',
       `
@@ -99,14 +75,7 @@ Examples:
     .action((flags: EvaluateFlags) => {
       const asOf = flags.asOf ?? todayUtc();
       if (!isIsoDate(asOf)) throw new UserError(`--as-of ${JSON.stringify(asOf)} is not a date written YYYY-MM-DD`, EXIT.USAGE, 'e.g. --as-of 2026-03-01');
-      const rules = flags.rules
-        ?.split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      if (flags.rules !== undefined && !rules?.length) throw new UserError('--rules is empty', EXIT.USAGE, `Valid rule ids: ${RULE_IDS.join(', ')}`);
-      const overrides = parseOverrides(flags.severityOverride);
-      for (const s of [flags.severityThreshold, flags.failOn]) if (s !== undefined && !isSeverity(s)) throw new UserError(`${s} is not a severity`, EXIT.USAGE);
-
+      const judging = toEvaluateOptions(flags);
       const config = loadConfig(flags.config);
       const inventory = readInventory(flags.inventory);
       const doc = evaluateRun({
@@ -117,10 +86,7 @@ Examples:
           source: 'evaluate',
           inventoryPath: flags.inventory,
           configPath: flags.config,
-          ...(rules ? { rules } : {}),
-          ...(flags.severityThreshold ? { severityThreshold: flags.severityThreshold } : {}),
-          severityOverrides: overrides,
-          ...(flags.profileTemplate !== undefined ? { profileTemplate: flags.profileTemplate } : {}),
+          ...judging,
           ...(flags.roleName !== undefined ? { roleName: flags.roleName } : {}),
         },
       });
@@ -130,16 +96,7 @@ Examples:
       process.stdout.write(`Evaluated ${flags.inventory} (run ${doc.run.runId}) against ${flags.config} as of ${asOf}\n\n`);
       process.stdout.write(formatSummary(doc) + '\n\n');
       process.stdout.write(`Wrote ${written.findings}${written.script ? ` and ${written.script} (dry run by default; --apply to change)` : ''}\n`);
-      for (const e of doc.evaluation?.ruleErrors ?? []) {
-        process.stderr.write(`amigov: warning: rule ${e.ruleId} failed (${e.message}); its findings are missing. Please report this bug.\n`);
-      }
-      if (flags.failOn) {
-        const threshold = flags.failOn;
-        const hits = doc.findings.filter((f) => atOrAbove(f.severity, threshold)).length;
-        if (hits > 0) {
-          process.stderr.write(`amigov: ${hits} finding${hits === 1 ? '' : 's'} at or above ${threshold} (--fail-on ${threshold})\n`);
-          process.exitCode = EXIT.FINDINGS;
-        }
-      }
+      warnRuleErrors(doc);
+      process.exitCode = findingsExitCode(doc, flags.failOn);
     });
 }

@@ -14,9 +14,18 @@ import { resolveAllowlist } from '../../config/allowlist.js';
 import { scanOrganization, type ScanProgress } from '../../scan/scanner.js';
 import { newRunId } from '../../scan/run-id.js';
 import { SCAN_DEFAULTS, splitList, validateScanOptions, type ScanOptions } from '../../scan/options.js';
+import { finishRun } from '../../pipeline/finish-run.js';
+import { parseFormats, REPORT_FORMATS } from '../../report/index.js';
+import { formatSummary as formatFindingsSummary } from './evaluate.js';
+import { addEvaluationOptions, findingsExitCode, toEvaluateOptions, warnRuleErrors, type EvaluationFlags } from '../evaluation-flags.js';
 
 /** Flags as commander hands them over. */
-export interface ScanCliOptions {
+export interface ScanCliOptions extends Partial<EvaluationFlags> {
+  /** Reports to write after the inventory: html,xlsx,csv,json, "all" or "none". */
+  format?: string;
+  compare?: string;
+  /** Not a flag: callers that must know the run folder before the scan (the demo) choose the run id. */
+  runId?: string;
   config?: string;
   asOf?: string;
   profile?: string;
@@ -221,7 +230,7 @@ export function formatSummary(inv: Inventory, inventoryPath: string, exitCode: E
 
 /** The scan command's core: gathers, writes reports/<run-id>/inventory.json (or --out DIR), prints the summary. */
 export async function runScan(cli: ScanCliOptions, io: ScanIo = { stdout: process.stdout, stderr: process.stderr }): Promise<ScanRun> {
-  const runId = newRunId();
+  const runId = cli.runId ?? newRunId();
   const options = toScanOptions(cli, runId);
   // Config errors are usage errors (exit 2), reported before any AWS call.
   const allowlist = resolveAllowlist(loadConfig(options.configPath), options.asOf);
@@ -245,6 +254,45 @@ export async function runScan(cli: ScanCliOptions, io: ScanIo = { stdout: proces
   return { inventory, runDir, inventoryPath, exitCode };
 }
 
+/** Output paths shown relative to the working directory when inside it. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
+}
+
+/**
+ * The whole job: scan, then judge the inventory and write findings.json, remediation.sh and the reports
+ * into the run folder. A partial or interrupted scan is still judged and reported (its gaps are shown);
+ * exit code: interrupted 130 > partial 3 > findings at --fail-on 1 > 0.
+ */
+export async function runScanAndReport(cli: ScanCliOptions, io: ScanIo = { stdout: process.stdout, stderr: process.stderr }): Promise<ScanRun & { written: string[] }> {
+  // Flags are checked before any AWS call, so a typo costs nothing.
+  const formats = cli.format === undefined ? [...REPORT_FORMATS] : cli.format.trim() === 'none' ? [] : parseFormats(cli.format);
+  const evaluate = toEvaluateOptions({ severityOverride: [], ...cli });
+  const config = loadConfig(cli.config ?? DEFAULT_CONFIG_PATH);
+  const run = await runScan(cli, io);
+  const { doc, written } = await finishRun({
+    inventory: run.inventory,
+    inventoryPath: run.inventoryPath,
+    config,
+    asOf: run.inventory.run.asOf,
+    runDir: run.runDir,
+    formats,
+    ...(cli.compare ? { compare: cli.compare } : {}),
+    evaluate,
+  });
+  io.stdout.write('\n' + formatFindingsSummary(doc) + '\n');
+  if (doc.comparison) {
+    const c = doc.comparison.counts;
+    io.stdout.write(`Since run ${doc.comparison.previousRunId}: ${c.new} new, ${c.persisting} persisting, ${c.resolved} resolved\n`);
+  }
+  warnRuleErrors(doc, io.stderr);
+  io.stdout.write('\nWrote:\n' + written.map((p) => `  ${shown(p)}\n`).join(''));
+  const findingsCode = findingsExitCode(doc, cli.failOn, io.stderr);
+  const exitCode = run.exitCode !== EXIT.OK ? run.exitCode : (findingsCode as ExitCode);
+  return { ...run, exitCode, written };
+}
+
 /** Runs fn with SIGINT wired to an AbortSignal: the first Ctrl-C stops scheduling and finishes the inventory; a second one exits at once. */
 export async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
@@ -262,7 +310,7 @@ export async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>):
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('scan')
     .description(
       'Scan every account x region of the organization (read-only) into reports/<run-id>/inventory.json: ' +
@@ -290,15 +338,28 @@ export function register(program: Command): void {
     .addOption(new Option('--allow-partial', 'exit 0 even when some account x regions could not be scanned'))
     .addOption(new Option('--fail-on-partial', `exit ${EXIT.PARTIAL} when some account x regions could not be scanned (default)`))
     .option('-q, --quiet', 'no progress output')
+    .option('--format <formats>', `reports to write after the scan: ${REPORT_FORMATS.join(',')}, all, or none (findings.json and remediation.sh are always written)`, 'all')
+    .option('--compare <dir|latest>', 'weekly comparison: mark each finding new, persisting or resolved against an earlier run ("latest" = newest earlier run beside this one)');
+  addEvaluationOptions(cmd)
     .addHelpText(
       'after',
       `
-Exit codes: 0 complete, ${EXIT.PARTIAL} partial (some account x region access-denied or error; 0 with --allow-partial),
-${EXIT.USAGE} usage or configuration error, ${EXIT.FATAL} fatal (no credentials, organization unreachable), ${EXIT.INTERRUPTED} interrupted.
+Writes into reports/<run-id>/ (or --out): inventory.json, findings.json, remediation.sh (dry run unless --apply),
+report.html, report.xlsx, findings.csv.
+
+Exit codes: 0 complete, 1 findings at or above --fail-on, ${EXIT.PARTIAL} partial (some account x region access-denied or error;
+0 with --allow-partial), ${EXIT.USAGE} usage or configuration error, ${EXIT.FATAL} fatal (no credentials, organization unreachable),
+${EXIT.INTERRUPTED} interrupted (what was gathered is still written).
+
+Examples:
+  amigov scan --role-name OrganizationAccountAccessRole
+  amigov scan --ou ou-ab12-34cd5678 --regions us-east-1,eu-west-1 --format html,xlsx
+  amigov scan --compare latest --fail-on high          # weekly job
+  AWS_ENDPOINT_URL=http://127.0.0.1:4566 amigov scan --no-organizations --accounts 000000000000
 The scan role's minimal read-only policy: docs/iam/amigov-scan-role-policy.json. Full reference: docs/scan.md.`,
     )
     .action(async (cli: ScanCliOptions) => {
-      const run = await withInterrupt((signal) => runScan(cli, { stdout: process.stdout, stderr: process.stderr, signal }));
+      const run = await withInterrupt((signal) => runScanAndReport(cli, { stdout: process.stdout, stderr: process.stderr, signal }));
       process.exitCode = run.exitCode;
     });
 }

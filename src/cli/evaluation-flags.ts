@@ -1,0 +1,74 @@
+/**
+ * The judging flags `amigov scan`, `amigov evaluate` and `amigov demo` share: which rules run, severities,
+ * how remediation commands authenticate, and when findings fail the run.
+ */
+import { Option, type Command } from 'commander';
+import { EXIT, UserError } from './errors.js';
+import { SEVERITIES, type FindingsDocument, type Severity } from '../model/findings.js';
+import type { EvaluateOptions } from '../evaluate/evaluate.js';
+import { atOrAbove, isSeverity } from '../rules/engine.js';
+import { RULE_IDS } from '../rules/index.js';
+
+export interface EvaluationFlags {
+  rules?: string;
+  severityThreshold?: Severity;
+  severityOverride: string[];
+  profileTemplate?: string;
+  failOn?: Severity;
+}
+
+function severityOption(flags: string, description: string): Option {
+  return new Option(flags, description).choices(SEVERITIES as unknown as string[]);
+}
+
+/** Adds --rules, --severity-threshold, --severity-override, --profile-template and --fail-on. */
+export function addEvaluationOptions(cmd: Command): Command {
+  return cmd
+    .option('--rules <ids>', `comma-separated rule ids to run (default: all): ${RULE_IDS.join(', ')}`)
+    .addOption(severityOption('--severity-threshold <level>', 'keep only findings at or above this severity'))
+    .option('--severity-override <rule=level>', "set a rule's severity (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--profile-template <template>', "commands carry --profile built from this, e.g. '{accountName}-admin' ({accountId}, {accountName})")
+    .addOption(severityOption('--fail-on <level>', 'exit 1 when findings at or above this severity exist (default: never)'));
+}
+
+function parseOverrides(list: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list) {
+    const m = /^([a-z0-9-]+)=([a-z]+)$/.exec(item.trim());
+    if (!m) throw new UserError(`--severity-override ${JSON.stringify(item)}: expected RULE=LEVEL`, EXIT.USAGE, `e.g. --severity-override public-ami=high (levels: ${SEVERITIES.join(', ')})`);
+    out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+/** Flags -> evaluation options; throws a UserError (exit 2) on bad input. */
+export function toEvaluateOptions(flags: EvaluationFlags): EvaluateOptions {
+  const rules = flags.rules
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (flags.rules !== undefined && !rules?.length) throw new UserError('--rules is empty', EXIT.USAGE, `Valid rule ids: ${RULE_IDS.join(', ')}`);
+  for (const s of [flags.severityThreshold, flags.failOn]) if (s !== undefined && !isSeverity(s)) throw new UserError(`${s} is not a severity`, EXIT.USAGE);
+  return {
+    ...(rules ? { rules } : {}),
+    ...(flags.severityThreshold ? { severityThreshold: flags.severityThreshold } : {}),
+    severityOverrides: parseOverrides(flags.severityOverride ?? []),
+    ...(flags.profileTemplate !== undefined ? { profileTemplate: flags.profileTemplate } : {}),
+  };
+}
+
+/** EXIT.FINDINGS when --fail-on is set and findings at or above it exist (printing why), else OK. */
+export function findingsExitCode(doc: FindingsDocument, failOn: Severity | undefined, stderr: NodeJS.WritableStream = process.stderr): number {
+  if (!failOn) return EXIT.OK;
+  const hits = doc.findings.filter((f) => f.change !== 'resolved' && atOrAbove(f.severity, failOn)).length;
+  if (hits === 0) return EXIT.OK;
+  stderr.write(`amigov: ${hits} finding${hits === 1 ? '' : 's'} at or above ${failOn} (--fail-on ${failOn})\n`);
+  return EXIT.FINDINGS;
+}
+
+/** Warns about rules that threw: their findings are missing from the run. */
+export function warnRuleErrors(doc: FindingsDocument, stderr: NodeJS.WritableStream = process.stderr): void {
+  for (const e of doc.evaluation?.ruleErrors ?? []) {
+    stderr.write(`amigov: warning: rule ${e.ruleId} failed (${e.message}); its findings are missing. Please report this bug.\n`);
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * What follows a scan: judge the inventory, compare with an earlier run, and write findings.json,
+ * remediation.sh and the reports into the run folder. `amigov scan` and `amigov demo` share it;
+ * `amigov evaluate` and `amigov report` are its two halves run on saved files.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { FindingsDocument } from '../model/findings.js';
+import type { Inventory } from '../model/inventory.js';
+import type { PublisherConfig } from '../config/schema.js';
+import { evaluateRun, type EvaluateOptions } from '../evaluate/evaluate.js';
+import { writeFindingsOutputs } from '../evaluate/io.js';
+import { compareWithPrevious, writeReports, type ReportFormat } from '../report/index.js';
+import { toolVersion } from '../util/paths.js';
+
+export interface FinishRunInput {
+  inventory: Inventory;
+  inventoryPath: string;
+  config: PublisherConfig;
+  asOf: string;
+  runDir: string;
+  formats: readonly ReportFormat[];
+  /** 'latest' or an earlier run folder, for the weekly comparison. */
+  compare?: string;
+  evaluate?: EvaluateOptions;
+}
+
+export interface FinishRunResult {
+  doc: FindingsDocument;
+  /** Every file written: findings.json, remediation.sh, then the reports. */
+  written: string[];
+}
+
+export async function finishRun(input: FinishRunInput): Promise<FinishRunResult> {
+  let doc = evaluateRun({
+    inventory: input.inventory,
+    config: input.config,
+    asOf: input.asOf,
+    options: { source: 'scan', inventoryPath: input.inventoryPath, ...input.evaluate },
+  });
+  if (input.compare) {
+    doc = compareWithPrevious(doc, input.compare, { reportsDir: dirname(resolve(input.runDir)), currentRunDir: resolve(input.runDir) });
+  }
+  const outputs = writeFindingsOutputs(doc, input.runDir, { toolVersion: toolVersion() });
+  const written = [outputs.findings, ...(outputs.script ? [outputs.script] : [])];
+  const remediationScript = outputs.script ? readFileSync(outputs.script, 'utf8') : undefined;
+  // findings.json is already written (with the comparison); the json format would only write it again.
+  const formats = input.formats.filter((f) => f !== 'json');
+  written.push(
+    ...(await writeReports({
+      doc,
+      inventory: input.inventory,
+      outDir: input.runDir,
+      formats,
+      ...(remediationScript !== undefined ? { remediationScript } : {}),
+    })),
+  );
+  return { doc, written };
+}
