@@ -346,6 +346,7 @@ export function buildHtmlView(doc: FindingsDocument, meta: ReportMeta) {
       failed: fmt(facts.coverage.failed),
       failedCount: facts.coverage.failed,
       skipped: fmt(facts.coverage.skipped),
+      skippedCount: facts.coverage.skipped,
       notScanned: fmt(facts.coverage.total - facts.coverage.ok),
       failures,
       hasFailures: failures.length > 0,

@@ -55,7 +55,7 @@ test('report.html: AWS strings are escaped, never raw markup', () => {
 test('report.html: a partial scan is flagged at the top; a complete one is not', () => {
   const partial = renderHtml(sampleDoc({ partial: true }), META);
   assert.match(partial, /id="partial-banner"/);
-  assert.match(partial, /1 of 8 account × region pairs were not scanned/);
+  assert.match(partial, /1 of 8 account × region pairs could not be scanned/);
   const complete = renderHtml(sampleDoc({ partial: false }), META);
   assert.doesNotMatch(complete, /id="partial-banner"/);
   assert.match(complete, /All 8 account × region pairs were scanned successfully/);
