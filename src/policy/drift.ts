@@ -3,9 +3,8 @@
  * account x region, as a scan recorded them in inventory.regionSettings) against what the declarative
  * policy generated from the config sets. A setting that could not be read is "unknown", never a match.
  */
-import { readFileSync } from 'node:fs';
+import { readInventory } from '../model/files.js';
 import type { Inventory, RegionSettings } from '../model/inventory.js';
-import { EXIT, UserError } from '../cli/errors.js';
 import type { DeclarativePolicy } from './syntax.js';
 import { summarizeDeclarativePolicy } from './declarative.js';
 import { compareProviderSets, normalizeProviders } from './providers.js';
@@ -50,30 +49,9 @@ export function expectedSettings(policy: DeclarativePolicy): DriftReport['expect
 
 export type DriftInventory = Pick<Inventory, 'regionSettings' | 'coverage'> & { run?: Partial<Inventory['run']>; accounts?: Inventory['accounts'] };
 
-/** Reads just what the diff needs from inventory.json, with errors that say what is wrong with the file. */
+/** Reads inventory.json for the diff (the shared reader: kind, schema version, whole file). */
 export function readInventoryForDiff(file: string): DriftInventory {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(
-      `${file}: cannot read the inventory (${code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message})`,
-      EXIT.USAGE,
-      'Pass the inventory.json of a scan: amigov policy diff --inventory reports/<run>/inventory.json',
-    );
-  }
-  const inv = raw as Partial<Inventory> | null;
-  if (!inv || typeof inv !== 'object' || inv.kind !== 'amigov.inventory') {
-    throw new UserError(`${file}: not an amigov inventory (no "kind": "amigov.inventory")`, EXIT.USAGE, 'Pass the inventory.json written by `amigov scan`.');
-  }
-  if (inv.schemaVersion !== 1) {
-    throw new UserError(`${file}: inventory schemaVersion ${String(inv.schemaVersion)} is not supported (this amigov reads version 1)`, EXIT.USAGE, 'Scan again with this version of amigov.');
-  }
-  if (!Array.isArray(inv.regionSettings) || !Array.isArray(inv.coverage)) {
-    throw new UserError(`${file}: the inventory has no regionSettings/coverage arrays`, EXIT.USAGE, 'Scan again with this version of amigov.');
-  }
-  return inv as DriftInventory;
+  return readInventory(file);
 }
 
 export function diffPolicyWithInventory(policy: DeclarativePolicy, inventory: DriftInventory, asOf: string): DriftReport {
