@@ -41,6 +41,9 @@ export interface ScanOptions {
   // Which regions
   regions?: string[];
 
+  /** Also collect owned images' launch permissions (who they are shared with): one extra call per owned image. */
+  deep?: boolean;
+
   // How hard to push
   concurrency: number;
   maxAttempts: number;
@@ -153,5 +156,6 @@ export function recordedParameters(o: ScanOptions): Record<string, unknown> {
     concurrency: o.concurrency,
     maxAttempts: o.maxAttempts,
     requestTimeoutMs: o.requestTimeoutMs,
+    deep: o.deep === true,
   };
 }

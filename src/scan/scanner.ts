@@ -318,7 +318,7 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
         return;
       }
       const outcome = await withClient(accountId, region, state.credentials, (client) =>
-        scanUnit({ accountId, region, client, ...(signal ? { abortSignal: signal } : {}) }),
+        scanUnit({ accountId, region, client, deep: options.deep === true, ...(signal ? { abortSignal: signal } : {}) }),
       );
       outcomes.set(key(accountId, region), outcome);
       // The verdict is final only after referenced images are resolved (phase 3) unless it already failed.

@@ -14,6 +14,7 @@ import {
   collectImageBlockPublicAccess,
   IMAGE_BLOCK_PUBLIC_ACCESS,
 } from './collectors/region-settings.js';
+import { collectLaunchPermissions, LAUNCH_PERMISSIONS } from './collectors/launch-permissions.js';
 import type { CollectorMeta, RegionContext } from './collectors/types.js';
 
 export interface UnitOutcome {
@@ -58,9 +59,13 @@ export function verdictFor(failures: CoreFailure[]): Pick<CoverageEntry, 'status
 
 export async function scanUnit(ctx: RegionContext): Promise<UnitOutcome> {
   const started = Date.now();
+  let launchPermissionsGap: string | undefined;
   const [inst, owned, lts, ibpa, allowed] = await Promise.allSettled([
     collectInstances(ctx),
-    collectOwnedImages(ctx),
+    collectOwnedImages(ctx).then(async (images) => {
+      if (ctx.deep) launchPermissionsGap = await collectLaunchPermissions(ctx, images);
+      return images;
+    }),
     collectLaunchTemplates(ctx),
     collectImageBlockPublicAccess(ctx),
     collectAllowedImagesSettings(ctx),
@@ -85,6 +90,7 @@ export async function scanUnit(ctx: RegionContext): Promise<UnitOutcome> {
   const allowedValue = allowed.status === 'fulfilled' ? allowed.value : ({ state: 'unknown', reason: 'scan interrupted' } as const);
   if (ibpaValue.state === 'unknown') degraded[IMAGE_BLOCK_PUBLIC_ACCESS.id] = ibpaValue.reason ?? 'unknown';
   if (allowedValue.state === 'unknown') degraded[ALLOWED_IMAGES_SETTINGS.id] = allowedValue.reason ?? 'unknown';
+  if (launchPermissionsGap) degraded[LAUNCH_PERMISSIONS.id] = launchPermissionsGap;
   if (ibpa.status === 'rejected') failures.push({ collector: IMAGE_BLOCK_PUBLIC_ACCESS, err: ibpa.reason });
   if (allowed.status === 'rejected') failures.push({ collector: ALLOWED_IMAGES_SETTINGS, err: allowed.reason });
 

@@ -24,6 +24,7 @@ export interface ScanCliOptions extends Partial<EvaluationFlags> {
   /** Reports to write after the inventory: html,xlsx,csv,json, "all" or "none". */
   format?: string;
   compare?: string;
+  deep?: boolean;
   /** Not a flag: callers that must know the run folder before the scan (the demo) choose the run id. */
   runId?: string;
   config?: string;
@@ -103,6 +104,7 @@ export function toScanOptions(cli: ScanCliOptions, runId: string): ScanOptions {
     sessionDurationSeconds: intFlag('--session-duration', cli.sessionDuration, SCAN_DEFAULTS.sessionDurationSeconds),
     assumeRoleInCallerAccount: cli.assumeRoleInCallerAccount === true,
     ...(regions ? { regions } : {}),
+    ...(cli.deep ? { deep: true } : {}),
     concurrency: intFlag('--concurrency', cli.concurrency, SCAN_DEFAULTS.concurrency),
     maxAttempts: intFlag('--max-attempts', cli.maxAttempts, SCAN_DEFAULTS.maxAttempts),
     requestTimeoutMs: timeoutMs,
@@ -331,6 +333,7 @@ export function register(program: Command): void {
     .option('--session-duration <seconds>', 'AssumeRole session length, 900-43200 (credentials are refreshed before they expire)', String(SCAN_DEFAULTS.sessionDurationSeconds))
     .option('--assume-role-in-caller-account', 'assume the role in the caller\'s own account too, instead of using the base credentials there')
     .option('--regions <regions>', 'only these regions (comma-separated; default: every region enabled in each account)')
+    .option('--deep', 'also read who each owned AMI is shared with (one DescribeImageAttribute call per owned AMI) to find AMIs shared outside the organization')
     .option('--concurrency <n>', 'account x region units scanned at once', String(SCAN_DEFAULTS.concurrency))
     .option('--max-attempts <n>', 'attempts per API call, retries included (adaptive retry mode)', String(SCAN_DEFAULTS.maxAttempts))
     .option('--timeout <seconds>', 'timeout of each API call attempt', String(SCAN_DEFAULTS.requestTimeoutMs / 1000))

@@ -8,6 +8,7 @@ import { OWNED_IMAGES } from './images.js';
 import { LAUNCH_TEMPLATES } from './launch-templates.js';
 import { IMAGE_BLOCK_PUBLIC_ACCESS, ALLOWED_IMAGES_SETTINGS } from './region-settings.js';
 import { REFERENCED_IMAGES } from './referenced-images.js';
+import { LAUNCH_PERMISSIONS } from './launch-permissions.js';
 
 export const COLLECTORS: readonly CollectorMeta[] = [
   ORGANIZATION,
@@ -20,4 +21,5 @@ export const COLLECTORS: readonly CollectorMeta[] = [
   IMAGE_BLOCK_PUBLIC_ACCESS,
   ALLOWED_IMAGES_SETTINGS,
   REFERENCED_IMAGES,
+  LAUNCH_PERMISSIONS,
 ];

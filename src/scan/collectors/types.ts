@@ -26,6 +26,8 @@ export interface RegionContext {
   region: string;
   client: EC2Client;
   abortSignal?: AbortSignal;
+  /** --deep: also read who each owned image is shared with (one call per image). */
+  deep?: boolean;
 }
 
 /** Second argument of client.send / paginators. */
