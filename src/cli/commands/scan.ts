@@ -11,6 +11,7 @@ import { writeJsonAtomic } from '../../util/atomic-write.js';
 import { isIsoDate, todayUtc } from '../../util/dates.js';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.js';
 import { resolveAllowlist } from '../../config/allowlist.js';
+import type { PublisherConfig } from '../../config/schema.js';
 import { scanOrganization, type ScanProgress } from '../../scan/scanner.js';
 import { newRunId } from '../../scan/run-id.js';
 import { SCAN_DEFAULTS, splitList, validateScanOptions, type ScanOptions } from '../../scan/options.js';
@@ -64,6 +65,8 @@ export interface ScanRun {
   inventoryPath: string;
   /** 0 complete, 3 partial (unless --allow-partial), 130 interrupted. */
   exitCode: ExitCode;
+  /** The publisher config the scan resolved its allowlist from. */
+  config: PublisherConfig;
 }
 
 function intFlag(flag: string, value: string | undefined, fallback: number): number {
@@ -235,7 +238,8 @@ export async function runScan(cli: ScanCliOptions, io: ScanIo = { stdout: proces
   const runId = cli.runId ?? newRunId();
   const options = toScanOptions(cli, runId);
   // Config errors are usage errors (exit 2), reported before any AWS call.
-  const allowlist = resolveAllowlist(loadConfig(options.configPath), options.asOf);
+  const config = loadConfig(options.configPath);
+  const allowlist = resolveAllowlist(config, options.asOf);
   const runDir = cli.out ?? join('reports', runId);
   const inventoryPath = join(runDir, 'inventory.json');
 
@@ -253,7 +257,7 @@ export async function runScan(cli: ScanCliOptions, io: ScanIo = { stdout: proces
   const { exitCode } = scanOutcome(inventory, cli.allowPartial === true);
   const shown = relative(process.cwd(), inventoryPath) || inventoryPath;
   io.stdout.write(formatSummary(inventory, shown.startsWith('..') ? inventoryPath : shown, exitCode));
-  return { inventory, runDir, inventoryPath, exitCode };
+  return { inventory, runDir, inventoryPath, exitCode, config };
 }
 
 /** Output paths shown relative to the working directory when inside it. */
@@ -271,12 +275,11 @@ export async function runScanAndReport(cli: ScanCliOptions, io: ScanIo = { stdou
   // Flags are checked before any AWS call, so a typo costs nothing.
   const formats = cli.format === undefined ? [...REPORT_FORMATS] : cli.format.trim() === 'none' ? [] : parseFormats(cli.format);
   const evaluate = toEvaluateOptions({ severityOverride: [], ...cli });
-  const config = loadConfig(cli.config ?? DEFAULT_CONFIG_PATH);
   const run = await runScan(cli, io);
   const { doc, written } = await finishRun({
     inventory: run.inventory,
     inventoryPath: run.inventoryPath,
-    config,
+    config: run.config,
     asOf: run.inventory.run.asOf,
     runDir: run.runDir,
     formats,
