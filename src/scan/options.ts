@@ -55,12 +55,11 @@ export interface ScanOptions {
 
 /**
  * Default concurrency: account x region units running at once (each runs its five collectors
- * concurrently). Scans are latency-bound: EC2 throttles per account x region x action, so units of
- * different accounts and regions never compete for a bucket. Measured against the sandbox with AWS's
- * documented throttling buckets, 32 accounts x 17 regions (2,833 calls), 150 ms per call: 16 -> 18.3 s,
- * 32 -> 10.6 s, 64 -> 5.7 s, no throttling at any level; at 50 ms: 1 -> 46.9 s, 16 -> 7.0 s,
- * 32 -> 5.3 s, 64 -> 4.1 s (CPU-bound on 2 cores). 32 takes most of the gain while keeping ~160 requests
- * and sockets in flight; raise it for very large organizations. See docs/scan.md ("Concurrency").
+ * concurrently, so up to 5N requests are in flight). Scans are latency-bound until the scanner's own CPU
+ * (the AWS SDK costs ~0.8-1.4 ms of CPU per call) saturates a core. `amigov bench`, 200 accounts x 17
+ * regions (17,814 calls), 50 ms per call, throttling on, 2-core machine: 8 -> 29.4 s (latency-bound, 50%
+ * CPU), 16 -> 16.4 s (90% CPU), 32 -> 13.3-14.7 s (one core saturated), 64 -> 13.4 s (no gain, twice the
+ * sockets). 32 is the knee; see docs/benchmark.md ("Default concurrency").
  */
 export const DEFAULT_CONCURRENCY = 32;
 export const DEFAULT_MAX_ATTEMPTS = 8;

@@ -31,11 +31,13 @@ import { toolVersion } from '../util/paths.js';
 import { EXIT, UserError } from '../cli/errors.js';
 import {
   configuredRegion,
+  createSharedTransport,
   effectiveEndpoint,
   makeEc2Client,
   makeOrganizationsClient,
   makeStsClient,
   organizationsRegion,
+  resolveClientDefaults,
   type AwsSettings,
   type CredentialsOption,
 } from '../aws/clients.js';
@@ -101,18 +103,20 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
   const signal = options.signal ? controller.signal : undefined;
   const aborted = () => signal?.aborted === true;
 
+  // Every client of the scan shares keep-alive connections: a unit's client lives for a handful of calls.
+  // Each unit has at most five requests in flight; account preparation and image batches one each.
+  const transport = createSharedTransport(options.concurrency * 5 + 8);
   const settings: AwsSettings = {
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
     maxAttempts: options.maxAttempts,
     requestTimeoutMs: options.requestTimeoutMs,
+    transport,
   };
   const homeRegion = options.region ?? (await configuredRegion(settings)) ?? 'us-east-1';
   const metrics = new ApiMetrics();
   const callerMetrics = metrics.child();
   const unitMetrics = new Map<string, ApiMetrics>();
-  const clients = new Set<EC2Client>();
-  const otherClients: { destroy(): void }[] = [];
 
   const progress: ScanProgress = {
     phase: 'discovery',
@@ -136,7 +140,6 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
   try {
     // (1) Caller identity with the default credential chain.
     const sts: STSClient = makeStsClient(settings, homeRegion, undefined, callerMetrics);
-    otherClients.push(sts);
     let caller: { accountId: string; arn: string };
     try {
       const id = await sts.send(new GetCallerIdentityCommand({}), signal ? { abortSignal: signal } : {});
@@ -158,7 +161,12 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
     let callerRegions: RegionInfo[] | undefined;
     {
       const ec2 = makeEc2Client(settings, homeRegion, baseCredentials, callerMetrics);
-      otherClients.push(ec2);
+      try {
+        // Resolved once here rather than by each of the thousands of per-unit clients.
+        settings.clientDefaults = await resolveClientDefaults(ec2);
+      } catch {
+        // Each client resolves them itself then.
+      }
       try {
         callerRegions = await describeRegions(ec2, signal);
       } catch (err) {
@@ -179,7 +187,6 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
     let planned: PlannedAccount[];
     if (options.organizations) {
       const orgs = makeOrganizationsClient(settings, organizationsRegion(homeRegion), baseCredentials, callerMetrics);
-      otherClients.push(orgs);
       let discovered;
       try {
         discovered = await discoverOrganization(orgs, signal);
@@ -223,20 +230,14 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
     };
 
     // One client per account x region, alive only while that unit's work runs: adaptive retry's rate
-    // limiter is per client (never shared across accounts), and a large organization has tens of
-    // thousands of units, so clients and their sockets must not pile up until the end.
+    // limiter is per client (never shared across accounts). Its connections come from the shared
+    // transport, so once the unit ends the client holds nothing but garbage-collectable state (it is not
+    // destroyed: that would destroy the shared agents), and tens of thousands of units never pile up sockets.
     const withClient = async <T>(accountId: string, region: string, credentials: CredentialsOption, fn: (c: EC2Client) => Promise<T>): Promise<T> => {
       const k = key(accountId, region);
       let m = unitMetrics.get(k);
       if (!m) unitMetrics.set(k, (m = metrics.child()));
-      const c = makeEc2Client(settings, region, credentials, m);
-      clients.add(c);
-      try {
-        return await fn(c);
-      } finally {
-        clients.delete(c);
-        c.destroy();
-      }
+      return fn(makeEc2Client(settings, region, credentials, m));
     };
 
     const prepareAccount = async (state: AccountState): Promise<string[]> => {
@@ -279,7 +280,11 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
         }
       }
       try {
-        state.regions = await withClient(acct.accountId, homeRegion, state.credentials, (c) => describeRegions(c, signal));
+        // The caller's own account was already asked, with the same credentials, in phase (1).
+        state.regions =
+          acct.access === 'caller' && callerRegions
+            ? callerRegions
+            : await withClient(acct.accountId, homeRegion, state.credentials, (c) => describeRegions(c, signal));
       } catch (err) {
         const kind = classifyError(err);
         const code = kind === 'aborted' ? 'Interrupted' : errorCode(err);
@@ -504,8 +509,8 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
     };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
-    for (const c of clients) c.destroy();
-    for (const c of otherClients) c.destroy();
+    // Closes every connection of every client, including calls still in flight after an interrupt.
+    transport.destroy();
   }
 }
 

@@ -1,0 +1,242 @@
+/**
+ * The minimal-call model: how many API calls a perfect scanner must make for an organization fixture, which of
+ * them must happen one after another (the critical chain), and how long the throttling buckets force it to take.
+ * Computed from the fixture alone, so the benchmark can compare what amigov did against what it had to do.
+ * The model and its reasoning are documented in docs/benchmark.md ("The minimal-call model").
+ */
+import type { FixtureAccount, OrgFixture } from '../sandbox/fixture-types.js';
+import { DEFAULT_REGIONS } from '../sandbox/regions.js';
+import { DEFAULT_THROTTLE } from '../sandbox/knobs.js';
+
+/** Maximum page sizes of the APIs (from their API references). */
+export const PAGE = {
+  organizations: 20, // ListRoots, ListOrganizationalUnitsForParent, ListAccountsForParent: MaxResults 1-20
+  instanceImageMetadata: 1000, // DescribeInstanceImageMetadata: MaxResults 5-1000
+  images: 1000, // DescribeImages Owners=self: MaxResults 1-1000
+  launchTemplateVersions: 200, // DescribeLaunchTemplateVersions: MaxResults 1-200
+  imageIdsPerCall: 100, // DescribeImages ImageIds: amigov's batch (no documented maximum; 100 keeps URLs short)
+} as const;
+
+export interface MinimalModelOptions {
+  /** Account the base credentials belong to (default: the fixture caller): scanned without AssumeRole. */
+  callerAccountId?: string;
+  /** Only these regions (default: every region enabled in each account). */
+  regions?: string[];
+  /** Role the scanner assumes (default OrganizationAccountAccessRole, path "/"). */
+  roleName?: string;
+}
+
+export interface FixtureShape {
+  accounts: number;
+  scannedAccounts: number;
+  /** account x region units to scan (ACTIVE accounts with a reachable role, their enabled regions). */
+  accountRegions: number;
+  /** units with at least one instance, owned image or launch template */
+  populatedAccountRegions: number;
+  instances: number;
+  images: number;
+  launchTemplates: number;
+}
+
+export interface MinimalModel {
+  shape: FixtureShape;
+  total: number;
+  byAction: Record<string, number>;
+  /** Longest chain of calls that must run one after another (each waits for the previous one's answer). */
+  criticalChainCalls: number;
+  /** Calls that share one throttling bucket, and the time that bucket forces (ms, latency excluded). */
+  rateLimited: { bucket: string; calls: number; minMs: number }[];
+}
+
+const ceilDiv = (n: number, d: number) => Math.ceil(n / d);
+/** Listing calls answer at least once, even when there is nothing to list. */
+const pages = (n: number, size: number) => Math.max(1, ceilDiv(n, size));
+
+const isLive = (state: string | undefined) => state !== 'terminated';
+const AMI_RE = /^ami-[0-9a-f]{8,17}$/;
+
+function hasRole(a: FixtureAccount, roleName: string): boolean {
+  return a.roles.some((r) => r.name === roleName && (r.path ?? '/') === '/');
+}
+
+/**
+ * What a perfect scanner must ask, for a scan with Organizations discovery, the fixture's caller, and the
+ * scan role in every other account:
+ * - sts:GetCallerIdentity once (who the caller is, so its own account is scanned without AssumeRole);
+ * - organizations:DescribeOrganization once, ListRoots, then per root and OU one page of
+ *   ListOrganizationalUnitsForParent and of ListAccountsForParent per 20 children (at least one each: a
+ *   scanner cannot know a node is a leaf without asking);
+ * - sts:AssumeRole once per ACTIVE account other than the caller's;
+ * - ec2:DescribeRegions once per scanned account (opt-in regions differ per account);
+ * - per account x enabled region: DescribeInstanceImageMetadata pages of 1000 live instances,
+ *   DescribeImages Owners=self pages of 1000, DescribeLaunchTemplateVersions $Latest,$Default pages of 200
+ *   (account-wide: it names each template and flags its default, so DescribeLaunchTemplates is not needed),
+ *   GetImageBlockPublicAccessState and GetAllowedImagesSettings; each at least once;
+ * - per region: DescribeImages by id, in batches of 100, for the images that instances or launch templates
+ *   reference and that no scanned account owns (assuming one account may describe them all).
+ */
+export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): MinimalModel {
+  const caller = opts.callerAccountId ?? fx.caller.accountId;
+  const roleName = opts.roleName ?? 'OrganizationAccountAccessRole';
+  const regionList = fx.regions ?? DEFAULT_REGIONS;
+  const byAction: Record<string, number> = {};
+  const add = (action: string, n: number) => {
+    if (n > 0) byAction[action] = (byAction[action] ?? 0) + n;
+  };
+
+  // Organizations: the tree walk, and when each account becomes known (calls on the chain so far).
+  add('sts:GetCallerIdentity', 1);
+  add('organizations:DescribeOrganization', 1);
+  const rootIds = [fx.organization.rootId];
+  add('organizations:ListRoots', pages(rootIds.length, PAGE.organizations));
+  const childOus = new Map<string, string[]>();
+  for (const ou of fx.organizationalUnits) childOus.set(ou.parentId, [...(childOus.get(ou.parentId) ?? []), ou.id]);
+  const childAccounts = new Map<string, string[]>();
+  for (const a of fx.accounts) childAccounts.set(a.parentId, [...(childAccounts.get(a.parentId) ?? []), a.id]);
+  const knownAt = new Map<string, number>(); // account id -> chain length when its ListAccountsForParent page arrives
+  const walk = (nodeId: string, depth: number) => {
+    const ous = [...(childOus.get(nodeId) ?? [])].sort();
+    const accts = [...(childAccounts.get(nodeId) ?? [])].sort();
+    add('organizations:ListOrganizationalUnitsForParent', pages(ous.length, PAGE.organizations));
+    add('organizations:ListAccountsForParent', pages(accts.length, PAGE.organizations));
+    accts.forEach((id, i) => knownAt.set(id, depth + Math.floor(i / PAGE.organizations) + 1));
+    ous.forEach((id, i) => walk(id, depth + Math.floor(i / PAGE.organizations) + 1));
+  };
+  for (const r of rootIds) walk(r, 1);
+
+  // Which accounts are scanned, and which of their regions.
+  const accounts = fx.accounts.filter((a) => (a.status ?? 'ACTIVE') === 'ACTIVE');
+  const reachable = accounts.filter((a) => a.id === caller || hasRole(a, roleName));
+  add('sts:AssumeRole', accounts.filter((a) => a.id !== caller).length);
+  add('ec2:DescribeRegions', reachable.length);
+  const enabledRegions = (a: FixtureAccount) =>
+    regionList.filter((r) => (!r.optIn || a.enabledRegions.includes(r.name)) && (!opts.regions || opts.regions.includes(r.name))).map((r) => r.name);
+
+  // Per account x region contents.
+  const unitKey = (acct: string, region: string) => `${acct}|${region}`;
+  const liveInstances = new Map<string, number>();
+  const referenced = new Map<string, Set<string>>(); // region -> image ids referenced from scanned units
+  const units = new Set<string>();
+  for (const a of reachable) for (const r of enabledRegions(a)) units.add(unitKey(a.id, r));
+  const ref = (region: string, imageId: string | undefined) => {
+    if (!imageId || !AMI_RE.test(imageId)) return;
+    let s = referenced.get(region);
+    if (!s) referenced.set(region, (s = new Set()));
+    s.add(imageId);
+  };
+  let instances = 0;
+  for (const i of fx.instances) {
+    const k = unitKey(i.accountId, i.region);
+    if (!units.has(k) || !isLive(i.state)) continue;
+    instances++;
+    liveInstances.set(k, (liveInstances.get(k) ?? 0) + 1);
+    ref(i.region, i.imageId);
+  }
+  const owned = new Map<string, number>();
+  const ownedIds = new Map<string, Set<string>>(); // region -> ids a scanned owner lists
+  for (const img of fx.images) {
+    if (img.state === 'deregistered') continue;
+    const k = unitKey(img.ownerId, img.region);
+    if (!units.has(k)) continue;
+    owned.set(k, (owned.get(k) ?? 0) + 1);
+    let s = ownedIds.get(img.region);
+    if (!s) ownedIds.set(img.region, (s = new Set()));
+    s.add(img.imageId);
+  }
+  const ltVersions = new Map<string, number>();
+  let launchTemplates = 0;
+  for (const lt of fx.launchTemplates ?? []) {
+    const k = unitKey(lt.accountId, lt.region);
+    if (!units.has(k)) continue;
+    launchTemplates++;
+    const latest = Math.max(...lt.versions.map((v) => v.versionNumber));
+    const wanted = new Set([latest, lt.defaultVersion]);
+    ltVersions.set(k, (ltVersions.get(k) ?? 0) + wanted.size);
+    for (const v of lt.versions) if (wanted.has(v.versionNumber)) ref(lt.region, v.imageId);
+  }
+
+  // Per unit calls, and the chain: known -> AssumeRole -> DescribeRegions -> the unit's longest listing.
+  const readyAt = new Map<string, number>();
+  for (const a of reachable) readyAt.set(a.id, (knownAt.get(a.id) ?? 1) + (a.id === caller ? 0 : 1) + 1);
+  const regionDone = new Map<string, number>();
+  let populated = 0;
+  for (const k of units) {
+    const [acct, region] = k.split('|') as [string, string];
+    const diim = pages(liveInstances.get(k) ?? 0, PAGE.instanceImageMetadata);
+    const imgs = pages(owned.get(k) ?? 0, PAGE.images);
+    const ltv = pages(ltVersions.get(k) ?? 0, PAGE.launchTemplateVersions);
+    add('ec2:DescribeInstanceImageMetadata', diim);
+    add('ec2:DescribeImages', imgs);
+    add('ec2:DescribeLaunchTemplateVersions', ltv);
+    add('ec2:GetImageBlockPublicAccessState', 1);
+    add('ec2:GetAllowedImagesSettings', 1);
+    if (liveInstances.has(k) || owned.has(k) || ltVersions.has(k)) populated++;
+    const done = readyAt.get(acct)! + Math.max(diim, imgs, ltv, 1);
+    regionDone.set(region, Math.max(regionDone.get(region) ?? 0, done));
+  }
+
+  // Referenced images nobody scanned lists as its own: described by id once per region.
+  let chain = 0;
+  for (const [region, done] of regionDone) {
+    const mine = ownedIds.get(region) ?? new Set<string>();
+    const foreign = [...(referenced.get(region) ?? [])].filter((id) => !mine.has(id)).length;
+    add('ec2:DescribeImages', ceilDiv(foreign, PAGE.imageIdsPerCall));
+    chain = Math.max(chain, done + (foreign > 0 ? 1 : 0));
+  }
+  chain = Math.max(chain, 1 + Math.max(0, ...knownAt.values()));
+
+  // Buckets shared by many calls: Organizations (per account) and STS (per account) under AWS's quotas.
+  const orgCalls = Object.entries(byAction).filter(([k]) => k.startsWith('organizations:')).reduce((s, [, n]) => s + n, 0);
+  const stsCalls = (byAction['sts:AssumeRole'] ?? 0) + (byAction['sts:GetCallerIdentity'] ?? 0);
+  const bucketMs = (calls: number, b: { capacity: number; refillPerSecond: number }) => (Math.max(0, calls - b.capacity) / b.refillPerSecond) * 1000;
+  const rateLimited = [
+    { bucket: 'organizations (per account)', calls: orgCalls, minMs: bucketMs(orgCalls, DEFAULT_THROTTLE.organizations) },
+    { bucket: 'sts (per account)', calls: stsCalls, minMs: bucketMs(stsCalls, DEFAULT_THROTTLE.sts) },
+  ];
+
+  const sorted = Object.fromEntries(Object.entries(byAction).sort(([a], [b]) => a.localeCompare(b)));
+  return {
+    shape: {
+      accounts: fx.accounts.length,
+      scannedAccounts: reachable.length,
+      accountRegions: units.size,
+      populatedAccountRegions: populated,
+      instances,
+      images: fx.images.length,
+      launchTemplates,
+    },
+    total: Object.values(byAction).reduce((s, n) => s + n, 0),
+    byAction: sorted,
+    criticalChainCalls: chain,
+    rateLimited,
+  };
+}
+
+export interface LatencyBound {
+  /** minimal calls x latency / request slots */
+  throughputMs: number;
+  /** critical chain x latency */
+  chainMs: number;
+  /** a throttling bucket's forced wait, plus the calls that must follow the throttled phase */
+  rateMs: number;
+  boundMs: number;
+  /** which of the three decides */
+  limitedBy: 'throughput' | 'chain' | 'rate';
+}
+
+/**
+ * The latency bound: no scanner can finish sooner than the largest of (a) the minimal calls spread over its
+ * request slots, each costing the latency, (b) the critical chain, one latency per call, (c) the time the
+ * Organizations / STS buckets force on their calls (the Organizations walk precedes the per-account work,
+ * so the calls after discovery are added to it).
+ */
+export function latencyBound(model: MinimalModel, latencyMs: number, requestSlots: number): LatencyBound {
+  const throughputMs = (model.total * latencyMs) / requestSlots;
+  const chainMs = model.criticalChainCalls * latencyMs;
+  // After the Organizations walk: AssumeRole, DescribeRegions, a unit listing, a referenced-image batch.
+  const afterDiscovery = 4 * latencyMs;
+  const rateMs = Math.max(0, ...model.rateLimited.map((r) => (r.minMs > 0 ? r.minMs + afterDiscovery : 0)));
+  const boundMs = Math.max(throughputMs, chainMs, rateMs);
+  const limitedBy = boundMs === throughputMs ? 'throughput' : boundMs === chainMs ? 'chain' : 'rate';
+  return { throughputMs, chainMs, rateMs, boundMs, limitedBy };
+}

@@ -1,0 +1,229 @@
+/**
+ * The benchmark: for each organization size, a sandbox process serves a generated organization with latency and
+ * throttling, a scanner process runs a real scan against it, and a report process evaluates the inventory and
+ * writes HTML + XLSX. Sizes run one after another (never two heavy runs at once on a small machine). The
+ * results are compared with the minimal-call model and the latency bound, and written as Markdown and JSON.
+ */
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { toolVersion } from '../util/paths.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
+import { DEFAULT_CONCURRENCY } from '../scan/options.js';
+import { latencyBound } from './minimal.js';
+import { runWorker, startSandboxChild } from './children.js';
+import type { ReportChildResult, ScanChildResult } from './protocol.js';
+import { growthOf, renderMarkdown, type BenchReport, type MachineInfo, type SizeResult } from './table.js';
+
+/** amigov runs an account x region's five collectors at once: --concurrency N allows up to 5N requests in flight. */
+export const REQUESTS_PER_UNIT = 5;
+
+export interface BenchOptions {
+  preset: string;
+  sizes: number[];
+  regions: number;
+  populatedRegionsPerAccount: number;
+  instancesPerRegion: number;
+  ownedImagesPerRegion: number;
+  latencyMs: number;
+  throttling: boolean;
+  concurrency: number;
+  seed: number;
+  /** evaluate + HTML + XLSX after each scan */
+  reports: boolean;
+  outDir: string;
+  configPath: string;
+  asOf: string;
+  /** keep each size's inventory and reports under outDir/runs/<size>/ (default: removed after measuring) */
+  keepRuns: boolean;
+  /** per child process */
+  timeoutMs: number;
+}
+
+export const FULL_PRESET = { sizes: [50, 200, 1000], regions: 17, populatedRegionsPerAccount: 1, instancesPerRegion: 100, ownedImagesPerRegion: 20 } as const;
+/** Finishes in well under 2 minutes on 2 cores: two small organizations over all 17 regions. */
+export const QUICK_PRESET = { sizes: [20, 50], regions: 17, populatedRegionsPerAccount: 1, instancesPerRegion: 100, ownedImagesPerRegion: 20 } as const;
+
+export const BENCH_DEFAULTS = {
+  latencyMs: 50,
+  throttling: true,
+  concurrency: DEFAULT_CONCURRENCY,
+  seed: 7,
+  outDir: 'reports/bench',
+  configPath: 'config/ami_publishers.json',
+  // The generator's AMIs are dated 2026; a fixed date keeps findings comparable across runs.
+  asOf: '2026-12-01',
+  timeoutMs: 30 * 60_000,
+} as const;
+
+export interface BenchHooks {
+  log?(line: string): void;
+}
+
+function machine(): MachineInfo {
+  const list = cpus();
+  return {
+    cpus: list.length,
+    cpuModel: list[0]?.model.trim() ?? 'unknown',
+    totalMemoryBytes: totalmem(),
+    node: process.versions.node,
+    platform: `${process.platform} ${process.arch}`,
+    loadAverage: [],
+  };
+}
+
+export async function runSize(size: number, o: BenchOptions, hooks: BenchHooks = {}): Promise<SizeResult> {
+  const log = hooks.log ?? (() => {});
+  const loadAverageAtStart = loadavg()[0] ?? 0;
+  const sandbox = await startSandboxChild(
+    {
+      generate: {
+        accounts: size,
+        regions: o.regions,
+        populatedRegionsPerAccount: o.populatedRegionsPerAccount,
+        instancesPerRegion: o.instancesPerRegion,
+        ownedImagesPerRegion: o.ownedImagesPerRegion,
+        seed: o.seed,
+      },
+      latencyMs: o.latencyMs,
+      throttling: o.throttling,
+    },
+    o.timeoutMs,
+  );
+  const runDir = resolve(o.outDir, 'runs', String(size));
+  try {
+    const { model } = sandbox.ready;
+    log(`  sandbox ready in ${((sandbox.ready.generateMs + sandbox.ready.startMs) / 1000).toFixed(1)} s: ${model.shape.accountRegions} account x regions, ${model.shape.instances} instances, minimal ${model.total} calls`);
+    sandbox.reset();
+    const scan = await runWorker<ScanChildResult>(
+      'scan-child',
+      { endpoint: sandbox.ready.endpoint, credentials: sandbox.ready.credentials, concurrency: o.concurrency, configPath: o.configPath, asOf: o.asOf, outDir: runDir },
+      'scan-result',
+      o.timeoutMs,
+    );
+    const sb = await sandbox.snapshot();
+    log(`  scan ${(scan.wallMs / 1000).toFixed(1)} s, ${sb.stats.total} requests, peak RSS ${Math.round(scan.usage.maxRssBytes / 2 ** 20)} MB`);
+    await sandbox.close();
+
+    let report: ReportChildResult | undefined;
+    if (o.reports) {
+      report = await runWorker<ReportChildResult>(
+        'report-child',
+        { inventoryPath: scan.inventoryPath, configPath: o.configPath, asOf: o.asOf, outDir: runDir },
+        'report-result',
+        o.timeoutMs,
+      );
+      log(`  evaluate + HTML + XLSX ${(report.wallMs / 1000).toFixed(1)} s, ${report.findings} findings, peak RSS ${Math.round(report.usage.maxRssBytes / 2 ** 20)} MB`);
+    }
+
+    const requestSlots = o.concurrency * REQUESTS_PER_UNIT;
+    const bound = latencyBound(model, o.latencyMs, requestSlots);
+    const fileBytes = (suffix: string) => report?.files.find((f) => f.path.endsWith(suffix))?.bytes ?? 0;
+    const failedUnits = scan.coverage.accessDenied + scan.coverage.error;
+    return {
+      size,
+      settings: {
+        regions: o.regions,
+        populatedRegionsPerAccount: o.populatedRegionsPerAccount,
+        instancesPerRegion: o.instancesPerRegion,
+        ownedImagesPerRegion: o.ownedImagesPerRegion,
+        latencyMs: o.latencyMs,
+        throttling: o.throttling,
+        concurrency: o.concurrency,
+        requestSlots,
+      },
+      loadAverageAtStart,
+      shape: model.shape,
+      minimal: { total: model.total, byAction: model.byAction, criticalChainCalls: model.criticalChainCalls, rateLimited: model.rateLimited },
+      made: { total: sb.stats.total, byAction: sortKeys(sb.stats.byAction), throttled: sb.stats.throttled },
+      scanner: { calls: scan.apiCallsTotal, attempts: scan.attempts, retries: scan.retries, throttled: scan.throttled, failedCalls: scan.failedCalls },
+      bound,
+      scan: {
+        wallMs: scan.wallMs,
+        cpuMs: scan.usage.cpuMs,
+        maxRssBytes: scan.usage.maxRssBytes,
+        scanOnlyMaxRssBytes: scan.scanMaxRssBytes,
+        writeInventoryMs: scan.writeMs,
+        inventoryBytes: scan.inventoryBytes,
+        meanInFlight: (sb.stats.total * o.latencyMs) / scan.wallMs,
+        peakInFlight: sb.peakInFlight,
+      },
+      sandbox: { cpuMs: sb.usage.cpuMs, maxRssBytes: sb.usage.maxRssBytes, generateMs: sandbox.ready.generateMs, startMs: sandbox.ready.startMs },
+      report: report
+        ? {
+            readMs: report.readMs,
+            evaluateMs: report.evaluateMs,
+            renderMs: report.renderMs,
+            wallMs: report.wallMs,
+            cpuMs: report.usage.cpuMs,
+            maxRssBytes: report.usage.maxRssBytes,
+            findings: report.findings,
+            htmlBytes: fileBytes('.html'),
+            xlsxBytes: fileBytes('.xlsx'),
+          }
+        : null,
+      coverage: {
+        expectedUnits: model.shape.accountRegions,
+        ok: scan.coverage.ok,
+        skipped: scan.coverage.skipped,
+        accessDenied: scan.coverage.accessDenied,
+        error: scan.coverage.error,
+        instancesExpected: model.shape.instances,
+        instancesFound: scan.instances,
+        unresolvedImages: scan.unresolvedImages,
+        complete: failedUnits === 0 && scan.coverage.ok === model.shape.accountRegions && scan.instances === model.shape.instances,
+      },
+    };
+  } finally {
+    await sandbox.close();
+    if (!o.keepRuns) rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
+function sortKeys(o: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export interface BenchOutput {
+  report: BenchReport;
+  markdown: string;
+  files: string[];
+}
+
+/** Runs every size in turn, then writes <outDir>/bench-<time>.{md,json} and latest.{md,json} atomically. */
+export async function runBench(o: BenchOptions, hooks: BenchHooks = {}): Promise<BenchOutput> {
+  const log = hooks.log ?? (() => {});
+  const startedAt = new Date();
+  const m = machine();
+  const sizes: SizeResult[] = [];
+  for (const size of o.sizes) {
+    log(`${size} accounts x ${o.regions} regions (latency ${o.latencyMs} ms, throttling ${o.throttling ? 'on' : 'off'}, concurrency ${o.concurrency})`);
+    const r = await runSize(size, o, hooks);
+    m.loadAverage.push(r.loadAverageAtStart);
+    sizes.push(r);
+  }
+  const report: BenchReport = {
+    schemaVersion: 1,
+    kind: 'amigov.bench',
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    toolVersion: toolVersion(),
+    machine: m,
+    preset: o.preset,
+    sizes,
+    growth: growthOf(sizes),
+  };
+  const markdown = renderMarkdown(report);
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+  const files = [
+    join(o.outDir, `bench-${stamp}.json`),
+    join(o.outDir, `bench-${stamp}.md`),
+    join(o.outDir, 'latest.json'),
+    join(o.outDir, 'latest.md'),
+  ];
+  writeJsonAtomic(files[0]!, report);
+  writeFileAtomic(files[1]!, markdown);
+  writeJsonAtomic(files[2]!, report);
+  writeFileAtomic(files[3]!, markdown);
+  return { report, markdown, files };
+}

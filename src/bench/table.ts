@@ -1,0 +1,196 @@
+/**
+ * The benchmark's results: one record per organization size, the growth fit across sizes, and their Markdown
+ * rendering. Pure functions (no I/O), so the formatting is tested on a fixed record.
+ */
+import type { LatencyBound, MinimalModel } from './minimal.js';
+
+export interface MachineInfo {
+  cpus: number;
+  cpuModel: string;
+  totalMemoryBytes: number;
+  node: string;
+  platform: string;
+  /** 1-minute load average when each size started (other work on the machine skews timings). */
+  loadAverage: number[];
+}
+
+export interface SizeResult {
+  /** workload accounts asked of the generator (the fixture adds a management and an ops account) */
+  size: number;
+  settings: { regions: number; populatedRegionsPerAccount: number; instancesPerRegion: number; ownedImagesPerRegion: number; latencyMs: number; throttling: boolean; concurrency: number; requestSlots: number };
+  loadAverageAtStart: number;
+  shape: MinimalModel['shape'];
+  minimal: { total: number; byAction: Record<string, number>; criticalChainCalls: number; rateLimited: MinimalModel['rateLimited'] };
+  /** what reached the sandbox: every HTTP request, retries included */
+  made: { total: number; byAction: Record<string, number>; throttled: number };
+  /** the scanner's own accounting (logical calls; attempts include retries) */
+  scanner: { calls: number; attempts: number; retries: number; throttled: number; failedCalls: number };
+  bound: LatencyBound;
+  scan: {
+    wallMs: number;
+    cpuMs: number;
+    maxRssBytes: number;
+    /** peak RSS before inventory.json was serialized */
+    scanOnlyMaxRssBytes: number;
+    writeInventoryMs: number;
+    inventoryBytes: number;
+    /** mean requests waiting on the sandbox: requests x latency / wall */
+    meanInFlight: number;
+    peakInFlight: number;
+  };
+  sandbox: { cpuMs: number; maxRssBytes: number; generateMs: number; startMs: number };
+  report: { readMs: number; evaluateMs: number; renderMs: number; wallMs: number; cpuMs: number; maxRssBytes: number; findings: number; htmlBytes: number; xlsxBytes: number } | null;
+  coverage: {
+    expectedUnits: number;
+    ok: number;
+    skipped: number;
+    accessDenied: number;
+    error: number;
+    instancesExpected: number;
+    instancesFound: number;
+    unresolvedImages: number;
+    complete: boolean;
+  };
+}
+
+export interface GrowthFit {
+  /** exponent b of y = a * x^b fitted on log-log (least squares); null with fewer than two sizes */
+  scanTime: number | null;
+  scanPeakRss: number | null;
+  reportTime: number | null;
+  reportPeakRss: number | null;
+}
+
+export interface BenchReport {
+  schemaVersion: 1;
+  kind: 'amigov.bench';
+  startedAt: string;
+  finishedAt: string;
+  toolVersion: string;
+  machine: MachineInfo;
+  preset: string;
+  sizes: SizeResult[];
+  growth: GrowthFit;
+}
+
+/** Least-squares slope of log(y) on log(x): the exponent of a power law through the points. */
+export function powerLawExponent(points: { x: number; y: number }[]): number | null {
+  const pts = points.filter((p) => p.x > 0 && p.y > 0);
+  if (new Set(pts.map((p) => p.x)).size < 2) return null;
+  const lx = pts.map((p) => Math.log(p.x));
+  const ly = pts.map((p) => Math.log(p.y));
+  const mx = lx.reduce((a, b) => a + b, 0) / lx.length;
+  const my = ly.reduce((a, b) => a + b, 0) / ly.length;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < lx.length; i++) {
+    num += (lx[i]! - mx) * (ly[i]! - my);
+    den += (lx[i]! - mx) ** 2;
+  }
+  return num / den;
+}
+
+/** Growth against the number of account x regions scanned (the unit of work). */
+export function growthOf(sizes: SizeResult[]): GrowthFit {
+  const fit = (y: (s: SizeResult) => number | undefined) =>
+    powerLawExponent(sizes.flatMap((s) => (y(s) === undefined ? [] : [{ x: s.shape.accountRegions, y: y(s)! }])));
+  return {
+    scanTime: fit((s) => s.scan.wallMs),
+    scanPeakRss: fit((s) => s.scan.maxRssBytes),
+    reportTime: fit((s) => s.report?.wallMs),
+    reportPeakRss: fit((s) => s.report?.maxRssBytes),
+  };
+}
+
+// ---- formatting ----------------------------------------------------------------------------------------------
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const sec = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+const mb = (bytes: number) => { const v = bytes / (1024 * 1024); return `${v < 10 ? v.toFixed(1) : int(v)} MB`; };
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const ratio = (x: number) => `${x.toFixed(2)}x`;
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+
+/** made / minimum - 1, as a signed percentage */
+export function excessOverMinimum(s: SizeResult): number {
+  return s.minimal.total === 0 ? 0 : s.made.total / s.minimal.total - 1;
+}
+
+export function wallOverBound(s: SizeResult): number {
+  return s.bound.boundMs === 0 ? 0 : s.scan.wallMs / s.bound.boundMs;
+}
+
+/** Metric rows: [label, value per size]. */
+function metricRows(sizes: SizeResult[]): [string, string[]][] {
+  const row = (label: string, f: (s: SizeResult) => string): [string, string[]] => [label, sizes.map(f)];
+  const na = '—';
+  return [
+    row('accounts (scanned) x regions', (s) => `${int(s.shape.scannedAccounts)} x ${s.settings.regions}`),
+    row('account x regions scanned (populated)', (s) => `${int(s.shape.accountRegions)} (${int(s.shape.populatedAccountRegions)})`),
+    row('instances / images / launch templates', (s) => `${int(s.shape.instances)} / ${int(s.shape.images)} / ${int(s.shape.launchTemplates)}`),
+    row('API calls made (sandbox requests)', (s) => int(s.made.total)),
+    row('minimal calls', (s) => int(s.minimal.total)),
+    row('made vs minimal (target ≤ +5%)', (s) => `${excessOverMinimum(s) >= 0 ? '+' : ''}${pct(excessOverMinimum(s))}`),
+    row('scan wall time', (s) => sec(s.scan.wallMs)),
+    row('latency bound (limited by)', (s) => `${sec(s.bound.boundMs)} (${s.bound.limitedBy})`),
+    row('  calls x latency / slots · chain · rate', (s) => `${sec(s.bound.throughputMs)} · ${sec(s.bound.chainMs)} (${s.minimal.criticalChainCalls} calls) · ${sec(s.bound.rateMs)}`),
+    row('wall / bound (target ≤ 1.3 at 200)', (s) => ratio(wallOverBound(s))),
+    row('concurrency (request slots)', (s) => `${s.settings.concurrency} (${s.settings.requestSlots})`),
+    row('requests in flight: mean · peak', (s) => `${s.scan.meanInFlight.toFixed(0)} · ${s.scan.peakInFlight}`),
+    row('throttled (sandbox) · retries (scanner)', (s) => `${int(s.made.throttled)} · ${int(s.scanner.retries)}`),
+    row('failed calls (after retries)', (s) => int(s.scanner.failedCalls)),
+    row('scanner CPU (share of wall)', (s) => `${sec(s.scan.cpuMs)} (${pct(s.scan.cpuMs / s.scan.wallMs)})`),
+    row('sandbox CPU during scan (share of wall)', (s) => `${sec(s.sandbox.cpuMs)} (${pct(s.sandbox.cpuMs / s.scan.wallMs)})`),
+    row('scanner CPU per call', (s) => `${((s.scan.cpuMs * 1000) / Math.max(1, s.made.total)).toFixed(0)} µs`),
+    row('scanner peak RSS (scan only · with inventory.json write)', (s) => `${mb(s.scan.scanOnlyMaxRssBytes)} · ${mb(s.scan.maxRssBytes)}`),
+    row('write inventory.json (size)', (s) => `${sec(s.scan.writeInventoryMs)} (${mb(s.scan.inventoryBytes)})`),
+    row('evaluate + HTML + XLSX time', (s) => (s.report ? `${sec(s.report.wallMs)} (read ${sec(s.report.readMs)}, evaluate ${sec(s.report.evaluateMs)}, render ${sec(s.report.renderMs)})` : na)),
+    row('evaluate + report peak RSS', (s) => (s.report ? mb(s.report.maxRssBytes) : na)),
+    row('findings · HTML · XLSX', (s) => (s.report ? `${int(s.report.findings)} · ${mb(s.report.htmlBytes)} · ${mb(s.report.xlsxBytes)}` : na)),
+    row('coverage complete (ok / expected; instances)', (s) =>
+      `${s.coverage.complete ? 'yes' : '**NO**'} (${int(s.coverage.ok)} / ${int(s.coverage.expectedUnits)}; ${int(s.coverage.instancesFound)} / ${int(s.coverage.instancesExpected)})`),
+    row('sandbox peak RSS', (s) => mb(s.sandbox.maxRssBytes)),
+    row('load average at start', (s) => s.loadAverageAtStart.toFixed(2)),
+  ];
+}
+
+function callRows(sizes: SizeResult[]): string[] {
+  const actions = [...new Set(sizes.flatMap((s) => [...Object.keys(s.minimal.byAction), ...Object.keys(s.made.byAction)]))].sort();
+  const head = `| action | ${sizes.map((s) => `${int(s.size)}: made / minimal`).join(' | ')} |`;
+  const sep = `|---|${sizes.map(() => '---:').join('|')}|`;
+  const body = actions.map(
+    (a) => `| ${cell(a)} | ${sizes.map((s) => `${int(s.made.byAction[a] ?? 0)} / ${int(s.minimal.byAction[a] ?? 0)}`).join(' | ')} |`,
+  );
+  return [head, sep, ...body];
+}
+
+const exp = (x: number | null) => (x === null ? 'n/a (one size)' : x.toFixed(2));
+
+export function renderMarkdown(r: BenchReport): string {
+  const m = r.machine;
+  const sizes = r.sizes;
+  const lines = [
+    `# amigov benchmark (${r.preset})`,
+    '',
+    `${r.startedAt} · amigov ${r.toolVersion} · ${m.cpus} CPUs (${m.cpuModel}), ${mb(m.totalMemoryBytes)} RAM · Node ${m.node} · ${m.platform}`,
+    sizes[0]
+      ? `Latency ${sizes[0].settings.latencyMs} ms per call, throttling ${sizes[0].settings.throttling ? 'on (AWS buckets)' : 'off'}, concurrency ${sizes[0].settings.concurrency}; ` +
+        `${sizes[0].settings.regions} regions, ${sizes[0].settings.populatedRegionsPerAccount} populated per account with ${sizes[0].settings.instancesPerRegion} instances and ${sizes[0].settings.ownedImagesPerRegion} owned AMIs.`
+      : 'No size was run.',
+    '',
+    `| metric | ${sizes.map((s) => `${int(s.size)} accounts`).join(' | ')} |`,
+    `|---|${sizes.map(() => '---:').join('|')}|`,
+    ...metricRows(sizes).map(([label, values]) => `| ${cell(label)} | ${values.map(cell).join(' | ')} |`),
+    '',
+    '## API calls by action',
+    '',
+    ...callRows(sizes),
+    '',
+    '## Growth',
+    '',
+    `Exponent b of a log-log fit y ∝ (account x regions)^b across the sizes run (1 = linear): scan time ${exp(r.growth.scanTime)}, ` +
+      `scanner peak RSS ${exp(r.growth.scanPeakRss)}, evaluate + report time ${exp(r.growth.reportTime)}, evaluate + report peak RSS ${exp(r.growth.reportPeakRss)}.`,
+    '',
+  ];
+  return lines.join('\n');
+}
