@@ -4,7 +4,7 @@
  * their own account, so they are the gap only the SCP closes.
  */
 import { defineRule, type FindingDraft } from './types.js';
-import { imageText, judgeImageOwner } from './context.js';
+import { imageFindingBase, imageText, judgeImageOwner } from './context.js';
 
 export default defineRule({
   meta: {
@@ -31,13 +31,7 @@ export default defineRule({
       const used = users.get(`${img.region}|${img.imageId}`) ?? 0;
       const name = index.accountName(owner);
       out.push({
-        accountId: owner,
-        region: img.region,
-        resourceType: 'image',
-        resourceId: img.imageId,
-        imageId: img.imageId,
-        ...(img.name !== undefined ? { imageName: img.name } : {}),
-        imageOwnerId: owner,
+        ...imageFindingBase(img, owner),
         status: 'fail',
         blockedBy: 'scp',
         message:

@@ -223,6 +223,20 @@ export function instanceFindingBase(inst: Instance, img: ResolvedImage, allowlis
   };
 }
 
+/** The resource fields of a finding about an owned image (public-ami, ami-in-workload-account). */
+export function imageFindingBase(img: Image, owner: string) {
+  return {
+    accountId: owner,
+    region: img.region,
+    resourceType: 'image' as const,
+    resourceId: img.imageId,
+    imageId: img.imageId,
+    ...(img.name !== undefined ? { imageName: img.name } : {}),
+    imageOwnerId: owner,
+    ...(img.ownerAlias !== undefined ? { imageOwnerAlias: img.ownerAlias } : {}),
+  };
+}
+
 export function instanceDetails(inst: Instance): Record<string, string | number | boolean | null> {
   const d: Record<string, string | number | boolean | null> = { instanceState: inst.state };
   if (inst.instanceType) d['instanceType'] = inst.instanceType;

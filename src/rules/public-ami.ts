@@ -3,7 +3,7 @@
  * shared with accounts or organizations outside this organization.
  */
 import { defineRule, type FindingDraft } from './types.js';
-import { imageText } from './context.js';
+import { imageFindingBase, imageText } from './context.js';
 
 /** The organization id in an organization or OU ARN (arn:aws:organizations::111:organization/o-abc, .../ou/o-abc/ou-...). */
 function orgIdOf(arn: string): string | undefined {
@@ -40,14 +40,7 @@ export default defineRule({
         outside.length ? `shared outside the organization with ${outside.join(', ')}` : '',
       ].filter(Boolean);
       out.push({
-        accountId: owner,
-        region: img.region,
-        resourceType: 'image',
-        resourceId: img.imageId,
-        imageId: img.imageId,
-        ...(img.name !== undefined ? { imageName: img.name } : {}),
-        imageOwnerId: owner,
-        ...(img.ownerAlias !== undefined ? { imageOwnerAlias: img.ownerAlias } : {}),
+        ...imageFindingBase(img, owner),
         ...(isPublic ? {} : { severity: 'high' as const }),
         status: 'fail',
         message: `AMI ${imageText(img)} owned by ${owner} is ${what.join('; and ')}. Remove the launch permission unless the publication is intended and approved.`,
