@@ -64,6 +64,7 @@ export function toBenchOptions(cli: BenchCliOptions): BenchOptions {
 export function register(program: Command): void {
   program
     .command('bench')
+    .summary('benchmark scan, evaluation and reports against generated organizations')
     .description(
       'Benchmark: scan generated organizations against the sandbox (its own process, with per-call latency and AWS throttling), ' +
         'evaluate and write HTML + XLSX, and compare calls and wall time with the minimal-call model and the latency bound.',

@@ -33,7 +33,10 @@ function render(r: ExpiryReport): void {
 }
 
 export function register(program: Command): void {
-  const config = program.command('config').description('check config/ami_publishers.json');
+  const config = program
+    .command('config')
+    .summary('validate the publisher config and check exception expiry')
+    .description('check config/ami_publishers.json');
   config
     .command('check')
     .description('validate the config and check exception expiry: warn within --warn-days, fail (exit 1) on expired ones, exit 2 on an invalid config')

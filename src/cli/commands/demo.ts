@@ -42,6 +42,7 @@ function isolateAwsEnvironment(creds: { accessKeyId: string; secretAccessKey: st
 export function register(program: Command): void {
   program
     .command('demo')
+    .summary('scan the bundled demo organization in the local sandbox and write every report')
     .description(
       'Run a full scan of the bundled demo organization in the local sandbox (no AWS account needed) and write every report',
     )

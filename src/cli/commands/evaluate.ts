@@ -54,6 +54,7 @@ export function formatSummary(doc: FindingsDocument): string {
 export function register(program: Command): void {
   const cmd = program
     .command('evaluate')
+    .summary('re-judge a saved inventory against the current config (no AWS calls)')
     .description('Re-evaluate a saved inventory against the current config (no AWS calls) and write findings.json and remediation.sh')
     .requiredOption('--inventory <file>', 'inventory.json of a previous scan')
     .option('--config <path>', 'publisher config', DEFAULT_CONFIG_PATH)

@@ -154,6 +154,7 @@ function renderDrift(r: DriftReport, configPath: string): void {
 export function register(program: Command): void {
   const policy = program
     .command('policy')
+    .summary('generate, validate and diff the declarative policy, SCP and prod tag policy')
     .description('generate, validate and compare the EC2 declarative policy, SCP and prod tag policy built from the config');
 
   policy

@@ -17,6 +17,7 @@ interface ReportOptions {
 export function register(program: Command, print: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): void {
   program
     .command('report')
+    .summary('render the reports of a saved run again, optionally compared with an earlier run')
     .description('Render the HTML/XLSX/CSV/JSON reports again from a saved run folder (no AWS calls).')
     .requiredOption('--run <dir>', 'run folder holding findings.json (inventory.json and remediation.sh are used when present)')
     .option('--format <list>', `comma-separated formats: ${REPORT_FORMATS.join(', ')} (or "all")`, REPORT_FORMATS.join(','))

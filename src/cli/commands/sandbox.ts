@@ -55,6 +55,7 @@ function wholeNumber(flag: string, value: string, max: number): number {
 export function register(program: Command): void {
   program
     .command('sandbox')
+    .summary('run the local AWS sandbox (EC2, STS, Organizations on 127.0.0.1)')
     .description('run the local AWS sandbox (EC2, STS, Organizations on 127.0.0.1) in the foreground until Ctrl+C')
     .option('--fixture <file>', 'organization fixture JSON (default: the bundled demo organization)')
     .option('--generate <spec>', 'generate a synthetic organization instead, e.g. accounts=50,regions=17,populated=1,instances=100,images=20,seed=1')

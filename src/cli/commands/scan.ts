@@ -317,6 +317,7 @@ export async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>):
 export function register(program: Command): void {
   const cmd = program
     .command('scan')
+    .summary('scan the organization (read-only), judge it and write every report')
     .description(
       'Scan every account x region of the organization (read-only) into reports/<run-id>/inventory.json: ' +
         'instances with their AMIs, owned and referenced images, launch templates, image block public access and Allowed AMIs settings.',
