@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildProgram, main } from '../../src/cli/main.js';
+import { EXIT } from '../../src/cli/errors.js';
+
+/** Runs main() with commander's output captured. */
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const write = (target: 'out' | 'err') => (s: string | Uint8Array) => {
+    if (target === 'out') out += String(s);
+    else err += String(s);
+    return true;
+  };
+  const o = process.stdout.write;
+  const e = process.stderr.write;
+  process.stdout.write = write('out') as typeof process.stdout.write;
+  process.stderr.write = write('err') as typeof process.stderr.write;
+  const before = process.exitCode;
+  try {
+    const code = await main(['node', 'amigov', ...args]);
+    return { code, out, err };
+  } finally {
+    process.stdout.write = o;
+    process.stderr.write = e;
+    process.exitCode = before;
+  }
+}
+
+test('--help lists every command with a summary, the exit codes and examples', async () => {
+  const r = await run(['--help']);
+  assert.equal(r.code, EXIT.OK);
+  for (const c of ['scan', 'evaluate', 'report', 'policy', 'config', 'sandbox', 'demo', 'bench']) {
+    assert.match(r.out, new RegExp(`\\n  ${c} `), `${c} listed`);
+  }
+  assert.match(r.out, /Exit codes:\n  0 {2}success/);
+  assert.match(r.out, /amigov demo/);
+});
+
+test('every command and subcommand has a description and --help', () => {
+  const walk = (c: ReturnType<typeof buildProgram>): string[] =>
+    c.commands.flatMap((sub) => [sub.description() ? '' : `${sub.name()} has no description`, ...walk(sub)]).filter(Boolean);
+  assert.deepEqual(walk(buildProgram()), []);
+});
+
+test('--version prints the package version; an unknown command is a usage error (exit 2)', async () => {
+  const v = await run(['--version']);
+  assert.equal(v.code, EXIT.OK);
+  assert.match(v.out, /^\d+\.\d+\.\d+\n$/);
+  const bad = await run(['scna']);
+  assert.equal(bad.code, EXIT.USAGE);
+  assert.match(bad.err, /unknown command 'scna'/);
+  const badFlag = await run(['evaluate', '--inventory', 'x.json', '--fail-on', 'urgent']);
+  assert.equal(badFlag.code, EXIT.USAGE);
+  assert.match(badFlag.err, /Allowed choices are critical, high, medium, low, info/);
+});
