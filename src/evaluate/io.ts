@@ -15,8 +15,12 @@ export interface WriteOutputsOptions extends ScriptOptions {
   noScript?: boolean;
 }
 
-/** Writes findings.json and remediation.sh (executable) into dir; returns their paths. */
-export function writeFindingsOutputs(doc: FindingsDocument, dir: string, opts: WriteOutputsOptions = {}): { findings: string; script?: string } {
+/** Writes findings.json and remediation.sh (executable) into dir; returns their paths and the script's text. */
+export function writeFindingsOutputs(
+  doc: FindingsDocument,
+  dir: string,
+  opts: WriteOutputsOptions = {},
+): { findings: string; script?: string; scriptText?: string } {
   const findings = join(dir, FINDINGS_FILE);
   // Render first: a script that cannot be rendered must not leave a findings.json without its script.
   const script = opts.noScript ? undefined : renderRemediationScript(doc, opts);
@@ -32,5 +36,5 @@ export function writeFindingsOutputs(doc: FindingsDocument, dir: string, opts: W
     t.abort();
     throw err;
   }
-  return { findings, script: target };
+  return { findings, script: target, scriptText: script };
 }

@@ -3,7 +3,6 @@
  * remediation.sh and the reports into the run folder. `amigov scan` and `amigov demo` share it;
  * `amigov evaluate` and `amigov report` are its two halves run on saved files.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { FindingsDocument } from '../model/findings.js';
 import type { Inventory } from '../model/inventory.js';
@@ -43,7 +42,7 @@ export async function finishRun(input: FinishRunInput): Promise<FinishRunResult>
   }
   const outputs = writeFindingsOutputs(doc, input.runDir, { toolVersion: toolVersion() });
   const written = [outputs.findings, ...(outputs.script ? [outputs.script] : [])];
-  const remediationScript = outputs.script ? readFileSync(outputs.script, 'utf8') : undefined;
+  const remediationScript = outputs.scriptText;
   // findings.json is already written (with the comparison); the json format would only write it again.
   const formats = input.formats.filter((f) => f !== 'json');
   written.push(
