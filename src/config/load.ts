@@ -68,7 +68,8 @@ export function parseJsonWithLocation(text: string, file: string): unknown {
   }
 }
 
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at a zod issue path in the raw (parsed JSON) input, undefined when absent. */
+export function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   let v: unknown = raw;
   for (const key of path) {
     if (v === null || typeof v !== 'object') return undefined;
