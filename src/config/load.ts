@@ -1,7 +1,8 @@
 /** Reads and validates config/ami_publishers.json, with errors that name the file, the JSON path and the fix. */
 import { readFileSync } from 'node:fs';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { configSchema, type PublisherConfig } from './schema.js';
+import { closestKey } from './suggest.js';
 import { daysBetween } from '../util/dates.js';
 import { EXIT, UserError } from '../cli/errors.js';
 
@@ -13,6 +14,8 @@ export interface ConfigProblem {
   message: string;
 }
 
+const UNKNOWN_KEY = 'unknown key';
+
 export class ConfigError extends UserError {
   constructor(
     readonly file: string,
@@ -22,7 +25,9 @@ export class ConfigError extends UserError {
       `${file}: ${problems.length === 1 ? 'invalid configuration' : `${problems.length} problems in the configuration`}\n` +
         problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n'),
       EXIT.USAGE,
-      'Fix the file and run again; `amigov config check` validates it without scanning. The format is described in docs/configuration.md.',
+      (problems.some((p) => p.message.startsWith(UNKNOWN_KEY))
+        ? 'Unknown keys are errors, so that a misspelt key cannot silently change the allowlist. '
+        : '') + 'Fix the file and run again; `amigov config check` validates it without scanning. The format is described in docs/configuration.md.',
     );
   }
 }
@@ -63,7 +68,8 @@ export function parseJsonWithLocation(text: string, file: string): unknown {
   }
 }
 
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at a zod issue path in the raw (parsed JSON) input, undefined when absent. */
+export function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   let v: unknown = raw;
   for (const key of path) {
     if (v === null || typeof v !== 'object') return undefined;
@@ -72,12 +78,44 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
-  if (issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined) {
-    return `required field is missing (expected ${issue.expected})`;
+/** The keys the schema allows in the object at `path` (array indexes step into the element schema). */
+export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  const unwrap = (s: z.ZodType): z.ZodType => {
+    while (s instanceof z.ZodDefault || s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
+    return s;
+  };
+  let s: z.ZodType | undefined = unwrap(schema);
+  for (const seg of path) {
+    if (s instanceof z.ZodArray && typeof seg === 'number') s = s.element as z.ZodType;
+    else if (s instanceof z.ZodObject && typeof seg === 'string') s = s.shape[seg] as z.ZodType | undefined;
+    else return [];
+    if (!s) return [];
+    s = unwrap(s);
   }
-  if (issue.code === 'unrecognized_keys') return `${issue.message}; check the spelling (see docs/configuration.md)`;
-  return issue.message;
+  return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
+}
+
+/** One problem per unknown key, at the key's own path, with the closest known key or the keys allowed there. */
+function unknownKeyProblems(issue: z.core.$ZodIssueUnrecognizedKeys): ConfigProblem[] {
+  const known = knownKeysAt(configSchema, issue.path);
+  return issue.keys.map((key) => {
+    const guess = closestKey(key, known);
+    return {
+      path: jsonPath([...issue.path, key]),
+      message:
+        `${UNKNOWN_KEY} ${JSON.stringify(key)}` +
+        (guess ? `; did you mean ${JSON.stringify(guess)}?` : known.length ? `; allowed here: ${known.join(', ')}` : ''),
+    };
+  });
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[] {
+  if (issue.code === 'unrecognized_keys') return unknownKeyProblems(issue);
+  const path = jsonPath(issue.path);
+  if (issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined) {
+    return [{ path, message: `required field is missing (expected ${issue.expected})` }];
+  }
+  return [{ path, message: issue.message }];
 }
 
 /** Cross-field checks the schema can't express: duplicates, exception length. */
@@ -116,7 +154,7 @@ export function validateConfig(raw: unknown, file = DEFAULT_CONFIG_PATH): Publis
   if (!parsed.success) {
     throw new ConfigError(
       file,
-      parsed.error.issues.map((iss) => ({ path: jsonPath(iss.path), message: describeIssue(iss, raw) })),
+      parsed.error.issues.flatMap((iss) => describeIssue(iss, raw)),
     );
   }
   const problems = semanticProblems(parsed.data);

@@ -3,9 +3,13 @@
  * what is wrong with it and what to do. The one reader every command uses (evaluate, report, policy diff).
  */
 import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
 import { EXIT, UserError } from '../cli/errors.js';
+import { jsonPath, valueAt } from '../config/load.js';
 import { FINDINGS_SCHEMA_VERSION, type FindingsDocument } from './findings.js';
+import { findingsDocumentSchema } from './findings-schema.js';
 import { INVENTORY_SCHEMA_VERSION, type Inventory } from './inventory.js';
+import { inventorySchema } from './inventory-schema.js';
 
 interface Kind {
   /** "inventory" or "findings file" */
@@ -23,6 +27,10 @@ const FINDINGS: Kind = {
   version: FINDINGS_SCHEMA_VERSION,
   rerun: 'Re-evaluate the run with this version: amigov evaluate --inventory <run>/inventory.json',
 };
+const NOT_BY_HAND = "amigov's output files are not meant to be edited by hand: change the config or the scan options and run again instead.";
+
+/** How many problems a damaged-file error lists before "... and N more". */
+const MAX_LISTED = 10;
 
 function readSaved(file: string, k: Kind): Record<string, unknown> {
   let text: string;
@@ -58,28 +66,71 @@ function readSaved(file: string, k: Kind): Record<string, unknown> {
   return d;
 }
 
-function requireFields(file: string, k: Kind, d: Record<string, unknown>, lists: readonly string[], objects: readonly string[]): void {
-  for (const key of lists) {
-    if (!Array.isArray(d[key])) throw new UserError(`${file}: the ${k.what} is damaged: "${key}" is not a list`, EXIT.USAGE, k.rerun);
-  }
-  for (const key of objects) {
-    if (!d[key] || typeof d[key] !== 'object') throw new UserError(`${file}: the ${k.what} is damaged: "${key}" is missing`, EXIT.USAGE, k.rerun);
-  }
+const EXPECTED: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  boolean: 'a boolean (true or false)',
+  object: 'an object',
+  record: 'an object',
+  array: 'a list',
+  null: 'null',
+};
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}`;
+  if (typeof v === 'number' || typeof v === 'boolean') return `the ${typeof v} ${String(v)}`;
+  return typeof v === 'object' ? 'an object' : typeof v;
 }
 
-/** Reads inventory.json, checking it is one (kind), this amigov reads it (schemaVersion) and it is whole. */
+/** One zod issue as "$.path: expected ..., got ...", with the value found in the file. */
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+  const path = jsonPath(issue.path);
+  const got = valueAt(raw, issue.path);
+  const values = (vs: readonly unknown[]) => vs.map((v) => JSON.stringify(v)).join(', ');
+  if (issue.code === 'invalid_type') {
+    const expected = EXPECTED[issue.expected] ?? issue.expected;
+    return got === undefined ? `${path}: required field is missing (expected ${expected})` : `${path}: expected ${expected}, got ${describeValue(got)}`;
+  }
+  if (issue.code === 'invalid_value') {
+    return `${path}: expected ${issue.values.length === 1 ? values(issue.values) : `one of ${values(issue.values)}`}, got ${describeValue(got)}`;
+  }
+  if (issue.code === 'invalid_union') {
+    const discriminator = (issue as { options?: unknown[] }).options;
+    if (discriminator) return `${path}: expected one of ${values(discriminator)}, got ${got === undefined ? 'nothing' : describeValue(got)}`;
+    const types = issue.errors.map((e) => (e.length === 1 && e[0]!.code === 'invalid_type' && e[0]!.path.length === 0 ? e[0]!.expected : undefined));
+    if (types.every((t) => t !== undefined)) return `${path}: expected a ${types.slice(0, -1).join(', ')} or ${types.at(-1)}, got ${describeValue(got)}`;
+  }
+  return `${path}: ${issue.message}`;
+}
+
+/**
+ * Checks a saved file against its schema (types, enumerated values, required fields) and returns it as
+ * read. Unknown keys are not errors: these files are amigov's own output, a newer amigov may add optional
+ * fields without changing schemaVersion (which is bumped on incompatible changes only), and a field this
+ * version does not know cannot change what it computes. The data returned is the file as written (not the
+ * schema's copy), so no field is ever dropped on the way to a reporter.
+ */
+function checkShape<T>(file: string, k: Kind, schema: z.ZodType, data: Record<string, unknown>): T {
+  const result = schema.safeParse(data);
+  if (result.success) return data as T;
+  const issues = result.error.issues;
+  const listed = issues.slice(0, MAX_LISTED).map((iss) => `  - ${describeIssue(iss, data)}`);
+  if (issues.length > MAX_LISTED) listed.push(`  ... and ${issues.length - MAX_LISTED} more`);
+  throw new UserError(
+    `${file}: the ${k.what} does not match its format (${issues.length === 1 ? '1 problem' : `${issues.length} problems`}; ${k.kind} schemaVersion ${k.version}):\n${listed.join('\n')}`,
+    EXIT.USAGE,
+    `${k.rerun} ${NOT_BY_HAND}`,
+  );
+}
+
+/** Reads inventory.json, checking it is one (kind), this amigov reads it (schemaVersion) and its shape. */
 export function readInventory(file: string): Inventory {
-  const d = readSaved(file, INVENTORY);
-  requireFields(file, INVENTORY, d, ['accounts', 'coverage', 'instances', 'images', 'launchTemplates', 'regionSettings'], ['run']);
-  return d as unknown as Inventory;
+  return checkShape<Inventory>(file, INVENTORY, inventorySchema, readSaved(file, INVENTORY));
 }
 
-/** Reads findings.json, checking kind, schema version and the parts every reporter walks. */
+/** Reads findings.json, checking kind, schema version and its shape. */
 export function readFindingsDocument(file: string): FindingsDocument {
-  const d = readSaved(file, FINDINGS);
-  requireFields(file, FINDINGS, d, ['findings', 'accounts', 'rules'], ['run', 'counts', 'coverage', 'allowlist', 'impact']);
-  if (!Array.isArray((d.coverage as { entries?: unknown }).entries)) {
-    throw new UserError(`${file}: the findings file is damaged: "coverage.entries" is not a list`, EXIT.USAGE, FINDINGS.rerun);
-  }
-  return d as unknown as FindingsDocument;
+  return checkShape<FindingsDocument>(file, FINDINGS, findingsDocumentSchema, readSaved(file, FINDINGS));
 }

@@ -69,7 +69,13 @@ const cases: { name: string; mutate: (c: Record<string, any>) => void; expect: R
   { name: 'exception longer than the maximum', mutate: (c) => (c.exception_accounts[0].expiry_date = '2026-06-30'), expect: /^\$\.exception_accounts\[0\]\.expiry_date: exception for 777788889999 lasts 176 days \(2026-01-05 to 2026-06-30\), longer than policy_config\.max_exception_duration_days \(90\)/ },
   { name: 'exception expiring before approval', mutate: (c) => (c.exception_accounts[0].approved_date = '2026-03-01'), expect: /expires \(2026-02-28\) before it was approved \(2026-03-01\)/ },
   { name: 'unknown provider alias', mutate: (c) => (c.provider_aliases = ['amazon', 'aws-marketplce']), expect: /^\$\.provider_aliases\[1\]: "aws-marketplce" is not a provider alias; use one of amazon, aws-marketplace, aws-backup-vault/ },
-  { name: 'bad exception URL', mutate: (c) => (c.policy_config.exception_request_url = 'wiki page'), expect: /^\$\.policy_config\.exception_request_url: must be a URL/ },
+  { name: 'bad exception URL', mutate: (c) => (c.policy_config.exception_request_url = 'wiki page'), expect: /^\$\.policy_config\.exception_request_url: "wiki page" is not a URL; use an https:\/\/ address/ },
+  { name: 'javascript: exception URL', mutate: (c) => (c.policy_config.exception_request_url = 'javascript:alert(1)'), expect: /^\$\.policy_config\.exception_request_url: "javascript:alert\(1\)" is a javascript: URL; use an https:\/\/ address/ },
+  { name: 'data: exception URL', mutate: (c) => (c.policy_config.exception_request_url = 'data:text/html,<script>alert(1)</script>'), expect: /exception_request_url: .* is a data: URL; use an https:\/\/ address/ },
+  { name: 'plain http exception URL', mutate: (c) => (c.policy_config.exception_request_url = 'http://wiki.example.com/ami'), expect: /exception_request_url: "http:\/\/wiki\.example\.com\/ami" uses http; use https:\/\/ \(http is accepted only for localhost and 127\.0\.0\.1\)/ },
+  { name: 'exception URL with credentials', mutate: (c) => (c.policy_config.exception_request_url = 'https://wiki.example.com@evil.example/x'), expect: /exception_request_url: .* carries a user name or password/ },
+  { name: 'exception URL with a line break', mutate: (c) => (c.policy_config.exception_request_url = 'https://wiki.example.com/\nrm -rf /'), expect: /exception_request_url: .* contains spaces or control characters/ },
+  { name: 'exception URL not a string', mutate: (c) => (c.policy_config.exception_request_url = 42), expect: /exception_request_url: must be a URL written as a string/ },
 ];
 
 for (const c of cases) {
@@ -93,4 +99,17 @@ test('provider aliases are accepted', () => {
   const raw = clone();
   raw.provider_aliases = ['amazon', 'aws-backup-vault'];
   assert.deepEqual(validateConfig(raw).provider_aliases, ['amazon', 'aws-backup-vault']);
+});
+
+test('exception_request_url: https anywhere, http only on this machine (localhost, 127.0.0.1)', () => {
+  for (const url of ['https://wiki.example.com/cloud/ami-exception-request', 'HTTPS://Wiki.Example.com/x?a=1#b', 'http://localhost:8080/exceptions', 'http://127.0.0.1/x', 'http://[::1]:3000/']) {
+    const raw = clone();
+    raw.policy_config.exception_request_url = url;
+    assert.equal(validateConfig(raw).policy_config.exception_request_url, url, url);
+  }
+  for (const url of ['http://localhost.evil.example/x', 'http://127.0.0.2/x', 'ftp://localhost/x', 'file:///etc/passwd', 'https://', 'vbscript:msgbox(1)']) {
+    const raw = clone();
+    raw.policy_config.exception_request_url = url;
+    assert.throws(() => validateConfig(raw), ConfigError, url);
+  }
 });

@@ -7,6 +7,7 @@ import { generatePolicies } from '../../src/policy/generate.js';
 import { declarativePolicySchema } from '../../src/policy/syntax.js';
 import type { RegionSettings, CoverageEntry } from '../../src/model/inventory.js';
 import { runCli, seedConfig, tempDir, writeJson } from './helpers.js';
+import { inventory as inventoryBuilder } from '../helpers/inventory-builder.js';
 
 const SEED_3 = ['111122223333', '123456738923', '444455556666'];
 
@@ -104,7 +105,7 @@ test('unknown, never matching: failed coverage, missing settings, unreadable set
 
 test('policy diff CLI: exit 0 when all match, 1 on differences, 2 on a file that is not an inventory', async () => {
   const dir = tempDir();
-  const base = { schemaVersion: 1, kind: 'amigov.inventory', run: { runId: 'r1' }, accounts: [], instances: [], images: [], launchTemplates: [] };
+  const base = inventoryBuilder({ asOf: '2026-11-23' }).build(); // a whole inventory, as amigov scan writes it
   const good = writeJson(join(dir, 'good.json'), { ...base, regionSettings: [settings('210000000001', 'us-east-1', { state: 'audit-mode' })], coverage: [ok('210000000001', 'us-east-1')] });
   const r0 = await runCli('policy', 'diff', '--inventory', good, '--as-of', '2026-11-23', '--mode', 'audit_mode');
   assert.equal(r0.code, 0, r0.stdout + r0.stderr);
