@@ -11,7 +11,7 @@
   var rows = data.rows || [];
   // Row layout, see tableData() in src/report/html.ts.
   var ID = 0, SEVI = 1, RULE = 2, ACCT = 3, REGION = 4, STATUS = 5, RTYPE = 6, RES = 7, IMG = 8, IMGNAME = 9,
-      OWNER = 10, ALIAS = 11, BLOCKED = 12, MSG = 13, CHANGE = 14, TAGS = 15, DETAILS = 16, CMDS = 17, TITLE = 18;
+      OWNER = 10, ALIAS = 11, BLOCKED = 12, MSG = 13, CHANGE = 14, TAGS = 15, DETAILS = 16, CMDS = 17, TITLE = 18, WHY = 19;
 
   function $(id) { return document.getElementById(id); }
   function el(tag, cls, text) {
@@ -116,7 +116,7 @@
         var r = rows[i];
         if (compared) {
           var c = r[CHANGE];
-          if (chg === '') { if (c === 'resolved' || c === 'not-rescanned') continue; }
+          if (chg === '') { if (c === 'resolved' || c === 'not-rechecked') continue; }
           else if (chg !== '*' && c !== chg) continue;
         }
         if (acc && accountOf(r).id !== acc) continue;
@@ -167,6 +167,7 @@
       add('Image owner', r[OWNER] + (r[ALIAS] ? ' (' + r[ALIAS] + ')' : ''));
       add('Blocked by', r[BLOCKED]);
       if (r[CHANGE]) add('Change', r[CHANGE]);
+      if (r[WHY]) add('Not re-checked because', r[WHY]);
       var k;
       if (r[TAGS]) for (k in r[TAGS]) add('Tag ' + k, r[TAGS][k]);
       if (r[DETAILS]) for (k in r[DETAILS]) add(k, r[DETAILS][k] === null ? '' : String(r[DETAILS][k]));
@@ -202,7 +203,7 @@
       var frag = document.createDocumentFragment();
       for (var p = start; p < end; p++) {
         var idx = view[p], r = rows[idx], a = accountOf(r), rule = ruleOf(r);
-        var tr = el('tr', 'frow' + (r[CHANGE] === 'resolved' || r[CHANGE] === 'not-rescanned' ? ' resolved' : '') + (state.open === idx ? ' open' : ''));
+        var tr = el('tr', 'frow' + (r[CHANGE] === 'resolved' || r[CHANGE] === 'not-rechecked' ? ' resolved' : '') + (state.open === idx ? ' open' : ''));
         tr.tabIndex = 0;
         tr.setAttribute('data-row', String(idx));
         tr.setAttribute('aria-expanded', state.open === idx ? 'true' : 'false');

@@ -57,10 +57,22 @@ export function toEvaluateOptions(flags: EvaluationFlags): EvaluateOptions {
   };
 }
 
-/** EXIT.FINDINGS when --fail-on is set and findings at or above it exist (printing why), else OK. */
+/**
+ * EXIT.FINDINGS when --fail-on is set and this run's findings at or above it exist (printing why), else OK.
+ * Only this run's findings count: the previous run's findings a comparison lists as resolved or as not
+ * re-checked (comparison.resolved / notRechecked) are not this run's and never fail it; a note says how
+ * many not-re-checked ones would have reached the level.
+ */
 export function findingsExitCode(doc: FindingsDocument, failOn: Severity | undefined, stderr: NodeJS.WritableStream = process.stderr): number {
   if (!failOn) return EXIT.OK;
-  const hits = doc.findings.filter((f) => f.change !== 'resolved' && atOrAbove(f.severity, failOn)).length;
+  const current = (f: FindingsDocument['findings'][number]) => f.change !== 'resolved' && f.change !== 'not-rechecked';
+  const hits = doc.findings.filter((f) => current(f) && atOrAbove(f.severity, failOn)).length;
+  const carried = (doc.comparison?.notRechecked ?? []).filter((f) => atOrAbove(f.severity, failOn)).length;
+  if (carried > 0) {
+    stderr.write(
+      `amigov: note: ${carried} finding${carried === 1 ? '' : 's'} of run ${doc.comparison!.previousRunId} at or above ${failOn} were not re-checked by this run and are not counted by --fail-on (see "Not re-checked" in the report)\n`,
+    );
+  }
   if (hits === 0) return EXIT.OK;
   stderr.write(`amigov: ${hits} finding${hits === 1 ? '' : 's'} at or above ${failOn} (--fail-on ${failOn})\n`);
   return EXIT.FINDINGS;

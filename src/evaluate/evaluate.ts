@@ -63,7 +63,7 @@ export function evaluate(inventory: Inventory, allowlist: ResolvedAllowlist, opt
   const index = buildIndex(inventory);
   const deep = options.deep ?? (inventory.run.parameters['deep'] === true || inventory.images.some((i) => i.launchPermissions !== undefined));
   const ctx = { allowlist, index, options: { deep, imageBlockPublicAccess: options.imageBlockPublicAccess ?? 'block_new_sharing' } } as const;
-  const { findings, errors } = runRules(inventory, ctx, rules, { severityThreshold: options.severityThreshold, severityOverrides: overrides });
+  const { findings, errors, belowThresholdIds } = runRules(inventory, ctx, rules, { severityThreshold: options.severityThreshold, severityOverrides: overrides });
 
   const env = {
     ...(options.profileTemplate !== undefined ? { profileTemplate: options.profileTemplate } : {}),
@@ -98,6 +98,7 @@ export function evaluate(inventory: Inventory, allowlist: ResolvedAllowlist, opt
       severityOverrides: overrides,
       deep,
       ruleErrors: errors,
+      ...(belowThresholdIds ? { belowThresholdIds } : {}),
     },
     remediation: {
       mode: options.profileTemplate !== undefined ? 'profile' : 'environment',

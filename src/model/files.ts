@@ -132,5 +132,19 @@ export function readInventory(file: string): Inventory {
 
 /** Reads findings.json, checking kind, schema version and its shape. */
 export function readFindingsDocument(file: string): FindingsDocument {
-  return checkShape<FindingsDocument>(file, FINDINGS, findingsDocumentSchema, readSaved(file, FINDINGS));
+  return upgradeFindings(checkShape<FindingsDocument>(file, FINDINGS, findingsDocumentSchema, readSaved(file, FINDINGS)));
+}
+
+/**
+ * Fills in what documents written by amigov 0.1 lack (same schemaVersion, fields added since): a comparison
+ * without the not-re-checked lists and counts. The schema accepts their absence (defaults); this makes the
+ * document as read match the type, so no reporter has to guess.
+ */
+function upgradeFindings(doc: FindingsDocument): FindingsDocument {
+  const c = doc.comparison;
+  if (!c) return doc;
+  c.notRechecked ??= [];
+  c.notRecheckedByReason ??= {};
+  for (const counts of [c.counts, ...Object.values(c.byRule), ...Object.values(c.byAccount)]) counts.notRechecked ??= 0;
+  return doc;
 }

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { coverageEntrySchema, resolvedAllowlistSchema, runMetaSchema, type Expect, type Same } from './inventory-schema.js';
 import type * as M from './findings.js';
-import { FINDINGS_SCHEMA_VERSION, SEVERITIES } from './findings.js';
+import { FINDINGS_SCHEMA_VERSION, NOT_RECHECKED_CODES, SEVERITIES } from './findings.js';
 
 const str = z.string();
 const count = z.number();
@@ -45,12 +45,14 @@ export const findingSchema = z.object({
   blockedBy: z.enum(['declarative-policy', 'scp', 'both', 'none']).optional(),
   details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
   commands: z.array(remediationCommandSchema),
-  change: z.enum(['new', 'persisting', 'resolved']).optional(),
+  change: z.enum(['new', 'persisting', 'resolved', 'not-rechecked']).optional(),
+  notRechecked: z.object({ code: z.enum(NOT_RECHECKED_CODES), reason: str }).optional(),
 });
 
 const ruleMetaSchema = z.object({ id: str, title: str, severity, description: str, docs: str });
 
-const changeCounts = z.object({ new: count, persisting: count, resolved: count });
+// notRechecked and its lists arrived after 0.1: documents written by 0.1 lack them (readFindingsDocument fills them in).
+const changeCounts = z.object({ new: count, persisting: count, resolved: count, notRechecked: count.default(0) });
 
 const comparisonSchema = z.object({
   previousRunId: str,
@@ -59,6 +61,8 @@ const comparisonSchema = z.object({
   byRule: z.record(z.string(), changeCounts),
   byAccount: z.record(z.string(), changeCounts),
   resolved: z.array(findingSchema),
+  notRechecked: z.array(findingSchema).default([]),
+  notRecheckedByReason: z.partialRecord(z.enum(NOT_RECHECKED_CODES), count).default({}),
   notRescanned: z.array(findingSchema).optional(),
 });
 
@@ -73,6 +77,8 @@ const evaluationInfoSchema = z.object({
   severityOverrides: z.record(z.string(), severity).optional(),
   deep: z.boolean(),
   ruleErrors: z.array(z.object({ ruleId: str, message: str })),
+  belowThresholdIds: z.array(str).optional(),
+  derivedFrom: z.object({ command: z.enum(['evaluate', 'report']), runId: str, runDir: str }).optional(),
 });
 
 const remediationAuthSchema = z.object({
@@ -132,4 +138,5 @@ export type FindingsSchemaChecks = [
   Expect<Same<Out<typeof evaluationInfoSchema>, M.EvaluationInfo>>,
   Expect<Same<Out<typeof remediationAuthSchema>, M.RemediationAuth>>,
   Expect<Same<Out<typeof findingsDocumentSchema>, M.FindingsDocument>>,
+  Expect<Same<Out<typeof changeCounts>, M.ChangeCounts>>,
 ];

@@ -54,8 +54,46 @@ export interface Finding {
   /** Extra facts for reports: expiry date, ticket, days left, launch template version, ... */
   details?: Record<string, string | number | boolean | null>;
   commands: RemediationCommand[];
-  /** Set by the weekly comparison. */
-  change?: 'new' | 'persisting' | 'resolved';
+  /**
+   * Set by the weekly comparison: `new` and `persisting` on this run's findings; `resolved` and
+   * `not-rechecked` on the previous run's findings listed in `comparison.resolved` / `comparison.notRechecked`.
+   */
+  change?: 'new' | 'persisting' | 'resolved' | 'not-rechecked';
+  /** Only on findings in `comparison.notRechecked`: why this run could not re-check it. */
+  notRechecked?: NotRechecked;
+}
+
+/**
+ * Why a finding of the previous run, absent from this one, was not re-checked (docs/reports.md,
+ * "Weekly comparison"):
+ * - rule-not-run: the rule was not in this run's --rules; rule-failed: it threw this run;
+ * - below-severity-threshold: this run's --severity-threshold hides it;
+ * - collector-not-run: data the rule reads was collected last time but not this time (launch-permissions
+ *   without --deep, organization with --no-organizations);
+ * - account-not-scanned / region-not-scanned: its account, or its region in that account, was outside
+ *   this run's scope; region-skipped: the region is no longer enabled there;
+ * - access-denied / error / interrupted: its account x region was not scanned successfully;
+ * - collector-degraded: its account x region is ok but a collector the rule reads degraded there.
+ */
+export const NOT_RECHECKED_CODES = [
+  'rule-not-run',
+  'rule-failed',
+  'below-severity-threshold',
+  'collector-not-run',
+  'account-not-scanned',
+  'region-not-scanned',
+  'region-skipped',
+  'access-denied',
+  'error',
+  'interrupted',
+  'collector-degraded',
+] as const;
+export type NotRecheckedCode = (typeof NOT_RECHECKED_CODES)[number];
+
+export interface NotRechecked {
+  code: NotRecheckedCode;
+  /** One sentence: what was not re-checked and why, e.g. "eu-west-1 was not scanned in account 111122223333 this run". */
+  reason: string;
 }
 
 export interface RuleMeta {
@@ -67,17 +105,36 @@ export interface RuleMeta {
   docs: string;
 }
 
+export interface ChangeCounts {
+  new: number;
+  persisting: number;
+  resolved: number;
+  notRechecked: number;
+}
+
 export interface Comparison {
   previousRunId: string;
   previousRunDir: string;
-  counts: { new: number; persisting: number; resolved: number };
-  byRule: Record<string, { new: number; persisting: number; resolved: number }>;
-  byAccount: Record<string, { new: number; persisting: number; resolved: number }>;
-  /** Findings of the previous run that are gone now (change = 'resolved'). */
+  counts: ChangeCounts;
+  byRule: Record<string, ChangeCounts>;
+  byAccount: Record<string, ChangeCounts>;
+  /**
+   * Findings of the previous run that are gone now although this run judged the same rule for the same
+   * account x region with complete data for everything the rule reads (change = 'resolved').
+   */
   resolved: Finding[];
   /**
-   * Findings of the previous run that are absent now but whose account x region was not scanned
-   * successfully this run: unknown, so neither resolved nor counted in the numbers above.
+   * Findings of the previous run that are absent now but that this run did not re-check (scope, rules,
+   * threshold, failed or degraded collection): carried forward with the previous run's data, change =
+   * 'not-rechecked', `notRechecked` saying why. Never counted as resolved, and not this run's findings
+   * (--fail-on ignores them).
+   */
+  notRechecked: Finding[];
+  /** notRechecked counted by reason code. */
+  notRecheckedByReason: Partial<Record<NotRecheckedCode, number>>;
+  /**
+   * Written by earlier amigov versions instead of notRechecked (findings whose account x region was not scanned
+   * successfully); read only, reporters show them as not re-checked.
    */
   notRescanned?: Finding[];
 }
@@ -141,6 +198,25 @@ export interface EvaluationInfo {
   deep: boolean;
   /** Rules that threw (their findings are missing; an `error` finding stands for each). */
   ruleErrors: { ruleId: string; message: string }[];
+  /**
+   * With a severityThreshold: ids of the findings the rules produced that the threshold dropped, so the
+   * weekly comparison tells "still there, below the threshold" (not re-checked) from "gone" (resolved).
+   */
+  belowThresholdIds?: string[];
+  /**
+   * Set by `amigov evaluate` and `amigov report`, which write a new folder: the run folder whose files
+   * this document was derived from. `--compare latest` never picks such a folder.
+   */
+  derivedFrom?: DerivedFrom;
+}
+
+export interface DerivedFrom {
+  /** The command that wrote this folder. */
+  command: 'evaluate' | 'report';
+  /** Run id of the scan the data comes from. */
+  runId: string;
+  /** Absolute path of the folder it read (the inventory's folder for evaluate, --run for report). */
+  runDir: string;
 }
 
 export interface RemediationAuth {

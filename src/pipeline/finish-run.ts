@@ -3,13 +3,13 @@
  * remediation.sh and the reports into the run folder. `amigov scan` and `amigov demo` share it;
  * `amigov evaluate` and `amigov report` are its two halves run on saved files.
  */
-import { dirname, resolve } from 'node:path';
 import type { FindingsDocument } from '../model/findings.js';
 import type { Inventory } from '../model/inventory.js';
 import type { PublisherConfig } from '../config/schema.js';
 import { evaluateRun, type EvaluateOptions } from '../evaluate/evaluate.js';
 import { writeFindingsOutputs } from '../evaluate/io.js';
-import { compareWithPrevious, writeReports, type ReportFormat } from '../report/index.js';
+import { writeReports, type ReportFormat } from '../report/index.js';
+import { compareWithTarget, type CompareTarget } from '../report/compare.js';
 import { toolVersion } from '../util/paths.js';
 
 export interface FinishRunInput {
@@ -19,8 +19,11 @@ export interface FinishRunInput {
   asOf: string;
   runDir: string;
   formats: readonly ReportFormat[];
-  /** 'latest' or an earlier run folder, for the weekly comparison. */
-  compare?: string;
+  /**
+   * The weekly comparison's previous run, resolved (and its findings.json checked) before the scan by
+   * resolveCompareTarget; `baseline` when there is no earlier run.
+   */
+  compare?: CompareTarget;
   evaluate?: EvaluateOptions;
 }
 
@@ -37,9 +40,7 @@ export async function finishRun(input: FinishRunInput): Promise<FinishRunResult>
     asOf: input.asOf,
     options: { source: 'scan', inventoryPath: input.inventoryPath, ...input.evaluate },
   });
-  if (input.compare) {
-    doc = compareWithPrevious(doc, input.compare, { reportsDir: dirname(resolve(input.runDir)), currentRunDir: resolve(input.runDir) });
-  }
+  if (input.compare) doc = compareWithTarget(doc, input.compare);
   const outputs = writeFindingsOutputs(doc, input.runDir, { toolVersion: toolVersion() });
   const written = [outputs.findings, ...(outputs.script ? [outputs.script] : [])];
   const remediationScript = outputs.scriptText;

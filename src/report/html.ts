@@ -22,6 +22,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import type { ReportMeta } from './meta.js';
 import { accountNames, findingRows } from './rows.js';
 import { runFacts } from './summary.js';
+import { notRecheckedOf } from './compare.js';
 
 const TEMPLATE_FILES = { page: 'report.hbs', css: 'report.css', js: 'report.js', partials: 'partials' } as const;
 
@@ -85,6 +86,9 @@ function duration(startIso: string, endIso: string): string {
   return s < 60 ? `${s} s` : s < 3600 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
 
+/** Not-re-checked findings listed in their HTML section (all of them are in the findings table). */
+const NOT_RECHECKED_LISTED = 200;
+
 const truncate = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** Compact table data for the page's script: dictionaries for rules and accounts, one array per finding. */
@@ -123,6 +127,7 @@ function tableData(doc: FindingsDocument) {
       f.details && Object.keys(f.details).length ? f.details : 0,
       f.commands.map((c) => [c.title, c.command, c.kind, c.needsReview ? 1 : 0]),
       f.title,
+      f.notRechecked ? `${f.notRechecked.reason} (${f.notRechecked.code})` : '',
     ]);
   }
   return { severities: SEVERITIES, rules, accounts, rows, compared: Boolean(doc.comparison) };
@@ -203,7 +208,7 @@ export function buildHtmlView(doc: FindingsDocument, meta: ReportMeta) {
   const names = accountNames(doc);
   const facts = runFacts(doc, meta);
   const cmp = doc.comparison;
-  const notRescanned = cmp?.notRescanned ?? [];
+  const notRechecked = notRecheckedOf(cmp);
 
   const byAccount = new Map<string, Finding[]>();
   const byRule = new Map<string, Finding[]>();
@@ -289,6 +294,13 @@ export function buildHtmlView(doc: FindingsDocument, meta: ReportMeta) {
     })
     .sort((a, b) => b.total - a.total || a.accountId.localeCompare(b.accountId));
 
+  const reasons = new Map<string, { code: string; count: number; example: string }>();
+  for (const f of notRechecked) {
+    const r = reasons.get(f.notRechecked!.code) ?? { code: f.notRechecked!.code, count: 0, example: f.notRechecked!.reason };
+    r.count++;
+    reasons.set(r.code, r);
+  }
+  const notRecheckedShown = notRechecked.slice(0, NOT_RECHECKED_LISTED);
   const comparison = cmp
     ? {
         previousRunId: cmp.previousRunId,
@@ -296,17 +308,50 @@ export function buildHtmlView(doc: FindingsDocument, meta: ReportMeta) {
         new: fmt(cmp.counts.new),
         persisting: fmt(cmp.counts.persisting),
         resolved: fmt(cmp.counts.resolved),
-        notRescanned: fmt(notRescanned.length),
-        hasNotRescanned: notRescanned.length > 0,
+        notRechecked: fmt(notRechecked.length),
+        hasNotRechecked: notRechecked.length > 0,
+        reasons: [...reasons.values()].sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)).map((r) => ({ ...r, count: fmt(r.count) })),
+        notRecheckedList: notRecheckedShown.map((f) => ({
+          severity: f.severity,
+          ruleId: f.ruleId,
+          accountId: f.accountId,
+          accountName: f.accountName ?? names.get(f.accountId) ?? '',
+          region: f.region,
+          resourceId: f.resourceId,
+          reason: f.notRechecked!.reason,
+        })),
+        notRecheckedMore:
+          notRechecked.length > notRecheckedShown.length
+            ? `The first ${fmt(notRecheckedShown.length)} of ${fmt(notRechecked.length)} are listed here; the findings table, report.xlsx (sheet Not Re-checked) and findings.csv hold all of them.`
+            : '',
         net: { text: signed(cmp.counts.new - cmp.counts.resolved), cls: deltaClass(cmp.counts.new - cmp.counts.resolved) },
         byRule: Object.entries(cmp.byRule)
           .map(([id, c]) => {
-            const gone = notRescanned.filter((f) => f.ruleId === id).length;
-            return { id, before: fmt(c.persisting + c.resolved + gone), now: fmt(c.persisting + c.new), new: fmt(c.new), resolved: fmt(c.resolved), delta: signed(c.new - c.resolved), cls: deltaClass(c.new - c.resolved) };
+            const skipped = c.notRechecked ?? notRechecked.filter((f) => f.ruleId === id).length;
+            return {
+              id,
+              before: fmt(c.persisting + c.resolved + skipped),
+              now: fmt(c.persisting + c.new),
+              new: fmt(c.new),
+              resolved: fmt(c.resolved),
+              notRechecked: fmt(skipped),
+              delta: signed(c.new - c.resolved),
+              cls: deltaClass(c.new - c.resolved),
+            };
           })
           .sort((a, b) => a.id.localeCompare(b.id)),
         byAccount: Object.entries(cmp.byAccount)
-          .map(([id, c]) => ({ accountId: id, name: names.get(id) ?? '', now: fmt(c.persisting + c.new), new: fmt(c.new), resolved: fmt(c.resolved), delta: signed(c.new - c.resolved), cls: deltaClass(c.new - c.resolved), sort: c.new - c.resolved }))
+          .map(([id, c]) => ({
+            accountId: id,
+            name: names.get(id) ?? '',
+            now: fmt(c.persisting + c.new),
+            new: fmt(c.new),
+            resolved: fmt(c.resolved),
+            notRechecked: fmt(c.notRechecked ?? notRechecked.filter((f) => f.accountId === id).length),
+            delta: signed(c.new - c.resolved),
+            cls: deltaClass(c.new - c.resolved),
+            sort: c.new - c.resolved,
+          }))
           .sort((a, b) => b.sort - a.sort || a.accountId.localeCompare(b.accountId)),
       }
     : null;
@@ -314,7 +359,7 @@ export function buildHtmlView(doc: FindingsDocument, meta: ReportMeta) {
   const al = doc.allowlist;
   const script = meta.remediationScript;
   const regionList = facts.regions;
-  const findingRegions = [...new Set([...doc.findings.map((f) => f.region), ...(cmp ? cmp.resolved.map((f) => f.region) : [])])].sort();
+  const findingRegions = [...new Set([...doc.findings, ...(cmp ? cmp.resolved : []), ...notRechecked].map((f) => f.region))].sort();
   return {
     title: `AMI governance report — ${doc.run.organization?.id ?? 'organization'} — ${doc.run.asOf}`,
     run: {
@@ -335,6 +380,7 @@ export function buildHtmlView(doc: FindingsDocument, meta: ReportMeta) {
       reporterVersion: meta.toolVersion,
       rules: doc.evaluation ? `${doc.evaluation.rulesRun.length} of ${doc.rules.length}${doc.evaluation.severityThreshold ? `, severity ${doc.evaluation.severityThreshold} and above` : ''}` : '',
       source: doc.evaluation?.source === 'evaluate' ? `re-evaluated ${when(doc.evaluation.evaluatedAt)} from a saved inventory (scanned with the allowlist as of ${doc.evaluation.scanAsOf})` : '',
+      derivedFrom: doc.evaluation?.derivedFrom ? `written by amigov ${doc.evaluation.derivedFrom.command} from run ${doc.evaluation.derivedFrom.runId} (${doc.evaluation.derivedFrom.runDir}); not a scan of its own` : '',
     },
     coverage: {
       complete: facts.coverage.complete,
@@ -394,7 +440,7 @@ export function buildHtmlView(doc: FindingsDocument, meta: ReportMeta) {
       compared: Boolean(cmp),
     },
     remediation: script !== undefined ? { script, lines: fmt(script.split('\n').length) } : null,
-    hasFindings: doc.findings.length > 0 || Boolean(cmp && cmp.resolved.length + notRescanned.length > 0),
+    hasFindings: doc.findings.length > 0 || Boolean(cmp && cmp.resolved.length + notRechecked.length > 0),
     findingsCountText: fmt(doc.findings.length),
   };
 }

@@ -1,10 +1,11 @@
 /** Reading a saved run folder back (findings.json, inventory.json, remediation.sh) with errors a person can act on. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { FindingsDocument } from '../model/findings.js';
+import type { DerivedFrom, FindingsDocument } from '../model/findings.js';
 import type { Inventory } from '../model/inventory.js';
 import { readFindingsDocument, readInventory } from '../model/files.js';
-import { UserError } from '../cli/errors.js';
+import { EXIT, UserError } from '../cli/errors.js';
+import { newRunId } from '../scan/run-id.js';
 
 export const FILES = {
   findings: 'findings.json',
@@ -48,4 +49,31 @@ export function readRun(dir: string): SavedRun {
     ...(existsSync(invPath) ? { inventory: readInventory(invPath) } : {}),
     ...(existsSync(shPath) ? { remediationScript: readFileSync(shPath, 'utf8') } : {}),
   };
+}
+
+/**
+ * The folder `amigov evaluate` or `amigov report` writes into. A run folder's files are written once, by
+ * the run that made them, so these commands never write into the folder they read: by default a new
+ * folder reports/<new-run-id>-<command>/ (relative to the working directory, like the scan's
+ * reports/<run-id>/); with --out, a new or empty folder, or one that holds none of amigov's run files.
+ * Throws a usage error (exit 2) naming what the folder already holds.
+ */
+export function derivedOutDir(command: DerivedFrom['command'], out: string | undefined): string {
+  if (out === undefined) return join('reports', `${newRunId()}-${command}`);
+  const abs = resolve(out);
+  if (!existsSync(abs)) return out;
+  if (!statSync(abs).isDirectory()) throw new UserError(`--out ${out} is a file, not a folder`, EXIT.USAGE, 'Pass a new or empty folder.');
+  const held = Object.values(FILES).filter((f) => existsSync(join(abs, f)));
+  if (held.length === 0) return out;
+  const scan = held.includes(FILES.inventory);
+  throw new UserError(
+    `--out ${out} already holds ${held.join(', ')}${scan ? ': it is the folder of a scan run' : ''}. A run folder's files are written once, by the run that made them; amigov ${command} will not overwrite them`,
+    EXIT.USAGE,
+    `Pass a new or empty folder, or leave --out out: amigov ${command} then writes reports/<new-run-id>-${command}/.`,
+  );
+}
+
+/** The document as written by a derived command: evaluation.derivedFrom names the folder it came from. */
+export function withDerivedFrom(doc: FindingsDocument, from: DerivedFrom): FindingsDocument {
+  return doc.evaluation ? { ...doc, evaluation: { ...doc.evaluation, derivedFrom: from } } : doc;
 }

@@ -4,9 +4,10 @@
  */
 import type { Finding, FindingsDocument } from '../model/findings.js';
 import { commandsBlock, keyValueLines } from './cells.js';
+import { notRecheckedOf } from './compare.js';
 
 /** A finding's place in the weekly comparison; '' when the run was not compared. */
-export type ChangeLabel = 'new' | 'persisting' | 'resolved' | 'not-rescanned' | '';
+export type ChangeLabel = NonNullable<Finding['change']> | '';
 
 export interface FindingRow {
   finding: Finding;
@@ -32,7 +33,7 @@ export function accountNames(doc: FindingsDocument): Map<string, string> {
 
 /**
  * Every row a findings table shows: the current findings, then (after a comparison) the resolved ones
- * and the ones that could not be rechecked, each labelled.
+ * and the previous run's findings this run did not re-check (with the reason), each labelled.
  */
 export function* findingRows(doc: FindingsDocument): Generator<FindingRow> {
   const names = accountNames(doc);
@@ -44,17 +45,18 @@ export function* findingRows(doc: FindingsDocument): Generator<FindingRow> {
   for (const f of doc.findings) yield row(f, f.change ?? (doc.comparison ? 'new' : ''));
   if (!doc.comparison) return;
   for (const f of doc.comparison.resolved) yield row(f, 'resolved');
-  for (const f of doc.comparison.notRescanned ?? []) yield row(f, 'not-rescanned');
+  for (const f of notRecheckedOf(doc.comparison)) yield row(f, 'not-rechecked');
 }
 
 export function findingRowCount(doc: FindingsDocument): number {
   const c = doc.comparison;
-  return doc.findings.length + (c ? c.resolved.length + (c.notRescanned?.length ?? 0) : 0);
+  return doc.findings.length + (c ? c.resolved.length + notRecheckedOf(c).length : 0);
 }
 
 export const FINDING_COLUMNS: Column<FindingRow>[] = [
   { header: 'Finding ID', width: 20, kind: 'id', value: (r) => r.finding.id },
   { header: 'Change', width: 13, kind: 'change', value: (r) => r.change },
+  { header: 'Not Re-checked Because', width: 40, kind: 'wrap', value: (r) => (r.finding.notRechecked ? `${r.finding.notRechecked.code}: ${r.finding.notRechecked.reason}` : undefined) },
   { header: 'Severity', width: 10, kind: 'severity', value: (r) => r.finding.severity },
   { header: 'Status', width: 13, kind: 'text', value: (r) => r.finding.status },
   { header: 'Rule', width: 30, kind: 'text', value: (r) => r.finding.ruleId },

@@ -8,6 +8,7 @@ import { keyValueLines, toDate } from './cells.js';
 import type { ReportMeta } from './meta.js';
 import { accountNames, type Column, type ColumnKind } from './rows.js';
 import { runFacts } from './summary.js';
+import { notRecheckedOf } from './compare.js';
 
 const yesNo = (v: boolean | undefined): string | undefined => (v === undefined ? undefined : v ? 'yes' : 'no');
 
@@ -225,6 +226,33 @@ export function* coverageRows(doc: FindingsDocument): Generator<CoverageRow> {
   for (const entry of entries) yield { entry, accountName: names.get(entry.accountId) ?? '' };
 }
 
+// ---------- Not Re-checked (after a comparison) ----------
+export interface NotRecheckedRow {
+  finding: Finding;
+  accountName: string;
+}
+
+export const NOT_RECHECKED_COLUMNS: Column<NotRecheckedRow>[] = [
+  { header: 'Finding ID', width: 20, kind: 'id', value: (r) => r.finding.id },
+  { header: 'Reason Code', width: 24, kind: 'text', value: (r) => r.finding.notRechecked?.code },
+  { header: 'Reason', width: 60, kind: 'wrap', value: (r) => r.finding.notRechecked?.reason },
+  { header: 'Severity', width: 10, kind: 'severity', value: (r) => r.finding.severity },
+  { header: 'Status', width: 13, kind: 'text', value: (r) => r.finding.status },
+  { header: 'Rule', width: 30, kind: 'text', value: (r) => r.finding.ruleId },
+  { header: 'Account ID', width: 15, kind: 'id', value: (r) => r.finding.accountId },
+  { header: 'Account Name', width: 22, kind: 'text', value: (r) => r.accountName },
+  { header: 'Region', width: 14, kind: 'id', value: (r) => r.finding.region },
+  { header: 'Resource Type', width: 15, kind: 'text', value: (r) => r.finding.resourceType },
+  { header: 'Resource ID', width: 24, kind: 'id', value: (r) => r.finding.resourceId },
+  { header: 'Message', width: 60, kind: 'wrap', value: (r) => r.finding.message },
+];
+
+/** The previous run's findings this run did not re-check, with the reason (as of the previous run's data). */
+export function* notRecheckedRows(doc: FindingsDocument): Generator<NotRecheckedRow> {
+  const names = accountNames(doc);
+  for (const finding of notRecheckedOf(doc.comparison)) yield { finding, accountName: finding.accountName ?? names.get(finding.accountId) ?? '' };
+}
+
 // ---------- Commands ----------
 export interface CommandRow {
   finding: Finding;
@@ -308,6 +336,8 @@ export function summaryRows(doc: FindingsDocument, meta: ReportMeta): SummaryRow
     run('Evaluated (UTC)', toDate(doc.evaluation.evaluatedAt), 'date');
     run('Rules run', doc.evaluation.rulesRun.join(', '));
     run('Severity threshold', doc.evaluation.severityThreshold ?? undefined);
+    const from = doc.evaluation.derivedFrom;
+    if (from) run('Derived from', from.runDir, undefined, `amigov ${from.command} of run ${from.runId}: this folder holds no scan of its own.`);
   }
   run('Report generated (UTC)', toDate(meta.generatedAt), 'date');
 
@@ -342,17 +372,21 @@ export function summaryRows(doc: FindingsDocument, meta: ReportMeta): SummaryRow
     rows.push({ section: 'Comparison', item: 'New', value: cmp.counts.new });
     rows.push({ section: 'Comparison', item: 'Persisting', value: cmp.counts.persisting });
     rows.push({ section: 'Comparison', item: 'Resolved', value: cmp.counts.resolved });
-    if (cmp.notRescanned?.length) {
-      rows.push({
-        section: 'Comparison',
-        item: 'Not rescanned',
-        value: cmp.notRescanned.length,
-        note: 'Findings of the previous run whose account x region could not be scanned this time: not counted as resolved.',
-        alert: true,
-      });
+    const notRechecked = notRecheckedOf(cmp);
+    rows.push({
+      section: 'Comparison',
+      item: 'Not re-checked',
+      value: notRechecked.length,
+      note: 'Findings of the previous run this run did not re-check (scope, rules, threshold, failed or degraded collection): carried forward with their previous data, not counted as resolved and not by --fail-on. See the Not Re-checked sheet.',
+      alert: notRechecked.length > 0,
+    });
+    const byReason = new Map<string, number>();
+    for (const f of notRechecked) byReason.set(f.notRechecked!.code, (byReason.get(f.notRechecked!.code) ?? 0) + 1);
+    for (const [code, n] of [...byReason].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) {
+      rows.push({ section: 'Comparison', item: `  ${code}`, value: n, note: notRechecked.find((f) => f.notRechecked!.code === code)!.notRechecked!.reason });
     }
     for (const [accountId, c] of Object.entries(cmp.byAccount).sort()) {
-      rows.push({ section: 'Account delta', item: `${accountId} ${facts.accountName(accountId)}`.trim(), value: c.new + c.persisting, delta: c.new - c.resolved, note: `new ${c.new}, persisting ${c.persisting}, resolved ${c.resolved}` });
+      rows.push({ section: 'Account delta', item: `${accountId} ${facts.accountName(accountId)}`.trim(), value: c.new + c.persisting, delta: c.new - c.resolved, note: `new ${c.new}, persisting ${c.persisting}, resolved ${c.resolved}, not re-checked ${c.notRechecked ?? 0}` });
     }
   }
   return rows;

@@ -23,6 +23,8 @@ import {
   coverageRows,
   IMAGE_COLUMNS,
   imageRows,
+  NOT_RECHECKED_COLUMNS,
+  notRecheckedRows,
   INSTANCE_COLUMNS,
   instanceRows,
   PUBLIC_AMI_COLUMNS,
@@ -62,7 +64,7 @@ const SEVERITY_COLORS: Record<Severity, { fill: string; font: string }> = {
   low: { fill: 'FF93C5FD', font: 'FF1F2937' },
   info: { fill: 'FFE5E7EB', font: 'FF1F2937' },
 };
-const CHANGE_FILLS: Record<string, string> = { new: 'FFFDE68A', resolved: 'FFBBF7D0', 'not-rescanned': 'FFE5E7EB', persisting: 'FFF3F4F6' };
+const CHANGE_FILLS: Record<string, string> = { new: 'FFFDE68A', resolved: 'FFBBF7D0', 'not-rechecked': 'FFE5E7EB', persisting: 'FFF3F4F6' };
 const STATUS_FILLS: Record<string, string> = { ok: 'FFBBF7D0', skipped: 'FFFDE68A', 'access-denied': 'FFFCA5A5', error: 'FFFCA5A5' };
 
 // Style objects are created once and reused: exceljs caches the style id per object.
@@ -206,6 +208,7 @@ export async function writeXlsx(doc: FindingsDocument, meta: ReportMeta, target:
   try {
     await summarySheet(wb, summaryRows(doc, meta));
     await tableSheet(wb, 'Findings', FINDING_COLUMNS, findingRows(doc), 'No findings.');
+    if (doc.comparison) await tableSheet(wb, 'Not Re-checked', NOT_RECHECKED_COLUMNS, notRecheckedRows(doc), 'Every finding of the previous run was re-checked by this run.');
     await tableSheet(wb, 'Instances', INSTANCE_COLUMNS, instanceRows(doc, inv), inv ? 'No instances in the scanned accounts.' : noInventory);
     await tableSheet(wb, 'Images', IMAGE_COLUMNS, imageRows(doc, inv), inv ? 'The scanned accounts own no AMIs.' : noInventory);
     await tableSheet(wb, 'Public AMIs', PUBLIC_AMI_COLUMNS, publicAmiRows(doc, inv), 'No public AMIs.');

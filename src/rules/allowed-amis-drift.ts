@@ -25,6 +25,7 @@ export default defineRule({
       'An account x region where Allowed AMIs is enabled or in audit mode with image criteria whose providers differ from the config\'s approved providers ' +
       '(missing ones are refused, extra ones are allowed without approval), or that add conditions the config does not express.',
     docs: 'docs/rules/allowed-amis-drift.md',
+    reads: ['allowed-images-settings'],
   },
   evaluate(_inventory, { index, allowlist }) {
     const out: FindingDraft[] = [];

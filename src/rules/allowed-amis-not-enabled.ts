@@ -14,6 +14,7 @@ export default defineRule({
     description:
       'An account x region where EC2 Allowed AMIs is disabled or in audit mode while policy_config.enforcement_mode is enabled, or disabled while it is audit_mode.',
     docs: 'docs/rules/allowed-amis-not-enabled.md',
+    reads: ['allowed-images-settings'],
   },
   evaluate(_inventory, { index, allowlist }) {
     const out: FindingDraft[] = [];

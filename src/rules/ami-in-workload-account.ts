@@ -15,6 +15,7 @@ export default defineRule({
       'An AMI owned by a scanned account that is not an approved publisher (side-loaded or self-built). The SCP denies creating such images and launching from them; ' +
       'Allowed AMIs never restricts an account\'s own AMIs.',
     docs: 'docs/rules/ami-in-workload-account.md',
+    reads: ['owned-images', 'instances'],
   },
   evaluate(inventory, { index, allowlist }) {
     const out: FindingDraft[] = [];

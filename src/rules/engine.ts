@@ -75,6 +75,8 @@ export interface EngineResult {
   findings: Finding[];
   /** Rules that threw, with their error message (also present as `error` findings). */
   errors: { ruleId: string; message: string }[];
+  /** With a severity threshold: ids of the findings it dropped (the weekly comparison must not call them resolved). */
+  belowThresholdIds?: string[];
 }
 
 /** Runs each rule, turns drafts into findings (without commands), applies overrides and the threshold, sorts. */
@@ -127,6 +129,7 @@ export function runRules(inventory: Inventory, ctx: RuleContext, rules: readonly
     }
   }
   const threshold = opts.severityThreshold;
-  const kept = threshold ? findings.filter((f) => f.status === 'error' || atOrAbove(f.severity, threshold)) : findings;
-  return { findings: kept.sort(compareFindings), errors };
+  if (!threshold) return { findings: findings.sort(compareFindings), errors };
+  const kept = (f: Finding) => f.status === 'error' || atOrAbove(f.severity, threshold);
+  return { findings: findings.filter(kept).sort(compareFindings), errors, belowThresholdIds: findings.filter((f) => !kept(f)).map((f) => f.id) };
 }

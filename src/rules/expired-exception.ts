@@ -21,6 +21,7 @@ export default defineRule({
       'A running or stopped instance whose AMI owner was approved only by a time-bound exception that has expired (valid through the end of its expiry date, UTC). ' +
       'The generated policies no longer list that publisher.',
     docs: 'docs/rules/expired-exception.md',
+    reads: ['instances', 'instance-image-metadata', 'owned-images', 'referenced-images'],
   },
   evaluate(_inventory, { index, allowlist }) {
     const out: FindingDraft[] = [];

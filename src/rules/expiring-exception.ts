@@ -31,6 +31,7 @@ export default defineRule({
       'A running or stopped instance, or a launch template, whose AMI owner is approved only by an exception that expires within the warning window ' +
       '(policy_config.expiry_warning_days, default 14 days).',
     docs: 'docs/rules/expiring-exception.md',
+    reads: ['instances', 'instance-image-metadata', 'owned-images', 'referenced-images', 'launch-templates'],
   },
   evaluate(inventory, { index, allowlist }) {
     const expiring = new Map(allowlist.expiringExceptions.map((e) => [e.accountId, e]));

@@ -15,6 +15,7 @@ export default defineRule({
       'An account x region where EC2 image block public access is not in state block-new-sharing although policy_config.image_block_public_access asks for it: ' +
       'any AMI there can be made public.',
     docs: 'docs/rules/image-block-public-access-off.md',
+    reads: ['image-block-public-access'],
   },
   evaluate(_inventory, { index, options }) {
     if (options.imageBlockPublicAccess === 'unblocked') return [];

@@ -34,6 +34,7 @@ export default defineRule({
       'A launch template whose default or latest version references an AMI from an unapproved publisher or an expired exception, or an AMI that no longer exists: ' +
       'every scale-out from it fails once enforcement starts. Versions that resolve their image from an SSM parameter are reported as cannot-verify.',
     docs: 'docs/rules/launch-template-unapproved-ami.md',
+    reads: ['launch-templates', 'owned-images', 'referenced-images'],
   },
   evaluate(inventory, { index, allowlist }) {
     const out: FindingDraft[] = [];

@@ -26,6 +26,7 @@ export default defineRule({
       'A production instance (instance tag, or an account or OU the config names as production) whose AMI does not carry the approved tag ' +
       '(policy_config.approved_ami_tag, default Environment=Prod). When the AMI\'s tags are not visible (its owner was not scanned) the finding is cannot-verify.',
     docs: 'docs/rules/prod-ami-not-tagged.md',
+    reads: ['instances', 'instance-image-metadata', 'owned-images', 'referenced-images', 'organization'],
   },
   evaluate(_inventory, { index, allowlist }) {
     const out: FindingDraft[] = [];

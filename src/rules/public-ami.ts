@@ -18,6 +18,7 @@ export default defineRule({
     description:
       'An AMI owned by a scanned account is public (launch permission group "all"). With --deep, also an AMI shared with accounts, organizations or OUs outside this organization.',
     docs: 'docs/rules/public-ami.md',
+    reads: ['owned-images', 'launch-permissions', 'organization'],
   },
   evaluate(inventory, { index, options }) {
     const out: FindingDraft[] = [];

@@ -34,6 +34,12 @@ export interface RuleDefinition {
   meta: RuleMeta & {
     /** Severity of this rule's cannot-verify findings (default: low). */
     cannotVerifySeverity?: Severity;
+    /**
+     * The inventory data the rule judges, as collector ids (src/scan/collectors, src/scan/organization.ts).
+     * The weekly comparison calls a finding resolved only where every one of them was collected
+     * completely this run (not degraded, not skipped); the meta test checks each id is a real collector.
+     */
+    reads: readonly string[];
   };
   evaluate(inventory: Inventory, ctx: RuleContext): FindingDraft[];
 }

@@ -25,6 +25,7 @@ export default defineRule({
       'A running or stopped instance whose AMI owner is not an approved provider (ops publisher, vendors, unexpired exceptions, configured aliases). ' +
       'Once Allowed AMIs is enabled and the SCP is in force it cannot be relaunched or scaled out from that AMI.',
     docs: 'docs/rules/unapproved-publisher.md',
+    reads: ['instances', 'instance-image-metadata', 'owned-images', 'referenced-images'],
   },
   evaluate(_inventory, { index, allowlist }) {
     const out: FindingDraft[] = [];

@@ -14,6 +14,7 @@ export default defineRule({
       'A running or stopped instance whose AMI is deregistered, disabled, no longer shared, or could not be identified at all: it cannot be relaunched from it, ' +
       'and when its owner is unknown its publisher cannot be judged.',
     docs: 'docs/rules/unknown-image.md',
+    reads: ['instances', 'instance-image-metadata', 'owned-images', 'referenced-images'],
   },
   evaluate(_inventory, { index, allowlist }) {
     const out: FindingDraft[] = [];

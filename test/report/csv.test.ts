@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { csvField, writeCsv } from '../../src/report/csv.js';
 import { FINDING_COLUMNS } from '../../src/report/rows.js';
-import { HOSTILE_NAME, HOSTILE_TAG, LEADING_ZERO_ACCOUNT, sampleDoc } from './fixtures.js';
+import { compareRuns } from '../../src/report/compare.js';
+import { HOSTILE_NAME, HOSTILE_TAG, LEADING_ZERO_ACCOUNT, assemble, sampleCoverage, sampleDoc, sampleFindings } from './fixtures.js';
 
 /** An RFC 4180 parser (quoted fields, doubled quotes, CRLF records), independent of the writer. */
 function parseCsv(text: string): string[][] {
@@ -89,6 +90,25 @@ test('findings.csv: header, one record per finding, hostile values round-trip as
     const second = rows.find((r) => r[h('Finding ID')] === doc.findings[1]!.id)!;
     assert.equal(second[h('Image Name')], `'${HOSTILE_TAG}`);
     for (const r of rows) for (const cell of r) assert.doesNotMatch(cell, /^[=+\-@\t\r]/, 'no cell starts like a formula');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('findings.csv: after a comparison, the findings this run did not re-check are rows with their reason', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'amigov-csv-'));
+  try {
+    const lost = { ...sampleFindings()[0]!, id: 'f-lost', accountId: '333333333333', region: 'eu-west-1', resourceId: 'i-0lost' };
+    const previous = assemble({ findings: [...sampleFindings(), lost], coverage: sampleCoverage(false), runId: '2026-11-16T10-15-00Z-aaaa' });
+    const doc = compareRuns(sampleDoc(), previous, '/r/prev');
+    const path = join(dir, 'findings.csv');
+    await writeCsv(doc, { generatedAt: '2026-11-23T10:20:00.000Z', toolVersion: '0.1.0' }, path);
+    const [header, ...rows] = parseCsv(readFileSync(path, 'utf8'));
+    const h = (name: string) => header!.indexOf(name);
+    const row = rows.find((r) => r[h('Finding ID')] === 'f-lost')!;
+    assert.equal(row[h('Change')], 'not-rechecked');
+    assert.match(row[h('Not Re-checked Because')]!, /^access-denied: 333333333333 eu-west-1 was access-denied/);
+    assert.equal(rows.filter((r) => r[h('Change')] === 'resolved').length, 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -81,6 +81,30 @@ test('report.html: a compared run shows the comparison and deltas', () => {
   assert.match(html, /<select id="f-change">/);
 });
 
+test('report.html: findings the run did not re-check have their own section, escaped, never counted as resolved', () => {
+  // 333333333333 eu-west-1 is access-denied this run (its reason holds "<check the SCP>").
+  const lost = { ...sampleFindings()[0]!, id: 'f-lost', accountId: '333333333333', region: 'eu-west-1', resourceId: 'i-0lost' };
+  const previous = assemble({ findings: [...sampleFindings(), lost], coverage: sampleCoverage(false), runId: '2026-11-16T10-15-00Z-aaaa' });
+  const doc = compareRuns(sampleDoc(), previous, 'reports/2026-11-16T10-15-00Z-aaaa');
+  assert.equal(doc.comparison!.notRechecked.length, 1);
+  const html = renderHtml(doc, META);
+  assert.match(html, /data-testid="cmp-resolved">0</);
+  assert.match(html, /data-testid="cmp-not-rechecked">1</);
+  assert.match(html, /<section class="card" id="not-rechecked"/);
+  assert.match(html, /data-testid="not-rechecked-count">1</);
+  assert.match(html, /<td class="mono">access-denied<\/td><td class="r">1<\/td>/);
+  assert.match(html, /333333333333 eu-west-1 was access-denied: The scan role may not call ec2:DescribeInstances here &lt;check the SCP&gt;/);
+  const body = html.replace(/<script type="application\/json"[\s\S]*?<\/script>/, '');
+  assert.doesNotMatch(body, /<check the SCP>/, 'AWS text is escaped');
+  assert.match(html, /<option value="not-rechecked">Not re-checked<\/option>/);
+});
+
+test('report.html: a report written from another run says so', () => {
+  const doc = sampleDoc();
+  doc.evaluation = { evaluatedAt: '2026-11-23T10:20:00.000Z', source: 'evaluate', scanAsOf: '2026-11-23', scanConfigPath: 'c.json', rulesRun: [], deep: false, ruleErrors: [], derivedFrom: { command: 'evaluate', runId: 'r-1', runDir: '/x/r-1' } };
+  assert.match(renderHtml(doc, META), /data-testid="derived-from">written by amigov evaluate from run r-1 \(\/x\/r-1\); not a scan of its own</);
+});
+
 test('report.html: the headline says which layer stops what and what could not be judged', () => {
   const doc = sampleDoc();
   doc.impact = { ...doc.impact, instancesByLayer: { declarativePolicyAndScp: 2, scpOnly: 1 }, instancesCannotVerify: 0, launchTemplatesCannotVerify: 2 };

@@ -223,6 +223,27 @@ test('xlsx: after a comparison the Findings sheet carries the change and the res
   }
 });
 
+test('xlsx: findings the run did not re-check: Not Re-checked sheet, Findings rows with the reason, Summary counts', async () => {
+  const lost = { ...sampleFindings()[0]!, id: 'f-lost', accountId: '333333333333', region: 'eu-west-1', resourceId: 'i-0lost' };
+  const previous = assemble({ findings: [...sampleFindings(), lost], coverage: sampleCoverage(false), runId: '2026-11-16T10-15-00Z-aaaa' });
+  const doc = compareRuns(sampleDoc(), previous, '/reports/2026-11-16T10-15-00Z-aaaa');
+  const { dir, wb } = await written(true, doc);
+  try {
+    const nr = records(sheet(wb, 'Not Re-checked'));
+    assert.deepEqual(nr.map((r) => [r['Finding ID'], r['Reason Code'], r['Account ID'], r['Region']]), [['f-lost', 'access-denied', '333333333333', 'eu-west-1']]);
+    assert.match(nr[0]!['Reason']!, /333333333333 eu-west-1 was access-denied/);
+    const row = records(sheet(wb, 'Findings')).find((r) => r['Finding ID'] === 'f-lost')!;
+    assert.equal(row['Change'], 'not-rechecked');
+    assert.match(row['Not Re-checked Because']!, /^access-denied: 333333333333 eu-west-1 was access-denied/);
+    const summary = records(sheet(wb, 'Summary'));
+    assert.equal(summary.find((r) => r['Section'] === 'Comparison' && r['Item'] === 'Resolved')?.['Value'], '0');
+    assert.equal(summary.find((r) => r['Section'] === 'Comparison' && r['Item'] === 'Not re-checked')?.['Value'], '1');
+    assert.equal(summary.find((r) => r['Section'] === 'Comparison' && r['Item'] === '  access-denied')?.['Value'], '1');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('excelText: formula prefix, XML-invalid characters, Excel cell limit', () => {
   for (const s of ['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx']) assert.equal(excelText(s), `'${s}`);
   assert.equal(excelText('ami-0abc'), 'ami-0abc');

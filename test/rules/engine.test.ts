@@ -41,7 +41,7 @@ test('engine: stable id is sha256(rule|account|region|resource)[0:16] and the sa
 
 test('engine: a rule that throws becomes an error finding; the others still run', () => {
   const broken = defineRule({
-    meta: { id: 'broken-rule', title: 'A rule that always fails', severity: 'medium', description: 'x'.repeat(50), docs: 'docs/rules/broken-rule.md' },
+    meta: { id: 'broken-rule', title: 'A rule that always fails', severity: 'medium', description: 'x'.repeat(50), docs: 'docs/rules/broken-rule.md', reads: ['instances'] },
     evaluate() {
       throw new TypeError('cannot read properties of undefined');
     },
@@ -69,6 +69,10 @@ test('engine: severity threshold drops findings below it', () => {
   assert.ok(high.findings.length > 0);
   assert.ok(high.findings.every((f) => f.severity === 'high' || f.severity === 'critical'));
   assert.equal(high.findings.length, all.findings.filter((f) => f.severity === 'high' || f.severity === 'critical').length);
+  // The ids it dropped are recorded, so the weekly comparison never calls them resolved.
+  const dropped = all.findings.filter((f) => f.severity !== 'high' && f.severity !== 'critical').map((f) => f.id);
+  assert.deepEqual([...(high.evaluation!.belowThresholdIds ?? [])].sort(), dropped.sort());
+  assert.equal(all.evaluation!.belowThresholdIds, undefined);
 });
 
 test('engine: severity overrides change failing findings, not cannot-verify ones', () => {

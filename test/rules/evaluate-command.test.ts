@@ -1,13 +1,18 @@
 // `amigov evaluate` end to end on a saved inventory file: no AWS, files written atomically, exit codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { main } from '../../src/cli/main.js';
+import { resolveCompareTarget } from '../../src/report/compare.js';
 import type { FindingsDocument } from '../../src/model/findings.js';
 import { AMI_MIGRATION, AMI_OPS, AMI_OUTSIDER, EXC_MIGRATION, OPS, OUTSIDER, WORKLOAD, inventory, testConfig } from '../helpers/inventory-builder.js';
+
+// The default output folder is reports/<new-run-id>-evaluate/ under the working directory: work in a temp one.
+const cwd = mkdtempSync(join(tmpdir(), 'amigov-eval-cwd-'));
+process.chdir(cwd);
 
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'amigov-eval-'));
@@ -48,7 +53,7 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
   }
 }
 
-test('evaluate command: writes findings.json and remediation.sh beside the inventory and prints a per-rule summary', async () => {
+test('evaluate command: writes findings.json and remediation.sh into a new folder and prints a per-rule summary', async () => {
   const { dir, invPath, cfgPath } = setup();
   const r = await run(['evaluate', '--inventory', invPath, '--config', cfgPath, '--as-of', '2026-03-01']);
   assert.equal(r.code, 0, r.err);
@@ -57,17 +62,57 @@ test('evaluate command: writes findings.json and remediation.sh beside the inven
   assert.match(r.out, /^image-block-public-access-off\s+1\s+0\s+high$/m);
   assert.match(r.out, /Once enforced: 2 instances and 0 launch templates in 1 account/);
   assert.match(r.out, /Coverage: 2 ok, 0 skipped, 0 access denied, 0 error/);
-  const doc = JSON.parse(readFileSync(join(dir, 'findings.json'), 'utf8')) as FindingsDocument;
+  const out = newest('evaluate');
+  assert.ok(r.out.includes(`Wrote ${join('reports', out, 'findings.json')}`), r.out);
+  const doc = JSON.parse(readFileSync(join(cwd, 'reports', out, 'findings.json'), 'utf8')) as FindingsDocument;
   assert.equal(doc.kind, 'amigov.findings');
   assert.equal(doc.allowlist.asOf, '2026-03-01');
   assert.equal(doc.evaluation!.source, 'evaluate');
   assert.equal(doc.evaluation!.scanAsOf, '2026-02-01');
+  assert.deepEqual(doc.evaluation!.derivedFrom, { command: 'evaluate', runId: doc.run.runId, runDir: dir });
   // The expired exception shows in allowed-amis-drift too: the criteria still allow it.
   assert.ok(doc.findings.some((f) => f.ruleId === 'allowed-amis-drift' && f.message.includes(EXC_MIGRATION)));
-  const script = join(dir, 'remediation.sh');
+  const script = join(cwd, 'reports', out, 'remediation.sh');
   assert.ok(statSync(script).mode & 0o100, 'remediation.sh is executable');
   assert.equal(spawnSync('bash', ['-n', script]).status, 0);
-  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temp files left');
+  assert.deepEqual(readdirSync(join(cwd, 'reports', out)).sort(), ['findings.json', 'remediation.sh'], 'no temp files left');
+  assert.deepEqual(readdirSync(dir).sort(), ['ami_publishers.json', 'inventory.json'], 'nothing written beside the inventory');
+});
+
+/** The newest reports/<run-id>-<command> folder under the working directory. */
+function newest(command: string): string {
+  const names = readdirSync(join(cwd, 'reports')).filter((n) => n.endsWith(`-${command}`)).sort();
+  assert.ok(names.length > 0, `a reports/<run-id>-${command} folder`);
+  return names.at(-1)!;
+}
+
+test('evaluate command: never overwrites the scan it previews; --compare latest skips the preview', async () => {
+  // A scan run folder: inventory.json, findings.json and report.html written by the scan.
+  const { dir, invPath, cfgPath } = setup();
+  const scanFindings = JSON.stringify({ note: 'written by the scan' });
+  writeFileSync(join(dir, 'findings.json'), scanFindings);
+  writeFileSync(join(dir, 'report.html'), '<p>scan</p>');
+  const before = Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+  // The README's "what changes next week?" preview: a new folder, the scan's files untouched.
+  const r = await run(['evaluate', '--inventory', invPath, '--config', cfgPath, '--as-of', '2026-02-01']);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')])), before);
+  // --out naming the scan's folder is refused (exit 2), and writes nothing.
+  const refused = await run(['evaluate', '--inventory', invPath, '--config', cfgPath, '--out', dir]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.err, /already holds findings\.json, inventory\.json, report\.html: it is the folder of a scan run/);
+  assert.match(refused.err, /reports\/<new-run-id>-evaluate/);
+  assert.deepEqual(Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')])), before);
+  // An empty existing folder, or a new one, is fine.
+  const empty = join(dir, '..', `${Date.now()}-empty`);
+  mkdirSync(empty);
+  assert.equal((await run(['evaluate', '--inventory', invPath, '--config', cfgPath, '--out', empty])).code, 0);
+  assert.ok(existsSync(join(empty, 'findings.json')));
+  // A folder written by evaluate holds no inventory: it is not a scan run, and latest never picks it.
+  mkdirSync(join(cwd, 'reports', '2000-01-01T00-00-00Z-aaaa'), { recursive: true });
+  for (const f of ['inventory.json', 'findings.json']) writeFileSync(join(cwd, 'reports', '2000-01-01T00-00-00Z-aaaa', f), readFileSync(join(cwd, 'reports', newest('evaluate'), 'findings.json')));
+  const target = resolveCompareTarget('latest', { reportsDir: join(cwd, 'reports'), currentRunId: '2100-01-01T00-00-00Z-ffff' });
+  assert.equal(target.kind === 'run' ? target.dir : target.kind, join(cwd, 'reports', '2000-01-01T00-00-00Z-aaaa'));
 });
 
 test('evaluate command: --out, --rules, --severity-threshold and --profile-template', async () => {

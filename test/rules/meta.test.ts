@@ -7,6 +7,7 @@ import { RULES } from '../../src/rules/index.js';
 import { SEVERITIES } from '../../src/model/findings.js';
 import { RULES_WITH_COMMANDS } from '../../src/remediation/builders.js';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
+import { COLLECTORS } from '../../src/scan/collectors/index.js';
 
 const NOT_RULES = new Set(['index.ts', 'engine.ts', 'types.ts', 'context.ts']);
 const ruleFiles = readdirSync(join(PACKAGE_ROOT, 'src/rules'))
@@ -33,6 +34,11 @@ for (const { meta } of RULES) {
     for (const section of ['## What it checks', '## Why', '## Severity', '## How to fix', '## False positives']) assert.ok(text.includes(section), `doc has "${section}"`);
     assert.ok(text.includes(meta.severity), 'doc states the severity');
     assert.ok(RULES_WITH_COMMANDS.includes(meta.id), 'remediation builder exists');
+    // What it judges, as collector ids: the weekly comparison re-checks a finding only where all of them were collected.
+    const collectorIds = COLLECTORS.map((c) => c.id);
+    assert.ok(Array.isArray(meta.reads) && meta.reads.length > 0, 'declares the inventory data it reads (meta.reads)');
+    for (const id of meta.reads) assert.ok(collectorIds.includes(id), `reads: ${JSON.stringify(id)} is not a collector id (${collectorIds.join(', ')})`);
+    assert.equal(new Set(meta.reads).size, meta.reads.length, 'reads lists each collector once');
   });
 }
 

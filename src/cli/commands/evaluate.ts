@@ -12,6 +12,7 @@ import { SEVERITIES, type FindingsDocument } from '../../model/findings.js';
 import { evaluateRun } from '../../evaluate/evaluate.js';
 import { readInventory, writeFindingsOutputs } from '../../evaluate/io.js';
 import { addEvaluationOptions, findingsExitCode, toEvaluateOptions, warnRuleErrors, type EvaluationFlags } from '../evaluation-flags.js';
+import { derivedOutDir, withDerivedFrom } from '../../report/load.js';
 
 interface EvaluateFlags extends EvaluationFlags {
   inventory: string;
@@ -55,17 +56,20 @@ export function register(program: Command): void {
   const cmd = program
     .command('evaluate')
     .summary('re-judge a saved inventory against the current config (no AWS calls)')
-    .description('Re-evaluate a saved inventory against the current config (no AWS calls) and write findings.json and remediation.sh')
+    .description('Re-evaluate a saved inventory against the current config (no AWS calls) and write findings.json and remediation.sh into a new folder')
     .requiredOption('--inventory <file>', 'inventory.json of a previous scan')
     .option('--config <path>', 'publisher config', DEFAULT_CONFIG_PATH)
     .option('--as-of <date>', 'judge exceptions as of this date, YYYY-MM-DD UTC (default: today)')
-    .option('--out <dir>', "where to write findings.json and remediation.sh (default: the inventory's folder)")
+    .option('--out <dir>', 'a new or empty folder for findings.json and remediation.sh (default: reports/<new-run-id>-evaluate/; never a scan run folder)')
     .option('--role-name <name>', 'role remediation.sh assumes in each account (default: the scan\'s role)')
     .option('--no-script', 'do not write remediation.sh');
   addEvaluationOptions(cmd)
     .addHelpText(
       'after',
       `
+Writes a new folder: the scan's own files are never overwritten. Its findings.json names the run it was
+derived from (evaluation.derivedFrom), and scan/report --compare latest never picks such a folder.
+
 Exit codes: 0 written, 1 findings at or above --fail-on, 2 usage or configuration error.
 
 Examples:
@@ -79,7 +83,8 @@ Examples:
       const judging = toEvaluateOptions(flags);
       const config = loadConfig(flags.config);
       const inventory = readInventory(flags.inventory);
-      const doc = evaluateRun({
+      const outDir = derivedOutDir('evaluate', flags.out);
+      const judged = evaluateRun({
         inventory,
         config,
         asOf,
@@ -91,7 +96,7 @@ Examples:
           ...(flags.roleName !== undefined ? { roleName: flags.roleName } : {}),
         },
       });
-      const outDir = flags.out ?? dirname(resolve(flags.inventory));
+      const doc = withDerivedFrom(judged, { command: 'evaluate', runId: inventory.run.runId, runDir: dirname(resolve(flags.inventory)) });
       const written = writeFindingsOutputs(doc, outDir, { toolVersion: toolVersion(), noScript: !flags.script });
 
       process.stdout.write(`Evaluated ${flags.inventory} (run ${doc.run.runId}) against ${flags.config} as of ${asOf}\n\n`);

@@ -1,10 +1,12 @@
 /**
  * `amigov report`: renders the reports again from a saved run folder (findings.json, plus
- * inventory.json and remediation.sh when present). No AWS calls.
+ * inventory.json and remediation.sh when present) into a new folder. No AWS calls.
  */
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { compareWithPrevious, parseFormats, readRun, writeReports, REPORT_FORMATS } from '../../report/index.js';
+import { parseFormats, readRun, writeReports, REPORT_FORMATS } from '../../report/index.js';
+import { compareWithTarget, resolveCompareTarget } from '../../report/compare.js';
+import { derivedOutDir, withDerivedFrom } from '../../report/load.js';
 
 interface ReportOptions {
   run: string;
@@ -13,19 +15,26 @@ interface ReportOptions {
   out?: string;
 }
 
-/** `print` receives each written path; tests pass their own. */
-export function register(program: Command, print: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): void {
+/** `print` receives each written path, `warn` notes for stderr; tests pass their own. */
+export function register(
+  program: Command,
+  print: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+  warn: (line: string) => void = (line) => process.stderr.write(`amigov: ${line}\n`),
+): void {
   program
     .command('report')
     .summary('render the reports of a saved run again, optionally compared with an earlier run')
     .description('Render the HTML/XLSX/CSV/JSON reports again from a saved run folder (no AWS calls).')
     .requiredOption('--run <dir>', 'run folder holding findings.json (inventory.json and remediation.sh are used when present)')
     .option('--format <list>', `comma-separated formats: ${REPORT_FORMATS.join(', ')} (or "all")`, REPORT_FORMATS.join(','))
-    .option('--compare <dir|latest>', 'compare with an earlier run: its folder, or "latest" for the newest earlier run beside --run')
-    .option('--out <dir>', 'folder to write the reports into (default: the run folder)')
+    .option('--compare <dir|latest>', 'compare with an earlier run: its folder, or "latest" for the newest earlier scan run beside --run (none: the run is the baseline)')
+    .option('--out <dir>', 'a new or empty folder to write the reports into (default: reports/<new-run-id>-report/; never the run folder)')
     .addHelpText(
       'after',
       `
+Writes a new folder (the run folder's files are never overwritten); its findings.json names the run it
+was rendered from (evaluation.derivedFrom), and --compare latest never picks such a folder.
+
 Examples:
   amigov report --run reports/2026-11-23T10-15-00Z-3f9c
   amigov report --run reports/2026-11-30T10-15-00Z-9a1b --compare latest --format html,xlsx
@@ -34,11 +43,15 @@ Examples:
     .action(async (opts: ReportOptions) => {
       const formats = parseFormats(opts.format);
       const run = readRun(opts.run);
-      const doc = opts.compare ? compareWithPrevious(run.doc, opts.compare, { reportsDir: dirname(run.dir), currentRunDir: run.dir }) : run.doc;
+      const outDir = resolve(derivedOutDir('report', opts.out));
+      const target = opts.compare ? resolveCompareTarget(opts.compare, { reportsDir: dirname(run.dir), currentRunId: run.doc.run.runId, currentRunDir: run.dir }) : undefined;
+      if (target?.kind === 'baseline') warn(target.message);
+      const compared = target ? compareWithTarget(run.doc, target) : run.doc;
+      const doc = withDerivedFrom(compared, { command: 'report', runId: run.doc.run.runId, runDir: run.dir });
       const written = await writeReports({
         doc,
         formats,
-        outDir: resolve(opts.out ?? run.dir),
+        outDir,
         ...(run.inventory ? { inventory: run.inventory } : {}),
         ...(run.remediationScript !== undefined ? { remediationScript: run.remediationScript } : {}),
       });

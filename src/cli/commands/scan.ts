@@ -3,7 +3,7 @@
  * -> exit code. runScan() is the reusable core (the evaluation and report steps extend it).
  */
 import { Command, Option } from 'commander';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Inventory } from '../../model/inventory.js';
 import { EXIT, UserError, type ExitCode } from '../errors.js';
@@ -17,6 +17,8 @@ import { newRunId } from '../../scan/run-id.js';
 import { SCAN_DEFAULTS, splitList, validateScanOptions, type ScanOptions } from '../../scan/options.js';
 import { finishRun } from '../../pipeline/finish-run.js';
 import { parseFormats, REPORT_FORMATS } from '../../report/index.js';
+import { resolveCompareTarget, type CompareTarget } from '../../report/compare.js';
+import type { FindingsDocument } from '../../model/findings.js';
 import { formatSummary as formatFindingsSummary } from './evaluate.js';
 import { addEvaluationOptions, findingsExitCode, toEvaluateOptions, warnRuleErrors, type EvaluationFlags } from '../evaluation-flags.js';
 
@@ -260,6 +262,21 @@ export async function runScan(cli: ScanCliOptions, io: ScanIo = { stdout: proces
   return { inventory, runDir, inventoryPath, exitCode, config };
 }
 
+/** The comparison in a line or two: counts, and why findings were not re-checked; or that this run is the baseline. */
+export function formatComparison(doc: FindingsDocument, target: CompareTarget): string {
+  if (target.kind === 'baseline' || !doc.comparison) return `Comparison: ${target.kind === 'baseline' ? target.message : 'none'}\n`;
+  const { counts: c, previousRunId, notRecheckedByReason } = doc.comparison;
+  let text = `Since run ${previousRunId}: ${c.new} new, ${c.persisting} persisting, ${c.resolved} resolved, ${c.notRechecked} not re-checked\n`;
+  if (c.notRechecked > 0) {
+    const why = Object.entries(notRecheckedByReason)
+      .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0) || a[0].localeCompare(b[0]))
+      .map(([code, n]) => `${code} ${n}`)
+      .join(', ');
+    text += `  not re-checked (${why}): findings of that run this run did not judge again with complete data; neither resolved nor current (see "Not re-checked" in the report)\n`;
+  }
+  return text;
+}
+
 /** Output paths shown relative to the working directory when inside it. */
 function shown(path: string): string {
   const rel = relative(process.cwd(), path);
@@ -275,7 +292,12 @@ export async function runScanAndReport(cli: ScanCliOptions, io: ScanIo = { stdou
   // Flags are checked before any AWS call, so a typo costs nothing.
   const formats = cli.format === undefined ? [...REPORT_FORMATS] : cli.format.trim() === 'none' ? [] : parseFormats(cli.format);
   const evaluate = toEvaluateOptions({ severityOverride: [], ...cli });
-  const run = await runScan(cli, io);
+  // The previous run is found and its findings.json checked before any AWS call: a bad --compare costs
+  // nothing, and the first run of the weekly job (no earlier run) is the baseline instead of an error.
+  const runId = cli.runId ?? newRunId();
+  const runDir = cli.out ?? join('reports', runId);
+  const compare = cli.compare ? resolveCompareTarget(cli.compare, { reportsDir: dirname(resolve(runDir)), currentRunId: runId, currentRunDir: runDir }) : undefined;
+  const run = await runScan({ ...cli, runId }, io);
   const { doc, written } = await finishRun({
     inventory: run.inventory,
     inventoryPath: run.inventoryPath,
@@ -283,14 +305,11 @@ export async function runScanAndReport(cli: ScanCliOptions, io: ScanIo = { stdou
     asOf: run.inventory.run.asOf,
     runDir: run.runDir,
     formats,
-    ...(cli.compare ? { compare: cli.compare } : {}),
+    ...(compare ? { compare } : {}),
     evaluate,
   });
   io.stdout.write('\n' + formatFindingsSummary(doc) + '\n');
-  if (doc.comparison) {
-    const c = doc.comparison.counts;
-    io.stdout.write(`Since run ${doc.comparison.previousRunId}: ${c.new} new, ${c.persisting} persisting, ${c.resolved} resolved\n`);
-  }
+  if (compare) io.stdout.write(formatComparison(doc, compare));
   warnRuleErrors(doc, io.stderr);
   io.stdout.write('\nWrote:\n' + written.map((p) => `  ${shown(p)}\n`).join(''));
   const findingsCode = findingsExitCode(doc, cli.failOn, io.stderr);
@@ -346,7 +365,7 @@ export function register(program: Command): void {
     .addOption(new Option('--fail-on-partial', `exit ${EXIT.PARTIAL} when some account x regions could not be scanned (default)`))
     .option('-q, --quiet', 'no progress output')
     .option('--format <formats>', `reports to write after the scan: ${REPORT_FORMATS.join(',')}, all, or none (findings.json and remediation.sh are always written)`, 'all')
-    .option('--compare <dir|latest>', 'weekly comparison: mark each finding new, persisting or resolved against an earlier run ("latest" = newest earlier run beside this one)');
+    .option('--compare <dir|latest>', 'weekly comparison with an earlier run: new, persisting, resolved, and not re-checked apart ("latest" = newest earlier scan run beside this one; none: this run is the baseline)');
   addEvaluationOptions(cmd)
     .addHelpText(
       'after',
