@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFindingsDocument, readInventory } from '../../src/model/files.js';
 import { EXIT, UserError } from '../../src/cli/errors.js';
@@ -67,9 +67,13 @@ async function savedRun(): Promise<{ dir: string; inventoryPath: string; finding
   const dir = join(tempDir(), '2026-02-01T00-00-00Z-test');
   mkdirSync(dir);
   const inventoryPath = writeJson(join(dir, 'inventory.json'), sampleInventory());
-  const r = await runCli('evaluate', '--inventory', inventoryPath, '--as-of', '2026-02-01');
+  // evaluate writes a folder of its own (never into a scan's): copy its findings.json beside the inventory,
+  // as a scan's run folder holds both.
+  const evalDir = join(dir, '..', 'evaluated');
+  const r = await runCli('evaluate', '--inventory', inventoryPath, '--as-of', '2026-02-01', '--out', evalDir);
   assert.equal(r.code, 0, r.stderr);
   const findingsPath = join(dir, 'findings.json');
+  copyFileSync(join(evalDir, 'findings.json'), findingsPath);
   return { dir, inventoryPath, findingsPath, inv: JSON.parse(readFileSync(inventoryPath, 'utf8')), doc: JSON.parse(readFileSync(findingsPath, 'utf8')) };
 }
 
@@ -97,11 +101,13 @@ test('what amigov writes reads back unchanged (inventory and findings)', async (
 test('a comparison run (report --compare) reads back unchanged', async () => {
   const prev = await savedRun();
   const cur = await savedRun();
-  const r = await runCli('report', '--run', cur.dir, '--format', 'json', '--compare', prev.dir);
+  const out = join(cur.dir, '..', 'reported');
+  const r = await runCli('report', '--run', cur.dir, '--format', 'json', '--compare', prev.dir, '--out', out);
   assert.equal(r.code, 0, r.stderr);
-  const doc = JSON.parse(readFileSync(cur.findingsPath, 'utf8')) as FindingsDocument;
+  const written = join(out, 'findings.json');
+  const doc = JSON.parse(readFileSync(written, 'utf8')) as FindingsDocument;
   assert.ok(doc.comparison, 'the report added a comparison');
-  assert.deepEqual(readFindingsDocument(cur.findingsPath), doc);
+  assert.deepEqual(readFindingsDocument(written), doc);
 });
 
 const inventoryCases: { name: string; mutate: (i: any) => void; paths: string[]; expected: RegExp }[] = [
@@ -235,4 +241,16 @@ test('amigov report --compare with a damaged previous findings.json: exit 2, nam
   assert.equal(r.code, 2, r.stderr);
   assert.ok(r.stderr.includes(`${prev.findingsPath}: the findings file does not match its format`), r.stderr);
   assert.match(r.stderr, /\$\.findings\[2\]\.status: expected one of "fail", "cannot-verify", "error", got the number 1/);
+});
+
+test('a findings.json written by 0.1 (comparison without the not-re-checked lists) reads back with them filled in', async () => {
+  const run = await savedRun();
+  const zero = { new: 0, persisting: 1, resolved: 2 };
+  run.doc.comparison = { previousRunId: 'r0', previousRunDir: '/x', counts: zero, byRule: { a: { ...zero } }, byAccount: {}, resolved: [], notRescanned: [] };
+  writeJson(run.findingsPath, run.doc);
+  const doc = readFindingsDocument(run.findingsPath);
+  assert.deepEqual(doc.comparison?.notRechecked, []);
+  assert.deepEqual(doc.comparison?.notRecheckedByReason, {});
+  assert.equal(doc.comparison?.counts.notRechecked, 0);
+  assert.equal(doc.comparison?.byRule['a']?.notRechecked, 0);
 });
