@@ -185,7 +185,8 @@ export function computeImpact(inventory: Inventory, index: InventoryIndex, allow
       if (v.image.kind === 'ssm') unverifiable = true;
       if (v.image.kind !== 'ami') continue;
       const img = resolveImageById(index, lt.region, v.image.imageId);
-      if (!img) unverifiable = true;
+      // A failed lookup says nothing about the image: unverifiable, not broken.
+      if (!img || img.availability === 'unverified') unverifiable = true;
       else if (img.availability !== 'ok' || !judgeImageOwner(allowlist, img).approved) broken = true;
     }
     if (broken) {

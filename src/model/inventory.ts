@@ -123,11 +123,27 @@ export interface Image {
   platform?: string;
   /** Launch permissions (accounts, org/OU ARNs, groups) when collected (`--deep`), for owned images only. */
   launchPermissions?: { userIds: AccountId[]; groups: string[]; organizationArns: string[]; organizationalUnitArns: string[] };
-  /** false when the image id was referenced but could not be described (deregistered, unshared). */
+  /** false when the image id was referenced but could not be described (AWS said it is gone, or the lookup failed). */
   found: boolean;
-  /** When found is false, why. */
+  /** When found is false, why, in words. */
   notFoundReason?: string;
+  /**
+   * How the record's lookup ended (absent in inventories written before it existed: read it with
+   * imageLookup() in src/rules/context.ts, which infers it from notFoundReason).
+   * - 'found': AWS described the image.
+   * - 'not-found': AWS's own answer says the image does not exist or cannot be used from the describing
+   *   account: InvalidAMIID.NotFound / .Unavailable / .Malformed (code in lookupError), or DescribeImages
+   *   by id returned no image (no lookupError: AWS's documented answer for a recently deregistered image,
+   *   and for an image Allowed AMIs does not allow when it is enabled).
+   * - 'failed': the lookup itself failed (5xx, throttling, timeout, denied, network) or the scan was
+   *   interrupted before or while looking it up (code "Interrupted"): AWS said nothing about the image.
+   */
+  lookup?: ImageLookup;
+  /** The AWS error of a not-found or failed lookup ({ code: "Interrupted" } when the scan was interrupted). */
+  lookupError?: { code: string; message: string };
 }
+
+export type ImageLookup = 'found' | 'not-found' | 'failed';
 
 export type ImageReference =
   | { kind: 'ami'; imageId: string }

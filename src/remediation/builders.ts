@@ -43,7 +43,9 @@ const BUILDERS: Record<string, Builder> = {
   },
   'unknown-image': (ctx, f) => {
     const t = { accountId: f.accountId, region: f.region };
-    return [...(f.imageId ? [cmd.describeImage(ctx.env, t, f.imageId)] : []), ...replaceImage(ctx, f)];
+    const check = f.imageId ? [cmd.describeImage(ctx.env, t, f.imageId)] : [];
+    // cannot-verify: the lookup failed, nothing says the image is gone; look it up, replace nothing.
+    return f.status === 'cannot-verify' ? check : [...check, ...replaceImage(ctx, f)];
   },
   'launch-template-unapproved-ami': (ctx, f) => {
     const t = { accountId: f.accountId, region: f.region };

@@ -7,6 +7,7 @@ import type {
   AccountRecord,
   CoverageEntry,
   Image,
+  ImageLookup,
   ImageReference,
   Instance,
   Inventory,
@@ -68,8 +69,28 @@ export function buildIndex(inv: Inventory): InventoryIndex {
   };
 }
 
-/** 'ok': identified and launchable; 'unavailable': identified but deregistered/disabled/gone; 'unknown': owner unknown. */
-export type ImageAvailability = 'ok' | 'unavailable' | 'unknown';
+/**
+ * How the lookup of an image record ended. Inventories written before `Image.lookup` existed carry
+ * only `found` and the words of `notFoundReason`; the scanner of that time wrote AWS's not-found answer
+ * as "InvalidAMIID.NotFound: ...", "InvalidAMIID.Unavailable: ..." or "not returned by DescribeImages
+ * ...", and everything else ("could not be described: <code>: ...", "not resolved: scan interrupted")
+ * for a lookup that failed. Anything else unknown is read as a failed lookup: never a violation.
+ */
+export function imageLookup(img: Image): ImageLookup {
+  if (img.lookup) return img.lookup;
+  if (img.found) return 'found';
+  return /^(InvalidAMIID\.(NotFound|Unavailable|Malformed)\b|not returned by DescribeImages\b)/.test(img.notFoundReason ?? '') ? 'not-found' : 'failed';
+}
+
+/**
+ * - 'ok': identified and launchable.
+ * - 'unavailable': AWS says the image is gone or unusable (a deregistered / disabled / failed state, or
+ *   DescribeImages' not-found answer) and its owner is known.
+ * - 'unknown': the same, with no owner known: its publisher cannot be judged either.
+ * - 'unverified': AWS said nothing about the image (its lookup failed, was interrupted, or is not in the
+ *   inventory): a rule reports it as cannot-verify, never as a violation.
+ */
+export type ImageAvailability = 'ok' | 'unavailable' | 'unknown' | 'unverified';
 
 export interface ResolvedImage {
   imageId: string;
@@ -79,33 +100,55 @@ export interface ResolvedImage {
   name?: string;
   state?: string;
   availability: ImageAvailability;
-  /** Why it is unavailable or unknown, in words. */
+  /** Why it is unavailable, unknown or unverified, in words. */
   availabilityReason?: string;
+  /** How the image record's lookup ended (undefined when the inventory has no record). */
+  lookup?: ImageLookup;
+  /** The error code behind a not-found or failed lookup ("Interrupted" for an interrupted scan). */
+  lookupErrorCode?: string;
   /** The image's tags are known (seen from the owner's own listing). */
   tagsVisible: boolean;
   tags: Record<string, string>;
 }
 
+/**
+ * Image states in which nothing can be launched from the image. ImageMetadata.State (DescribeInstanceImageMetadata)
+ * is "The current state of the AMI. If the state is available, the AMI is successfully registered and can
+ * be used to launch an instance."; DeregisterImage: "A deregistered AMI can't be used to launch new
+ * instances."; DisableImage: "A disabled AMI can't be used for instance launches." failed / error / invalid
+ * are states of an image that never became usable.
+ */
 const GONE_STATES = new Set(['deregistered', 'disabled', 'failed', 'error', 'invalid']);
 
 function availabilityOf(
-  ownerId: string | undefined,
-  ownerAlias: string | undefined,
+  owner: { ownerId?: string; ownerAlias?: string },
   state: string | undefined,
   record: Image | undefined,
-  identified: boolean,
+  /** The instance's own metadata describes the image (DescribeInstanceImageMetadata). */
+  described: boolean,
 ): { availability: ImageAvailability; reason?: string } {
-  if (!identified || (!ownerId && !ownerAlias)) {
-    return {
-      availability: 'unknown',
-      reason: record?.notFoundReason ?? 'the image could not be found or identified (deregistered, or no longer shared with this account)',
-    };
+  const ownerKnown = Boolean(owner.ownerId || owner.ownerAlias);
+  const gone = (reason: string) => ({ availability: ownerKnown ? ('unavailable' as const) : ('unknown' as const), reason });
+  // AWS's own answer, first: the image's state, then DescribeImages saying the id names no usable image.
+  if (state && GONE_STATES.has(state)) return gone(`the image is ${state}`);
+  const lookup = record ? imageLookup(record) : undefined;
+  if (record && lookup === 'not-found') {
+    const e = record.lookupError;
+    return gone(record.notFoundReason ?? (e ? `DescribeImages answered ${e.code}: ${e.message}` : 'DescribeImages returned no image for this id'));
   }
-  if (state && GONE_STATES.has(state)) return { availability: 'unavailable', reason: `the image is ${state}` };
-  if (record && !record.found) {
-    return { availability: 'unavailable', reason: record.notFoundReason ?? 'the image can no longer be described (deregistered or no longer shared)' };
+  if (record && lookup === 'failed') {
+    const e = record.lookupError;
+    return { availability: 'unverified', reason: record.notFoundReason ?? (e ? `the lookup failed: ${e.code}: ${e.message}` : 'the lookup of the image failed') };
   }
+  if (!record && !described) return { availability: 'unverified', reason: 'the scan recorded no lookup of this image' };
+  // Found (or described by the instance's metadata), but with no owner: nothing says it is gone.
+  if (!ownerKnown) return { availability: 'unverified', reason: 'AWS reported no owner for the image' };
   return { availability: 'ok' };
+}
+
+function lookupFields(record: Image | undefined): Pick<ResolvedImage, 'lookup' | 'lookupErrorCode'> {
+  if (!record) return {};
+  return { lookup: imageLookup(record), ...(record.lookupError ? { lookupErrorCode: record.lookupError.code } : {}) };
 }
 
 /** What the inventory knows of the image an instance was launched from. */
@@ -115,8 +158,7 @@ export function resolveInstanceImage(index: InventoryIndex, inst: Instance): Res
   const ownerId = ref.ownerId ?? record?.ownerId;
   const ownerAlias = ref.ownerAlias ?? record?.ownerAlias;
   const state = ref.state ?? record?.state;
-  const identified = ref.source !== 'unknown' || (record?.found ?? false);
-  const { availability, reason } = availabilityOf(ownerId, ownerAlias, state, record, identified);
+  const { availability, reason } = availabilityOf({ ownerId, ownerAlias }, state, record, ref.source === 'instance-image-metadata');
   const tagsVisible = Boolean(record?.found && record.tagsVisible);
   return {
     imageId: ref.imageId,
@@ -127,6 +169,7 @@ export function resolveInstanceImage(index: InventoryIndex, inst: Instance): Res
     state,
     availability,
     availabilityReason: reason,
+    ...lookupFields(record),
     tagsVisible,
     tags: tagsVisible && record ? record.tags : {},
   };
@@ -136,7 +179,7 @@ export function resolveInstanceImage(index: InventoryIndex, inst: Instance): Res
 export function resolveImageById(index: InventoryIndex, region: string, imageId: string): ResolvedImage | undefined {
   const record = index.image(region, imageId);
   if (!record) return undefined;
-  const { availability, reason } = availabilityOf(record.ownerId, record.ownerAlias, record.state, record, record.found);
+  const { availability, reason } = availabilityOf(record, record.state, record, false);
   const tagsVisible = record.found && record.tagsVisible;
   return {
     imageId,
@@ -147,6 +190,7 @@ export function resolveImageById(index: InventoryIndex, region: string, imageId:
     state: record.state,
     availability,
     availabilityReason: reason,
+    ...lookupFields(record),
     tagsVisible,
     tags: tagsVisible ? record.tags : {},
   };

@@ -20,7 +20,7 @@ import {
 type VersionVerdict =
   | { kind: 'ok' }
   | { kind: 'fail'; text: string; img?: ResolvedImage; blockedBy?: BlockedBy; reason: 'unapproved' | 'expired-exception' | 'unavailable' }
-  | { kind: 'cannot-verify'; text: string; reason: 'ssm-parameter' | 'not-resolved' };
+  | { kind: 'cannot-verify'; text: string; reason: 'ssm-parameter' | 'not-resolved' | 'lookup-failed' };
 
 const LAYER_ORDER: BlockedBy[] = ['none', 'declarative-policy', 'scp', 'both'];
 
@@ -32,7 +32,7 @@ export default defineRule({
     cannotVerifySeverity: 'low',
     description:
       'A launch template whose default or latest version references an AMI from an unapproved publisher or an expired exception, or an AMI that no longer exists: ' +
-      'every scale-out from it fails once enforcement starts. Versions that resolve their image from an SSM parameter are reported as cannot-verify.',
+      'every scale-out from it fails once enforcement starts. Versions that resolve their image from an SSM parameter, or whose AMI lookup failed, are reported as cannot-verify.',
     docs: 'docs/rules/launch-template-unapproved-ami.md',
     reads: ['launch-templates', 'owned-images', 'referenced-images'],
   },
@@ -54,6 +54,9 @@ export default defineRule({
           const img = resolveImageById(index, lt.region, v.image.imageId);
           if (!img) {
             verdict = { kind: 'cannot-verify', reason: 'not-resolved', text: `${label} launches ${v.image.imageId}, which the scan did not resolve` };
+          } else if (img.availability === 'unverified') {
+            // The lookup failed (or was interrupted): AWS said nothing about the image, so it is not "gone".
+            verdict = { kind: 'cannot-verify', reason: 'lookup-failed', text: `${label} launches ${imageText(img)}, which could not be checked: ${img.availabilityReason}` };
           } else if (img.availability !== 'ok') {
             verdict = { kind: 'fail', reason: 'unavailable', img, text: `${label} launches ${imageText(img)}, which is unavailable: ${img.availabilityReason}` };
           } else {
@@ -115,7 +118,9 @@ export default defineRule({
           `Launch template ${lt.launchTemplateId} (${JSON.stringify(lt.launchTemplateName)}): ${texts.join('; ')}. ` +
           (status === 'fail'
             ? `Scale-out from it fails once enforcement starts${blockedBy ? ` (${describeBlockedBy(blockedBy)})` : ''}.`
-            : 'Check which AMI the parameter points to before enforcement starts.'),
+            : unverifiable.map((j) => (j.verdict.kind === 'cannot-verify' ? j.verdict.reason : '')).includes('lookup-failed')
+              ? 'Re-run the scan (amigov scan) to check the AMI; until then it is unknown whether scale-out from it works once enforcement starts.'
+              : 'Check which AMI the parameter points to before enforcement starts.'),
         details,
       });
     }

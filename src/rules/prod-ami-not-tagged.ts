@@ -50,8 +50,11 @@ export default defineRule({
           status: 'cannot-verify',
           message:
             `Cannot verify production instance ${instanceText(inst)} (${why}): the tags of AMI ${imageText(img)} are visible only to its owner ${ownerText(img)}, ` +
-            (img.availability === 'ok' ? 'which was not scanned' : `and the image is ${img.availability}: ${img.availabilityReason}`) +
-            `. Check the AMI for ${wanted} in the owner account.`,
+            (img.availability === 'ok'
+              ? `which was not scanned. Check the AMI for ${wanted} in the owner account.`
+              : img.availability === 'unverified'
+                ? `and the image could not be checked: ${img.availabilityReason}. Re-run the scan (amigov scan), or check the AMI for ${wanted} in the owner account.`
+                : `and the image is ${img.availability}: ${img.availabilityReason}. Check the AMI for ${wanted} in the owner account.`),
           details,
         });
         continue;

@@ -50,7 +50,7 @@ import { discoverOrganization } from './organization.js';
 import { selectFromOrganization, selectWithoutOrganization, type PlannedAccount } from './accounts.js';
 import { describeRegions, type RegionInfo } from './collectors/regions.js';
 import { scanUnit, verdictFor, type UnitOutcome } from './unit.js';
-import { IMAGE_ID_RE, REFERENCED_IMAGES, resolveImagesById } from './collectors/referenced-images.js';
+import { IMAGE_ID_RE, REFERENCED_IMAGES, resolveImagesById, type NotFound } from './collectors/referenced-images.js';
 
 export interface ScanProgress {
   phase: 'discovery' | 'scanning' | 'resolving-images' | 'done';
@@ -388,20 +388,23 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
         batches.map((b) =>
           limit(async () => {
             const state = states.get(b.accountId)!;
-            const fail = (err: unknown, reason: string) => {
+            // The lookup failed: AWS said nothing about these images. Try the next referencing account;
+            // when none is left (or the scan was interrupted) record the failure, never "not found".
+            const fail = (err: unknown) => {
+              const interrupted = aborted() || classifyError(err) === 'aborted';
               for (const id of b.ids) {
                 const rest = (b.refs.get(id) ?? []).filter((a) => a !== b.accountId);
-                if (rest.length && classifyError(err) !== 'aborted') {
+                if (rest.length && !interrupted) {
                   if (!next.has(b.region)) next.set(b.region, new Map());
                   next.get(b.region)!.set(id, rest);
                 } else {
                   lastError.set(key(b.region, id), err);
-                  images.set(key(b.region, id), unknownImage(b.region, id, b.accountId, reason));
+                  images.set(key(b.region, id), failedLookup(b.region, id, b.accountId, interrupted ? undefined : err));
                 }
               }
             };
             if (aborted()) {
-              fail(Object.assign(new Error('scan interrupted'), { name: 'AbortError' }), 'not resolved: scan interrupted');
+              fail(Object.assign(new Error('scan interrupted'), { name: 'AbortError' }));
               return;
             }
             try {
@@ -409,9 +412,9 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
                 resolveImagesById({ accountId: b.accountId, region: b.region, client, ...(signal ? { abortSignal: signal } : {}) }, b.ids),
               );
               for (const img of res.found) images.set(key(img.region, img.imageId), img);
-              for (const [id, reason] of res.missing) images.set(key(b.region, id), unknownImage(b.region, id, b.accountId, reason));
+              for (const [id, answer] of res.missing) images.set(key(b.region, id), notFoundImage(b.region, id, b.accountId, answer));
             } catch (err) {
-              fail(err, `could not be described: ${errorCode(err)}: ${errorMessage(err)}`);
+              fail(err);
             }
           }),
         ),
@@ -545,8 +548,20 @@ function unionEnabled(callerRegions: RegionInfo[] | undefined, states: AccountSt
   return [...names].sort();
 }
 
-function unknownImage(region: string, imageId: string, seenFromAccountId: string, reason: string): Image {
-  return { region, imageId, tags: {}, tagsVisible: false, seenVia: 'reference', seenFromAccountId, found: false, notFoundReason: reason };
+/** AWS answered that the image does not exist or cannot be used from `seenFromAccountId` (see referenced-images.ts). */
+function notFoundImage(region: string, imageId: string, seenFromAccountId: string, answer: NotFound): Image {
+  const record: Image = { region, imageId, tags: {}, tagsVisible: false, seenVia: 'reference', seenFromAccountId, found: false, notFoundReason: answer.reason, lookup: 'not-found' };
+  if (answer.error) record.lookupError = answer.error;
+  return record;
+}
+
+/** The lookup failed (err) or was cut short by an interrupt (no err): nothing is known of the image. */
+function failedLookup(region: string, imageId: string, seenFromAccountId: string, err: unknown): Image {
+  const lookupError =
+    err === undefined ? { code: 'Interrupted', message: 'the scan was interrupted before the lookup of this image finished' } : { code: errorCode(err), message: errorMessage(err) };
+  const notFoundReason =
+    err === undefined ? lookupError.message : `DescribeImages from account ${seenFromAccountId} failed: ${lookupError.code}: ${lookupError.message}`;
+  return { region, imageId, tags: {}, tagsVisible: false, seenVia: 'reference', seenFromAccountId, found: false, notFoundReason, lookup: 'failed', lookupError };
 }
 
 /** Instances listed by DescribeInstances carry only an image id: complete them from the region's image records. */

@@ -91,6 +91,9 @@ export interface ImageOpts {
   tagsVisible?: boolean;
   found?: boolean;
   notFoundReason?: string;
+  /** How the lookup ended. Default: 'found' for a found record; absent (an inventory from before the field existed) otherwise. */
+  lookup?: Image['lookup'] | null;
+  lookupError?: Image['lookupError'];
   launchPermissions?: Image['launchPermissions'];
 }
 
@@ -222,6 +225,8 @@ export class InventoryBuilder {
         seenFromAccountId: seenVia === 'owner' && o.owner ? o.owner : (this.accounts[0]?.accountId ?? WORKLOAD),
         found: o.found ?? true,
         ...(o.notFoundReason ? { notFoundReason: o.notFoundReason } : {}),
+        ...(o.lookup ? { lookup: o.lookup } : o.lookup === undefined && (o.found ?? true) ? { lookup: 'found' as const } : {}),
+        ...(o.lookupError ? { lookupError: o.lookupError } : {}),
         ...(o.launchPermissions ? { launchPermissions: o.launchPermissions } : {}),
       };
     });

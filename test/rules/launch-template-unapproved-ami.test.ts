@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AMI_GONE, AMI_MIGRATION, AMI_OPS, AMI_OUTSIDER, AMI_SELF, EXC_MIGRATION, OPS, OUTSIDER, WORKLOAD, inventory, judge, runCases } from '../helpers/inventory-builder.js';
+import { AMI_GONE, AMI_MIGRATION, AMI_OPS, AMI_OUTSIDER, AMI_SELF, EXC_MIGRATION, OPS, OUTSIDER, WORKLOAD, inventory, judge, judgeDoc, runCases } from '../helpers/inventory-builder.js';
 
 const RULE = 'launch-template-unapproved-ami';
 const LT = 'lt-0000000000000000a';
+const AMI_LOST = 'ami-000000000000000ee';
 const base = () =>
   inventory()
     .account(WORKLOAD)
@@ -49,6 +50,47 @@ runCases(RULE, [
     expect: [{ resourceId: LT, status: 'cannot-verify' }],
   },
   {
+    name: 'invalid: AWS answered InvalidAMIID.Unavailable (lookup recorded)',
+    build: () =>
+      base()
+        .image({ id: AMI_LOST, found: false, lookup: 'not-found', lookupError: { code: 'InvalidAMIID.Unavailable', message: 'no longer available' } })
+        .launchTemplate({ id: LT, account: WORKLOAD, default: [1, AMI_LOST] })
+        .build(),
+    expect: [{ resourceId: LT, status: 'fail', message: ['unavailable', 'InvalidAMIID.Unavailable'] }],
+  },
+  {
+    name: 'invalid: the AMI is disabled',
+    build: () => base().image({ id: AMI_LOST, owner: OPS, state: 'disabled' }).launchTemplate({ id: LT, account: WORKLOAD, default: [1, AMI_LOST] }).build(),
+    expect: [{ resourceId: LT, status: 'fail', message: ['disabled'] }],
+  },
+  {
+    name: 'cannot-verify: DescribeImages failed with a 5xx (never a fail)',
+    build: () =>
+      base()
+        .image({ id: AMI_LOST, found: false, lookup: 'failed', lookupError: { code: 'InternalError', message: 'We encountered an internal error.' } })
+        .launchTemplate({ id: LT, account: WORKLOAD, default: [1, AMI_LOST] })
+        .build(),
+    expect: [{ resourceId: LT, status: 'cannot-verify', severity: 'low', message: ['InternalError', 'Re-run the scan'] }],
+  },
+  {
+    name: 'cannot-verify: the scan was interrupted before the AMI was looked up',
+    build: () =>
+      base()
+        .image({ id: AMI_LOST, found: false, lookup: 'failed', lookupError: { code: 'Interrupted', message: 'the scan was interrupted before the lookup of this image finished' } })
+        .launchTemplate({ id: LT, account: WORKLOAD, default: [1, AMI_LOST] })
+        .build(),
+    expect: [{ resourceId: LT, status: 'cannot-verify', message: ['interrupted', 'Re-run the scan'] }],
+  },
+  {
+    name: 'cannot-verify: old inventory whose lookup failed (no lookup field)',
+    build: () =>
+      base()
+        .image({ id: AMI_LOST, found: false, lookup: null, notFoundReason: 'could not be described: InternalError: We encountered an internal error.' })
+        .launchTemplate({ id: LT, account: WORKLOAD, default: [1, AMI_LOST] })
+        .build(),
+    expect: [{ resourceId: LT, status: 'cannot-verify' }],
+  },
+  {
     name: 'fail wins over cannot-verify across versions',
     build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, 'resolve:ssm:/x'], latest: [2, AMI_OUTSIDER] }).build(),
     expect: [{ resourceId: LT, status: 'fail', severity: 'high', message: ['/x', 'version 2'] }],
@@ -67,4 +109,15 @@ test('launch-template-unapproved-ami: commands inspect, look up the replacement 
   assert.match(create.command, /--launch-template-data "\{\\"ImageId\\":\\"\$REPLACEMENT_AMI_ID\\"\}"/);
   assert.equal(f!.details?.['latestVerdict'], 'unapproved');
   assert.equal(f!.details?.['defaultVerdict'], 'ok');
+});
+
+test('launch-template-unapproved-ami: a failed lookup is counted as cannot-verify in the impact, not as broken', () => {
+  const inv = base()
+    .image({ id: AMI_LOST, found: false, lookup: 'failed', lookupError: { code: 'InternalError', message: 'x' } })
+    .launchTemplate({ id: LT, account: WORKLOAD, default: [1, AMI_LOST] })
+    .build();
+  const doc = judgeDoc(inv, [RULE]);
+  assert.equal(doc.findings[0]!.details?.['defaultVerdict'], 'lookup-failed');
+  assert.equal(doc.impact!.launchTemplatesAffected, 0);
+  assert.equal(doc.impact!.launchTemplatesCannotVerify, 1);
 });

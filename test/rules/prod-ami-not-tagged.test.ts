@@ -41,6 +41,16 @@ runCases(RULE, [
     expect: [{ resourceId: 'i-00000000000000001', status: 'cannot-verify' }],
   },
   {
+    name: 'cannot-verify: the owner was scanned but the AMI lookup failed: the message says so and what to do',
+    build: () =>
+      inventory()
+        .account(WORKLOAD)
+        .image({ id: AMI_OPS, found: false, lookup: 'failed', lookupError: { code: 'InternalError', message: 'We encountered an internal error.' } })
+        .instance({ id: 'i-00000000000000001', account: WORKLOAD, image: AMI_OPS, tags: PROD, imageRef: { source: 'instance-image-metadata', ownerId: OPS, state: 'available' } })
+        .build(),
+    expect: [{ resourceId: 'i-00000000000000001', status: 'cannot-verify', message: ['InternalError', 'Re-run the scan'] }],
+  },
+  {
     name: 'production by account id in the config',
     build: () => withOps({}).instance({ id: 'i-00000000000000001', account: WORKLOAD, image: AMI_OPS }).build(),
     judge: { config: { policy_config: { production: { account_ids: [WORKLOAD] } } } },

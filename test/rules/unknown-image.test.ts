@@ -1,49 +1,147 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AMI_GONE, AMI_OPS, OPS, OUTSIDER, WORKLOAD, inventory, judge, runCases } from '../helpers/inventory-builder.js';
+import type { InstanceImageRef } from '../../src/model/inventory.js';
 
 const RULE = 'unknown-image';
+const I1 = 'i-00000000000000001';
+/** What DescribeInstanceImageMetadata reports of the launch image (it keeps doing so after the image is gone). */
+const meta = (ownerId: string, state: string): Partial<InstanceImageRef> => ({ source: 'instance-image-metadata', ownerId, state, name: 'golden-al2023' });
+const INTERNAL = { code: 'InternalError', message: 'We encountered an internal error. Please try again.' };
+/** An approved, existing golden AMI whose DescribeImages lookup failed: the instance knows it from its metadata. */
+const failedLookup = (error = INTERNAL) =>
+  inventory()
+    .account(WORKLOAD)
+    .image({ id: AMI_OPS, found: false, lookup: 'failed', lookupError: error, notFoundReason: `DescribeImages from account ${WORKLOAD} failed: ${error.code}: ${error.message}` });
 
 runCases(RULE, [
   { name: 'valid: image known and available', build: () => inventory().account(WORKLOAD).image({ id: AMI_OPS, owner: OPS }).instance({ account: WORKLOAD, image: AMI_OPS }).build(), expect: [] },
+
+  // AWS's own answer: the image does not exist or cannot be used -> fail.
   {
-    name: 'invalid: image not found at all',
-    build: () => inventory().account(WORKLOAD).instance({ id: 'i-00000000000000001', account: WORKLOAD, image: AMI_GONE }).build(),
-    expect: [{ resourceId: 'i-00000000000000001', status: 'fail', severity: 'medium', message: ['could not be found', 'cannot be judged'] }],
-  },
-  {
-    name: 'invalid: referenced image no longer describable (record found=false)',
+    name: 'fail: DescribeImages answered InvalidAMIID.NotFound (owner unknown)',
     build: () =>
       inventory()
         .account(WORKLOAD)
-        .image({ id: AMI_GONE, found: false, notFoundReason: 'InvalidAMIID.Unavailable: no longer shared' })
-        .instance({ id: 'i-00000000000000001', account: WORKLOAD, image: AMI_GONE })
+        .image({
+          id: AMI_GONE,
+          found: false,
+          lookup: 'not-found',
+          lookupError: { code: 'InvalidAMIID.NotFound', message: `The image id '[${AMI_GONE}]' does not exist` },
+          notFoundReason: `DescribeImages from account ${WORKLOAD} answered InvalidAMIID.NotFound: The image id '[${AMI_GONE}]' does not exist`,
+        })
+        .instance({ id: I1, account: WORKLOAD, image: AMI_GONE })
         .build(),
-    expect: [{ resourceId: 'i-00000000000000001', message: ['no longer shared'] }],
+    expect: [{ resourceId: I1, status: 'fail', severity: 'medium', message: ['InvalidAMIID.NotFound', 'cannot be judged'] }],
   },
   {
-    name: 'invalid: deregistered image whose owner is known',
+    name: 'fail: DescribeImages answered InvalidAMIID.Unavailable (owner known from the instance metadata)',
     build: () =>
       inventory()
         .account(WORKLOAD)
-        .instance({ id: 'i-00000000000000001', account: WORKLOAD, image: AMI_GONE, imageRef: { source: 'instance-image-metadata', ownerId: OUTSIDER, state: 'deregistered' } })
+        .image({ id: AMI_GONE, found: false, lookup: 'not-found', lookupError: { code: 'InvalidAMIID.Unavailable', message: 'The image id is no longer available' } })
+        .instance({ id: I1, account: WORKLOAD, image: AMI_GONE, imageRef: meta(OUTSIDER, 'available') })
         .build(),
-    expect: [{ resourceId: 'i-00000000000000001', message: ['deregistered', OUTSIDER] }],
+    expect: [{ resourceId: I1, status: 'fail', message: ['InvalidAMIID.Unavailable', OUTSIDER, 'cannot be relaunched'] }],
   },
+  {
+    name: 'fail: DescribeImages by id returned no image (deregistered)',
+    build: () =>
+      inventory()
+        .account(WORKLOAD)
+        .image({ id: AMI_GONE, found: false, lookup: 'not-found', notFoundReason: 'DescribeImages returned no image for this id' })
+        .instance({ id: I1, account: WORKLOAD, image: AMI_GONE })
+        .build(),
+    expect: [{ resourceId: I1, status: 'fail', message: ['returned no image'] }],
+  },
+  ...(['deregistered', 'disabled', 'failed'] as const).map((state) => ({
+    name: `fail: the image metadata says ${state}, even when the DescribeImages lookup failed`,
+    build: () => failedLookup().instance({ id: I1, account: WORKLOAD, image: AMI_OPS, imageRef: meta(OUTSIDER, state) }).build(),
+    expect: [{ resourceId: I1, status: 'fail' as const, message: [`the image is ${state}`, OUTSIDER] }],
+  })),
+  {
+    name: 'fail: DescribeImages describes the image as disabled',
+    build: () => inventory().account(WORKLOAD).image({ id: AMI_OPS, owner: OPS, state: 'disabled' }).instance({ id: I1, account: WORKLOAD, image: AMI_OPS }).build(),
+    expect: [{ resourceId: I1, status: 'fail', message: ['disabled'] }],
+  },
+
+  // The lookup failed: AWS said nothing about the image -> cannot-verify, never fail.
+  {
+    name: 'cannot-verify: DescribeImages failed with a 5xx; the metadata says the approved image is available',
+    build: () => failedLookup().instance({ id: I1, account: WORKLOAD, image: AMI_OPS, imageRef: meta(OPS, 'available') }).build(),
+    expect: [{ resourceId: I1, status: 'cannot-verify', severity: 'low', message: ['InternalError', 'Re-run the scan', OPS] }],
+  },
+  {
+    name: 'cannot-verify: DescribeImages failed with a 5xx on the DescribeInstances path (nothing known of the image)',
+    build: () => failedLookup().instance({ id: I1, account: WORKLOAD, image: AMI_OPS }).build(),
+    expect: [{ resourceId: I1, status: 'cannot-verify', severity: 'low', message: ['InternalError', 'Re-run the scan'] }],
+  },
+  {
+    name: 'cannot-verify: the scan was interrupted before the image was looked up',
+    build: () =>
+      failedLookup({ code: 'Interrupted', message: 'the scan was interrupted before the lookup of this image finished' })
+        .instance({ id: I1, account: WORKLOAD, image: AMI_OPS })
+        .build(),
+    expect: [{ resourceId: I1, status: 'cannot-verify', message: ['interrupted', 'Re-run the scan'] }],
+  },
+  {
+    name: 'cannot-verify: the inventory has no lookup of the image at all',
+    build: () => inventory().account(WORKLOAD).instance({ id: I1, account: WORKLOAD, image: AMI_GONE }).build(),
+    expect: [{ resourceId: I1, status: 'cannot-verify', message: ['Re-run the scan'] }],
+  },
+
+  // Inventories written before `lookup` existed: judged from the notFoundReason the scanner wrote then.
+  ...[
+    { reason: `could not be described: InternalError: We encountered an internal error.`, status: 'cannot-verify' as const },
+    { reason: 'not resolved: scan interrupted', status: 'cannot-verify' as const },
+    { reason: `could not be described: AbortError: This operation was aborted`, status: 'cannot-verify' as const },
+    { reason: `InvalidAMIID.NotFound: deregistered, or not visible to account ${WORKLOAD}`, status: 'fail' as const },
+    { reason: `InvalidAMIID.Unavailable: deregistered, or not visible to account ${WORKLOAD}`, status: 'fail' as const },
+    { reason: `not returned by DescribeImages from account ${WORKLOAD}: deregistered, or not shared with it`, status: 'fail' as const },
+  ].map(({ reason, status }) => ({
+    name: `old inventory without lookup: "${reason.slice(0, 40)}…" is ${status}`,
+    build: () =>
+      inventory()
+        .account(WORKLOAD)
+        .image({ id: AMI_GONE, found: false, lookup: null, notFoundReason: reason })
+        .instance({ id: I1, account: WORKLOAD, image: AMI_GONE, imageRef: meta(OPS, 'available') })
+        .build(),
+    expect: [{ resourceId: I1, status }],
+  })),
+
   {
     name: 'terminated instance on a gone image does not count; stopped does',
     build: () =>
       inventory()
         .account(WORKLOAD)
+        .image({ id: AMI_GONE, found: false, lookup: 'not-found', lookupError: { code: 'InvalidAMIID.NotFound', message: 'does not exist' } })
         .instance({ id: 'i-00000000000000001', account: WORKLOAD, image: AMI_GONE, state: 'terminated' })
         .instance({ id: 'i-00000000000000002', account: WORKLOAD, image: AMI_GONE, state: 'stopped' })
         .build(),
-    expect: [{ resourceId: 'i-00000000000000002' }],
+    expect: [{ resourceId: 'i-00000000000000002', status: 'fail' }],
   },
 ]);
 
-test('unknown-image: commands check the image and look up a replacement', () => {
-  const [f] = judge(inventory().account(WORKLOAD).instance({ account: WORKLOAD, image: AMI_GONE }).build(), RULE);
+test('unknown-image: a failing image gets commands that check it and look up a replacement', () => {
+  const inv = inventory()
+    .account(WORKLOAD)
+    .image({ id: AMI_GONE, found: false, lookup: 'not-found', lookupError: { code: 'InvalidAMIID.NotFound', message: 'does not exist' } })
+    .instance({ account: WORKLOAD, image: AMI_GONE })
+    .build();
+  const [f] = judge(inv, RULE);
+  assert.equal(f!.status, 'fail');
   assert.match(f!.commands[0]!.command, new RegExp(`^aws ec2 describe-images --image-ids ${AMI_GONE} `));
   assert.ok(f!.commands.some((c) => c.command.startsWith(`aws ec2 describe-images --owners ${OPS}`)));
+});
+
+test('unknown-image: a failed lookup only gets the look-up command, and its details say why', () => {
+  const [f] = judge(failedLookup().instance({ account: WORKLOAD, image: AMI_OPS, imageRef: meta(OPS, 'available') }).build(), RULE);
+  assert.equal(f!.status, 'cannot-verify');
+  assert.deepEqual(
+    f!.commands.map((c) => c.command.split(' --')[0]),
+    ['aws ec2 describe-images'],
+  );
+  assert.equal(f!.details?.['imageAvailability'], 'unverified');
+  assert.equal(f!.details?.['imageLookup'], 'failed');
+  assert.equal(f!.details?.['lookupErrorCode'], 'InternalError');
 });

@@ -39,6 +39,7 @@ export function toImage(img: SdkImage & { ImageId: string }, region: string, see
     snapshotIds: snapshotIds.length ? snapshotIds : undefined,
     platform: img.Platform,
     found: true,
+    lookup: 'found' as const,
   });
 }
 

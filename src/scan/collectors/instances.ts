@@ -1,9 +1,11 @@
 /**
  * Instances and the image each was launched from.
  *
- * Primary path: DescribeInstanceImageMetadata, which describes the launch image even after it was
- * deregistered, disabled, deprecated or unshared, and gives imageAllowed / isPublic. MaxResults 1-1000
- * (default 1000), NextToken pagination.
+ * Primary path: DescribeInstanceImageMetadata, which "Describes the AMI that was used to launch an
+ * instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with
+ * your account), or not allowed", and gives imageAllowed / isPublic. Its ImageMetadata.State is "The
+ * current state of the AMI" (what the rules judge as AWS's own word that an image is gone). MaxResults
+ * 1-1000 (default 1000), NextToken pagination.
  * Fallback (endpoint doesn't support it, or it failed here): DescribeInstances (MaxResults 5-1000; it may
  * not be combined with InstanceIds, which we never pass) gives the image id only; the scanner then
  * resolves the ids with batched DescribeImages per region (referenced-images.ts).

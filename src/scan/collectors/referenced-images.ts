@@ -8,10 +8,14 @@
  * unknown; the ids the message names are set aside and the rest described again, and a batch whose
  * message names none is bisected, so k missing ids cost O(k log n) extra calls and found ids are
  * never lost.
+ *
+ * Only AWS's own answer makes an image "not found" (see NOT_FOUND_CODES and the empty result below).
+ * Any other error (5xx, throttling, timeout, denied, interrupted) is thrown: the scanner records the
+ * lookup as failed, which the rules report as cannot-verify, never as a missing image.
  */
 import { paginateDescribeImages, type Image as SdkImage } from '@aws-sdk/client-ec2';
 import type { Image } from '../../model/inventory.js';
-import { classifyError, errorCode } from '../../aws/errors.js';
+import { errorCode, errorMessage } from '../../aws/errors.js';
 import { toImage } from './images.js';
 import { sendOptions, type CollectorMeta, type RegionContext } from './types.js';
 
@@ -26,10 +30,29 @@ export const REFERENCED_IMAGES: CollectorMeta = {
 export const IMAGE_ID_RE = /^ami-[0-9a-f]{8,17}$/;
 export const DESCRIBE_IMAGES_BATCH = 100;
 
+/**
+ * The error codes by which EC2 says an AMI id does not name a usable image ("Error codes for the
+ * Amazon EC2 API", https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html):
+ * - InvalidAMIID.NotFound: "The specified AMI does not exist. Check the AMI ID, and ensure that you
+ *   specify the AWS Region in which the AMI is located, if it's not in the default Region."
+ * - InvalidAMIID.Unavailable: "The specified AMI has been deregistered and is no longer available, or is
+ *   not in a state from which you can launch an instance or modify attributes."
+ * - InvalidAMIID.Malformed: "The specified AMI ID is malformed."
+ * Every other error is about the call, not the image ("Server errors usually indicate a server-side
+ * issue"; InternalError: "An internal error has occurred. Retry your request").
+ */
+export const NOT_FOUND_CODES = new Set(['InvalidAMIID.NotFound', 'InvalidAMIID.Unavailable', 'InvalidAMIID.Malformed']);
+
+/** AWS's answer for an id it did not describe: the error code and message, or none when the result was simply empty. */
+export interface NotFound {
+  reason: string;
+  error?: { code: string; message: string };
+}
+
 export interface ResolveResult {
   found: Image[];
-  /** id -> why it could not be described */
-  missing: Map<string, string>;
+  /** id -> AWS's answer that it does not exist or cannot be used from this account */
+  missing: Map<string, NotFound>;
 }
 
 async function describeBatch(ctx: RegionContext, ids: string[], result: ResolveResult): Promise<void> {
@@ -44,18 +67,32 @@ async function describeBatch(ctx: RegionContext, ids: string[], result: ResolveR
         result.found.push(toImage(img as SdkImage & { ImageId: string }, ctx.region, ctx.accountId, 'reference'));
       }
     }
-    for (const id of ids) if (!seen.has(id)) result.missing.set(id, `not returned by DescribeImages from account ${ctx.accountId}: deregistered, or not shared with it`);
+    // A successful answer without the id is AWS's answer too (DescribeImages API reference): "Recently
+    // deregistered images appear in the returned results for a short interval and then return empty
+    // results", and "When Allowed AMIs is set to enabled, only allowed images are returned in the results".
+    for (const id of ids) {
+      if (!seen.has(id)) {
+        result.missing.set(id, {
+          reason: `DescribeImages from account ${ctx.accountId} returned no image for this id: deregistered, or not allowed there by Allowed AMIs`,
+        });
+      }
+    }
   } catch (err) {
-    if (classifyError(err) !== 'not-found') throw err;
     const code = errorCode(err);
+    if (!NOT_FOUND_CODES.has(code)) throw err;
+    // The full message names the unknown ids; the recorded one is bounded (errorMessage).
+    const message = String((err as Error).message ?? '');
+    const answer = (): NotFound => ({
+      reason: `DescribeImages from account ${ctx.accountId} answered ${code}: the image does not exist, is not usable, or is not shared with that account`,
+      error: { code, message: errorMessage(err) },
+    });
     if (ids.length === 1) {
-      result.missing.set(ids[0]!, `${code}: deregistered, or not visible to account ${ctx.accountId}`);
+      result.missing.set(ids[0]!, answer());
       return;
     }
-    const message = String((err as Error).message ?? '');
     const named = ids.filter((id) => message.includes(id));
     if (named.length > 0) {
-      for (const id of named) result.missing.set(id, `${code}: deregistered, or not visible to account ${ctx.accountId}`);
+      for (const id of named) result.missing.set(id, answer());
       const rest = ids.filter((id) => !named.includes(id));
       if (rest.length) await describeBatch(ctx, rest, result);
       return;
@@ -66,14 +103,13 @@ async function describeBatch(ctx: RegionContext, ids: string[], result: ResolveR
   }
 }
 
-/** Describes `ids` (unique) from the account and region of ctx. Throws only on errors other than not-found. */
+/**
+ * Describes `ids` (unique, valid AMI ids: the caller filters them with IMAGE_ID_RE) from the account and
+ * region of ctx. Throws on any error that is not AWS's not-found answer: the lookup failed.
+ */
 export async function resolveImagesById(ctx: RegionContext, ids: string[], batchSize = DESCRIBE_IMAGES_BATCH): Promise<ResolveResult> {
   const result: ResolveResult = { found: [], missing: new Map() };
-  const valid = [...new Set(ids)].filter((id) => {
-    if (IMAGE_ID_RE.test(id)) return true;
-    result.missing.set(id, 'not a valid AMI id');
-    return false;
-  });
-  for (let i = 0; i < valid.length; i += batchSize) await describeBatch(ctx, valid.slice(i, i + batchSize), result);
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += batchSize) await describeBatch(ctx, unique.slice(i, i + batchSize), result);
   return result;
 }
