@@ -138,6 +138,8 @@ const imageSchema = z.object({
     .optional(),
   found: z.boolean(),
   notFoundReason: str.optional(),
+  lookup: z.enum(['found', 'not-found', 'failed']).optional(),
+  lookupError: z.object({ code: str, message: str }).optional(),
 });
 
 const imageReferenceSchema = z.discriminatedUnion('kind', [
