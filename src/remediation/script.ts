@@ -5,7 +5,10 @@
  * as comments. Untrusted text only ever appears inside already-quoted command strings or sanitized
  * one-line comments.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FindingsDocument, RemediationCommand, Finding } from '../model/findings.js';
+import { TEMPLATES_DIR } from '../util/paths.js';
 import { assertId } from './ids.js';
 import { oneLine, shellWord } from './shell.js';
 
@@ -20,6 +23,37 @@ export interface ScriptOptions {
   /** Shown in the header; defaults to the document's evaluation time. */
   generatedAt?: string;
   toolVersion?: string;
+}
+
+/**
+ * The script's constant bash (option parsing, the change/check helpers with the dry-run/--apply logic, the
+ * role-assuming helpers, the closing summary) lives in templates/remediation-script/, shipped with the
+ * package and read once per process. Only this file's code puts per-finding text into the script.
+ */
+const SCRIPT_PARTS = { prelude: 'prelude.sh', assumeRole: 'assume-role.sh', start: 'start.sh', end: 'end.sh' } as const;
+type ScriptPart = keyof typeof SCRIPT_PARTS;
+export const SCRIPT_TEMPLATES_DIR = join(TEMPLATES_DIR, 'remediation-script');
+/** `@NAME@` in a part; the only ones are @ROLE_NAME@ and @ROLE_PATH@ in assume-role.sh. */
+const PLACEHOLDER_RE = /@([A-Z_]+)@/g;
+/** What a placeholder may be filled with: IAM name/path characters, none of them special inside "...". */
+const PLACEHOLDER_VALUE_RE = /^[\w+=,.@/-]+$/;
+
+let parts: Record<ScriptPart, string> | undefined;
+
+/**
+ * A part's text without its final newline. The caller checks the role name and path against ROLE_NAME_RE /
+ * ROLE_PATH_RE first; a value with a quote, `$`, backtick, backslash or space is refused here too.
+ */
+function scriptPart(name: ScriptPart, values: Record<string, string> = {}): string {
+  parts ??= Object.fromEntries(
+    Object.entries(SCRIPT_PARTS).map(([key, file]) => [key, readFileSync(join(SCRIPT_TEMPLATES_DIR, file), 'utf8').replace(/\r\n/g, '\n').replace(/\n$/, '')]),
+  ) as Record<ScriptPart, string>;
+  return parts[name].replace(PLACEHOLDER_RE, (_, key: string) => {
+    const value = Object.hasOwn(values, key) ? values[key] : undefined;
+    if (value === undefined) throw new Error(`templates/remediation-script/${SCRIPT_PARTS[name]}: no value for @${key}@`);
+    if (!PLACEHOLDER_VALUE_RE.test(value)) throw new Error(`unsafe value for @${key}@: ${JSON.stringify(value)}`);
+    return value;
+  });
 }
 
 interface Entry {
@@ -111,80 +145,13 @@ export function renderRemediationScript(doc: FindingsDocument, opts: ScriptOptio
       ? `# Credentials: every command carries --profile (profile template ${oneLine(auth?.profileTemplate ?? '')}).`
       : `# Credentials: for each account the script assumes role ${rolePath === '/' ? '' : rolePath}${roleName} (override with AMIGOV_ROLE_NAME / AMIGOV_ROLE_PATH;\n#   AMIGOV_EXTERNAL_ID adds --external-id) from the credentials it was started with; the caller's own account uses them directly.`,
   );
-  L.push('set -euo pipefail');
-  L.push('');
-  L.push('APPLY=0');
-  L.push('for arg in "$@"; do');
-  L.push('  case "$arg" in');
-  L.push('    --apply) APPLY=1 ;;');
-  L.push('    -h|--help) sed -n \'2,/^set -euo/p\' "$0" | sed \'$d\'; exit 0 ;;');
-  L.push('    *) echo "remediation.sh: unknown argument: $arg (use --apply, or --help)" >&2; exit 2 ;;');
-  L.push('  esac');
-  L.push('done');
-  L.push('FAILURES=0');
-  L.push('CHANGED=0');
-  L.push('');
-  L.push('# change DRY_RUN_SUPPORTED TITLE COMMAND...: dry run checks it, --apply runs it; a failure is counted, not fatal.');
-  L.push('change() {');
-  L.push('  local dry="$1" title="$2" out');
-  L.push('  shift 2');
-  L.push('  printf \'\\n== %s\\n+ %s\\n\' "$title" "$*"');
-  L.push('  if [[ $APPLY == 1 ]]; then');
-  L.push('    if "$@"; then CHANGED=$((CHANGED + 1)); else echo "!! failed: $title" >&2; FAILURES=$((FAILURES + 1)); fi');
-  L.push('  elif [[ $dry == 1 ]]; then');
-  L.push('    if out=$("$@" --dry-run 2>&1); then');
-  L.push('      echo "   dry run: the request was accepted"');
-  L.push('    elif [[ $out == *DryRunOperation* ]]; then');
-  L.push('      echo "   dry run: would succeed"');
-  L.push('    else');
-  L.push('      echo "   dry run: would fail: $out"; FAILURES=$((FAILURES + 1))');
-  L.push('    fi');
-  L.push('  else');
-  L.push('    echo "   dry run: not run (this command has no --dry-run); run with --apply"');
-  L.push('  fi');
-  L.push('}');
-  L.push('');
-  L.push('# check TITLE COMMAND...: read-only verification, run after the changes with --apply.');
-  L.push('check() {');
-  L.push('  local title="$1"');
-  L.push('  shift');
-  L.push('  if [[ $APPLY == 1 ]]; then');
-  L.push('    printf \'\\n-- %s\\n\' "$title"');
-  L.push('    "$@" || { echo "!! verification failed: $title" >&2; FAILURES=$((FAILURES + 1)); }');
-  L.push('  fi');
-  L.push('}');
+  L.push(scriptPart('prelude'));
   if (!profileMode) {
     L.push('');
-    L.push(`ROLE_NAME="\${AMIGOV_ROLE_NAME:-${roleName}}"`);
-    L.push(`ROLE_PATH="\${AMIGOV_ROLE_PATH:-${rolePath}}"`);
-    L.push('# The credentials the script was started with: every role is assumed from these.');
-    L.push('BASE_KEY_SET=${AWS_ACCESS_KEY_ID+x} BASE_KEY=${AWS_ACCESS_KEY_ID-}');
-    L.push('BASE_SECRET_SET=${AWS_SECRET_ACCESS_KEY+x} BASE_SECRET=${AWS_SECRET_ACCESS_KEY-}');
-    L.push('BASE_TOKEN_SET=${AWS_SESSION_TOKEN+x} BASE_TOKEN=${AWS_SESSION_TOKEN-}');
-    L.push('restore_base_credentials() {');
-    L.push('  if [[ -n $BASE_KEY_SET ]]; then export AWS_ACCESS_KEY_ID="$BASE_KEY"; else unset AWS_ACCESS_KEY_ID; fi');
-    L.push('  if [[ -n $BASE_SECRET_SET ]]; then export AWS_SECRET_ACCESS_KEY="$BASE_SECRET"; else unset AWS_SECRET_ACCESS_KEY; fi');
-    L.push('  if [[ -n $BASE_TOKEN_SET ]]; then export AWS_SESSION_TOKEN="$BASE_TOKEN"; else unset AWS_SESSION_TOKEN; fi');
-    L.push('}');
-    L.push('CALLER_ACCOUNT=$(aws sts get-caller-identity --query Account --output text)');
-    L.push('# assume_role ACCOUNT: exports that account\'s role credentials; returns 1 (counted) when it cannot.');
-    L.push('assume_role() {');
-    L.push('  local account="$1" out');
-    L.push('  restore_base_credentials');
-    L.push('  [[ $account == "$CALLER_ACCOUNT" ]] && return 0');
-    L.push('  if ! out=$(aws sts assume-role --role-arn "arn:${AWS_PARTITION:-aws}:iam::${account}:role${ROLE_PATH}${ROLE_NAME}" \\');
-    L.push('      --role-session-name amigov-remediation ${AMIGOV_EXTERNAL_ID:+--external-id "$AMIGOV_EXTERNAL_ID"} \\');
-    L.push('      --query \'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]\' --output text); then');
-    L.push('    echo "!! cannot assume ${ROLE_PATH}${ROLE_NAME} in ${account}: its commands are skipped" >&2');
-    L.push('    FAILURES=$((FAILURES + 1))');
-    L.push('    return 1');
-    L.push('  fi');
-    L.push('  read -r AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN <<<"$out"');
-    L.push('  export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN');
-    L.push('}');
+    L.push(scriptPart('assumeRole', { ROLE_NAME: roleName, ROLE_PATH: rolePath }));
   }
   L.push('');
-  L.push('if [[ $APPLY == 1 ]]; then echo "amigov remediation: APPLYING changes"; else echo "amigov remediation: DRY RUN (nothing changes; run with --apply to make the changes)"; fi');
+  L.push(scriptPart('start'));
 
   for (const account of accounts) {
     const regions = byAccount.get(account)!;
@@ -244,8 +211,6 @@ export function renderRemediationScript(doc: FindingsDocument, opts: ScriptOptio
     for (const r of requests) L.push(comment(`Exception requests: ${r}`));
   }
   L.push('');
-  L.push('echo');
-  L.push('if [[ $APPLY == 1 ]]; then echo "amigov remediation: $CHANGED change(s) made, $FAILURES failure(s)"; else echo "amigov remediation: dry run done, $FAILURES problem(s) found"; fi');
-  L.push('[[ $FAILURES == 0 ]]');
+  L.push(scriptPart('end'));
   return L.join('\n') + '\n';
 }

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, seedRaw, tempDir, writeJson, SEED_CONFIG } from './helpers.js';
+import { CHECKS } from '../../src/policy/checks/index.js';
 
 const AS_OF = '2026-02-01';
 
@@ -203,4 +204,57 @@ test('an invalid config is exit 2 with the loader error; a bad --as-of is exit 2
   assert.equal(d.code, 2);
   assert.match(d.stderr, /--as-of "2026-02-30" is not a date/);
   assert.ok(SEED_CONFIG);
+});
+
+// ----- the runner: every check of the list is reported, run or skipped, under its id -----
+
+/** Report ids with per-item lines folded back into their check's id, e.g. config.exception.<account>. */
+const listIds = (report: any): string[] => [...new Set(report.checks.map((c: any) => c.id.replace(/^config\.exception\.\d{12}$/, 'config.exception.<account>')))] as string[];
+
+test('a fresh dist: every check of the list is in the report, in list order, and passes', async () => {
+  const v = await validate(await freshDist());
+  assert.deepEqual(listIds(v.report), CHECKS.map((c) => c.id));
+  assert.deepEqual(v.report.checks.filter((c: any) => c.status !== 'pass').map((c: any) => c.id), []);
+  assert.equal(v.report.checks.find((c: any) => c.id === 'declarative.operators').message, 'declarative-policy-ec2.json: every setting uses @@assign');
+});
+
+test('a missing SCP: the runner skips exactly the checks that need it, each naming file.scp.json', async () => {
+  const dir = await freshDist();
+  rmSync(join(dir, 'scp-ami-guardrail.json'));
+  const v = await validate(dir);
+  assert.equal(v.code, 1);
+  assert.deepEqual(listIds(v.report), CHECKS.map((c) => c.id));
+  const skipped = v.report.checks.filter((c: any) => c.status === 'skip');
+  assert.deepEqual(
+    skipped.map((c: any) => c.id),
+    ['file.scp.syntax', 'scp.required-statements', 'allowlist.declarative-vs-scp', 'allowlist.scp-vs-config', 'scp.publisher-exemption', 'size.scp'],
+  );
+  for (const c of skipped) assert.match(c.message, /^not checked: .* \(file\.scp\.json failed\)$/);
+  assert.equal(v.report.counts.skip, 6);
+  const human = await runCli('policy', 'validate', '--dist', dir, '--as-of', AS_OF);
+  assert.match(human.stdout, /^- not checked: the SCP carries the config's allowlist as of the date \(file\.scp\.json failed\) {2}\[allowlist\.scp-vs-config\]$/m);
+});
+
+test('no exception message: required-fields fails and exception-message is skipped saying what is missing', async () => {
+  const dir = await freshDist();
+  edit(dir, 'declarative-policy-ec2.json', (v) => delete v.ec2_attributes.exception_message);
+  const v = await validate(dir);
+  assert.equal(v.code, 1);
+  assert.deepEqual(v.failed, ['declarative.required-fields']);
+  const c = v.report.checks.find((x: any) => x.id === 'declarative.exception-message');
+  assert.equal(c.status, 'skip');
+  assert.equal(c.message, 'not checked: the exception message includes the exception request URL (no ec2_attributes.exception_message in declarative-policy-ec2.json)');
+});
+
+test('the human output names warnings and skips by id too, passes not', async () => {
+  const dir = await freshDist();
+  edit(dir, 'declarative-policy-ec2.json', (v) => {
+    const c = v.ec2_attributes.allowed_images_settings.image_criteria.criteria_1.allowed_image_providers;
+    c['@@append'] = c['@@assign'];
+    delete c['@@assign'];
+  });
+  const r = await runCli('policy', 'validate', '--dist', dir, '--as-of', AS_OF);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^! settings that merge with inherited policies instead of setting the value; the effective allowlist may differ {2}\[declarative\.operators\]$/m);
+  assert.match(r.stdout, /^✓ valid JSON: .*declarative-policy-ec2\.json$/m);
 });

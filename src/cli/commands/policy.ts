@@ -112,7 +112,7 @@ function renderValidation(r: ValidationReport): void {
     out(section === 'config' ? 'VALIDATING CONFIGURATION' : 'VALIDATING GENERATED POLICIES');
     out(RULE);
     for (const c of r.checks.filter((x) => x.section === section)) {
-      out(`${MARK[c.status]} ${c.message}${c.status === 'fail' ? `  [${c.id}]` : ''}`);
+      out(`${MARK[c.status]} ${c.message}${c.status === 'pass' ? '' : `  [${c.id}]`}`);
       for (const d of c.details ?? []) out(`    ${d}`);
     }
     out();
