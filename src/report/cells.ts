@@ -9,7 +9,12 @@
  * the cell is additionally written as an inline string (t="inlineStr"), never as a formula element.
  */
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * The characters a formula can start with. Besides OWASP's six, their full-width forms (U+FF1D, U+FF0B,
+ * U+FF0D, U+FF20), which Apple Numbers normalizes to ASCII (csv-stringify's escape_formulas guards them too).
+ */
+export const FORMULA_CHARS = '=+\\-@\\t\\r\\uFF1D\\uFF0B\\uFF0D\\uFF20';
+const FORMULA_START = new RegExp(`^[${FORMULA_CHARS}]`);
 
 /** Prefixes a formula-looking string with `'` so no spreadsheet evaluates it. */
 export function neutralizeFormula(text: string): string {

@@ -42,7 +42,7 @@ test('amigov report --run DIR writes the chosen formats into the run folder and 
 
     const elsewhere = join(root, 'out');
     const all = await report(['--run', dir, '--out', elsewhere]);
-    assert.deepEqual(all.trim().split('\n'), ['report.html', 'report.xlsx', 'findings.csv', 'findings.json'].map((f) => join(elsewhere, f)));
+    assert.deepEqual(all.trim().split('\n'), ['report.html', 'report.xlsx', 'findings.csv', 'findings.json', 'findings.jsonl'].map((f) => join(elsewhere, f)));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -88,7 +88,7 @@ test('amigov report: clear errors for a missing, empty or damaged run folder and
 test('parseFormats: lists, case, spaces, duplicates and "all"', () => {
   assert.deepEqual(parseFormats('html,xlsx'), ['html', 'xlsx']);
   assert.deepEqual(parseFormats(' HTML , csv,html'), ['html', 'csv']);
-  assert.deepEqual(parseFormats('all'), ['html', 'xlsx', 'csv', 'json']);
+  assert.deepEqual(parseFormats('all'), ['html', 'xlsx', 'csv', 'json', 'jsonl']);
   assert.throws(() => parseFormats(''), UserError);
   assert.throws(() => parseFormats('docx'), /unknown report format "docx"/);
 });
