@@ -1,16 +1,19 @@
 /**
  * Hostile inputs through a whole `amigov scan` (sandbox, real SDK, every report written): credentials in
- * the endpoint URL never reach a file or the terminal.
+ * the endpoint URL never reach a file or the terminal; tags named `__proto__` survive the scan, the rules
+ * and the reports.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.ts';
 import { runScanAndReport } from '../../src/cli/commands/scan.ts';
 import { miniOrg, useSandboxCredentials } from '../scan/helpers.ts';
+import type { OrgFixture } from '../../src/sandbox/fixture-types.ts';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { readZip } from '../report/zip.ts';
 
 const sink = () => {
@@ -32,12 +35,28 @@ function filesBelow(dir: string): { path: string; text: string }[] {
     .map((path) => ({ path, text: path.endsWith('.xlsx') ? [...readZip(path).values()].map((b) => b.toString('utf8')).join('\n') : readFileSync(path, 'utf8') }));
 }
 
+const PROTO = '__proto__';
+
+/** The scanner test organization with `__proto__` tags on an instance, its AMI and a second instance. */
+function hostileOrg(): OrgFixture {
+  const org = miniOrg();
+  // A computed key: `{ __proto__: 'x' }` would set the prototype instead of adding a key.
+  const tag = (tags: Record<string, string> | undefined) => ({ ...tags, [PROTO]: 'x' });
+  const i1 = org.instances.find((i) => i.instanceId === 'i-0000000000000001')!;
+  i1.tags = tag(i1.tags);
+  const i4 = org.instances.find((i) => i.instanceId === 'i-0000000000000004')!;
+  i4.tags = tag(i4.tags);
+  const golden = org.images.find((i) => i.imageId === 'ami-0000000000000a001')!;
+  golden.tags = tag(golden.tags);
+  return org;
+}
+
 describe('scan with hostile inputs', () => {
   let sb: RunningSandbox;
   let dir: string;
 
   before(async () => {
-    sb = await startSandbox({ fixture: miniOrg() });
+    sb = await startSandbox({ fixture: hostileOrg() });
     useSandboxCredentials(sb.credentials);
     dir = mkdtempSync(join(tmpdir(), 'amigov-hostile-'));
   });
@@ -63,5 +82,45 @@ describe('scan with hostile inputs', () => {
     for (const f of files) assert.doesNotMatch(f.text, /s3cr3t|scanner:/, `${f.path} carries the endpoint's credentials`);
     assert.doesNotMatch(out.text() + err.text(), /s3cr3t/);
   });
-});
 
+  test('tags named __proto__ survive into inventory.json, the rules and every report', async () => {
+    // Production means "tagged __proto__=x" here: the rules must read that key like any other.
+    const config = JSON.parse(readFileSync('config/ami_publishers.json', 'utf8'));
+    config.policy_config.production.instance_tag = { key: PROTO, values: ['x'] };
+    const configPath = join(dir, 'proto-config.json');
+    writeFileSync(configPath, JSON.stringify(config));
+    const runDir = join(dir, 'proto');
+    const run = await runScanAndReport(
+      { endpointUrl: sb.endpoint, region: 'us-east-1', out: runDir, asOf: '2026-01-15', allowPartial: true, config: configPath, quiet: true },
+      { stdout: sink().stream, stderr: sink().stream },
+    );
+    assert.equal(run.exitCode, 0);
+
+    const inv = JSON.parse(readFileSync(join(runDir, 'inventory.json'), 'utf8'));
+    const i1 = inv.instances.find((i: { instanceId: string }) => i.instanceId === 'i-0000000000000001');
+    assert.ok(Object.hasOwn(i1.tags, PROTO), 'instance tag __proto__ is in inventory.json');
+    assert.equal(i1.tags[PROTO], 'x');
+    assert.equal(i1.tags.Environment, 'Prod');
+    const golden = inv.images.find((i: { imageId: string }) => i.imageId === 'ami-0000000000000a001');
+    assert.ok(Object.hasOwn(golden.tags, PROTO), 'AMI tag __proto__ is in inventory.json');
+    assert.equal(golden.tags.Environment, 'Prod');
+
+    // The rules: i-4 is production through __proto__=x and runs an AMI without Environment=Prod;
+    // i-1 is production too, but its AMI is tagged Environment=Prod.
+    const findings = JSON.parse(readFileSync(join(runDir, 'findings.json'), 'utf8'));
+    const notTagged = findings.findings.filter((f: { ruleId: string }) => f.ruleId === 'prod-ami-not-tagged');
+    assert.deepEqual(notTagged.map((f: { resourceId: string }) => f.resourceId), ['i-0000000000000004']);
+    const f4 = notTagged[0];
+    assert.ok(Object.hasOwn(f4.tags, PROTO) && f4.tags[PROTO] === 'x', 'the finding carries the tag that made it production');
+    assert.match(f4.details.production, /__proto__=x/);
+
+    // The reports: CSV (JSON column), JSONL, XLSX (finding tags, Instances and Images sheets).
+    const [header, ...rows] = parseCsv(readFileSync(join(runDir, 'findings.csv'), 'utf8')) as string[][];
+    const row = rows.find((r) => r[header!.indexOf('Resource ID')] === 'i-0000000000000004' && r[header!.indexOf('Rule')] === 'prod-ami-not-tagged')!;
+    assert.equal(JSON.parse(row[header!.indexOf('Tags')]!)[PROTO], 'x');
+    const line = readFileSync(join(runDir, 'findings.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l)).find((l) => l.id === f4.id);
+    assert.ok(Object.hasOwn(line.tags, PROTO));
+    const xlsx = [...readZip(join(runDir, 'report.xlsx')).values()].map((b) => b.toString('utf8')).join('\n');
+    assert.ok((xlsx.match(/__proto__=x/g) ?? []).length >= 4, 'finding tags, two instances and the AMI show __proto__=x');
+  });
+});
