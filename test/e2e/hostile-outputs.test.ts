@@ -1,7 +1,8 @@
 /**
  * Hostile inputs through a whole `amigov scan` (sandbox, real SDK, every report written): credentials in
  * the endpoint URL never reach a file or the terminal; tags named `__proto__` survive the scan, the rules
- * and the reports.
+ * and the reports; terminal escapes and bidi controls in account names and endpoints' messages never reach
+ * the terminal or a remediation.sh comment raw.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.ts';
 import { runScanAndReport } from '../../src/cli/commands/scan.ts';
-import { miniOrg, useSandboxCredentials } from '../scan/helpers.ts';
+import { DEV, miniOrg, useSandboxCredentials } from '../scan/helpers.ts';
 import type { OrgFixture } from '../../src/sandbox/fixture-types.ts';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { readZip } from '../report/zip.ts';
@@ -36,6 +37,9 @@ function filesBelow(dir: string): { path: string; text: string }[] {
 }
 
 const PROTO = '__proto__';
+const HOSTILE_TEXT = 'dev \u001b]0;pwned\u0007 \u202egnp.exe \n rm -rf ~';
+/** Anything a terminal acts on (line feed aside) or that reorders text. */
+const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 /** The scanner test organization with `__proto__` tags on an instance, its AMI and a second instance. */
 function hostileOrg(): OrgFixture {
@@ -48,6 +52,7 @@ function hostileOrg(): OrgFixture {
   i4.tags = tag(i4.tags);
   const golden = org.images.find((i) => i.imageId === 'ami-0000000000000a001')!;
   golden.tags = tag(golden.tags);
+  org.accounts.find((a) => a.id === DEV)!.name = HOSTILE_TEXT;
   return org;
 }
 
@@ -122,5 +127,26 @@ describe('scan with hostile inputs', () => {
     assert.ok(Object.hasOwn(line.tags, PROTO));
     const xlsx = [...readZip(join(runDir, 'report.xlsx')).values()].map((b) => b.toString('utf8')).join('\n');
     assert.ok((xlsx.match(/__proto__=x/g) ?? []).length >= 4, 'finding tags, two instances and the AMI show __proto__=x');
+  });
+
+  test('hostile account names and error messages reach neither the terminal nor a script comment raw', async () => {
+    sb.setFaults([{ action: 'ec2:*', accountId: DEV, region: 'eu-west-1', error: { code: 'UnauthorizedOperation', status: 403, message: `denied ${HOSTILE_TEXT}` } }]);
+    const out = sink();
+    const err = sink();
+    const runDir = join(dir, 'terminal');
+    try {
+      await runScanAndReport({ endpointUrl: sb.endpoint, region: 'us-east-1', out: runDir, asOf: '2026-01-15', allowPartial: true }, { stdout: out.stream, stderr: err.stream });
+    } finally {
+      sb.setFaults([]);
+    }
+    const printed = out.text() + err.text();
+    assert.match(printed, /Not scanned:/);
+    assert.ok(printed.includes('\\u202egnp.exe'), 'the reason is shown, escaped');
+    assert.doesNotMatch(printed, UNSAFE, 'no raw control or bidi character printed');
+    for (const line of printed.split('\n')) assert.doesNotMatch(line, /^\s*rm -rf/);
+    const script = readFileSync(join(runDir, 'remediation.sh'), 'utf8');
+    assert.ok(script.includes(DEV));
+    assert.doesNotMatch(script, UNSAFE);
+    for (const line of script.split('\n')) if (/rm -rf/.test(line)) assert.match(line, /^\s*#/, line);
   });
 });
