@@ -7,6 +7,7 @@
  * amigov prefixes such text with a single quote (`'`), the OWASP recommendation, in both CSV and
  * XLSX, so the same value reads the same in both files and can never become a formula. In the XLSX
  * the cell is additionally written as an inline string (t="inlineStr"), never as a formula element.
+ * The CSV also applies the guard after every `;` inside a field (see csv.ts).
  */
 
 /**
