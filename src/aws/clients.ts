@@ -18,6 +18,7 @@ import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { STSClient } from '@aws-sdk/client-sts';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ApiMetrics, instrumentClient } from './metrics.js';
+import { redactUrl } from '../util/redact.js';
 
 export type CredentialsOption = EC2ClientConfig['credentials'];
 
@@ -130,12 +131,14 @@ export function organizationsRegion(homeRegion: string): string {
 
 /**
  * The endpoint in effect for a service, for the run record: the flag, else the service-specific
- * variable, else AWS_ENDPOINT_URL (the precedence the SDK applies). null means real AWS.
+ * variable, else AWS_ENDPOINT_URL (the precedence the SDK applies). null means real AWS. Any
+ * `user:password@` in it is removed: the record is written into every report.
  */
 export function effectiveEndpoint(settings: Pick<AwsSettings, 'endpointUrl'>, service: 'EC2' | 'STS' | 'ORGANIZATIONS', env: NodeJS.ProcessEnv = process.env): string | null {
-  if (settings.endpointUrl) return settings.endpointUrl;
+  if (settings.endpointUrl) return redactUrl(settings.endpointUrl);
   if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return null;
-  return env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL || null;
+  const url = env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL;
+  return url ? redactUrl(url) : null;
 }
 
 /** The region the user's environment names (AWS_REGION, AWS_DEFAULT_REGION, or the profile's), if any. */

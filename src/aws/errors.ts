@@ -12,6 +12,8 @@
  * - credentials: no credentials or invalid ones (fatal for the caller; access-denied for an assumed role).
  */
 
+import { redactUrlsIn } from '../util/redact.js';
+
 export type ErrorKind =
   | 'access-denied'
   | 'unsupported'
@@ -88,8 +90,8 @@ export function errorCode(err: unknown): string {
 export function errorMessage(err: unknown): string {
   const e = (err ?? {}) as SdkLikeError;
   const msg = typeof e.message === 'string' && e.message ? e.message : String(err);
-  // One line, bounded: messages from endpoints are data, and they end up in reports.
-  return msg.replace(/\s+/g, ' ').trim().slice(0, 500);
+  // One line, bounded: messages from endpoints are data, and they end up in reports (without URL credentials).
+  return redactUrlsIn(msg.replace(/\s+/g, ' ').trim()).slice(0, 500);
 }
 
 export function httpStatus(err: unknown): number | undefined {

@@ -8,6 +8,7 @@ import { SEVERITIES, type FindingsDocument, type Severity } from '../model/findi
 import type { EvaluateOptions } from '../evaluate/evaluate.js';
 import { atOrAbove, isSeverity } from '../rules/engine.js';
 import { RULE_IDS } from '../rules/index.js';
+import { terminalSafe } from '../util/sanitize.js';
 
 export interface EvaluationFlags {
   rules?: string;
@@ -81,6 +82,6 @@ export function findingsExitCode(doc: FindingsDocument, failOn: Severity | undef
 /** Warns about rules that threw: their findings are missing from the run. */
 export function warnRuleErrors(doc: FindingsDocument, stderr: NodeJS.WritableStream = process.stderr): void {
   for (const e of doc.evaluation?.ruleErrors ?? []) {
-    stderr.write(`amigov: warning: rule ${e.ruleId} failed (${e.message}); its findings are missing. Please report this bug.\n`);
+    stderr.write(`amigov: warning: rule ${e.ruleId} failed (${terminalSafe(e.message)}); its findings are missing. Please report this bug.\n`);
   }
 }

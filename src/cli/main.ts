@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { toolVersion } from '../util/paths.js';
 import { EXIT, UserError } from './errors.js';
 import { COMMANDS } from './commands/index.js';
+import { terminalSafeLines } from '../util/sanitize.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -71,15 +72,17 @@ export function reportError(err: unknown, debug: boolean): number {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
     return EXIT.USAGE;
   }
+  // Messages quote config values and endpoints' error messages: nothing in them may drive the terminal.
+  const print = (text: string) => process.stderr.write(terminalSafeLines(text) + '\n');
   if (err instanceof UserError) {
-    process.stderr.write(`amigov: error: ${err.message}\n`);
-    if (err.hint) process.stderr.write(`  ${err.hint}\n`);
-    if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
+    print(`amigov: error: ${err.message}`);
+    if (err.hint) print(`  ${err.hint}`);
+    if (debug && err.stack) print(err.stack);
     return err.exitCode;
   }
   const e = err as Error;
-  process.stderr.write(`amigov: internal error: ${e?.message ?? String(err)}\n`);
-  process.stderr.write(debug && e?.stack ? `${e.stack}\n` : '  This is a bug in amigov. Run again with --debug for the stack trace and please report it.\n');
+  print(`amigov: internal error: ${e?.message ?? String(err)}`);
+  print(debug && e?.stack ? e.stack : '  This is a bug in amigov. Run again with --debug for the stack trace and please report it.');
   return EXIT.FATAL;
 }
 

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import type { FindingsDocument, RemediationCommand, Finding } from '../model/findings.js';
 import { TEMPLATES_DIR } from '../util/paths.js';
 import { assertId } from './ids.js';
-import { oneLine, shellWord } from './shell.js';
+import { shellWord } from './shell.js';
+import { terminalSafe } from '../util/sanitize.js';
 
 export const DEFAULT_ROLE_NAME = 'OrganizationAccountAccessRole';
 const ROLE_NAME_RE = /^[\w+=,.@-]{1,64}$/;
@@ -61,12 +62,20 @@ interface Entry {
   command: RemediationCommand;
 }
 
+/**
+ * Untrusted text as `#` comment lines: each line break starts a new comment line (a raw newline would end
+ * the comment and make the rest a command), and control, C1 and bidi characters are written as visible
+ * escapes (util/sanitize.ts), so the comment reads on screen as what it is.
+ */
 function comment(text: string, prefix = '# '): string {
   return text
     .split(/\r\n|\r|\n|\u2028|\u2029/)
     .map((line) => `${prefix}${oneLine(line)}`.trimEnd())
     .join('\n');
 }
+
+/** One line for a comment or an echoed title: nothing a terminal acts on. */
+const oneLine = terminalSafe;
 
 function operationOf(c: RemediationCommand): string {
   const words = c.command.split(' ');

@@ -7,9 +7,15 @@
  * amigov prefixes such text with a single quote (`'`), the OWASP recommendation, in both CSV and
  * XLSX, so the same value reads the same in both files and can never become a formula. In the XLSX
  * the cell is additionally written as an inline string (t="inlineStr"), never as a formula element.
+ * The CSV also applies the guard after every `;` inside a field (see csv.ts).
  */
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * The characters a formula can start with. Besides OWASP's six, their full-width forms (U+FF1D, U+FF0B,
+ * U+FF0D, U+FF20), which Apple Numbers normalizes to ASCII (csv-stringify's escape_formulas guards them too).
+ */
+export const FORMULA_CHARS = '=+\\-@\\t\\r\\uFF1D\\uFF0B\\uFF0D\\uFF20';
+const FORMULA_START = new RegExp(`^[${FORMULA_CHARS}]`);
 
 /** Prefixes a formula-looking string with `'` so no spreadsheet evaluates it. */
 export function neutralizeFormula(text: string): string {

@@ -1,6 +1,6 @@
 /**
- * Every report of a run, from one findings document: report.html, report.xlsx, findings.csv and
- * findings.json. Each format is its own module with the same shape, (doc, meta, target) => written,
+ * Every report of a run, from one findings document: report.html, report.xlsx, findings.csv,
+ * findings.json and findings.jsonl. Each format is its own module with the same shape, (doc, meta, target) => written,
  * and every file is written atomically (a reader never sees half a report).
  */
 import { join } from 'node:path';
@@ -11,17 +11,19 @@ import { toolVersion } from '../util/paths.js';
 import { writeCsv } from './csv.js';
 import { writeHtml } from './html.js';
 import { writeJson } from './json.js';
+import { writeJsonl } from './jsonl.js';
 import { FILES } from './load.js';
 import type { ReportMeta } from './meta.js';
 import { writeXlsx } from './xlsx.js';
 
-export const REPORT_FORMATS = ['html', 'xlsx', 'csv', 'json'] as const;
+export const REPORT_FORMATS = ['html', 'xlsx', 'csv', 'json', 'jsonl'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 type Writer = (doc: FindingsDocument, meta: ReportMeta, target: string) => Promise<void>;
 
 const WRITERS: Record<ReportFormat, { file: string; write: Writer }> = {
   json: { file: FILES.findings, write: writeJson },
+  jsonl: { file: FILES.jsonl, write: writeJsonl },
   csv: { file: FILES.csv, write: writeCsv },
   html: { file: FILES.html, write: writeHtml },
   xlsx: { file: FILES.xlsx, write: writeXlsx },

@@ -14,6 +14,7 @@ export const FILES = {
   html: 'report.html',
   xlsx: 'report.xlsx',
   csv: 'findings.csv',
+  jsonl: 'findings.jsonl',
 } as const;
 
 export { readFindingsDocument, readInventory };

@@ -5,6 +5,7 @@
 import type { Finding, FindingsDocument, RemediationCommand } from '../model/findings.js';
 import type { CoverageEntry, Image, Instance, Inventory } from '../model/inventory.js';
 import { keyValueLines, toDate } from './cells.js';
+import { tagValue } from '../util/tags.js';
 import type { ReportMeta } from './meta.js';
 import { accountNames, type Column, type ColumnKind } from './rows.js';
 import { runFacts } from './summary.js';
@@ -37,7 +38,7 @@ export const INSTANCE_COLUMNS: Column<InstanceRow>[] = [
   { header: 'Account Name', width: 22, kind: 'text', value: (r) => r.accountName },
   { header: 'Region', width: 14, kind: 'id', value: (r) => r.instance.region },
   { header: 'Instance ID', width: 21, kind: 'id', value: (r) => r.instance.instanceId },
-  { header: 'Name', width: 26, kind: 'text', value: (r) => r.instance.tags['Name'] },
+  { header: 'Name', width: 26, kind: 'text', value: (r) => tagValue(r.instance.tags, 'Name') },
   { header: 'Instance Type', width: 13, kind: 'text', value: (r) => r.instance.instanceType },
   { header: 'State', width: 10, kind: 'text', value: (r) => r.instance.state },
   { header: 'Launch Time (UTC)', width: 20, kind: 'date', value: (r) => toDate(r.instance.launchTime) },
@@ -113,7 +114,7 @@ export function* imageRows(doc: FindingsDocument, inv: Inventory | undefined): G
   const tag = doc.allowlist.approvedAmiTag;
   for (const image of inv.images) {
     if (image.seenVia !== 'owner') continue;
-    const value = image.tags[tag.key];
+    const value = tagValue(image.tags, tag.key);
     yield {
       image,
       accountName: names.get(image.ownerId ?? image.seenFromAccountId) ?? '',

@@ -15,6 +15,7 @@ import type {
 } from '../model/inventory.js';
 import { judgeProvider, type ProviderVerdict, type ResolvedAllowlist } from '../config/allowlist.js';
 import type { Finding } from '../model/findings.js';
+import { tagRecord, tagValue } from '../util/tags.js';
 
 const key = (a: string, b: string) => `${a}|${b}`;
 
@@ -238,18 +239,18 @@ export function imageText(img: { imageId: string; name?: string }): string {
 }
 
 export function instanceText(inst: Instance): string {
-  const name = inst.tags['Name'];
+  const name = tagValue(inst.tags, 'Name');
   return name ? `${inst.instanceId} (${JSON.stringify(name)})` : inst.instanceId;
 }
 
 /** The tags that matter on an instance finding: Name, and the production tag. */
 export function instanceTags(inst: Instance, allowlist: ResolvedAllowlist): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of ['Name', allowlist.production.instanceTag.key]) {
-    const v = inst.tags[k];
-    if (v !== undefined) out[k] = v;
-  }
-  return out;
+  return tagRecord(
+    [...new Set(['Name', allowlist.production.instanceTag.key])].flatMap((k) => {
+      const v = tagValue(inst.tags, k);
+      return v !== undefined ? [[k, v] as const] : [];
+    }),
+  );
 }
 
 /** Common instance/image fields of an instance finding. */
@@ -292,7 +293,7 @@ export function instanceDetails(inst: Instance): Record<string, string | number 
 /** Why an instance counts as production, or undefined. Tag match is exact and case-sensitive (as IAM's StringEquals). */
 export function productionReason(inst: Instance, index: InventoryIndex, allowlist: ResolvedAllowlist): string | undefined {
   const { instanceTag, accountIds, ouIds } = allowlist.production;
-  const v = inst.tags[instanceTag.key];
+  const v = tagValue(inst.tags, instanceTag.key);
   if (v !== undefined && instanceTag.values.includes(v)) return `instance tag ${instanceTag.key}=${v}`;
   if (accountIds.includes(inst.accountId)) return 'account configured as production';
   const acct = index.account(inst.accountId);

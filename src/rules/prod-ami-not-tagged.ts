@@ -4,6 +4,7 @@
  * owner account: when the owner was not scanned the answer is "cannot verify", never a false violation
  * (the trap AWS Config's approved-amis-by-tag falls into with shared golden AMIs).
  */
+import { tagValue } from '../util/tags.js';
 import { defineRule, type FindingDraft } from './types.js';
 import {
   imageText,
@@ -59,7 +60,7 @@ export default defineRule({
         });
         continue;
       }
-      const actual = img.tags[key];
+      const actual = tagValue(img.tags, key);
       if (actual !== undefined && values.includes(actual)) continue;
       out.push({
         ...base,

@@ -5,6 +5,7 @@
 import type { ResolvedAllowlist } from '../config/allowlist.js';
 import { EXIT, UserError } from '../cli/errors.js';
 import { isIsoDate } from '../util/dates.js';
+import { redactUrl } from '../util/redact.js';
 
 export interface ScanOptions {
   /** Run id (see newRunId); generated when absent. */
@@ -132,11 +133,11 @@ export function validateScanOptions(o: ScanOptions): void {
     } catch {
       ok = false;
     }
-    if (!ok) throw usage(`--endpoint-url: ${JSON.stringify(o.endpointUrl)} is not an http(s) URL`, 'Example: --endpoint-url http://127.0.0.1:4566');
+    if (!ok) throw usage(`--endpoint-url: ${JSON.stringify(redactUrl(o.endpointUrl))} is not an http(s) URL`, 'Example: --endpoint-url http://127.0.0.1:4566');
   }
 }
 
-/** The options as recorded in the inventory: no secrets (the external id is reduced to whether it was set). */
+/** The options as recorded in the inventory: no secrets (the external id is reduced to whether it was set, the endpoint loses its userinfo). */
 export function recordedParameters(o: ScanOptions): Record<string, unknown> {
   return {
     organizations: o.organizations,
@@ -151,7 +152,7 @@ export function recordedParameters(o: ScanOptions): Record<string, unknown> {
     assumeRoleInCallerAccount: o.assumeRoleInCallerAccount,
     profile: o.profile ?? null,
     region: o.region ?? null,
-    endpointUrl: o.endpointUrl ?? null,
+    endpointUrl: o.endpointUrl ? redactUrl(o.endpointUrl) : null,
     concurrency: o.concurrency,
     maxAttempts: o.maxAttempts,
     requestTimeoutMs: o.requestTimeoutMs,

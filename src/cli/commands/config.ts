@@ -5,18 +5,20 @@ import { EXIT, UserError } from '../errors.js';
 import { checkExpiry, type ExpiryReport } from '../../policy/expiry.js';
 import { plural } from '../../policy/providers.js';
 import { parseAsOf } from './policy.js';
+import { terminalSafe, terminalSafeLines } from '../../util/sanitize.js';
 
+/** Every line printed: config strings are the config author's (or a pull request's) text, so nothing in them may drive the terminal. */
 function out(text = ''): void {
-  process.stdout.write(text + '\n');
+  process.stdout.write(terminalSafeLines(text) + '\n');
 }
 
 function render(r: ExpiryReport): void {
-  out(`Config: ${r.configPath} (valid)`);
+  out(`Config: ${terminalSafe(r.configPath)} (valid)`);
   out(`Expiry check as of ${r.asOf}, warning window ${plural(r.warnDays, 'day')}`);
   out(`Approved providers as of ${r.asOf}: ${r.approvedProviders.length} (${r.approvedProviders.join(', ') || 'none'})`);
   if (r.exceptions.length === 0) out('No exceptions in the config.');
   for (const e of r.exceptions) {
-    const who = `${e.accountId} (${e.reason}, ${e.ticket}, approved by ${e.approvedBy})`;
+    const who = terminalSafe(`${e.accountId} (${e.reason}, ${e.ticket}, approved by ${e.approvedBy})`);
     if (e.status === 'expired') out(`✗ EXPIRED   ${who}: expired ${e.expiryDate}, ${plural(-e.daysLeft, 'day')} ago`);
     else if (e.status === 'expiring') out(`! EXPIRING  ${who}: ${e.daysLeft === 0 ? 'last valid day is today' : `expires ${e.expiryDate}, in ${plural(e.daysLeft, 'day')}`}`);
     else out(`✓ active    ${who}: expires ${e.expiryDate}, in ${plural(e.daysLeft, 'day')}`);

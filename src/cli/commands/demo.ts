@@ -49,7 +49,7 @@ export function register(program: Command): void {
     .option('--config <path>', 'base publisher config; the demo adds one exception expiring in 7 days', 'config/ami_publishers.json')
     .option('--as-of <date>', 'judge the allowlist as of this date, YYYY-MM-DD (default: today, UTC)')
     .option('--out <dir>', 'write into this directory instead of reports/<run-id>/')
-    .option('--format <formats>', 'reports to write: html,xlsx,csv,json, all or none', 'all')
+    .option('--format <formats>', 'reports to write: html,xlsx,csv,json,jsonl, all or none', 'all')
     .option('--latency-ms <n>', 'latency the sandbox adds to every AWS call, to feel a real scan', '0')
     .option('-q, --quiet', 'no progress output')
     .addHelpText(

@@ -17,12 +17,14 @@ import { SCP_PUBLISHER_EXEMPTIONS, type ScpPublisherExemption } from '../../poli
 import { DEFAULT_DIST_DIR, DIST_FILES } from '../../policy/files.js';
 import { apiStateFor } from '../../policy/cli-criteria.js';
 import { plural } from '../../policy/providers.js';
+import { terminalSafe, terminalSafeLines } from '../../util/sanitize.js';
 
 const RULE = '='.repeat(70);
 const fmt = (n: number) => n.toLocaleString('en-US');
 
+/** Every line printed: config strings and live settings' reasons may carry terminal escapes. */
 function out(text = ''): void {
-  process.stdout.write(text + '\n');
+  process.stdout.write(terminalSafeLines(text) + '\n');
 }
 
 /** --as-of: a real calendar date, default today (UTC). */
@@ -66,10 +68,10 @@ function renderGenerate(r: GenerationResult, configPath: string, outDir: string,
   const ex = [...r.allowlist.activeExceptions, ...r.allowlist.expiredExceptions];
   if (ex.length === 0) out('  (no exceptions in the config)');
   for (const e of r.allowlist.activeExceptions) {
-    out(`✓ Active exception: ${e.accountId} (expires ${e.expiryDate}, ${e.daysLeft === 0 ? 'last day today' : `${plural(e.daysLeft, 'day')} left`}) - ${e.reason} [${e.ticket}]`);
+    out(`✓ Active exception: ${e.accountId} (expires ${e.expiryDate}, ${e.daysLeft === 0 ? 'last day today' : `${plural(e.daysLeft, 'day')} left`}) - ${terminalSafe(e.reason)} [${terminalSafe(e.ticket)}]`);
   }
   for (const e of r.allowlist.expiredExceptions) {
-    out(`✗ Dropped expired exception: ${e.accountId} (expired ${e.expiryDate}, ${plural(-e.daysLeft, 'day')} ago) - ${e.reason} [${e.ticket}]`);
+    out(`✗ Dropped expired exception: ${e.accountId} (expired ${e.expiryDate}, ${plural(-e.daysLeft, 'day')} ago) - ${terminalSafe(e.reason)} [${terminalSafe(e.ticket)}]`);
   }
   out();
   out(RULE);
@@ -147,7 +149,7 @@ function renderDrift(r: DriftReport, configPath: string): void {
     if (e.missing?.length) line += `; missing ${e.missing.join(', ')}`;
     if (e.extra?.length) line += `; not approved ${e.extra.join(', ')}`;
     out(line);
-    if (e.reason) out(`      ${e.reason}`);
+    if (e.reason) out(`      ${terminalSafe(e.reason)}`);
   }
 }
 

@@ -20,6 +20,7 @@ import { parseFormats, REPORT_FORMATS } from '../../report/index.js';
 import { resolveCompareTarget, type CompareTarget } from '../../report/compare.js';
 import type { FindingsDocument } from '../../model/findings.js';
 import { formatSummary as formatFindingsSummary } from './evaluate.js';
+import { terminalSafe } from '../../util/sanitize.js';
 import { addEvaluationOptions, findingsExitCode, toEvaluateOptions, warnRuleErrors, type EvaluationFlags } from '../evaluation-flags.js';
 
 /** Flags as commander hands them over. */
@@ -157,7 +158,7 @@ export function progressReporter(stderr: ScanIo['stderr'], quiet: boolean, inter
       },
       warn(m: string) {
         // Printed above the bar so it stays readable.
-        stderr.write(`\namigov: warning: ${m}\n`);
+        stderr.write(`\namigov: warning: ${terminalSafe(m)}\n`);
       },
       stop() {
         if (started) bar.stop();
@@ -173,7 +174,7 @@ export function progressReporter(stderr: ScanIo['stderr'], quiet: boolean, inter
       if (first) stderr.write(line(p));
     },
     warn(m: string) {
-      stderr.write(`amigov: warning: ${m}\n`);
+      stderr.write(`amigov: warning: ${terminalSafe(m)}\n`);
     },
     stop() {
       clearInterval(timer);
@@ -189,9 +190,9 @@ export function scanOutcome(inv: Inventory, allowPartial: boolean): { partial: b
   return { partial, exitCode: partial && !allowPartial ? EXIT.PARTIAL : EXIT.OK };
 }
 
-/** Reasons quote endpoints' messages: keep them on one line of bounded length, without control characters. */
+/** Reasons quote endpoints' messages: keep them on one line of bounded length, without control or bidi characters. */
 function oneLine(s: string, max = 400): string {
-  const flat = s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  const flat = terminalSafe(s.trim());
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 

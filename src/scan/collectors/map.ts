@@ -1,9 +1,9 @@
 /** Small conversions from SDK shapes to the inventory model. */
+import { tagRecord } from '../../util/tags.js';
 
+/** EC2's Tag list as a record; any key, `__proto__` included, is kept (see util/tags.ts). */
 export function tagsToRecord(tags: { Key?: string | undefined; Value?: string | undefined }[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';
-  return out;
+  return tagRecord((tags ?? []).flatMap((t) => (t.Key !== undefined ? [[t.Key, t.Value ?? ''] as const] : [])));
 }
 
 export function isoOf(d: Date | string | undefined): string | undefined {
