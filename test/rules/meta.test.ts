@@ -43,6 +43,7 @@ for (const { meta, remediates } of RULES) {
       assert.ok(template.length > 20, `message ${id} says something`);
       assert.ok(!/\{\{|\}\}/.test(template.replace(/\{\{[^{}]+?\}\}/g, '')), `message ${id}: every {{ has its }}`);
       assert.ok(source.includes(`'${id}'`), `message ${id} is used by the rule (a messageId '${id}' in ${meta.id}.ts)`);
+      assert.ok(text.includes(`\`${id}\``), `${meta.docs} names the message id \`${id}\` (under "## The finding")`);
     }
     // What it judges, as collector ids: the weekly comparison re-checks a finding only where all of them were collected.
     const collectorIds = COLLECTORS.map((c) => c.id);
