@@ -19,7 +19,6 @@ import {
   type InventoryIndex,
 } from '../rules/context.js';
 import type { RuleDefinition } from '../rules/types.js';
-import { commandsFor } from '../remediation/builders.js';
 import { validateProfileTemplate } from '../remediation/commands.js';
 import { DEFAULT_ROLE_NAME } from '../remediation/script.js';
 
@@ -63,14 +62,17 @@ export function evaluate(inventory: Inventory, allowlist: ResolvedAllowlist, opt
   const index = buildIndex(inventory);
   const deep = options.deep ?? (inventory.run.parameters['deep'] === true || inventory.images.some((i) => i.launchPermissions !== undefined));
   const ctx = { allowlist, index, options: { deep, imageBlockPublicAccess: options.imageBlockPublicAccess ?? 'block_new_sharing' } } as const;
-  const { findings, errors, belowThresholdIds } = runRules(inventory, ctx, rules, { severityThreshold: options.severityThreshold, severityOverrides: overrides });
-
   const env = {
     ...(options.profileTemplate !== undefined ? { profileTemplate: options.profileTemplate } : {}),
     ...(options.goldenImageNameFilter !== undefined ? { goldenImageNameFilter: options.goldenImageNameFilter } : {}),
     accountName: index.accountName,
   };
-  for (const f of findings) f.commands = commandsFor({ env, allowlist }, f);
+  // Each rule writes its findings' commands now: findings.json stores them, and reports never re-build them.
+  const { findings, errors, belowThresholdIds } = runRules(inventory, ctx, rules, {
+    severityThreshold: options.severityThreshold,
+    severityOverrides: overrides,
+    remediation: { env, allowlist },
+  });
 
   const roleName = options.roleName ?? str(inventory.run.parameters['roleName']) ?? DEFAULT_ROLE_NAME;
   const rolePath = options.rolePath ?? str(inventory.run.parameters['rolePath']);

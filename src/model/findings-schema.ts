@@ -42,6 +42,7 @@ export const findingSchema = z.object({
   imageOwnerAlias: str.optional(),
   tags: z.record(z.string(), z.string()).optional(),
   message: str,
+  messageId: str.optional(),
   blockedBy: z.enum(['declarative-policy', 'scp', 'both', 'none']).optional(),
   details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
   commands: z.array(remediationCommandSchema),

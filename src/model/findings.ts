@@ -49,6 +49,8 @@ export interface Finding {
   /** Tags that matter for this finding (instance Environment/Name, AMI approval tag, ...). */
   tags?: Record<string, string>;
   message: string;
+  /** Which of the rule's messages (meta.messages) `message` renders; absent on error findings and in files of amigov 0.1. */
+  messageId?: string;
   /** Which enforcement layer stops this once enforced. */
   blockedBy?: 'declarative-policy' | 'scp' | 'both' | 'none';
   /** Extra facts for reports: expiry date, ticket, days left, launch template version, ... */

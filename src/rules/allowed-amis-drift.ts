@@ -4,7 +4,24 @@
  * (an expired exception still in force), and extra conditions the config does not express.
  */
 import { defineRule, type FindingDraft } from './types.js';
-import type { ImageCriterion } from '../model/inventory.js';
+import type { AllowedImagesState, ImageCriterion } from '../model/inventory.js';
+import * as cmd from '../remediation/commands.js';
+import { targetOf } from '../remediation/common.js';
+
+/** The providers the criteria lack and the ones they add, and the extra conditions ("; " between them). */
+type Details = {
+  state: AllowedImagesState;
+  managedBy?: string | null;
+  missingProviders?: readonly string[];
+  extraProviders?: readonly string[];
+  extraConditions?: string | null;
+};
+
+const messages = {
+  notCollected: 'Cannot compare Allowed AMIs criteria in {{accountId}} {{region}} with the config: the criteria were not collected ({{reason}}).',
+  /** {{differences}}: what is missing, extra or added, "; " between them. */
+  differs: 'Allowed AMIs criteria in {{accountId}} {{region}} ({{state}}) differ from the config as of {{asOf}}: {{differences}}.',
+};
 
 function extraConditions(c: ImageCriterion): string[] {
   const out: string[] = [];
@@ -26,9 +43,10 @@ export default defineRule({
       '(missing ones are refused, extra ones are allowed without approval), or that add conditions the config does not express.',
     docs: 'docs/rules/allowed-amis-drift.md',
     reads: ['allowed-images-settings'],
+    messages,
   },
   evaluate(_inventory, { index, allowlist }) {
-    const out: FindingDraft[] = [];
+    const out: FindingDraft<Details, keyof typeof messages>[] = [];
     const approved = new Set(allowlist.approvedProviders);
     for (const { accountId, region } of index.judgeableRegions) {
       const s = index.regionSettings(accountId, region)?.allowedImages;
@@ -38,7 +56,8 @@ export default defineRule({
         out.push({
           ...base,
           status: 'cannot-verify',
-          message: `Cannot compare Allowed AMIs criteria in ${accountId} ${region} with the config: the criteria were not collected (${s.reason ?? 'unknown reason'}).`,
+          messageId: 'notCollected',
+          data: { accountId, region, reason: s.reason ?? 'unknown reason' },
           details: { state: s.state },
         });
         continue;
@@ -55,16 +74,21 @@ export default defineRule({
       out.push({
         ...base,
         status: 'fail',
-        message: `Allowed AMIs criteria in ${accountId} ${region} (${s.state}) differ from the config as of ${allowlist.asOf}: ${parts.join('; ')}.`,
+        messageId: 'differs',
+        data: { accountId, region, state: s.state, asOf: allowlist.asOf, differences: parts.join('; ') },
         details: {
           state: s.state,
           managedBy: s.managedBy ?? null,
-          missingProviders: missing.join(',') || null,
-          extraProviders: extra.join(',') || null,
+          missingProviders: missing,
+          extraProviders: extra,
           extraConditions: conditions.join('; ') || null,
         },
       });
     }
     return out;
   },
+  remediate: (f, ctx) => [
+    cmd.getAllowedImagesSettings(ctx.env, targetOf(f)),
+    ...(f.status === 'fail' ? [cmd.policyGeneratePointer(ctx.allowlist.enforcementMode)] : []),
+  ],
 });

@@ -282,11 +282,14 @@ export function imageFindingBase(img: Image, owner: string) {
   };
 }
 
-export function instanceDetails(inst: Instance): Record<string, string | number | boolean | null> {
-  const d: Record<string, string | number | boolean | null> = { instanceState: inst.state };
-  if (inst.instanceType) d['instanceType'] = inst.instanceType;
-  if (inst.launchTime) d['launchTime'] = inst.launchTime;
-  if (inst.image.imageAllowed !== undefined) d['ec2ImageAllowed'] = inst.image.imageAllowed;
+/** The details every instance finding carries. */
+export type InstanceDetails = { instanceState: string; instanceType?: string; launchTime?: string; ec2ImageAllowed?: boolean };
+
+export function instanceDetails(inst: Instance): InstanceDetails {
+  const d: InstanceDetails = { instanceState: inst.state };
+  if (inst.instanceType) d.instanceType = inst.instanceType;
+  if (inst.launchTime) d.launchTime = inst.launchTime;
+  if (inst.image.imageAllowed !== undefined) d.ec2ImageAllowed = inst.image.imageAllowed;
   return d;
 }
 

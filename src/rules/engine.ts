@@ -7,7 +7,7 @@ import type { Finding, Severity } from '../model/findings.js';
 import { SEVERITIES } from '../model/findings.js';
 import type { Inventory } from '../model/inventory.js';
 import { EXIT, UserError } from '../cli/errors.js';
-import type { RuleContext, RuleDefinition } from './types.js';
+import type { DetailValue, FindingDraft, JudgedDraft, MessageData, RemediationContext, RuleContext, RuleDefinition, RuleDetails } from './types.js';
 
 /** Stable finding id: the first 16 hex digits of sha256("ruleId|accountId|region|resourceId"). */
 export function findingId(ruleId: string, accountId: string, region: string, resourceId: string): string {
@@ -33,6 +33,8 @@ export interface EngineOptions {
   severityThreshold?: Severity;
   /** Per-rule severity for its failing findings (cannot-verify findings keep their own). */
   severityOverrides?: Record<string, Severity>;
+  /** What the rules' `remediate` needs to write commands; without it findings get none. */
+  remediation?: RemediationContext;
 }
 
 /** The rules to run: all of them, or the ids asked for (unknown ids are a usage error that lists the valid ones). */
@@ -79,17 +81,64 @@ export interface EngineResult {
   belowThresholdIds?: string[];
 }
 
-/** Runs each rule, turns drafts into findings (without commands), applies overrides and the threshold, sorts. */
+const PLACEHOLDER = /\{\{([^{}]+?)\}\}/g;
+
+/**
+ * The message of a draft: its rule's template for `messageId` with every {{name}} replaced by `data[name]`
+ * (ESLint's syntax; values go in as plain text and are not read again). An unknown id or a placeholder
+ * without data is a bug in the rule: it throws, and the engine reports the rule as failed.
+ */
+export function renderMessage(messages: Readonly<Record<string, string>>, messageId: string, data: MessageData = {}): string {
+  if (!Object.hasOwn(messages, messageId)) {
+    throw new Error(`unknown messageId ${JSON.stringify(messageId)} (meta.messages has ${Object.keys(messages).join(', ') || 'none'})`);
+  }
+  return messages[messageId]!.replace(PLACEHOLDER, (_, raw: string) => {
+    const name = raw.trim();
+    if (!Object.hasOwn(data, name)) throw new Error(`message ${JSON.stringify(messageId)} has no data for {{${name}}}`);
+    return String(data[name]);
+  });
+}
+
+/** Details as findings.json keeps them: flat (a list comma-joined, an empty one null), undefined values left out. */
+export function flattenDetails(details: RuleDetails): Record<string, DetailValue> {
+  const out: Record<string, DetailValue> = {};
+  for (const [k, v] of Object.entries(details)) {
+    if (v === undefined) continue;
+    out[k] = typeof v === 'object' && v !== null ? (v.length ? v.join(',') : null) : v;
+  }
+  return out;
+}
+
+/** Runs each rule, turns drafts into findings, applies overrides and the threshold, sorts, then writes each finding's commands. */
 export function runRules(inventory: Inventory, ctx: RuleContext, rules: readonly RuleDefinition[], opts: EngineOptions = {}): EngineResult {
   const findings: Finding[] = [];
+  const remedies = new Map<Finding, JudgedDraft['remediate']>();
   const errors: EngineResult['errors'] = [];
   const seen = new Set<string>();
   for (const rule of rules) {
     const { meta } = rule;
     const ruleSeverity = opts.severityOverrides?.[meta.id] ?? meta.severity;
-    let drafts;
+    const toFinding = (d: FindingDraft): Finding => {
+      const severity =
+        d.status === 'cannot-verify' ? (d.severity ?? meta.cannotVerifySeverity ?? 'low') : opts.severityOverrides?.[meta.id] ?? d.severity ?? meta.severity;
+      const name = ctx.index.accountName(d.accountId);
+      const { severity: _drop, messageId, data, details, ...rest } = d;
+      return {
+        id: findingId(meta.id, d.accountId, d.region, d.resourceId),
+        ruleId: meta.id,
+        title: meta.title,
+        severity,
+        ...rest,
+        message: renderMessage(meta.messages, messageId, data),
+        messageId,
+        details: flattenDetails(details),
+        ...(name !== undefined ? { accountName: name } : {}),
+        commands: [],
+      };
+    };
+    let judged;
     try {
-      drafts = rule.evaluate(inventory, ctx);
+      judged = rule.run(inventory, ctx).map(({ draft, remediate }) => ({ finding: toFinding(draft), remediate }));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       errors.push({ ruleId: meta.id, message });
@@ -109,27 +158,18 @@ export function runRules(inventory: Inventory, ctx: RuleContext, rules: readonly
       });
       continue;
     }
-    for (const d of drafts) {
-      const id = findingId(meta.id, d.accountId, d.region, d.resourceId);
-      if (seen.has(id)) continue; // one finding per rule and resource
-      seen.add(id);
-      const severity =
-        d.status === 'cannot-verify' ? (d.severity ?? meta.cannotVerifySeverity ?? 'low') : opts.severityOverrides?.[meta.id] ?? d.severity ?? meta.severity;
-      const name = ctx.index.accountName(d.accountId);
-      const { severity: _drop, ...rest } = d;
-      findings.push({
-        id,
-        ruleId: meta.id,
-        title: meta.title,
-        severity,
-        ...rest,
-        ...(name !== undefined ? { accountName: name } : {}),
-        commands: [],
-      });
+    for (const { finding, remediate } of judged) {
+      if (seen.has(finding.id)) continue; // one finding per rule and resource
+      seen.add(finding.id);
+      findings.push(finding);
+      remedies.set(finding, remediate);
     }
   }
   const threshold = opts.severityThreshold;
-  if (!threshold) return { findings: findings.sort(compareFindings), errors };
-  const kept = (f: Finding) => f.status === 'error' || atOrAbove(f.severity, threshold);
-  return { findings: findings.filter(kept).sort(compareFindings), errors, belowThresholdIds: findings.filter((f) => !kept(f)).map((f) => f.id) };
+  const kept = (f: Finding) => !threshold || f.status === 'error' || atOrAbove(f.severity, threshold);
+  const result: EngineResult = { findings: findings.filter(kept).sort(compareFindings), errors };
+  if (threshold) result.belowThresholdIds = findings.filter((f) => !kept(f)).map((f) => f.id);
+  const rctx = opts.remediation;
+  if (rctx) for (const f of result.findings) f.commands = remedies.get(f)?.(f, rctx) ?? [];
+  return result;
 }

@@ -10,7 +10,24 @@ import {
   judgeImageOwner,
   ownerText,
   resolveInstanceImage,
+  type InstanceDetails,
 } from './context.js';
+import { replaceImage, requestException } from '../remediation/common.js';
+
+type Details = InstanceDetails & {
+  exceptionAccountId: string;
+  exceptionReason: string;
+  ticket: string;
+  approvedBy: string;
+  expiryDate: string;
+  daysSinceExpiry: number;
+};
+
+const messages = {
+  expired:
+    'Instance {{instance}} ({{state}}) runs AMI {{image}} from {{owner}}, approved only by the exception "{{reason}}" (ticket {{ticket}}), ' +
+    'which expired on {{expiryDate}} ({{daysAgo}} ago as of {{asOf}}). Move it to an approved AMI or renew the exception; {{blockedBy}}.',
+};
 
 export default defineRule({
   meta: {
@@ -22,9 +39,10 @@ export default defineRule({
       'The generated policies no longer list that publisher.',
     docs: 'docs/rules/expired-exception.md',
     reads: ['instances', 'instance-image-metadata', 'owned-images', 'referenced-images'],
+    messages,
   },
   evaluate(_inventory, { index, allowlist }) {
-    const out: FindingDraft[] = [];
+    const out: FindingDraft<Details, keyof typeof messages>[] = [];
     for (const inst of index.liveInstances) {
       const img = resolveInstanceImage(index, inst);
       const verdict = judgeImageOwner(allowlist, img);
@@ -36,10 +54,19 @@ export default defineRule({
         ...instanceFindingBase(inst, img, allowlist),
         status: 'fail',
         blockedBy,
-        message:
-          `Instance ${instanceText(inst)} (${inst.state}) runs AMI ${imageText(img)} from ${ownerText(img)}, approved only by the exception ` +
-          `"${e.reason}" (ticket ${e.ticket}), which expired on ${e.expiryDate} (${ago} day${ago === 1 ? '' : 's'} ago as of ${allowlist.asOf}). ` +
-          `Move it to an approved AMI or renew the exception; ${describeBlockedBy(blockedBy)}.`,
+        messageId: 'expired',
+        data: {
+          instance: instanceText(inst),
+          state: inst.state,
+          image: imageText(img),
+          owner: ownerText(img),
+          reason: e.reason,
+          ticket: e.ticket,
+          expiryDate: e.expiryDate,
+          daysAgo: `${ago} day${ago === 1 ? '' : 's'}`,
+          asOf: allowlist.asOf,
+          blockedBy: describeBlockedBy(blockedBy),
+        },
         details: {
           ...instanceDetails(inst),
           exceptionAccountId: e.accountId,
@@ -53,4 +80,5 @@ export default defineRule({
     }
     return out;
   },
+  remediate: (f, ctx) => [...replaceImage(ctx, f), requestException(ctx)],
 });

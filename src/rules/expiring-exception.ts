@@ -14,12 +14,33 @@ import {
   ownerText,
   resolveImageById,
   resolveInstanceImage,
+  type InstanceDetails,
 } from './context.js';
 import type { ExceptionStatus } from '../config/allowlist.js';
+import * as cmd from '../remediation/commands.js';
+import { opsAccount, replaceImage, requestException, targetOf } from '../remediation/common.js';
 
-function when(e: ExceptionStatus): string {
-  const left = e.daysLeft === 0 ? 'today is its last day' : `${e.daysLeft} day${e.daysLeft === 1 ? '' : 's'} left`;
-  return `valid through ${e.expiryDate} (${left}); from ${addDays(e.expiryDate, 1)} it is no longer approved`;
+type ExceptionDetails = { exceptionAccountId: string; exceptionReason: string; ticket: string; expiryDate: string; daysLeft: number; warningDays: number };
+/** An instance's details, or a launch template's: its versions on the AMI ("1:default"), and the one a fix starts from. */
+type Details = ExceptionDetails & (InstanceDetails | { launchTemplateName: string; versions: readonly string[]; sourceVersion: number });
+
+const EXPIRY = 'approved by the exception "{{reason}}" (ticket {{ticket}}), valid through {{expiryDate}} ({{left}}); from {{dayAfter}} it is no longer approved';
+const messages = {
+  instance:
+    `Instance {{instance}} runs AMI {{image}} from {{owner}}, ${EXPIRY}: then it can no longer be relaunched or scaled out from this AMI. ` +
+    'Move it to an approved AMI or renew the exception.',
+  launchTemplate: `Launch template {{launchTemplate}} ({{name}}) {{versions}}, ${EXPIRY}: scale-out from it fails after that.`,
+};
+
+/** The data of the expiry clause. */
+function expiry(e: ExceptionStatus) {
+  return {
+    reason: e.reason,
+    ticket: e.ticket,
+    expiryDate: e.expiryDate,
+    left: e.daysLeft === 0 ? 'today is its last day' : `${e.daysLeft} day${e.daysLeft === 1 ? '' : 's'} left`,
+    dayAfter: addDays(e.expiryDate, 1),
+  };
 }
 
 export default defineRule({
@@ -32,12 +53,13 @@ export default defineRule({
       '(policy_config.expiry_warning_days, default 14 days).',
     docs: 'docs/rules/expiring-exception.md',
     reads: ['instances', 'instance-image-metadata', 'owned-images', 'referenced-images', 'launch-templates'],
+    messages,
   },
   evaluate(inventory, { index, allowlist }) {
     const expiring = new Map(allowlist.expiringExceptions.map((e) => [e.accountId, e]));
     if (expiring.size === 0) return [];
-    const out: FindingDraft[] = [];
-    const detailsOf = (e: ExceptionStatus) => ({
+    const out: FindingDraft<Details, keyof typeof messages>[] = [];
+    const detailsOf = (e: ExceptionStatus): ExceptionDetails => ({
       exceptionAccountId: e.accountId,
       exceptionReason: e.reason,
       ticket: e.ticket,
@@ -54,9 +76,8 @@ export default defineRule({
       out.push({
         ...instanceFindingBase(inst, img, allowlist),
         status: 'fail',
-        message:
-          `Instance ${instanceText(inst)} runs AMI ${imageText(img)} from ${ownerText(img)}, approved by the exception "${e.reason}" (ticket ${e.ticket}), ` +
-          `${when(e)}: then it can no longer be relaunched or scaled out from this AMI. Move it to an approved AMI or renew the exception.`,
+        messageId: 'instance',
+        data: { instance: instanceText(inst), image: imageText(img), owner: ownerText(img), ...expiry(e) },
         details: { ...instanceDetails(inst), ...detailsOf(e) },
       });
     }
@@ -78,18 +99,33 @@ export default defineRule({
         ...(first.img.name !== undefined ? { imageName: first.img.name } : {}),
         ...(first.img.ownerId !== undefined ? { imageOwnerId: first.img.ownerId } : {}),
         status: 'fail',
-        message:
-          `Launch template ${lt.launchTemplateId} (${JSON.stringify(lt.launchTemplateName)}) ` +
-          hits.map((h) => `version ${h.v.versionNumber} (${h.v.label}) launches ${imageText(h.img)}`).join(' and ') +
-          `, approved by the exception "${first.e.reason}" (ticket ${first.e.ticket}), ${when(first.e)}: scale-out from it fails after that.`,
+        messageId: 'launchTemplate',
+        data: {
+          launchTemplate: lt.launchTemplateId,
+          name: JSON.stringify(lt.launchTemplateName),
+          versions: hits.map((h) => `version ${h.v.versionNumber} (${h.v.label}) launches ${imageText(h.img)}`).join(' and '),
+          ...expiry(first.e),
+        },
         details: {
           launchTemplateName: lt.launchTemplateName,
-          versions: hits.map((h) => `${h.v.versionNumber}:${h.v.label}`).join(','),
+          versions: hits.map((h) => `${h.v.versionNumber}:${h.v.label}`),
           sourceVersion: first.v.versionNumber,
           ...detailsOf(first.e),
         },
       });
     }
     return out;
+  },
+  remediate(f, ctx) {
+    const { details } = f;
+    if (!('sourceVersion' in details)) return [...replaceImage(ctx, f), requestException(ctx)];
+    // A launch template: a new version on the replacement, from the version that launches the AMI.
+    const t = targetOf(f);
+    return [
+      cmd.findGoldenReplacement(ctx.env, t, opsAccount(ctx)),
+      cmd.describeLaunchTemplateVersions(ctx.env, t, f.resourceId),
+      cmd.createLaunchTemplateVersion(ctx.env, t, f.resourceId, details.sourceVersion, f.imageId),
+      requestException(ctx),
+    ];
   },
 });

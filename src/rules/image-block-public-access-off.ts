@@ -4,6 +4,19 @@
  * is unsupported) is reported as cannot-verify, never as a violation and never as a pass.
  */
 import { defineRule, type FindingDraft } from './types.js';
+import type { ImageBlockPublicAccessState } from '../model/inventory.js';
+import * as cmd from '../remediation/commands.js';
+import { targetOf } from '../remediation/common.js';
+
+/** reason: why the state is unknown; managedBy: who manages the setting ("declarative-policy" or the account). */
+type Details = { state: ImageBlockPublicAccessState; reason?: string; managedBy?: string | null };
+
+const OFF = 'Image block public access is {{state}} in {{accountId}} {{region}}: AMIs there can be made public.';
+const messages = {
+  unknown: 'Cannot verify image block public access in {{accountId}} {{region}}: the state is unknown ({{reason}}).',
+  off: `${OFF} Enable it with state block-new-sharing.`,
+  offManagedByPolicy: `${OFF} It is managed by a declarative policy, so fix it in the organization policy (amigov policy generate).`,
+};
 
 export default defineRule({
   meta: {
@@ -16,10 +29,11 @@ export default defineRule({
       'any AMI there can be made public.',
     docs: 'docs/rules/image-block-public-access-off.md',
     reads: ['image-block-public-access'],
+    messages,
   },
   evaluate(_inventory, { index, options }) {
     if (options.imageBlockPublicAccess === 'unblocked') return [];
-    const out: FindingDraft[] = [];
+    const out: FindingDraft<Details, keyof typeof messages>[] = [];
     for (const { accountId, region } of index.judgeableRegions) {
       const s = index.regionSettings(accountId, region)?.imageBlockPublicAccess;
       const base = { accountId, region, resourceType: 'account-region' as const, resourceId: 'image-block-public-access' };
@@ -27,7 +41,8 @@ export default defineRule({
         out.push({
           ...base,
           status: 'cannot-verify',
-          message: `Cannot verify image block public access in ${accountId} ${region}: the state is unknown (${s?.reason ?? 'not collected'}).`,
+          messageId: 'unknown',
+          data: { accountId, region, reason: s?.reason ?? 'not collected' },
           details: { state: 'unknown', reason: s?.reason ?? 'not collected' },
         });
         continue;
@@ -37,14 +52,16 @@ export default defineRule({
       out.push({
         ...base,
         status: 'fail',
-        message:
-          `Image block public access is ${s.state} in ${accountId} ${region}: AMIs there can be made public. ` +
-          (byPolicy
-            ? 'It is managed by a declarative policy, so fix it in the organization policy (amigov policy generate).'
-            : 'Enable it with state block-new-sharing.'),
+        messageId: byPolicy ? 'offManagedByPolicy' : 'off',
+        data: { state: s.state, accountId, region },
         details: { state: s.state, managedBy: s.managedBy ?? null },
       });
     }
     return out;
+  },
+  remediate(f, ctx) {
+    const t = targetOf(f);
+    if (f.status !== 'fail') return [{ ...cmd.verifyImageBlockPublicAccess(ctx.env, t), title: 'Look up the image block public access state', kind: 'investigate' }];
+    return [cmd.enableImageBlockPublicAccess(ctx.env, t, f.details.managedBy === 'declarative-policy'), cmd.verifyImageBlockPublicAccess(ctx.env, t)];
   },
 });

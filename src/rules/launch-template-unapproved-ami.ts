@@ -16,6 +16,8 @@ import {
   type BlockedBy,
   type ResolvedImage,
 } from './context.js';
+import * as cmd from '../remediation/commands.js';
+import { opsAccount, requestException, targetOf } from '../remediation/common.js';
 
 type VersionVerdict =
   | { kind: 'ok' }
@@ -23,6 +25,24 @@ type VersionVerdict =
   | { kind: 'cannot-verify'; text: string; reason: 'ssm-parameter' | 'not-resolved' | 'lookup-failed' };
 
 const LAYER_ORDER: BlockedBy[] = ['none', 'declarative-policy', 'scp', 'both'];
+
+type VersionKey = 'default' | 'latest';
+/** Per judged version (default and latest): its image reference and verdict; and the version a fix starts from. */
+type Details = {
+  launchTemplateName: string;
+  defaultVersion: number | null;
+  latestVersion: number | null;
+} & { [K in `${VersionKey}Image`]?: string | null } & { [K in `${VersionKey}Verdict`]?: string } & { sourceVersion: number };
+
+const TEMPLATE = 'Launch template {{launchTemplate}} ({{name}}): {{problems}}.';
+const messages = {
+  /** A version's AMI is refused by the policies (unapproved, expired exception), perhaps beside one that is gone. */
+  refused: `${TEMPLATE} Scale-out from it fails once enforcement starts ({{blockedBy}}).`,
+  /** Only gone AMIs: no policy layer involved. */
+  unavailable: `${TEMPLATE} Scale-out from it fails once enforcement starts.`,
+  lookupFailed: `${TEMPLATE} Re-run the scan (amigov scan) to check the AMI; until then it is unknown whether scale-out from it works once enforcement starts.`,
+  cannotVerify: `${TEMPLATE} Check which AMI the parameter points to before enforcement starts.`,
+};
 
 export default defineRule({
   meta: {
@@ -35,9 +55,10 @@ export default defineRule({
       'every scale-out from it fails once enforcement starts. Versions that resolve their image from an SSM parameter, or whose AMI lookup failed, are reported as cannot-verify.',
     docs: 'docs/rules/launch-template-unapproved-ami.md',
     reads: ['launch-templates', 'owned-images', 'referenced-images'],
+    messages,
   },
   evaluate(inventory, { index, allowlist }) {
-    const out: FindingDraft[] = [];
+    const out: FindingDraft<Details, keyof typeof messages>[] = [];
     for (const lt of inventory.launchTemplates) {
       const versions = launchTemplateVersions(lt);
       const judged = versions.map((v) => {
@@ -90,19 +111,15 @@ export default defineRule({
       const firstImg = fails.map((j) => (j.verdict.kind === 'fail' ? j.verdict.img : undefined)).find(Boolean);
       const firstAmi = judged.map((j) => (j.v.image.kind === 'ami' ? j.v.image.imageId : undefined)).find(Boolean);
       const texts = [...fails, ...unverifiable].map((j) => (j.verdict.kind === 'ok' ? '' : j.verdict.text));
-      const details: Record<string, string | number | boolean | null> = {
-        launchTemplateName: lt.launchTemplateName,
-        defaultVersion: lt.defaultVersion?.versionNumber ?? null,
-        latestVersion: lt.latestVersion?.versionNumber ?? null,
-      };
+      const perVersion: Omit<Details, 'launchTemplateName' | 'defaultVersion' | 'latestVersion' | 'sourceVersion'> = {};
       for (const j of judged) {
-        const key = j.v.label === 'default and latest' ? 'default' : j.v.label;
-        details[`${key}Image`] = j.v.image.kind === 'ami' ? j.v.image.imageId : j.v.image.kind === 'ssm' ? `resolve:ssm:${j.v.image.parameter}` : null;
-        details[`${key}Verdict`] = j.verdict.kind === 'ok' ? 'ok' : j.verdict.reason;
+        const key: VersionKey = j.v.label === 'latest' ? 'latest' : 'default'; // "default and latest" counts as the default
+        perVersion[`${key}Image`] = j.v.image.kind === 'ami' ? j.v.image.imageId : j.v.image.kind === 'ssm' ? `resolve:ssm:${j.v.image.parameter}` : null;
+        perVersion[`${key}Verdict`] = j.verdict.kind === 'ok' ? 'ok' : j.verdict.reason;
       }
       // The version a fix should start from: the default one when it is at fault, else the latest.
       const fixFrom = [...fails, ...unverifiable][0]!;
-      details['sourceVersion'] = fixFrom.v.versionNumber;
+      const lookupFailed = unverifiable.some((j) => j.verdict.kind === 'cannot-verify' && j.verdict.reason === 'lookup-failed');
       out.push({
         accountId: lt.accountId,
         region: lt.region,
@@ -114,16 +131,32 @@ export default defineRule({
         ...(firstImg?.ownerAlias !== undefined ? { imageOwnerAlias: firstImg.ownerAlias } : {}),
         status,
         ...(blockedBy ? { blockedBy } : {}),
-        message:
-          `Launch template ${lt.launchTemplateId} (${JSON.stringify(lt.launchTemplateName)}): ${texts.join('; ')}. ` +
-          (status === 'fail'
-            ? `Scale-out from it fails once enforcement starts${blockedBy ? ` (${describeBlockedBy(blockedBy)})` : ''}.`
-            : unverifiable.map((j) => (j.verdict.kind === 'cannot-verify' ? j.verdict.reason : '')).includes('lookup-failed')
-              ? 'Re-run the scan (amigov scan) to check the AMI; until then it is unknown whether scale-out from it works once enforcement starts.'
-              : 'Check which AMI the parameter points to before enforcement starts.'),
-        details,
+        messageId: status === 'fail' ? (blockedBy ? 'refused' : 'unavailable') : lookupFailed ? 'lookupFailed' : 'cannotVerify',
+        data: {
+          launchTemplate: lt.launchTemplateId,
+          name: JSON.stringify(lt.launchTemplateName),
+          problems: texts.join('; '),
+          ...(blockedBy ? { blockedBy: describeBlockedBy(blockedBy) } : {}),
+        },
+        details: {
+          launchTemplateName: lt.launchTemplateName,
+          defaultVersion: lt.defaultVersion?.versionNumber ?? null,
+          latestVersion: lt.latestVersion?.versionNumber ?? null,
+          ...perVersion,
+          sourceVersion: fixFrom.v.versionNumber,
+        },
       });
     }
     return out;
+  },
+  remediate(f, ctx) {
+    const t = targetOf(f);
+    const failed = f.status === 'fail';
+    return [
+      cmd.describeLaunchTemplateVersions(ctx.env, t, f.resourceId),
+      cmd.findGoldenReplacement(ctx.env, t, opsAccount(ctx)),
+      cmd.createLaunchTemplateVersion(ctx.env, t, f.resourceId, f.details.sourceVersion, failed ? f.imageId : undefined),
+      ...(failed ? [requestException(ctx)] : []),
+    ];
   },
 });

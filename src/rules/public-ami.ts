@@ -4,6 +4,20 @@
  */
 import { defineRule, type FindingDraft } from './types.js';
 import { imageFindingBase, imageText } from './context.js';
+import * as cmd from '../remediation/commands.js';
+import { targetOf } from '../remediation/common.js';
+
+/** sharedOutside: the grantees (account ids, organization and OU ARNs) outside this organization. */
+type Details = { public: boolean; sharedOutside: readonly string[]; deepChecked: boolean };
+
+const PUBLIC = "public: any AWS account can launch it and copy its snapshots' data";
+const SHARED = 'shared outside the organization with {{grantees}}';
+const REMOVE = 'Remove the launch permission unless the publication is intended and approved.';
+const messages = {
+  public: `AMI {{image}} owned by {{owner}} is ${PUBLIC}. ${REMOVE}`,
+  sharedOutside: `AMI {{image}} owned by {{owner}} is ${SHARED}. ${REMOVE}`,
+  publicAndSharedOutside: `AMI {{image}} owned by {{owner}} is ${PUBLIC}; and ${SHARED}. ${REMOVE}`,
+};
 
 /** The organization id in an organization or OU ARN (arn:aws:organizations::111:organization/o-abc, .../ou/o-abc/ou-...). */
 function orgIdOf(arn: string): string | undefined {
@@ -19,9 +33,10 @@ export default defineRule({
       'An AMI owned by a scanned account is public (launch permission group "all"). With --deep, also an AMI shared with accounts, organizations or OUs outside this organization.',
     docs: 'docs/rules/public-ami.md',
     reads: ['owned-images', 'launch-permissions', 'organization'],
+    messages,
   },
   evaluate(inventory, { index, options }) {
-    const out: FindingDraft[] = [];
+    const out: FindingDraft<Details, keyof typeof messages>[] = [];
     for (const img of inventory.images) {
       if (img.seenVia !== 'owner' || !img.found || img.state === 'deregistered') continue;
       const owner = img.ownerId ?? img.seenFromAccountId;
@@ -36,18 +51,25 @@ export default defineRule({
       }
       const isPublic = img.public === true || (lp?.groups.includes('all') ?? false);
       if (!isPublic && outside.length === 0) continue;
-      const what = [
-        isPublic ? 'public: any AWS account can launch it and copy its snapshots\' data' : '',
-        outside.length ? `shared outside the organization with ${outside.join(', ')}` : '',
-      ].filter(Boolean);
       out.push({
         ...imageFindingBase(img, owner),
         ...(isPublic ? {} : { severity: 'high' as const }),
         status: 'fail',
-        message: `AMI ${imageText(img)} owned by ${owner} is ${what.join('; and ')}. Remove the launch permission unless the publication is intended and approved.`,
-        details: { public: isPublic, sharedOutside: outside.join(',') || null, deepChecked: Boolean(options.deep && lp) },
+        messageId: !outside.length ? 'public' : isPublic ? 'publicAndSharedOutside' : 'sharedOutside',
+        data: { image: imageText(img), owner, grantees: outside.join(', ') },
+        details: { public: isPublic, sharedOutside: outside, deepChecked: Boolean(options.deep && lp) },
       });
     }
     return out;
+  },
+  remediate(f, ctx) {
+    const t = targetOf(f);
+    const { public: isPublic, sharedOutside } = f.details;
+    return [
+      ...(isPublic ? [cmd.removePublicLaunchPermission(ctx.env, t, f.resourceId), cmd.verifyImageNotPublic(ctx.env, t, f.resourceId)] : []),
+      ...(sharedOutside.length
+        ? [cmd.removeOutsideLaunchPermissions(ctx.env, t, f.resourceId, [...sharedOutside]), cmd.verifyLaunchPermissions(ctx.env, t, f.resourceId)]
+        : []),
+    ];
   },
 });

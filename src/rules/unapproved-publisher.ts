@@ -14,7 +14,21 @@ import {
   judgeImageOwner,
   ownerText,
   resolveInstanceImage,
+  type ImageAvailability,
+  type InstanceDetails,
 } from './context.js';
+import { replaceImage, requestException } from '../remediation/common.js';
+
+type Details = InstanceDetails & { selfOwned: boolean; imageAvailability: ImageAvailability };
+
+const messages = {
+  unapproved:
+    'Instance {{instance}} ({{state}}) runs AMI {{image}} owned by {{owner}}, which is not an approved publisher. ' +
+    'Once enforcement is on it cannot be relaunched or scaled out from this AMI; {{blockedBy}}.',
+  unapprovedSelfOwned:
+    'Instance {{instance}} ({{state}}) runs AMI {{image}} owned by {{owner}}, this account itself, which is not an approved publisher. ' +
+    'Once enforcement is on it cannot be relaunched or scaled out from this AMI; {{blockedBy}}.',
+};
 
 export default defineRule({
   meta: {
@@ -26,9 +40,10 @@ export default defineRule({
       'Once Allowed AMIs is enabled and the SCP is in force it cannot be relaunched or scaled out from that AMI.',
     docs: 'docs/rules/unapproved-publisher.md',
     reads: ['instances', 'instance-image-metadata', 'owned-images', 'referenced-images'],
+    messages,
   },
   evaluate(_inventory, { index, allowlist }) {
-    const out: FindingDraft[] = [];
+    const out: FindingDraft<Details, keyof typeof messages>[] = [];
     for (const inst of index.liveInstances) {
       const img = resolveInstanceImage(index, inst);
       if (!img.ownerId && !img.ownerAlias) continue; // unknown-image reports it: the owner can't be judged
@@ -40,14 +55,12 @@ export default defineRule({
         ...instanceFindingBase(inst, img, allowlist),
         status: 'fail',
         blockedBy,
-        message:
-          `Instance ${instanceText(inst)} (${inst.state}) runs AMI ${imageText(img)} owned by ${ownerText(img)}` +
-          (selfOwned ? ', this account itself,' : ',') +
-          ' which is not an approved publisher. Once enforcement is on it cannot be relaunched or scaled out from this AMI; ' +
-          `${describeBlockedBy(blockedBy)}.`,
+        messageId: selfOwned ? 'unapprovedSelfOwned' : 'unapproved',
+        data: { instance: instanceText(inst), state: inst.state, image: imageText(img), owner: ownerText(img), blockedBy: describeBlockedBy(blockedBy) },
         details: { ...instanceDetails(inst), selfOwned, imageAvailability: img.availability },
       });
     }
     return out;
   },
+  remediate: (f, ctx) => [...replaceImage(ctx, f), requestException(ctx)],
 });

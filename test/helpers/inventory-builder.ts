@@ -23,6 +23,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluate, type EvaluateOptions } from '../../src/evaluate/evaluate.js';
 import type { Finding, FindingsDocument } from '../../src/model/findings.js';
+import { RULES } from '../../src/rules/index.js';
 
 export const OPS = '123456738923';
 export const VENDOR = '111122223333';
@@ -315,8 +316,32 @@ export interface Expected {
   severity?: Finding['severity'];
   blockedBy?: Finding['blockedBy'];
   accountId?: string;
-  /** Substrings the message must contain. */
+  /** The message the rule chose (a key of its meta.messages). */
+  messageId?: string;
+  /**
+   * Values of the message's placeholders: the message must be exactly the template of `messageId` with
+   * these values (placeholders not named here match anything).
+   */
+  data?: Record<string, string | number>;
+  /** Details the finding must carry (as findings.json has them); others are not checked. */
+  details?: Record<string, string | number | boolean | null>;
+  /** Substrings the message must contain (end-to-end checks of the rendered text). */
   message?: string[];
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Whether `message` is `template` rendered with `data` (placeholders missing from `data` match any text). */
+export function rendersTemplate(message: string, template: string, data: Record<string, string | number>): boolean {
+  const re = template
+    .split(/(\{\{[^{}]+?\}\})/)
+    .map((part) => {
+      const name = /^\{\{([^{}]+?)\}\}$/.exec(part)?.[1]?.trim();
+      if (name === undefined) return escapeRe(part);
+      return Object.hasOwn(data, name) ? escapeRe(String(data[name])) : '[^]*?';
+    })
+    .join('');
+  return new RegExp(`^${re}$`).test(message);
 }
 
 export interface RuleCase {
@@ -336,6 +361,15 @@ export function matchFindings(findings: Finding[], expected: Expected[]): string
     const f = findings.find((x) => x.resourceId === e.resourceId)!;
     for (const k of ['status', 'severity', 'blockedBy', 'accountId'] as const) {
       if (e[k] !== undefined && f[k] !== e[k]) return `${e.resourceId}: ${k} is ${JSON.stringify(f[k])}, want ${JSON.stringify(e[k])} (${f.message})`;
+    }
+    if (e.messageId !== undefined && f.messageId !== e.messageId) return `${e.resourceId}: messageId is ${JSON.stringify(f.messageId)}, want ${JSON.stringify(e.messageId)} (${f.message})`;
+    if (e.data) {
+      const template = RULES.find((r) => r.meta.id === f.ruleId)?.meta.messages[f.messageId ?? ''];
+      if (template === undefined) return `${e.resourceId}: no template for messageId ${JSON.stringify(f.messageId)}`;
+      if (!rendersTemplate(f.message, template, e.data)) return `${e.resourceId}: message is not ${JSON.stringify(template)} with ${JSON.stringify(e.data)}: ${f.message}`;
+    }
+    for (const [k, v] of Object.entries(e.details ?? {})) {
+      if (f.details?.[k] !== v) return `${e.resourceId}: details.${k} is ${JSON.stringify(f.details?.[k])}, want ${JSON.stringify(v)}`;
     }
     for (const m of e.message ?? []) if (!f.message.includes(m)) return `${e.resourceId}: message lacks ${JSON.stringify(m)}: ${f.message}`;
   }

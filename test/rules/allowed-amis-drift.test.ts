@@ -14,27 +14,36 @@ runCases(RULE, [
   {
     name: 'invalid: approved provider missing',
     build: withCriteria([{ imageProviders: [OPS, VENDOR, EXC_ML] }]),
-    expect: [{ resourceId: RID, status: 'fail', severity: 'medium', message: [`missing from the criteria (their AMIs are refused): ${EXC_MIGRATION}`] }],
+    expect: [
+      {
+        resourceId: RID,
+        status: 'fail',
+        severity: 'medium',
+        messageId: 'differs',
+        data: { state: 'audit-mode', asOf: '2026-02-01', differences: `approved providers missing from the criteria (their AMIs are refused): ${EXC_MIGRATION}` },
+        details: { missingProviders: EXC_MIGRATION, extraProviders: null, extraConditions: null },
+      },
+    ],
   },
   {
     name: 'invalid: expired exception still allowed',
     build: withCriteria([{ imageProviders: APPROVED }]),
     judge: { asOf: '2026-03-01' },
-    expect: [{ resourceId: RID, message: [`allowed but not approved in the config: ${EXC_MIGRATION}`] }],
+    expect: [{ resourceId: RID, messageId: 'differs', details: { missingProviders: null, extraProviders: EXC_MIGRATION }, message: [`allowed but not approved in the config: ${EXC_MIGRATION}`] }],
   },
   {
     name: 'invalid: extra name condition',
     build: withCriteria([{ imageProviders: APPROVED, imageNames: ['golden-*'] }], 'enabled'),
-    expect: [{ resourceId: RID, message: ['image names golden-*'] }],
+    expect: [{ resourceId: RID, messageId: 'differs', data: { state: 'enabled' }, details: { missingProviders: null, extraConditions: 'image names golden-*' } }],
   },
   {
     name: 'aliases: configured amazon must be in the criteria',
     build: withCriteria([{ imageProviders: APPROVED }]),
     judge: { config: { provider_aliases: ['amazon'] } },
-    expect: [{ resourceId: RID, message: ['amazon'] }],
+    expect: [{ resourceId: RID, messageId: 'differs', details: { missingProviders: 'amazon', extraProviders: null } }],
   },
   { name: 'not judged: disabled (allowed-amis-not-enabled reports it)', build: withCriteria([], 'disabled'), expect: [] },
-  { name: 'cannot-verify: criteria not collected', build: withCriteria(undefined), expect: [{ resourceId: RID, status: 'cannot-verify' }] },
+  { name: 'cannot-verify: criteria not collected', build: withCriteria(undefined), expect: [{ resourceId: RID, status: 'cannot-verify', messageId: 'notCollected' }] },
 ]);
 
 test('allowed-amis-drift: details list missing and extra providers', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AMI_ML, AMI_OPS, AMI_OUTSIDER, AMI_SELF, EXC_ML, OPS, OUTSIDER, WORKLOAD, inventory, judge, runCases } from '../helpers/inventory-builder.js';
+import { AMI_MIGRATION, AMI_ML, AMI_OPS, AMI_OUTSIDER, AMI_SELF, EXC_MIGRATION, EXC_ML, OPS, OUTSIDER, WORKLOAD, inventory, judge, runCases } from '../helpers/inventory-builder.js';
 
 const RULE = 'ami-in-workload-account';
 
@@ -22,7 +22,24 @@ runCases(RULE, [
         .instance({ account: WORKLOAD, image: AMI_SELF, state: 'stopped' })
         .instance({ account: WORKLOAD, image: AMI_SELF, state: 'terminated' })
         .build(),
-    expect: [{ resourceId: AMI_SELF, accountId: WORKLOAD, status: 'fail', severity: 'low', blockedBy: 'scp', message: ['"payments"', '2 running or stopped instances'] }],
+    expect: [
+      {
+        resourceId: AMI_SELF,
+        accountId: WORKLOAD,
+        status: 'fail',
+        severity: 'low',
+        blockedBy: 'scp',
+        messageId: 'notApproved',
+        data: { owner: `${WORKLOAD} ("payments")`, inUse: '2 running or stopped instances use it. ' },
+        details: { instancesUsing: 2 },
+      },
+    ],
+  },
+  {
+    name: 'invalid: AMI owned by an account whose exception expired says so',
+    build: () => inventory().account(EXC_MIGRATION).image({ id: AMI_MIGRATION, owner: EXC_MIGRATION }).build(),
+    judge: { asOf: '2026-03-01' },
+    expect: [{ resourceId: AMI_MIGRATION, messageId: 'exceptionExpired', data: { owner: `${EXC_MIGRATION} ("acct-9999")`, expiryDate: '2026-02-28', inUse: '' }, details: { instancesUsing: 0 } }],
   },
   { name: 'valid: deregistered images are gone', build: () => inventory().account(WORKLOAD).image({ id: AMI_SELF, owner: WORKLOAD, state: 'deregistered' }).build(), expect: [] },
 ]);

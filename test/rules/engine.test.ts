@@ -41,7 +41,7 @@ test('engine: stable id is sha256(rule|account|region|resource)[0:16] and the sa
 
 test('engine: a rule that throws becomes an error finding; the others still run', () => {
   const broken = defineRule({
-    meta: { id: 'broken-rule', title: 'A rule that always fails', severity: 'medium', description: 'x'.repeat(50), docs: 'docs/rules/broken-rule.md', reads: ['instances'] },
+    meta: { id: 'broken-rule', title: 'A rule that always fails', severity: 'medium', description: 'x'.repeat(50), docs: 'docs/rules/broken-rule.md', reads: ['instances'], messages: {} },
     evaluate() {
       throw new TypeError('cannot read properties of undefined');
     },
@@ -53,6 +53,92 @@ test('engine: a rule that throws becomes an error finding; the others still run'
   assert.match(err[0]!.message, /cannot read properties of undefined/);
   assert.deepEqual(doc.evaluation!.ruleErrors, [{ ruleId: 'broken-rule', message: 'cannot read properties of undefined' }]);
   assert.ok(doc.findings.some((f) => f.ruleId === 'unapproved-publisher'));
+});
+
+// A one-rule set for the message and remediation tests: one finding per owned image, as the rule says.
+function imageRule(draft: (img: { imageId: string; name?: string }) => Record<string, unknown>, messages: Record<string, string> = { plain: 'AMI {{image}} is {{ state }}.' }) {
+  return defineRule({
+    meta: { id: 'test-rule', title: 'A rule for engine tests', severity: 'medium', description: 'x'.repeat(50), docs: 'docs/rules/test-rule.md', reads: ['owned-images'], messages },
+    evaluate(inv) {
+      return inv.images.map((img) => ({
+        accountId: WORKLOAD,
+        region: 'us-east-1',
+        resourceType: 'image' as const,
+        resourceId: img.imageId,
+        status: 'fail' as const,
+        messageId: 'plain',
+        data: { image: img.imageId, state: 'public' },
+        details: {},
+        ...draft(img),
+      }));
+    },
+  });
+}
+const oneImage = (name = 'golden') => inventory().account(WORKLOAD).image({ id: AMI_SELF, owner: WORKLOAD, name }).build();
+
+test('engine: the message is the rule\'s template with the draft\'s data; the finding records the messageId', () => {
+  const [f] = judgeDoc(oneImage(), undefined, { options: { ruleSet: [imageRule(() => ({}))] } }).findings;
+  assert.equal(f!.status, 'fail');
+  assert.equal(f!.messageId, 'plain');
+  assert.equal(f!.message, `AMI ${AMI_SELF} is public.`);
+});
+
+test('engine: data is inserted as plain text, never read as a placeholder or a replacement pattern', () => {
+  const hostile = "{{state}} $& $' $1 {{image}}";
+  const rule = imageRule((img) => ({ data: { image: img.name!, state: 'public' } }));
+  const [f] = judgeDoc(oneImage(hostile), undefined, { options: { ruleSet: [rule] } }).findings;
+  assert.equal(f!.message, `AMI ${hostile} is public.`);
+});
+
+test('engine: an unknown messageId or a missing placeholder is a bug: an error finding for that rule, the others still run', () => {
+  for (const [bad, why] of [
+    [imageRule(() => ({ messageId: 'nope' })), /unknown messageId "nope".*plain/],
+    [imageRule(() => ({ data: { image: 'ami-1' } })), /message "plain" has no data for \{\{state\}\}/],
+    [imageRule(() => ({ messageId: 'toString' })), /unknown messageId "toString"/],
+  ] as const) {
+    const doc = judgeDoc(oneImage(), undefined, { options: { ruleSet: [bad, ...RULES] } });
+    const err = doc.findings.filter((f) => f.ruleId === 'test-rule');
+    assert.equal(err.length, 1);
+    assert.equal(err[0]!.status, 'error');
+    assert.match(err[0]!.message, why);
+    assert.deepEqual(err[0]!.commands, []);
+    assert.deepEqual(doc.evaluation!.ruleErrors.map((e) => e.ruleId), ['test-rule']);
+    assert.ok(doc.findings.some((f) => f.ruleId === 'ami-in-workload-account'), 'the other rules still ran');
+  }
+});
+
+test('engine: remediate sees the typed details; findings.json gets them flat (lists comma-joined, empty as null, undefined left out)', () => {
+  const seen: unknown[] = [];
+  const rule = defineRule({
+    meta: { id: 'test-rule', title: 'A rule for engine tests', severity: 'medium', description: 'x'.repeat(50), docs: 'docs/rules/test-rule.md', reads: ['owned-images'], messages: { m: 'AMI {{image}}' } },
+    evaluate(inv) {
+      return inv.images.map((img) => ({
+        accountId: WORKLOAD,
+        region: 'us-east-1',
+        resourceType: 'image' as const,
+        resourceId: img.imageId,
+        status: 'fail' as const,
+        messageId: 'm' as const,
+        data: { image: img.imageId },
+        details: { grantees: [OUTSIDER, WORKLOAD_2], none: [] as string[], count: 2, gone: undefined as string | undefined },
+      }));
+    },
+    remediate(f) {
+      seen.push(f.details);
+      const first: string = f.details.grantees[0]!; // typed: a list of strings
+      return [{ title: `remove ${first}`, command: 'true', kind: 'fix' }];
+    },
+  });
+  assert.equal(rule.remediates, true);
+  const [f] = judgeDoc(oneImage(), undefined, { options: { ruleSet: [rule] } }).findings;
+  assert.deepEqual(seen, [{ grantees: [OUTSIDER, WORKLOAD_2], none: [], count: 2, gone: undefined }]);
+  assert.deepEqual(f!.details, { grantees: `${OUTSIDER},${WORKLOAD_2}`, none: null, count: 2 });
+  assert.ok(!Object.hasOwn(f!.details!, 'gone'));
+  assert.deepEqual(f!.commands.map((c) => c.title), [`remove ${OUTSIDER}`]);
+  // A rule without remediate writes no commands.
+  const plain = imageRule(() => ({}));
+  assert.equal(plain.remediates, false);
+  assert.deepEqual(judgeDoc(oneImage(), undefined, { options: { ruleSet: [plain] } }).findings[0]!.commands, []);
 });
 
 test('engine: --rules runs only those rules; unknown ids are a usage error', () => {

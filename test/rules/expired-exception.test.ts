@@ -21,7 +21,17 @@ runCases(RULE, [
     name: 'invalid: the day after the expiry date',
     build: inv,
     judge: { asOf: '2026-03-01' },
-    expect: [{ resourceId: 'i-00000000000000001', severity: 'high', blockedBy: 'both', message: ['expired on 2026-02-28', 'CHG-2026-0142', '1 day ago'] }],
+    expect: [
+      {
+        resourceId: 'i-00000000000000001',
+        severity: 'high',
+        blockedBy: 'both',
+        messageId: 'expired',
+        data: { expiryDate: '2026-02-28', ticket: 'CHG-2026-0142', daysAgo: '1 day', asOf: '2026-03-01', blockedBy: 'blocked by: both (the declarative policy and the SCP)' },
+        details: { expiryDate: '2026-02-28', ticket: 'CHG-2026-0142', daysSinceExpiry: 1 },
+        message: ['expired on 2026-02-28 (1 day ago as of 2026-03-01)'],
+      },
+    ],
   },
   {
     name: 'invalid: the exception account running its own AMI is blocked by the SCP only',
@@ -32,7 +42,7 @@ runCases(RULE, [
         .instance({ id: 'i-00000000000000003', account: EXC_MIGRATION, image: AMI_MIGRATION, state: 'stopped' })
         .build(),
     judge: { asOf: '2026-04-01' },
-    expect: [{ resourceId: 'i-00000000000000003', blockedBy: 'scp', message: ['32 days ago'] }],
+    expect: [{ resourceId: 'i-00000000000000003', blockedBy: 'scp', messageId: 'expired', data: { state: 'stopped', daysAgo: '32 days' }, details: { daysSinceExpiry: 32 } }],
   },
   {
     name: 'terminated instances do not count',

@@ -19,13 +19,22 @@ runCases(RULE, [
     name: 'invalid: 14 days before expiry is inside the window',
     build: inv,
     judge: { asOf: '2026-02-14' },
-    expect: [{ resourceId: 'i-00000000000000001', severity: 'medium', message: ['valid through 2026-02-28', '14 days left', 'from 2026-03-01'] }],
+    expect: [
+      {
+        resourceId: 'i-00000000000000001',
+        severity: 'medium',
+        messageId: 'instance',
+        data: { expiryDate: '2026-02-28', left: '14 days left', dayAfter: '2026-03-01' },
+        details: { expiryDate: '2026-02-28', daysLeft: 14, warningDays: 14 },
+        message: ['valid through 2026-02-28 (14 days left); from 2026-03-01 it is no longer approved'],
+      },
+    ],
   },
   {
     name: 'invalid: on the expiry date it is the last day',
     build: inv,
     judge: { asOf: '2026-02-28' },
-    expect: [{ resourceId: 'i-00000000000000001', message: ['today is its last day'] }],
+    expect: [{ resourceId: 'i-00000000000000001', messageId: 'instance', data: { left: 'today is its last day' }, details: { daysLeft: 0 } }],
   },
   { name: 'valid: once expired it is expired-exception\'s business', build: inv, judge: { asOf: '2026-03-01' }, expect: [] },
   {
@@ -43,7 +52,18 @@ runCases(RULE, [
         .launchTemplate({ id: 'lt-0000000000000000a', name: 'asg-web', account: WORKLOAD, default: [1, AMI_MIGRATION], latest: [2, AMI_MIGRATION] })
         .build(),
     judge: { asOf: '2026-02-20' },
-    expect: [{ resourceId: 'lt-0000000000000000a', message: ['version 1 (default)', 'version 2 (latest)', '8 days left'] }],
+    expect: [
+      {
+        resourceId: 'lt-0000000000000000a',
+        messageId: 'launchTemplate',
+        data: {
+          name: '"asg-web"',
+          versions: `version 1 (default) launches ${AMI_MIGRATION} ("image-${AMI_MIGRATION}") and version 2 (latest) launches ${AMI_MIGRATION} ("image-${AMI_MIGRATION}")`,
+          left: '8 days left',
+        },
+        details: { versions: '1:default,2:latest', sourceVersion: 1, launchTemplateName: 'asg-web' },
+      },
+    ],
   },
 ]);
 

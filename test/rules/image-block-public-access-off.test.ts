@@ -10,17 +10,17 @@ runCases(RULE, [
   {
     name: 'invalid: unblocked',
     build: () => inventory().account(WORKLOAD).regionSettings({ account: WORKLOAD, bpa: 'unblocked' }).build(),
-    expect: [{ resourceId: RID, status: 'fail', severity: 'high', message: ['unblocked'] }],
+    expect: [{ resourceId: RID, status: 'fail', severity: 'high', messageId: 'off', data: { state: 'unblocked', accountId: WORKLOAD, region: 'us-east-1' }, details: { state: 'unblocked', managedBy: null } }],
   },
   {
     name: 'cannot-verify: unknown state is visible, not a violation',
     build: () => inventory().account(WORKLOAD).regionSettings({ account: WORKLOAD, bpa: 'unknown', reason: 'UnsupportedOperation' }).build(),
-    expect: [{ resourceId: RID, status: 'cannot-verify', severity: 'low', message: ['UnsupportedOperation'] }],
+    expect: [{ resourceId: RID, status: 'cannot-verify', severity: 'low', messageId: 'unknown', data: { reason: 'UnsupportedOperation' } }],
   },
   {
     name: 'cannot-verify: scanned region without settings',
     build: () => inventory().account(WORKLOAD).build(),
-    expect: [{ resourceId: RID, status: 'cannot-verify' }],
+    expect: [{ resourceId: RID, status: 'cannot-verify', messageId: 'unknown', data: { reason: 'not collected' } }],
   },
   {
     name: 'not judged: region whose scan failed (coverage gap, reported in coverage)',
@@ -42,5 +42,6 @@ test('image-block-public-access-off: enable + verify commands; policy-managed on
   assert.equal(own.commands[1]!.kind, 'verify');
   const byPolicy = judge(inventory().account(WORKLOAD).regionSettings({ account: WORKLOAD, bpa: 'unblocked', bpaManagedBy: 'declarative-policy' }).build(), RULE)[0]!;
   assert.equal(byPolicy.commands[0]!.needsReview, true);
-  assert.match(byPolicy.message, /declarative policy/);
+  assert.equal(byPolicy.messageId, 'offManagedByPolicy');
+  assert.match(byPolicy.message, /managed by a declarative policy, so fix it in the organization policy \(amigov policy generate\)\.$/);
 });

@@ -20,34 +20,48 @@ runCases(RULE, [
   {
     name: 'invalid: latest version on an unapproved AMI',
     build: () => base().launchTemplate({ id: LT, name: 'asg-web', account: WORKLOAD, default: [1, AMI_OPS], latest: [2, AMI_OUTSIDER] }).build(),
-    expect: [{ resourceId: LT, status: 'fail', severity: 'high', blockedBy: 'both', message: ['version 2 (latest)', OUTSIDER, '"asg-web"'] }],
+    expect: [
+      {
+        resourceId: LT,
+        status: 'fail',
+        severity: 'high',
+        blockedBy: 'both',
+        messageId: 'refused',
+        data: {
+          name: '"asg-web"',
+          problems: `version 2 (latest) launches ${AMI_OUTSIDER} ("image-${AMI_OUTSIDER}") from ${OUTSIDER}, not an approved publisher`,
+          blockedBy: 'blocked by: both (the declarative policy and the SCP)',
+        },
+        details: { defaultVerdict: 'ok', latestVerdict: 'unapproved', latestImage: AMI_OUTSIDER, sourceVersion: 2 },
+      },
+    ],
   },
   {
     name: 'invalid: same version is default and latest (one finding)',
     build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [4, AMI_SELF], latest: [4, AMI_SELF] }).build(),
-    expect: [{ resourceId: LT, blockedBy: 'scp', message: ['version 4 (default and latest)'] }],
+    expect: [{ resourceId: LT, blockedBy: 'scp', messageId: 'refused', details: { defaultVerdict: 'unapproved', defaultImage: AMI_SELF, sourceVersion: 4 }, message: ['version 4 (default and latest)'] }],
   },
   {
     name: 'invalid: expired exception AMI',
     build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, AMI_MIGRATION] }).build(),
     judge: { asOf: '2026-03-01' },
-    expect: [{ resourceId: LT, status: 'fail', message: ['expired on 2026-02-28'] }],
+    expect: [{ resourceId: LT, status: 'fail', messageId: 'refused', details: { defaultVerdict: 'expired-exception' }, message: ['expired on 2026-02-28'] }],
   },
   { name: 'valid: active exception AMI', build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, AMI_MIGRATION] }).build(), expect: [] },
   {
     name: 'invalid: AMI that no longer exists',
     build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, AMI_GONE] }).build(),
-    expect: [{ resourceId: LT, status: 'fail', message: ['unavailable', 'InvalidAMIID.NotFound'] }],
+    expect: [{ resourceId: LT, status: 'fail', messageId: 'unavailable', details: { defaultVerdict: 'unavailable' }, message: ['which is unavailable: InvalidAMIID.NotFound'] }],
   },
   {
     name: 'cannot-verify: SSM parameter reference (low severity, not compliant)',
     build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, 'resolve:ssm:/golden/al2023/latest'] }).build(),
-    expect: [{ resourceId: LT, status: 'cannot-verify', severity: 'low', message: ['/golden/al2023/latest', 'cannot verify'] }],
+    expect: [{ resourceId: LT, status: 'cannot-verify', severity: 'low', messageId: 'cannotVerify', details: { defaultVerdict: 'ssm-parameter', defaultImage: 'resolve:ssm:/golden/al2023/latest' } }],
   },
   {
     name: 'cannot-verify: AMI the scan did not resolve',
     build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, 'ami-0123456789abcdef0'] }).build(),
-    expect: [{ resourceId: LT, status: 'cannot-verify' }],
+    expect: [{ resourceId: LT, status: 'cannot-verify', messageId: 'cannotVerify', details: { defaultVerdict: 'not-resolved' } }],
   },
   {
     name: 'invalid: AWS answered InvalidAMIID.Unavailable (lookup recorded)',
@@ -56,12 +70,12 @@ runCases(RULE, [
         .image({ id: AMI_LOST, found: false, lookup: 'not-found', lookupError: { code: 'InvalidAMIID.Unavailable', message: 'no longer available' } })
         .launchTemplate({ id: LT, account: WORKLOAD, default: [1, AMI_LOST] })
         .build(),
-    expect: [{ resourceId: LT, status: 'fail', message: ['unavailable', 'InvalidAMIID.Unavailable'] }],
+    expect: [{ resourceId: LT, status: 'fail', messageId: 'unavailable', details: { defaultVerdict: 'unavailable' }, message: ['InvalidAMIID.Unavailable'] }],
   },
   {
     name: 'invalid: the AMI is disabled',
     build: () => base().image({ id: AMI_LOST, owner: OPS, state: 'disabled' }).launchTemplate({ id: LT, account: WORKLOAD, default: [1, AMI_LOST] }).build(),
-    expect: [{ resourceId: LT, status: 'fail', message: ['disabled'] }],
+    expect: [{ resourceId: LT, status: 'fail', messageId: 'unavailable', details: { defaultVerdict: 'unavailable' }, message: ['which is unavailable: the image is disabled'] }],
   },
   {
     name: 'cannot-verify: DescribeImages failed with a 5xx (never a fail)',
@@ -70,7 +84,7 @@ runCases(RULE, [
         .image({ id: AMI_LOST, found: false, lookup: 'failed', lookupError: { code: 'InternalError', message: 'We encountered an internal error.' } })
         .launchTemplate({ id: LT, account: WORKLOAD, default: [1, AMI_LOST] })
         .build(),
-    expect: [{ resourceId: LT, status: 'cannot-verify', severity: 'low', message: ['InternalError', 'Re-run the scan'] }],
+    expect: [{ resourceId: LT, status: 'cannot-verify', severity: 'low', messageId: 'lookupFailed', details: { defaultVerdict: 'lookup-failed' }, message: ['InternalError'] }],
   },
   {
     name: 'cannot-verify: the scan was interrupted before the AMI was looked up',
@@ -79,7 +93,7 @@ runCases(RULE, [
         .image({ id: AMI_LOST, found: false, lookup: 'failed', lookupError: { code: 'Interrupted', message: 'the scan was interrupted before the lookup of this image finished' } })
         .launchTemplate({ id: LT, account: WORKLOAD, default: [1, AMI_LOST] })
         .build(),
-    expect: [{ resourceId: LT, status: 'cannot-verify', message: ['interrupted', 'Re-run the scan'] }],
+    expect: [{ resourceId: LT, status: 'cannot-verify', messageId: 'lookupFailed', message: ['interrupted'] }],
   },
   {
     name: 'cannot-verify: old inventory whose lookup failed (no lookup field)',
@@ -88,12 +102,12 @@ runCases(RULE, [
         .image({ id: AMI_LOST, found: false, lookup: null, notFoundReason: 'could not be described: InternalError: We encountered an internal error.' })
         .launchTemplate({ id: LT, account: WORKLOAD, default: [1, AMI_LOST] })
         .build(),
-    expect: [{ resourceId: LT, status: 'cannot-verify' }],
+    expect: [{ resourceId: LT, status: 'cannot-verify', messageId: 'lookupFailed', details: { defaultVerdict: 'lookup-failed' } }],
   },
   {
     name: 'fail wins over cannot-verify across versions',
     build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, 'resolve:ssm:/x'], latest: [2, AMI_OUTSIDER] }).build(),
-    expect: [{ resourceId: LT, status: 'fail', severity: 'high', message: ['/x', 'version 2'] }],
+    expect: [{ resourceId: LT, status: 'fail', severity: 'high', messageId: 'refused', details: { defaultVerdict: 'ssm-parameter', latestVerdict: 'unapproved', sourceVersion: 2 } }],
   },
 ]);
 

@@ -22,23 +22,33 @@ runCases(RULE, [
   {
     name: 'invalid: ops AMI without the tag',
     build: () => withOps({ Team: 'x' }).instance({ id: 'i-00000000000000001', account: WORKLOAD, image: AMI_OPS, tags: PROD }).build(),
-    expect: [{ resourceId: 'i-00000000000000001', status: 'fail', severity: 'medium', message: ['has no Environment tag', 'instance tag Environment=Prod'] }],
+    expect: [
+      {
+        resourceId: 'i-00000000000000001',
+        status: 'fail',
+        severity: 'medium',
+        messageId: 'missingTag',
+        data: { key: 'Environment', production: 'instance tag Environment=Prod', wanted: 'Environment=Prod' },
+        details: { production: 'instance tag Environment=Prod', approvalTag: 'Environment=Prod', ownerKind: 'ops', amiTagValue: null },
+        message: ['which has no Environment tag (approved: Environment=Prod, exact match).'],
+      },
+    ],
   },
   {
     name: 'invalid: AMI tag value differs in case',
     build: () => withOps({ Environment: 'prod' }).instance({ id: 'i-00000000000000001', account: WORKLOAD, image: AMI_OPS, tags: PROD }).build(),
-    expect: [{ resourceId: 'i-00000000000000001', status: 'fail', message: ['tagged Environment="prod"'] }],
+    expect: [{ resourceId: 'i-00000000000000001', status: 'fail', messageId: 'wrongTag', data: { key: 'Environment', value: '"prod"' }, details: { amiTagValue: 'prod' }, message: ['tagged Environment="prod"'] }],
   },
   {
     name: 'cannot-verify: AMI owner not scanned, tags not visible (lower severity, no false violation)',
     build: () =>
       inventory().account(WORKLOAD).image({ id: AMI_VENDOR, owner: VENDOR }).instance({ id: 'i-00000000000000001', account: WORKLOAD, image: AMI_VENDOR, tags: PROD }).build(),
-    expect: [{ resourceId: 'i-00000000000000001', status: 'cannot-verify', severity: 'low', message: ['Cannot verify', 'not scanned'] }],
+    expect: [{ resourceId: 'i-00000000000000001', status: 'cannot-verify', severity: 'low', messageId: 'tagsNotVisible', data: { owner: VENDOR, wanted: 'Environment=Prod' }, details: { ownerKind: 'vendor' } }],
   },
   {
     name: 'cannot-verify: unknown image',
     build: () => inventory().account(WORKLOAD).instance({ id: 'i-00000000000000001', account: WORKLOAD, image: AMI_GONE, tags: PROD }).build(),
-    expect: [{ resourceId: 'i-00000000000000001', status: 'cannot-verify' }],
+    expect: [{ resourceId: 'i-00000000000000001', status: 'cannot-verify', messageId: 'tagsNotVisibleUnverified', details: { ownerKind: 'unapproved' } }],
   },
   {
     name: 'cannot-verify: the owner was scanned but the AMI lookup failed: the message says so and what to do',
@@ -48,13 +58,22 @@ runCases(RULE, [
         .image({ id: AMI_OPS, found: false, lookup: 'failed', lookupError: { code: 'InternalError', message: 'We encountered an internal error.' } })
         .instance({ id: 'i-00000000000000001', account: WORKLOAD, image: AMI_OPS, tags: PROD, imageRef: { source: 'instance-image-metadata', ownerId: OPS, state: 'available' } })
         .build(),
-    expect: [{ resourceId: 'i-00000000000000001', status: 'cannot-verify', message: ['InternalError', 'Re-run the scan'] }],
+    expect: [{ resourceId: 'i-00000000000000001', status: 'cannot-verify', messageId: 'tagsNotVisibleUnverified', data: { owner: OPS }, message: ['InternalError'] }],
+  },
+  {
+    name: 'cannot-verify: the AMI is gone (deregistered, from the instance metadata) and its owner was not scanned',
+    build: () =>
+      inventory()
+        .account(WORKLOAD)
+        .instance({ id: 'i-00000000000000001', account: WORKLOAD, image: AMI_GONE, tags: PROD, imageRef: { source: 'instance-image-metadata', ownerId: VENDOR, state: 'deregistered' } })
+        .build(),
+    expect: [{ resourceId: 'i-00000000000000001', status: 'cannot-verify', messageId: 'tagsNotVisibleImageGone', data: { availability: 'unavailable', reason: 'the image is deregistered', owner: VENDOR } }],
   },
   {
     name: 'production by account id in the config',
     build: () => withOps({}).instance({ id: 'i-00000000000000001', account: WORKLOAD, image: AMI_OPS }).build(),
     judge: { config: { policy_config: { production: { account_ids: [WORKLOAD] } } } },
-    expect: [{ resourceId: 'i-00000000000000001', message: ['account configured as production'] }],
+    expect: [{ resourceId: 'i-00000000000000001', messageId: 'missingTag', details: { production: 'account configured as production' } }],
   },
   {
     name: 'production by OU in the config',
@@ -65,7 +84,7 @@ runCases(RULE, [
         .instance({ id: 'i-00000000000000002', account: WORKLOAD_2, image: AMI_OPS })
         .build(),
     judge: { config: { policy_config: { production: { ou_ids: ['ou-ab12-prod0001'] } } } },
-    expect: [{ resourceId: 'i-00000000000000001', message: ['production OU ou-ab12-prod0001'] }],
+    expect: [{ resourceId: 'i-00000000000000001', messageId: 'missingTag', data: { production: 'account in production OU ou-ab12-prod0001' } }],
   },
   {
     name: 'configured approval tag key/values',

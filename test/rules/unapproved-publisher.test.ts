@@ -34,12 +34,31 @@ runCases(RULE, [
   {
     name: 'invalid: AMI from an outside account is blocked by both layers',
     build: () => base().instance({ id: 'i-00000000000000001', account: WORKLOAD, image: AMI_OUTSIDER }).build(),
-    expect: [{ resourceId: 'i-00000000000000001', status: 'fail', severity: 'high', blockedBy: 'both', message: [OUTSIDER, 'blocked by: both'] }],
+    expect: [
+      {
+        resourceId: 'i-00000000000000001',
+        status: 'fail',
+        severity: 'high',
+        blockedBy: 'both',
+        messageId: 'unapproved',
+        data: { owner: OUTSIDER, image: `${AMI_OUTSIDER} ("random community image")`, blockedBy: 'blocked by: both (the declarative policy and the SCP)' },
+        details: { selfOwned: false, imageAvailability: 'ok' },
+      },
+    ],
   },
   {
     name: 'invalid: self-built AMI in a workload account is blocked by the SCP only',
     build: () => base().instance({ id: 'i-00000000000000001', account: WORKLOAD, image: AMI_SELF }).build(),
-    expect: [{ resourceId: 'i-00000000000000001', blockedBy: 'scp', message: ['this account itself', 'SCP only'] }],
+    expect: [
+      {
+        resourceId: 'i-00000000000000001',
+        blockedBy: 'scp',
+        messageId: 'unapprovedSelfOwned',
+        data: { owner: WORKLOAD, blockedBy: "blocked by: SCP only (Allowed AMIs never restricts an account's own AMIs)" },
+        details: { selfOwned: true },
+        message: [`owned by ${WORKLOAD}, this account itself, which is not an approved publisher`],
+      },
+    ],
   },
   {
     name: 'stopped instances count; terminated and shutting-down do not',
@@ -50,7 +69,7 @@ runCases(RULE, [
         .instance({ id: 'i-00000000000000003', account: WORKLOAD, image: AMI_OUTSIDER, state: 'shutting-down' })
         .instance({ id: 'i-00000000000000004', account: WORKLOAD, image: AMI_OUTSIDER, state: 'pending' })
         .build(),
-    expect: [{ resourceId: 'i-00000000000000001', message: ['(stopped)'] }, { resourceId: 'i-00000000000000004' }],
+    expect: [{ resourceId: 'i-00000000000000001', data: { state: 'stopped' }, details: { instanceState: 'stopped' } }, { resourceId: 'i-00000000000000004', data: { state: 'pending' } }],
   },
   {
     name: 'aliases: amazon and aws-marketplace are unapproved unless configured',
@@ -60,8 +79,8 @@ runCases(RULE, [
         .instance({ id: 'i-00000000000000002', account: WORKLOAD, image: AMI_MARKETPLACE })
         .build(),
     expect: [
-      { resourceId: 'i-00000000000000001', blockedBy: 'both', message: ['(amazon)'] },
-      { resourceId: 'i-00000000000000002', blockedBy: 'both', message: ['(aws-marketplace)'] },
+      { resourceId: 'i-00000000000000001', blockedBy: 'both', messageId: 'unapproved', data: { owner: `${AMAZON} (amazon)` } },
+      { resourceId: 'i-00000000000000002', blockedBy: 'both', messageId: 'unapproved', data: { owner: '679593333241 (aws-marketplace)' } },
     ],
   },
   {

@@ -32,7 +32,17 @@ runCases(RULE, [
         })
         .instance({ id: I1, account: WORKLOAD, image: AMI_GONE })
         .build(),
-    expect: [{ resourceId: I1, status: 'fail', severity: 'medium', message: ['InvalidAMIID.NotFound', 'cannot be judged'] }],
+    expect: [
+      {
+        resourceId: I1,
+        status: 'fail',
+        severity: 'medium',
+        messageId: 'unknownOwner',
+        data: { imageId: AMI_GONE, reason: `DescribeImages from account ${WORKLOAD} answered InvalidAMIID.NotFound: The image id '[${AMI_GONE}]' does not exist` },
+        details: { imageAvailability: 'unknown', imageLookup: 'not-found', lookupErrorCode: 'InvalidAMIID.NotFound' },
+        message: ['; its publisher cannot be judged.'],
+      },
+    ],
   },
   {
     name: 'fail: DescribeImages answered InvalidAMIID.Unavailable (owner known from the instance metadata)',
@@ -42,7 +52,7 @@ runCases(RULE, [
         .image({ id: AMI_GONE, found: false, lookup: 'not-found', lookupError: { code: 'InvalidAMIID.Unavailable', message: 'The image id is no longer available' } })
         .instance({ id: I1, account: WORKLOAD, image: AMI_GONE, imageRef: meta(OUTSIDER, 'available') })
         .build(),
-    expect: [{ resourceId: I1, status: 'fail', message: ['InvalidAMIID.Unavailable', OUTSIDER, 'cannot be relaunched'] }],
+    expect: [{ resourceId: I1, status: 'fail', messageId: 'unavailable', data: { owner: OUTSIDER, reason: 'DescribeImages answered InvalidAMIID.Unavailable: The image id is no longer available' }, details: { imageAvailability: 'unavailable', lookupErrorCode: 'InvalidAMIID.Unavailable' } }],
   },
   {
     name: 'fail: DescribeImages by id returned no image (deregistered)',
@@ -52,29 +62,39 @@ runCases(RULE, [
         .image({ id: AMI_GONE, found: false, lookup: 'not-found', notFoundReason: 'DescribeImages returned no image for this id' })
         .instance({ id: I1, account: WORKLOAD, image: AMI_GONE })
         .build(),
-    expect: [{ resourceId: I1, status: 'fail', message: ['returned no image'] }],
+    expect: [{ resourceId: I1, status: 'fail', messageId: 'unknownOwner', data: { reason: 'DescribeImages returned no image for this id' } }],
   },
   ...(['deregistered', 'disabled', 'failed'] as const).map((state) => ({
     name: `fail: the image metadata says ${state}, even when the DescribeImages lookup failed`,
     build: () => failedLookup().instance({ id: I1, account: WORKLOAD, image: AMI_OPS, imageRef: meta(OUTSIDER, state) }).build(),
-    expect: [{ resourceId: I1, status: 'fail' as const, message: [`the image is ${state}`, OUTSIDER] }],
+    expect: [{ resourceId: I1, status: 'fail' as const, messageId: 'unavailable', data: { reason: `the image is ${state}`, owner: OUTSIDER }, details: { imageState: state } }],
   })),
   {
     name: 'fail: DescribeImages describes the image as disabled',
     build: () => inventory().account(WORKLOAD).image({ id: AMI_OPS, owner: OPS, state: 'disabled' }).instance({ id: I1, account: WORKLOAD, image: AMI_OPS }).build(),
-    expect: [{ resourceId: I1, status: 'fail', message: ['disabled'] }],
+    expect: [{ resourceId: I1, status: 'fail', messageId: 'unavailable', data: { reason: 'the image is disabled', owner: OPS } }],
   },
 
   // The lookup failed: AWS said nothing about the image -> cannot-verify, never fail.
   {
     name: 'cannot-verify: DescribeImages failed with a 5xx; the metadata says the approved image is available',
     build: () => failedLookup().instance({ id: I1, account: WORKLOAD, image: AMI_OPS, imageRef: meta(OPS, 'available') }).build(),
-    expect: [{ resourceId: I1, status: 'cannot-verify', severity: 'low', message: ['InternalError', 'Re-run the scan', OPS] }],
+    expect: [
+      {
+        resourceId: I1,
+        status: 'cannot-verify',
+        severity: 'low',
+        messageId: 'unverifiedWithOwner',
+        data: { owner: OPS, reason: `DescribeImages from account ${WORKLOAD} failed: InternalError: ${INTERNAL.message}` },
+        details: { imageAvailability: 'unverified', imageLookup: 'failed', lookupErrorCode: 'InternalError' },
+        message: ['Re-run the scan (amigov scan) to check it'],
+      },
+    ],
   },
   {
     name: 'cannot-verify: DescribeImages failed with a 5xx on the DescribeInstances path (nothing known of the image)',
     build: () => failedLookup().instance({ id: I1, account: WORKLOAD, image: AMI_OPS }).build(),
-    expect: [{ resourceId: I1, status: 'cannot-verify', severity: 'low', message: ['InternalError', 'Re-run the scan'] }],
+    expect: [{ resourceId: I1, status: 'cannot-verify', severity: 'low', messageId: 'unverified', data: { reason: `DescribeImages from account ${WORKLOAD} failed: InternalError: ${INTERNAL.message}` } }],
   },
   {
     name: 'cannot-verify: the scan was interrupted before the image was looked up',
@@ -82,12 +102,12 @@ runCases(RULE, [
       failedLookup({ code: 'Interrupted', message: 'the scan was interrupted before the lookup of this image finished' })
         .instance({ id: I1, account: WORKLOAD, image: AMI_OPS })
         .build(),
-    expect: [{ resourceId: I1, status: 'cannot-verify', message: ['interrupted', 'Re-run the scan'] }],
+    expect: [{ resourceId: I1, status: 'cannot-verify', messageId: 'unverified', details: { lookupErrorCode: 'Interrupted' }, message: ['interrupted'] }],
   },
   {
     name: 'cannot-verify: the inventory has no lookup of the image at all',
     build: () => inventory().account(WORKLOAD).instance({ id: I1, account: WORKLOAD, image: AMI_GONE }).build(),
-    expect: [{ resourceId: I1, status: 'cannot-verify', message: ['Re-run the scan'] }],
+    expect: [{ resourceId: I1, status: 'cannot-verify', messageId: 'unverified', data: { reason: 'the scan recorded no lookup of this image' }, details: { imageLookup: null } }],
   },
 
   // Inventories written before `lookup` existed: judged from the notFoundReason the scanner wrote then.
@@ -118,7 +138,7 @@ runCases(RULE, [
         .instance({ id: 'i-00000000000000001', account: WORKLOAD, image: AMI_GONE, state: 'terminated' })
         .instance({ id: 'i-00000000000000002', account: WORKLOAD, image: AMI_GONE, state: 'stopped' })
         .build(),
-    expect: [{ resourceId: 'i-00000000000000002', status: 'fail' }],
+    expect: [{ resourceId: 'i-00000000000000002', status: 'fail', messageId: 'unknownOwner', details: { instanceState: 'stopped' } }],
   },
 ]);
 
