@@ -3,6 +3,8 @@
  * amigov's command line: the only place that parses argv, prints and sets exit codes.
  * Each command lives in src/cli/commands/<name>.ts and registers itself on the program.
  */
+// First import: refuses Node < 22 before commander or the AWS SDK is evaluated.
+import { invokedAsCli } from './node-version.js';
 import { Command, CommanderError } from 'commander';
 import { toolVersion } from '../util/paths.js';
 import { EXIT, UserError } from './errors.js';
@@ -86,13 +88,8 @@ export function reportError(err: unknown, debug: boolean): number {
   return EXIT.FATAL;
 }
 
-// The SDK warns on every run that its releases after January 2027 need Node 22; amigov documents its Node
-// support in README.md instead of printing that on every scan.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 // Run when executed directly (bin or `node dist/cli/main.js`), not when imported by tests.
-const invokedAs = process.argv[1] ?? '';
-if (/[\\/](main\.(js|ts)|amigov)$/.test(invokedAs)) {
+if (invokedAsCli()) {
   main().then(
     (code) => process.exit(code),
     (err) => process.exit(reportError(err, process.argv.includes('--debug'))),
