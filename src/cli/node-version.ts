@@ -1,13 +1,13 @@
 /**
- * The Node.js version gate. cli/main.ts imports this module first, so when amigov runs as the CLI it
- * refuses an unsupported Node before commander, the AWS SDK or any command module is evaluated: the
- * user gets one clear line and exit 2 instead of a warning or a crash from deep inside a dependency.
+ * The Node.js version notice. cli/main.ts imports this module first, so when amigov runs as the CLI on an
+ * unsupported Node the user reads one clear line before anything else runs. It warns and goes on rather
+ * than refusing: amigov still works on Node 20 today, and refusing would break `npm ci && npm run demo` on
+ * machines that only have Node 20; what stops working first is the AWS SDK's next releases (the SDK's own
+ * NodeVersionSupportWarning follows, deliberately not silenced).
  *
  * (ES modules link the whole import graph before evaluating any of it, so a dependency that needed a newer
  * Node's syntax or a newer built-in export would still fail first; on Node 20 the graph links fine.)
  */
-import { EXIT } from './errors.js';
-
 /** The oldest supported major version: the AWS SDK's releases after the first week of January 2027 require it. */
 export const MIN_NODE_MAJOR = 22;
 
@@ -16,22 +16,19 @@ export function invokedAsCli(argv1: string = process.argv[1] ?? ''): boolean {
   return /[\\/](main\.(js|ts)|amigov)$/.test(argv1);
 }
 
-/** The error for Node `version` (as in process.version), or undefined when amigov supports it. */
+/** The notice for Node `version` (as in process.version), or undefined when amigov supports it. */
 export function nodeVersionProblem(version: string, execPath = process.execPath): { message: string; hint: string } | undefined {
   const major = Number(/^v?(\d+)\./.exec(version)?.[1]);
   if (major >= MIN_NODE_MAJOR) return undefined;
   return {
-    message: `amigov needs Node.js ${MIN_NODE_MAJOR} or newer; this is ${version} (${execPath}).`,
+    message: `amigov supports Node.js ${MIN_NODE_MAJOR} or newer; this is ${version} (${execPath}), which is not supported and may stop working with the next AWS SDK update.`,
     hint: `Install Node.js ${MIN_NODE_MAJOR} or 24 LTS (https://nodejs.org/en/download), put it first on PATH and run amigov again.`,
   };
 }
 
-// AMIGOV_ALLOW_UNSUPPORTED_NODE=1 skips the gate. Only test/run-tests.mjs sets it, and only on Node < 22,
-// so that the suite still runs on an older development Node; amigov is not supported there.
+// AMIGOV_ALLOW_UNSUPPORTED_NODE=1 silences the notice. test/run-tests.mjs sets it on Node < 22, so that
+// test output on an older development Node is not one notice per CLI run; amigov is not supported there.
 if (invokedAsCli() && process.env.AMIGOV_ALLOW_UNSUPPORTED_NODE !== '1') {
   const problem = nodeVersionProblem(process.version);
-  if (problem) {
-    process.stderr.write(`amigov: error: ${problem.message}\n  ${problem.hint}\n`);
-    process.exit(EXIT.USAGE);
-  }
+  if (problem) process.stderr.write(`amigov: warning: ${problem.message}\n  ${problem.hint}\n`);
 }

@@ -1,5 +1,5 @@
 /**
- * amigov refuses Node.js < 22 at start-up, before commander or the AWS SDK is evaluated. The CLI runs in a
+ * amigov warns on Node.js < 22 at start-up, before commander or the AWS SDK is evaluated, and goes on. The CLI runs in a
  * child process; a preload module fakes process.version and reports, on exit, how many of commander's / the
  * SDK's CommonJS files were evaluated (they are in require.cache even when imported from ES modules; linking
  * alone puts them there with loaded: false).
@@ -52,7 +52,7 @@ test('nodeVersionProblem: Node 22 and newer are supported, anything older is not
   for (const v of ['v20.20.2', 'v21.7.3', 'v18.0.0', 'v8.17.0', 'nonsense']) {
     const p = nodeVersionProblem(v, '/usr/bin/node');
     assert.ok(p, v);
-    assert.equal(p.message, `amigov needs Node.js 22 or newer; this is ${v} (/usr/bin/node).`);
+    assert.equal(p.message, `amigov supports Node.js 22 or newer; this is ${v} (/usr/bin/node), which is not supported and may stop working with the next AWS SDK update.`);
     assert.match(p.hint, /Install Node\.js 22 or 24 LTS/);
   }
   assert.equal(MIN_NODE_MAJOR, 22);
@@ -62,18 +62,18 @@ test('nodeVersionProblem: Node 22 and newer are supported, anything older is not
 // (test/e2e/demo.test.ts, test/sandbox/cli.test.ts): on Node 22 and newer the test runner does not set
 // AMIGOV_ALLOW_UNSUPPORTED_NODE.
 describe('the CLI on an old Node', { concurrency: 2 }, () => {
-  test('exits 2 with a clear message before loading commander or the AWS SDK', async () => {
+  test('warns first, before loading commander or the AWS SDK, then runs', async () => {
     const r = await runCli(['--version'], { fakeVersion: 'v20.11.1' });
-    assert.equal(r.code, EXIT.USAGE, r.err);
-    assert.equal(r.out, '', 'the version is not printed: nothing ran');
-    assert.match(r.err, /^amigov: error: amigov needs Node\.js 22 or newer; this is v20\.11\.1 \(.+\)\.\n {2}Install Node\.js 22 or 24 LTS/);
-    assert.doesNotMatch(r.err, /NodeVersionSupportWarning|at .+:\d+:\d+/, 'no SDK warning, no stack trace');
-    assert.equal(r.loaded, 0, 'no commander / AWS SDK module was evaluated');
+    assert.equal(r.code, EXIT.OK, r.err);
+    assert.match(r.out, /^\d+\.\d+\.\d+/, 'the command still ran');
+    assert.match(r.err, /^amigov: warning: amigov supports Node\.js 22 or newer; this is v20\.11\.1 \(.+\), which is not supported.*\n {2}Install Node\.js 22 or 24 LTS/);
+    assert.doesNotMatch(r.err, /at .+:\d+:\d+/, 'no stack trace');
   });
 
-  test('AMIGOV_ALLOW_UNSUPPORTED_NODE=1 (the test runner on Node < 22) lets it through', async () => {
+  test('AMIGOV_ALLOW_UNSUPPORTED_NODE=1 (the test runner on Node < 22) silences the notice', async () => {
     const r = await runCli(['--version'], { fakeVersion: 'v20.11.1', allow: true });
     assert.equal(r.code, EXIT.OK, r.err);
+    assert.doesNotMatch(r.err, /amigov: warning: amigov supports/);
     assert.match(r.out, /^\d+\.\d+\.\d+/);
     assert.ok(r.loaded > 0, `the probe sees commander once it is loaded (${r.loaded})`);
   });
