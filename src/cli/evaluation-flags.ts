@@ -5,7 +5,7 @@
 import { Option, type Command } from 'commander';
 import { EXIT, UserError } from './errors.js';
 import { SEVERITIES, type FindingsDocument, type Severity } from '../model/findings.js';
-import type { EvaluateOptions } from '../evaluate/evaluate.js';
+import { checkEvaluateOptions, type EvaluateOptions } from '../evaluate/evaluate.js';
 import { atOrAbove, isSeverity } from '../rules/engine.js';
 import { RULE_IDS } from '../rules/index.js';
 
@@ -41,7 +41,11 @@ function parseOverrides(list: string[]): Record<string, string> {
   return out;
 }
 
-/** Flags -> evaluation options; throws a UserError (exit 2) on bad input. */
+/**
+ * Flags -> evaluation options, fully checked: the same checks evaluate() makes (unknown rule ids, overrides
+ * for unknown rules or to unknown levels, a bad profile template), so commands can run them before any work.
+ * Throws a UserError (exit 2) on bad input.
+ */
 export function toEvaluateOptions(flags: EvaluationFlags): EvaluateOptions {
   const rules = flags.rules
     ?.split(',')
@@ -49,18 +53,25 @@ export function toEvaluateOptions(flags: EvaluationFlags): EvaluateOptions {
     .filter(Boolean);
   if (flags.rules !== undefined && !rules?.length) throw new UserError('--rules is empty', EXIT.USAGE, `Valid rule ids: ${RULE_IDS.join(', ')}`);
   for (const s of [flags.severityThreshold, flags.failOn]) if (s !== undefined && !isSeverity(s)) throw new UserError(`${s} is not a severity`, EXIT.USAGE);
-  return {
+  const options: EvaluateOptions = {
     ...(rules ? { rules } : {}),
     ...(flags.severityThreshold ? { severityThreshold: flags.severityThreshold } : {}),
     severityOverrides: parseOverrides(flags.severityOverride ?? []),
     ...(flags.profileTemplate !== undefined ? { profileTemplate: flags.profileTemplate } : {}),
   };
+  checkEvaluateOptions(options);
+  return options;
+}
+
+/** Findings that --fail-on counts: at or above the level, resolved ones (weekly comparison) excluded. */
+export function findingsAtOrAbove(doc: FindingsDocument, failOn: Severity): number {
+  return doc.findings.filter((f) => f.change !== 'resolved' && atOrAbove(f.severity, failOn)).length;
 }
 
 /** EXIT.FINDINGS when --fail-on is set and findings at or above it exist (printing why), else OK. */
 export function findingsExitCode(doc: FindingsDocument, failOn: Severity | undefined, stderr: NodeJS.WritableStream = process.stderr): number {
   if (!failOn) return EXIT.OK;
-  const hits = doc.findings.filter((f) => f.change !== 'resolved' && atOrAbove(f.severity, failOn)).length;
+  const hits = findingsAtOrAbove(doc, failOn);
   if (hits === 0) return EXIT.OK;
   stderr.write(`amigov: ${hits} finding${hits === 1 ? '' : 's'} at or above ${failOn} (--fail-on ${failOn})\n`);
   return EXIT.FINDINGS;

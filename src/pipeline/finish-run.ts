@@ -4,7 +4,7 @@
  * `amigov evaluate` and `amigov report` are its two halves run on saved files.
  */
 import { dirname, resolve } from 'node:path';
-import type { FindingsDocument } from '../model/findings.js';
+import type { FindingsDocument, RunOutcome } from '../model/findings.js';
 import type { Inventory } from '../model/inventory.js';
 import type { PublisherConfig } from '../config/schema.js';
 import { evaluateRun, type EvaluateOptions } from '../evaluate/evaluate.js';
@@ -22,6 +22,8 @@ export interface FinishRunInput {
   /** 'latest' or an earlier run folder, for the weekly comparison. */
   compare?: string;
   evaluate?: EvaluateOptions;
+  /** The run's exit code and its reasons, recorded in findings.json (amigov scan and demo). */
+  outcome?: (doc: FindingsDocument) => RunOutcome;
 }
 
 export interface FinishRunResult {
@@ -40,6 +42,7 @@ export async function finishRun(input: FinishRunInput): Promise<FinishRunResult>
   if (input.compare) {
     doc = compareWithPrevious(doc, input.compare, { reportsDir: dirname(resolve(input.runDir)), currentRunDir: resolve(input.runDir) });
   }
+  if (input.outcome) doc = { ...doc, outcome: input.outcome(doc) };
   const outputs = writeFindingsOutputs(doc, input.runDir, { toolVersion: toolVersion() });
   const written = [outputs.findings, ...(outputs.script ? [outputs.script] : [])];
   const remediationScript = outputs.scriptText;
