@@ -65,7 +65,8 @@ describe('scans that covered nothing, or too little', () => {
     assert.equal(r.run.exitCode, 3, r.out);
     assert.match(r.out, /Nothing was scanned: no account x region was judged/);
     assert.match(r.out, /--allow-empty/);
-    assert.doesNotMatch(r.out, /Total: 0 findings\n[^]*Exit code 0/);
+    assert.match(r.out, /Coverage: 0 ok, .* - NOTHING WAS SCANNED/);
+    assert.match(r.out, /\nExit code 3 \(nothing was scanned\)\n/);
     assert.equal(r.doc.coverage.complete, false);
     assert.equal(r.doc.coverage.empty, true);
     assert.equal(r.doc.outcome?.exitCode, 3);
@@ -96,6 +97,7 @@ describe('scans that covered nothing, or too little', () => {
     const r = await scan({ accounts: `${OPS},${PROD}`, regions: 'af-south-1' });
     assert.equal(r.run.exitCode, 3, r.out);
     assert.match(r.out, new RegExp(`No region scanned in 1 account:\\n {2}${PROD} \\(prod\\): af-south-1 skipped`));
+    assert.match(r.out, /INCOMPLETE: 1 account\(s\) had no region scanned/);
     assert.deepEqual(r.doc.coverage.accountsWithoutScannedRegion, [PROD]);
     assert.ok(r.doc.coverage.entries.some((e) => e.accountId === PROD && e.status === 'skipped'), 'the account is in coverage');
     assert.equal(r.doc.coverage.complete, false);
