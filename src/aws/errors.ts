@@ -9,7 +9,12 @@
  * - not-found: the resource does not exist (for DescribeImages by id: a deregistered or invisible AMI).
  * - timeout / network / server: transient failures that outlived the retries.
  * - region-disabled: the account has not enabled this opt-in region.
- * - credentials: no credentials or invalid ones (fatal for the caller; access-denied for an assumed role).
+ * - credentials: no credentials or invalid ones, or the SDK could not get or refresh them (e.g. an SSO
+ *   session that ended): fatal for the scan, never an account's fault.
+ * - expired-credentials: the credentials a request was signed with have expired. Fatal for the scan: every
+ *   later call would fail the same way, and reporting it per account would read as "role missing".
+ * - sts-region-disabled: STS is not active in the region of the STS endpoint for the account whose role is
+ *   being assumed: an account setting, not a missing role.
  */
 
 import { redactUrlsIn } from '../util/redact.js';
@@ -24,6 +29,8 @@ export type ErrorKind =
   | 'server'
   | 'region-disabled'
   | 'credentials'
+  | 'expired-credentials'
+  | 'sts-region-disabled'
   | 'aborted'
   | 'other';
 
@@ -37,11 +44,29 @@ const ACCESS_DENIED = new Set([
   'OptInRequired', // EC2: the account is not subscribed to the service
   'SignatureDoesNotMatch',
   'InvalidClientTokenId',
-  'ExpiredToken',
-  'ExpiredTokenException',
-  'RequestExpired',
   'UnrecognizedClientException',
 ]);
+
+/**
+ * Expired credentials, per AWS's documentation:
+ * - ExpiredTokenException (common errors of every AWS API, Organizations among them; STS answers the same
+ *   condition with the code ExpiredToken): "The security token included in the request is expired." HTTP 403.
+ * - RequestExpired ("Error codes for the Amazon EC2 API"): "The request reached the service more than 15
+ *   minutes after the date stamp on the request or more than 15 minutes after the request expiration date
+ *   (such as for presigned URLs), or the date stamp on the request is more than 15 minutes in the future.
+ *   If you're using temporary security credentials, this error can also occur if the credentials have expired."
+ */
+export const EXPIRED_CREDENTIALS_CODES = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired']);
+
+/** The SDK's own errors when it cannot find or refresh credentials (no credentials; an SSO session or token that ended). */
+const CREDENTIALS_PROVIDER_ERRORS = new Set(['CredentialsProviderError', 'TokenProviderError']);
+
+/**
+ * STS AssumeRole, RegionDisabledException (HTTP 403): "STS is not activated in the requested region for the
+ * account that is being asked to generate credentials. The account administrator must use the IAM console
+ * to activate STS in that region."
+ */
+export const STS_REGION_DISABLED = 'RegionDisabledException';
 
 const UNSUPPORTED = new Set([
   'InvalidAction',
@@ -103,16 +128,29 @@ export function classifyError(err: unknown): ErrorKind {
   const code = errorCode(err);
   const status = httpStatus(err);
   if (code === 'AbortError' || e.name === 'AbortError') return 'aborted';
-  if (code === 'CredentialsProviderError' || /Could not load credentials/i.test(e.message ?? '')) return 'credentials';
+  if (CREDENTIALS_PROVIDER_ERRORS.has(code) || /Could not load credentials/i.test(e.message ?? '')) return 'credentials';
+  if (EXPIRED_CREDENTIALS_CODES.has(code)) return 'expired-credentials';
   if (THROTTLING_CODES.has(code) || status === 429) return 'throttling';
   if (UNSUPPORTED.has(code) || status === 501) return 'unsupported';
   if (REGION_DISABLED.has(code)) return 'region-disabled';
+  if (code === STS_REGION_DISABLED) return 'sts-region-disabled';
   if (ACCESS_DENIED.has(code) || status === 403) return 'access-denied';
   if (/\.NotFound$|^NotFound|NotFoundException$|^InvalidAMIID\.(Malformed|Unavailable)$/.test(code)) return 'not-found';
   if (code === 'TimeoutError' || code === 'RequestTimeout' || code === 'RequestTimeoutException') return 'timeout';
   if (NETWORK_CODES.has(code) || (e.code !== undefined && NETWORK_CODES.has(e.code))) return 'network';
   if (e.$fault === 'server' || (status !== undefined && status >= 500)) return 'server';
   return 'other';
+}
+
+/** The credentials the scan runs with are gone: expired, or the SDK can no longer get or refresh them. Stops the scan. */
+export function isCredentialFailure(err: unknown): boolean {
+  const kind = classifyError(err);
+  return kind === 'expired-credentials' || kind === 'credentials';
+}
+
+/** The same, for an error code recorded in coverage. */
+export function isCredentialFailureCode(code: string | undefined): boolean {
+  return code !== undefined && (EXPIRED_CREDENTIALS_CODES.has(code) || CREDENTIALS_PROVIDER_ERRORS.has(code));
 }
 
 export function isThrottlingError(err: unknown): boolean {

@@ -5,7 +5,7 @@
 import { Option, type Command } from 'commander';
 import { EXIT, UserError } from './errors.js';
 import { SEVERITIES, type FindingsDocument, type Severity } from '../model/findings.js';
-import type { EvaluateOptions } from '../evaluate/evaluate.js';
+import { checkEvaluateOptions, type EvaluateOptions } from '../evaluate/evaluate.js';
 import { atOrAbove, isSeverity } from '../rules/engine.js';
 import { RULE_IDS } from '../rules/index.js';
 import { terminalSafe } from '../util/sanitize.js';
@@ -42,7 +42,11 @@ function parseOverrides(list: string[]): Record<string, string> {
   return out;
 }
 
-/** Flags -> evaluation options; throws a UserError (exit 2) on bad input. */
+/**
+ * Flags -> evaluation options, fully checked: the same checks evaluate() makes (unknown rule ids, overrides
+ * for unknown rules or to unknown levels, a bad profile template), so commands can run them before any work.
+ * Throws a UserError (exit 2) on bad input.
+ */
 export function toEvaluateOptions(flags: EvaluationFlags): EvaluateOptions {
   const rules = flags.rules
     ?.split(',')
@@ -50,12 +54,19 @@ export function toEvaluateOptions(flags: EvaluationFlags): EvaluateOptions {
     .filter(Boolean);
   if (flags.rules !== undefined && !rules?.length) throw new UserError('--rules is empty', EXIT.USAGE, `Valid rule ids: ${RULE_IDS.join(', ')}`);
   for (const s of [flags.severityThreshold, flags.failOn]) if (s !== undefined && !isSeverity(s)) throw new UserError(`${s} is not a severity`, EXIT.USAGE);
-  return {
+  const options: EvaluateOptions = {
     ...(rules ? { rules } : {}),
     ...(flags.severityThreshold ? { severityThreshold: flags.severityThreshold } : {}),
     severityOverrides: parseOverrides(flags.severityOverride ?? []),
     ...(flags.profileTemplate !== undefined ? { profileTemplate: flags.profileTemplate } : {}),
   };
+  checkEvaluateOptions(options);
+  return options;
+}
+
+/** Findings that --fail-on counts: at or above the level, resolved ones (weekly comparison) excluded. */
+export function findingsAtOrAbove(doc: FindingsDocument, failOn: Severity): number {
+  return doc.findings.filter((f) => f.change !== 'resolved' && f.change !== 'not-rechecked' && atOrAbove(f.severity, failOn)).length;
 }
 
 /**
@@ -66,8 +77,7 @@ export function toEvaluateOptions(flags: EvaluationFlags): EvaluateOptions {
  */
 export function findingsExitCode(doc: FindingsDocument, failOn: Severity | undefined, stderr: NodeJS.WritableStream = process.stderr): number {
   if (!failOn) return EXIT.OK;
-  const current = (f: FindingsDocument['findings'][number]) => f.change !== 'resolved' && f.change !== 'not-rechecked';
-  const hits = doc.findings.filter((f) => current(f) && atOrAbove(f.severity, failOn)).length;
+  const hits = findingsAtOrAbove(doc, failOn);
   const carried = (doc.comparison?.notRechecked ?? []).filter((f) => atOrAbove(f.severity, failOn)).length;
   if (carried > 0) {
     stderr.write(

@@ -8,6 +8,7 @@ import { invokedAsCli } from './node-version.js';
 import { Command, CommanderError } from 'commander';
 import { toolVersion } from '../util/paths.js';
 import { EXIT, UserError } from './errors.js';
+import { precedenceLine } from './exit-codes.js';
 import { COMMANDS } from './commands/index.js';
 import { terminalSafeLines } from '../util/sanitize.js';
 
@@ -32,9 +33,12 @@ export function buildProgram(): Command {
 Exit codes:
   0  success (scan complete, validation passed)
   1  findings at or above --fail-on threshold, or validation / expiry check failed
-  2  usage or configuration error (nothing was scanned)
-  3  partial scan: some account x region could not be scanned (unless --allow-partial)
-  4  fatal error (no credentials, organization unreachable, internal error)
+  2  usage or configuration error (bad flag, config or output folder): nothing was called or written
+  3  partial scan: some account x region not scanned, or nothing scanned at all
+     (accept a gap with --allow-partial, --min-coverage PCT or --allow-empty)
+  4  fatal error (no usable or expired credentials, organization unreachable, internal error)
+  130 interrupted (Ctrl-C): what was gathered is still written
+  ${precedenceLine()}
 
 Examples:
   amigov demo                                   # full scan of the bundled sandbox organization

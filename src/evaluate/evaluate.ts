@@ -5,6 +5,7 @@
 import type { FindingsDocument, Finding, Severity } from '../model/findings.js';
 import { FINDINGS_SCHEMA_VERSION, SEVERITIES } from '../model/findings.js';
 import type { CoverageEntry, Inventory } from '../model/inventory.js';
+import { assessCoverage } from '../model/coverage.js';
 import { resolveAllowlist, type ResolvedAllowlist } from '../config/allowlist.js';
 import type { PublisherConfig } from '../config/schema.js';
 import { RULES } from '../rules/index.js';
@@ -52,12 +53,25 @@ export interface EvaluateOptions {
 
 const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
-/** Judges an inventory. Throws UserError for bad options (unknown rule, bad severity, bad profile template). */
-export function evaluate(inventory: Inventory, allowlist: ResolvedAllowlist, options: EvaluateOptions = {}): FindingsDocument {
+/**
+ * The checks evaluate() makes of its options, without judging anything: unknown rule ids, severity overrides
+ * for unknown rules or to unknown levels, a bad profile template. Throws UserError (exit 2). `amigov scan` and
+ * `amigov demo` call it before their first AWS call, so a typo costs nothing.
+ */
+export function checkEvaluateOptions(options: Pick<EvaluateOptions, 'rules' | 'severityOverrides' | 'profileTemplate' | 'ruleSet'>): {
+  rules: RuleDefinition[];
+  overrides: Record<string, Severity>;
+} {
   const all = options.ruleSet ?? RULES;
   const rules = selectRules(all, options.rules);
   const overrides = validateSeverityOverrides(all, options.severityOverrides);
   if (options.profileTemplate !== undefined) validateProfileTemplate(options.profileTemplate);
+  return { rules, overrides };
+}
+
+/** Judges an inventory. Throws UserError for bad options (unknown rule, bad severity, bad profile template). */
+export function evaluate(inventory: Inventory, allowlist: ResolvedAllowlist, options: EvaluateOptions = {}): FindingsDocument {
+  const { rules, overrides } = checkEvaluateOptions(options);
 
   const index = buildIndex(inventory);
   const deep = options.deep ?? (inventory.run.parameters['deep'] === true || inventory.images.some((i) => i.launchPermissions !== undefined));
@@ -84,7 +98,7 @@ export function evaluate(inventory: Inventory, allowlist: ResolvedAllowlist, opt
     rules: rules.map(({ meta }) => ({ id: meta.id, title: meta.title, severity: overrides[meta.id] ?? meta.severity, description: meta.description, docs: meta.docs })),
     counts: countFindings(findings),
     impact: computeImpact(inventory, index, allowlist),
-    coverage: summarizeCoverage(inventory.coverage),
+    coverage: summarizeCoverage(inventory.coverage, inventory.accounts),
     accounts: inventory.accounts
       .map((a) => ({ accountId: a.accountId, name: a.name, ouPath: a.ouPath, scanned: accountScanned(inventory.coverage, a.accountId) }))
       .sort((x, y) => x.accountId.localeCompare(y.accountId)),
@@ -140,10 +154,17 @@ export function countFindings(findings: Finding[]): FindingsDocument['counts'] {
   return { total: findings.length, byRule, bySeverity, byAccount };
 }
 
-export function summarizeCoverage(entries: CoverageEntry[]): FindingsDocument['coverage'] {
-  const counts: Record<CoverageEntry['status'], number> = { ok: 0, skipped: 0, 'access-denied': 0, error: 0 };
-  for (const e of entries) counts[e.status]++;
-  return { entries, counts, complete: counts['access-denied'] === 0 && counts.error === 0 };
+/** Coverage as findings.json records it; `accounts` (the inventory's) lets it see accounts with no scanned region. */
+export function summarizeCoverage(entries: CoverageEntry[], accounts: Inventory['accounts'] = []): FindingsDocument['coverage'] {
+  const s = assessCoverage(entries, accounts);
+  return {
+    entries,
+    counts: s.counts,
+    complete: s.complete,
+    percent: s.percent,
+    empty: s.empty,
+    accountsWithoutScannedRegion: s.accountsWithoutScannedRegion,
+  };
 }
 
 function accountScanned(coverage: CoverageEntry[], accountId: string): 'complete' | 'partial' | 'none' {

@@ -113,6 +113,9 @@ export const findingsDocumentSchema = z.object({
     entries: z.array(coverageEntrySchema),
     counts: z.record(coverageEntrySchema.shape.status, count),
     complete: z.boolean(),
+    percent: count.nullable().optional(),
+    empty: z.boolean().optional(),
+    accountsWithoutScannedRegion: z.array(str).optional(),
   }),
   accounts: z.array(
     z.object({
@@ -126,6 +129,13 @@ export const findingsDocumentSchema = z.object({
   comparison: comparisonSchema.optional(),
   evaluation: evaluationInfoSchema.optional(),
   remediation: remediationAuthSchema.optional(),
+  outcome: z
+    .object({
+      exitCode: count,
+      summary: str,
+      conditions: z.array(z.object({ kind: z.enum(['interrupted', 'empty', 'partial', 'findings']), exitCode: count, message: str })),
+    })
+    .optional(),
 });
 
 // ---- compile-time: the schemas and the interfaces are the same types (see inventory-schema.ts) ----------

@@ -168,7 +168,14 @@ export interface FindingsDocument {
   coverage: {
     entries: CoverageEntry[];
     counts: Record<CoverageEntry['status'], number>;
+    /** Nothing failed, something was judged, and every selected account had a region scanned (see src/model/coverage.ts). */
     complete: boolean;
+    /** ok / (ok + access-denied + error) in percent, one decimal; null when nothing was attempted. */
+    percent?: number | null;
+    /** No account x region was judged. */
+    empty?: boolean;
+    /** Selected accounts in which no region was scanned and none failed (every region skipped, or none listed). */
+    accountsWithoutScannedRegion?: AccountId[];
   };
   accounts: {
     accountId: AccountId;
@@ -183,6 +190,16 @@ export interface FindingsDocument {
   evaluation?: EvaluationInfo;
   /** How remediation commands authenticate; remediation.sh follows it. */
   remediation?: RemediationAuth;
+  /** The run's exit code and every condition behind it (written by amigov scan and demo). */
+  outcome?: RunOutcome;
+}
+
+export interface RunOutcome {
+  exitCode: number;
+  /** One line for a CI log: the exit code, why, and what else holds, e.g. "exit 3 (partial scan); also 4 findings at or above high (--fail-on high would exit 1)". */
+  summary: string;
+  /** Every condition that holds, strongest first (src/cli/exit-codes.ts); the first sets the exit code. */
+  conditions: { kind: 'interrupted' | 'empty' | 'partial' | 'findings'; exitCode: number; message: string }[];
 }
 
 export interface EvaluationInfo {

@@ -3,7 +3,7 @@
  * remediation.sh and the reports into the run folder. `amigov scan` and `amigov demo` share it;
  * `amigov evaluate` and `amigov report` are its two halves run on saved files.
  */
-import type { FindingsDocument } from '../model/findings.js';
+import type { FindingsDocument, RunOutcome } from '../model/findings.js';
 import type { Inventory } from '../model/inventory.js';
 import type { PublisherConfig } from '../config/schema.js';
 import { evaluateRun, type EvaluateOptions } from '../evaluate/evaluate.js';
@@ -25,6 +25,8 @@ export interface FinishRunInput {
    */
   compare?: CompareTarget;
   evaluate?: EvaluateOptions;
+  /** The run's exit code and its reasons, recorded in findings.json (amigov scan and demo). */
+  outcome?: (doc: FindingsDocument) => RunOutcome;
 }
 
 export interface FinishRunResult {
@@ -41,6 +43,7 @@ export async function finishRun(input: FinishRunInput): Promise<FinishRunResult>
     options: { source: 'scan', inventoryPath: input.inventoryPath, ...input.evaluate },
   });
   if (input.compare) doc = compareWithTarget(doc, input.compare);
+  if (input.outcome) doc = { ...doc, outcome: input.outcome(doc) };
   const outputs = writeFindingsOutputs(doc, input.runDir, { toolVersion: toolVersion() });
   const written = [outputs.findings, ...(outputs.script ? [outputs.script] : [])];
   const remediationScript = outputs.scriptText;

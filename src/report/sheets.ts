@@ -313,8 +313,8 @@ export function summaryRows(doc: FindingsDocument, meta: ReportMeta): SummaryRow
   if (!facts.coverage.complete) {
     rows.push({
       section: 'WARNING',
-      item: 'Partial scan',
-      value: `${facts.coverage.failed} of ${facts.coverage.total} account x region pairs were not scanned`,
+      item: facts.coverage.empty ? 'Nothing was scanned' : 'Partial scan',
+      value: facts.coverage.gap,
       note: 'Findings cover only what was scanned: an account or region that failed is not compliant, it is unknown. See the Coverage sheet.',
       alert: true,
     });

@@ -18,7 +18,19 @@ export interface RuleCount {
 export interface RunFacts {
   accounts: number;
   regions: string[];
-  coverage: { total: number; ok: number; failed: number; skipped: number; complete: boolean };
+  coverage: {
+    total: number;
+    ok: number;
+    failed: number;
+    skipped: number;
+    complete: boolean;
+    /** No account x region was judged. */
+    empty: boolean;
+    /** Selected accounts with no scanned region (every region skipped, or none listed). */
+    withoutRegion: string[];
+    /** One sentence for a warning: what the gap is ("" when complete). */
+    gap: string;
+  };
   severities: { severity: Severity; count: number }[];
   /** Every rule that ran, then any rule id seen only in findings; most findings first. */
   rules: RuleCount[];
@@ -36,6 +48,19 @@ export function runFacts(doc: FindingsDocument, _meta?: ReportMeta): RunFacts {
   const skipped = counts.skipped ?? 0;
   const failed = (counts['access-denied'] ?? 0) + (counts.error ?? 0);
   const accountIds = new Set([...doc.accounts.map((a) => a.accountId), ...entries.map((e) => e.accountId)]);
+  // Documents written before these fields existed: an empty coverage is still "nothing was scanned".
+  const empty = doc.coverage.empty ?? ok === 0;
+  const withoutRegion = doc.coverage.accountsWithoutScannedRegion ?? [];
+  const gap = doc.coverage.complete
+    ? ''
+    : empty
+      ? 'Nothing was scanned: no account x region was judged'
+      : [
+          failed ? `${failed.toLocaleString('en-US')} of ${entries.length.toLocaleString('en-US')} account x region pairs were not scanned` : '',
+          withoutRegion.length ? `${plural(withoutRegion.length, 'account')} had no region scanned` : '',
+        ]
+          .filter(Boolean)
+          .join('; ');
 
   const known = new Map(doc.rules.map((r) => [r.id, r]));
   const ruleIds = new Set([...doc.rules.map((r) => r.id), ...Object.keys(doc.counts.byRule)]);
@@ -69,7 +94,7 @@ export function runFacts(doc: FindingsDocument, _meta?: ReportMeta): RunFacts {
   return {
     accounts: accountIds.size,
     regions: [...new Set(entries.map((e) => e.region))].sort(),
-    coverage: { total: entries.length, ok, failed, skipped, complete: doc.coverage.complete },
+    coverage: { total: entries.length, ok, failed, skipped, complete: doc.coverage.complete, empty, withoutRegion, gap },
     severities: SEVERITIES.map((severity) => ({ severity, count: doc.counts.bySeverity[severity] ?? 0 })),
     rules,
     impact,

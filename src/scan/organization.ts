@@ -60,7 +60,8 @@ function accountStatus(a: Account): string {
   return String(a.State ?? a.Status ?? 'UNKNOWN').toUpperCase();
 }
 
-export async function discoverOrganization(client: OrganizationsClient, abortSignal?: AbortSignal): Promise<OrgDiscovery> {
+/** `concurrency` (the scan's --concurrency) can lower the walk's fan-out below TREE_WALK_CONCURRENCY, never raise it. */
+export async function discoverOrganization(client: OrganizationsClient, abortSignal?: AbortSignal, concurrency = TREE_WALK_CONCURRENCY): Promise<OrgDiscovery> {
   const opts = abortSignal ? { abortSignal } : {};
   const org = await client.send(new DescribeOrganizationCommand({}), opts);
   const organization = { id: org.Organization?.Id ?? 'unknown', managementAccountId: org.Organization?.MasterAccountId ?? 'unknown' };
@@ -72,7 +73,7 @@ export async function discoverOrganization(client: OrganizationsClient, abortSig
 
   const accounts = new Map<string, OrgAccount>();
   const ous = new Map<string, string[]>();
-  const limit = pLimit(TREE_WALK_CONCURRENCY);
+  const limit = pLimit(Math.max(1, Math.min(TREE_WALK_CONCURRENCY, concurrency)));
 
   const visit = async (node: Node): Promise<void> => {
     ous.set(node.id, node.path);

@@ -42,7 +42,7 @@ import {
   type CredentialsOption,
 } from '../aws/clients.js';
 import { assumedRoleProvider, normaliseRolePath, partitionOf, roleArn, sessionNameFor } from '../aws/credentials.js';
-import { classifyError, errorCode, errorMessage } from '../aws/errors.js';
+import { classifyError, errorCode, errorMessage, isCredentialFailure, isCredentialFailureCode } from '../aws/errors.js';
 import { ApiMetrics } from '../aws/metrics.js';
 import { recordedParameters, validateScanOptions, type ScanOptions } from './options.js';
 import { newRunId } from './run-id.js';
@@ -87,6 +87,30 @@ function fatal(message: string, hint?: string): UserError {
   return new UserError(message, EXIT.FATAL, hint);
 }
 
+/**
+ * The scan stopped before it was done for a reason no account is to blame for (the base credentials
+ * expired): exit 4, with the inventory of what was gathered until then so the caller can still keep it.
+ */
+export class ScanStoppedError extends UserError {
+  constructor(
+    message: string,
+    hint: string,
+    readonly inventory: Inventory,
+  ) {
+    super(message, EXIT.FATAL, hint);
+  }
+}
+
+const REFRESH_CREDENTIALS =
+  'Refresh the credentials amigov runs with (aws sso login [--profile NAME] for an SSO profile; new keys or a new session token otherwise), ' +
+  'check the clock is right (AWS refuses requests signed more than 15 minutes off), and run the scan again.';
+
+/** What the credentials error says, for a person: "credentials expired" when AWS said so, else "could not be obtained". */
+function credentialsFailureMessage(err: unknown, when: string, where?: string): string {
+  const what = classifyError(err) === 'expired-credentials' ? 'credentials expired' : 'credentials could not be obtained or refreshed';
+  return `${what} ${when} (${errorCode(err)})${where ? `, ${where}` : ''}: ${errorMessage(err)}`;
+}
+
 export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = {}): Promise<Inventory> {
   validateScanOptions(options);
   const startedAt = new Date();
@@ -100,8 +124,11 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
   if (options.signal?.aborted) controller.abort();
   const onAbort = () => controller.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const signal = options.signal ? controller.signal : undefined;
-  const aborted = () => signal?.aborted === true;
+  // Aborted by the caller (Ctrl-C) or by the scan itself when its credentials fail (see stopScan).
+  const signal = controller.signal;
+  const aborted = () => signal.aborted;
+  const interrupted = () => options.signal?.aborted === true;
+  let stopped: { err: unknown; where: string } | undefined;
 
   // Every client of the scan shares keep-alive connections: a unit's client lives for a handful of calls.
   // Each unit has at most five requests in flight; account preparation and image batches one each.
@@ -146,6 +173,7 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
       caller = { accountId: id.Account ?? '', arn: id.Arn ?? '' };
     } catch (err) {
       if (classifyError(err) === 'aborted') throw new UserError('scan interrupted before it started', EXIT.INTERRUPTED);
+      if (classifyError(err) === 'expired-credentials') throw fatal(credentialsFailureMessage(err, 'before the scan started'), REFRESH_CREDENTIALS);
       throw fatal(
         classifyError(err) === 'credentials'
           ? `no AWS credentials: ${errorMessage(err)}`
@@ -171,6 +199,7 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
         callerRegions = await describeRegions(ec2, signal);
       } catch (err) {
         if (classifyError(err) === 'aborted') throw new UserError('scan interrupted', EXIT.INTERRUPTED);
+        if (isCredentialFailure(err)) throw fatal(credentialsFailureMessage(err, 'before the scan started'), REFRESH_CREDENTIALS);
         warn(`could not list regions with the caller's credentials (${errorCode(err)}); accounts that cannot be reached are reported for the regions other accounts have enabled`);
       }
     }
@@ -189,17 +218,10 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
       const orgs = makeOrganizationsClient(settings, organizationsRegion(homeRegion), baseCredentials, callerMetrics);
       let discovered;
       try {
-        discovered = await discoverOrganization(orgs, signal);
+        // The tree walk is bounded by --concurrency too, so lowering it also slows the Organizations calls.
+        discovered = await discoverOrganization(orgs, signal, options.concurrency);
       } catch (err) {
-        if (classifyError(err) === 'aborted') throw new UserError('scan interrupted', EXIT.INTERRUPTED);
-        const code = errorCode(err);
-        throw fatal(
-          `cannot list the organization's accounts (${code}: ${errorMessage(err)})`,
-          code === 'AWSOrganizationsNotInUseException'
-            ? 'This account is not in an organization. Scan accounts directly with --no-organizations --accounts ID,...'
-            : 'Run amigov with credentials of the management account or a delegated administrator (see docs/iam/amigov-caller-policy.json), ' +
-                'or scan a fixed list with --no-organizations --accounts ID,...',
-        );
+        throw organizationFailure(err, options.maxAttempts);
       }
       organization = discovered.organization;
       planned = selectFromOrganization(discovered, options, caller.accountId, options.assumeRoleInCallerAccount);
@@ -266,8 +288,26 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
           const kind = classifyError(err);
           const code = kind === 'aborted' ? 'Interrupted' : errorCode(err);
           acct.accessError = { code, message: errorMessage(err) };
+          if (isCredentialFailure(err)) {
+            // Signed with the base credentials: they expired, not this account's role.
+            stopScan(err, `at sts:AssumeRole into ${roleArn(spec)}`);
+            state.failure = { status: 'error', errorCode: code, reason: stoppedReason(err) };
+            return [];
+          }
           state.failure =
-            kind === 'access-denied'
+            kind === 'sts-region-disabled'
+              ? {
+                  status: 'error',
+                  errorCode: code,
+                  // STS: "For Regions that are enabled by default, you must activate the Region STS endpoint in the
+                  // account where temporary credentials are generated"; us-east-1's STS endpoint cannot be deactivated.
+                  reason:
+                    `AssumeRole into ${roleArn(spec)} failed: STS is not activated in ${homeRegion} for account ${acct.accountId} (${code}). ` +
+                    'AWS: "The account administrator must use the IAM console to activate STS in that region." Activate it in that account ' +
+                    '(IAM > Account settings > Security Token Service (STS) endpoints), or run the scan with --region naming a region whose STS ' +
+                    'endpoint is active in every account (us-east-1\'s cannot be deactivated).',
+                }
+              : kind === 'access-denied'
               ? {
                   status: 'access-denied',
                   errorCode: code,
@@ -288,6 +328,11 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
       } catch (err) {
         const kind = classifyError(err);
         const code = kind === 'aborted' ? 'Interrupted' : errorCode(err);
+        if (isCredentialFailure(err)) {
+          stopScan(err, `at ec2:DescribeRegions in account ${acct.accountId}`);
+          state.failure = { status: 'error', errorCode: code, reason: stoppedReason(err) };
+          return [];
+        }
         state.failure = {
           status: kind === 'access-denied' ? 'access-denied' : 'error',
           errorCode: code,
@@ -295,6 +340,8 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
         };
         return [];
       }
+      // No region listed at all: recorded below, once the regions of the other accounts are known.
+      if (state.regions.length === 0 && !options.regions) return [];
       const byName = new Map(state.regions.map((r) => [r.name, r]));
       const targets: string[] = [];
       for (const name of options.regions ?? state.regions.map((r) => r.name)) {
@@ -316,6 +363,15 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
       return targets;
     };
 
+    /** The credentials the scan runs with failed: stop scheduling, cancel what is in flight, and fail the run (exit 4). */
+    const stopScan = (err: unknown, where: string) => {
+      if (stopped) return;
+      stopped = { err, where };
+      controller.abort();
+    };
+    const stoppedReason = (err: unknown) =>
+      `not scanned: the scan stopped because its credentials ${classifyError(err) === 'expired-credentials' ? 'expired' : 'failed'} (${errorCode(err)}: ${errorMessage(err)}); this says nothing about this account`;
+
     const runUnit = async (state: AccountState, region: string): Promise<void> => {
       const accountId = state.plan.record.accountId;
       if (aborted()) {
@@ -323,8 +379,12 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
         return;
       }
       const outcome = await withClient(accountId, region, state.credentials, (client) =>
-        scanUnit({ accountId, region, client, deep: options.deep === true, ...(signal ? { abortSignal: signal } : {}) }),
+        scanUnit({ accountId, region, client, deep: options.deep === true, abortSignal: signal }),
       );
+      if (outcome.coverage.status !== 'ok' && isCredentialFailureCode(outcome.coverage.errorCode)) {
+        // The unit's calls were refused for expired credentials (the base ones, or the refresh of the role's).
+        stopScan(Object.assign(new Error(outcome.coverage.reason ?? ''), { name: outcome.coverage.errorCode }), `in account ${accountId} ${region}`);
+      }
       outcomes.set(key(accountId, region), outcome);
       // The verdict is final only after referenced images are resolved (phase 3) unless it already failed.
       if (outcome.coverage.status !== 'ok') {
@@ -451,6 +511,25 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
         setCoverage({ accountId: state.plan.record.accountId, region, ...state.failure });
       }
     }
+    // Accounts whose DescribeRegions listed no region at all: shown as skipped where the others have regions.
+    for (const state of states.values()) {
+      if (state.failure || !state.regions || state.regions.length > 0 || options.regions) continue;
+      for (const region of regionUniverse) {
+        progress.unitsTotal++;
+        setCoverage({ accountId: state.plan.record.accountId, region, status: 'skipped', reason: 'not listed by ec2:DescribeRegions for this account' });
+      }
+    }
+    // Any call of the scan refused for expired credentials stops it, whichever phase saw it first.
+    if (!stopped) {
+      const hit = [...coverage.values()].find((c) => c.status === 'error' && isCredentialFailureCode(c.errorCode));
+      if (hit) stopped = { err: Object.assign(new Error(hit.reason ?? ''), { name: hit.errorCode }), where: `in account ${hit.accountId} ${hit.region}` };
+    }
+    if (stopped && !interrupted()) {
+      // What the stop cancelled is not an interruption by the user: say why it was not scanned.
+      for (const [k, c] of coverage) {
+        if (c.errorCode === 'Interrupted') coverage.set(k, { ...c, errorCode: errorCode(stopped.err), reason: stoppedReason(stopped.err) });
+      }
+    }
 
     // (4) Assemble.
     const instances: Instance[] = [];
@@ -472,7 +551,7 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
     const snap = metrics.snapshot();
     const accounts: AccountRecord[] = planned.map((p) => p.record);
     const endpoint = effectiveEndpoint(settings, 'EC2');
-    return {
+    const inventory: Inventory = {
       schemaVersion: INVENTORY_SCHEMA_VERSION,
       kind: 'amigov.inventory',
       run: {
@@ -487,7 +566,7 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
         organization,
         endpoint,
         homeRegion,
-        ...(aborted() ? { interrupted: true } : {}),
+        ...(interrupted() ? { interrupted: true } : {}),
       },
       allowlist,
       accounts: accounts.sort((a, b) => a.accountId.localeCompare(b.accountId)),
@@ -510,6 +589,10 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
         failedCalls: snap.failedCalls,
       },
     };
+    if (stopped && !interrupted()) {
+      throw new ScanStoppedError(credentialsFailureMessage(stopped.err, 'during the scan', stopped.where), REFRESH_CREDENTIALS, inventory);
+    }
+    return inventory;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     // Closes every connection of every client, including calls still in flight after an interrupt.
@@ -577,4 +660,39 @@ function joinImage(i: Instance, img: Image | undefined): Instance {
   if (img.imageAllowed !== undefined) image.imageAllowed = img.imageAllowed;
   if (img.public !== undefined) image.isPublic = img.public;
   return { ...i, image };
+}
+
+/**
+ * Why the organization could not be listed, and what to do: throttling and transient failures are not a
+ * question of which account runs amigov, so only a denial gets the "management account" advice.
+ */
+function organizationFailure(err: unknown, maxAttempts: number): UserError {
+  const kind = classifyError(err);
+  const code = errorCode(err);
+  const detail = `${code}: ${errorMessage(err)}`;
+  if (kind === 'aborted') return new UserError('scan interrupted', EXIT.INTERRUPTED);
+  if (isCredentialFailure(err)) return fatal(credentialsFailureMessage(err, 'while listing the organization'), REFRESH_CREDENTIALS);
+  if (code === 'AWSOrganizationsNotInUseException') {
+    return fatal(`cannot list the organization's accounts (${detail})`, 'This account is not in an organization. Scan accounts directly with --no-organizations --accounts ID,...');
+  }
+  if (kind === 'throttling') {
+    // Organizations: TooManyRequestsException, "You have sent too many requests in too short a period of time.
+    // The quota helps protect against denial-of-service attacks. Try again later."
+    return fatal(
+      `AWS Organizations kept throttling the account listing (${detail}) after ${maxAttempts} attempt${maxAttempts === 1 ? '' : 's'}`,
+      'Its request quota is per account and shared with every other tool calling Organizations from it. Try again later; ' +
+        `lower --concurrency (it also bounds the Organizations calls) or raise --max-attempts (now ${maxAttempts}, up to 20) to wait longer between retries.`,
+    );
+  }
+  if (kind === 'timeout' || kind === 'network' || kind === 'server') {
+    return fatal(
+      `AWS Organizations kept failing while listing the accounts (${detail}) after ${maxAttempts} attempt${maxAttempts === 1 ? '' : 's'}`,
+      'Run the scan again later; raise --timeout or --max-attempts if the endpoint is slow, and check --endpoint-url / AWS_ENDPOINT_URL.',
+    );
+  }
+  return fatal(
+    `cannot list the organization's accounts (${detail})`,
+    'Run amigov with credentials of the management account or a delegated administrator (see docs/iam/amigov-caller-policy.json), ' +
+      'or scan a fixed list with --no-organizations --accounts ID,...',
+  );
 }

@@ -14,7 +14,7 @@ import { isIsoDate, todayUtc } from '../../util/dates.js';
 import { PACKAGE_ROOT } from '../../util/paths.js';
 import { newRunId } from '../../scan/run-id.js';
 import { EXIT, UserError } from '../errors.js';
-import { runScanAndReport, withInterrupt } from './scan.js';
+import { checkScanInvocation, runScanAndReport, withInterrupt, type ScanCliOptions } from './scan.js';
 
 interface DemoFlags {
   config?: string;
@@ -81,7 +81,19 @@ Example:
       }
       const configPath = join(runDir, 'demo-config.json');
       const cfg = demoConfig(parseJsonWithLocation(baseText, basePath) as Record<string, unknown>, asOf);
-      validateConfig(cfg, configPath);
+      const config = validateConfig(cfg, configPath);
+      const scanFlags: ScanCliOptions = {
+        runId,
+        out: runDir,
+        config: configPath,
+        asOf,
+        region: 'us-east-1',
+        format: flags.format,
+        allowPartial: true,
+        ...(flags.quiet ? { quiet: true } : {}),
+      };
+      // The scan's own up-front checks (formats, output folder, ...) before anything is written or started.
+      checkScanInvocation(scanFlags, { config });
       writeJsonAtomic(configPath, cfg);
 
       const sandbox = await startSandbox({ fixture: demoOrg, latencyMs });
@@ -89,20 +101,7 @@ Example:
         isolateAwsEnvironment(sandbox.credentials);
         process.stdout.write(`amigov demo: sandbox organization ${demoOrg.organization.id} on ${sandbox.endpoint} (local, no AWS account used)\n\n`);
         const run = await withInterrupt((signal) =>
-          runScanAndReport(
-            {
-              runId,
-              out: runDir,
-              config: configPath,
-              asOf,
-              endpointUrl: sandbox.endpoint,
-              region: 'us-east-1',
-              format: flags.format,
-              allowPartial: true,
-              ...(flags.quiet ? { quiet: true } : {}),
-            },
-            { stdout: process.stdout, stderr: process.stderr, signal },
-          ),
+          runScanAndReport({ ...scanFlags, endpointUrl: sandbox.endpoint }, { stdout: process.stdout, stderr: process.stderr, signal }),
         );
         const html = run.written.find((p) => p.endsWith('.html'));
         const xlsx = run.written.find((p) => p.endsWith('.xlsx'));

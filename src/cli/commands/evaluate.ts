@@ -45,10 +45,17 @@ export function formatSummary(doc: FindingsDocument): string {
       (i.instancesCannotVerify || i.launchTemplatesCannotVerify ? ` (${i.instancesCannotVerify ?? 0} instances, ${i.launchTemplatesCannotVerify ?? 0} launch templates cannot be verified)` : ''),
   );
   const c = doc.coverage.counts;
-  lines.push(
-    `Coverage: ${c.ok} ok, ${c.skipped} skipped, ${c['access-denied']} access denied, ${c.error} error` +
-      (doc.coverage.complete ? '' : ` - INCOMPLETE: ${c['access-denied'] + c.error} account x region(s) were not scanned and are not judged`),
-  );
+  const failed = c['access-denied'] + c.error;
+  const without = doc.coverage.accountsWithoutScannedRegion?.length ?? 0;
+  const gaps = doc.coverage.complete
+    ? []
+    : (doc.coverage.empty ?? c.ok === 0)
+      ? ['NOTHING WAS SCANNED: no account x region was judged']
+      : [
+          ...(failed ? [`INCOMPLETE: ${failed} account x region(s) were not scanned and are not judged`] : []),
+          ...(without ? [`INCOMPLETE: ${without} account(s) had no region scanned`] : []),
+        ];
+  lines.push(`Coverage: ${c.ok} ok, ${c.skipped} skipped, ${c['access-denied']} access denied, ${c.error} error${gaps.map((g) => ` - ${g}`).join('')}`);
   return lines.join('\n');
 }
 

@@ -3,25 +3,29 @@
  * -> exit code. runScan() is the reusable core (the evaluation and report steps extend it).
  */
 import { Command, Option } from 'commander';
+import { mkdtempSync, rmdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Inventory } from '../../model/inventory.js';
+import type { FindingsDocument, RunOutcome, Severity } from '../../model/findings.js';
+import { assessCoverage, meetsMinCoverage, type CoverageSummary } from '../../model/coverage.js';
 import { EXIT, UserError, type ExitCode } from '../errors.js';
+import { EXIT_PRECEDENCE, exitCodeFor, precedenceLine } from '../exit-codes.js';
 import { writeJsonAtomic } from '../../util/atomic-write.js';
 import { isIsoDate, todayUtc } from '../../util/dates.js';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.js';
-import { resolveAllowlist } from '../../config/allowlist.js';
+import { resolveAllowlist, type ResolvedAllowlist } from '../../config/allowlist.js';
 import type { PublisherConfig } from '../../config/schema.js';
-import { scanOrganization, type ScanProgress } from '../../scan/scanner.js';
+import { scanOrganization, ScanStoppedError, type ScanProgress } from '../../scan/scanner.js';
 import { newRunId } from '../../scan/run-id.js';
 import { SCAN_DEFAULTS, splitList, validateScanOptions, type ScanOptions } from '../../scan/options.js';
+import type { EvaluateOptions } from '../../evaluate/evaluate.js';
 import { finishRun } from '../../pipeline/finish-run.js';
-import { parseFormats, REPORT_FORMATS } from '../../report/index.js';
+import { parseFormats, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
 import { resolveCompareTarget, type CompareTarget } from '../../report/compare.js';
-import type { FindingsDocument } from '../../model/findings.js';
 import { formatSummary as formatFindingsSummary } from './evaluate.js';
 import { terminalSafe } from '../../util/sanitize.js';
-import { addEvaluationOptions, findingsExitCode, toEvaluateOptions, warnRuleErrors, type EvaluationFlags } from '../evaluation-flags.js';
+import { addEvaluationOptions, findingsAtOrAbove, findingsExitCode, toEvaluateOptions, warnRuleErrors, type EvaluationFlags } from '../evaluation-flags.js';
 
 /** Flags as commander hands them over. */
 export interface ScanCliOptions extends Partial<EvaluationFlags> {
@@ -52,6 +56,10 @@ export interface ScanCliOptions extends Partial<EvaluationFlags> {
   out?: string;
   allowPartial?: boolean;
   failOnPartial?: boolean;
+  /** Accept a partial scan when at least this share (percent) of the attempted account x regions was scanned. */
+  minCoverage?: string;
+  /** Accept a scan that judged nothing, or an account with no scanned region. */
+  allowEmpty?: boolean;
   quiet?: boolean;
 }
 
@@ -66,10 +74,35 @@ export interface ScanRun {
   inventory: Inventory;
   runDir: string;
   inventoryPath: string;
-  /** 0 complete, 3 partial (unless --allow-partial), 130 interrupted. */
+  /** 0 complete (or a gap accepted), 3 partial or empty, 130 interrupted. */
   exitCode: ExitCode;
   /** The publisher config the scan resolved its allowlist from. */
   config: PublisherConfig;
+  /** What the coverage gate decided. */
+  coverage: CoverageVerdict;
+}
+
+/** When a coverage gap still exits 0: never (default), always (--allow-partial), or above a share (--min-coverage). */
+export interface CoveragePolicy {
+  partial: 'fail' | 'allow' | { minPercent: number };
+  /** --allow-empty: a scan that judged nothing, or an account without a scanned region, is accepted. */
+  allowEmpty: boolean;
+}
+
+/** Everything a scan needs, checked before its first AWS call (see checkScanInvocation). */
+export interface ScanPlan {
+  runId: string;
+  options: ScanOptions;
+  config: PublisherConfig;
+  allowlist: ResolvedAllowlist;
+  runDir: string;
+  inventoryPath: string;
+  formats: ReportFormat[];
+  evaluate: EvaluateOptions;
+  coverage: CoveragePolicy;
+  failOn?: Severity;
+  /** --compare resolved (the previous run, its findings.json read and checked) or the baseline. */
+  compare?: CompareTarget;
 }
 
 function intFlag(flag: string, value: string | undefined, fallback: number): number {
@@ -115,9 +148,100 @@ export function toScanOptions(cli: ScanCliOptions, runId: string): ScanOptions {
     maxAttempts: intFlag('--max-attempts', cli.maxAttempts, SCAN_DEFAULTS.maxAttempts),
     requestTimeoutMs: timeoutMs,
   };
-  if (cli.allowPartial && cli.failOnPartial) throw new UserError('--allow-partial and --fail-on-partial contradict each other; pass one', EXIT.USAGE);
+  coveragePolicyFrom(cli); // contradicting coverage flags are refused here too
   validateScanOptions(opts);
   return opts;
+}
+
+/** --allow-partial, --fail-on-partial, --min-coverage (one of them at most) and --allow-empty. */
+export function coveragePolicyFrom(cli: Pick<ScanCliOptions, 'allowPartial' | 'failOnPartial' | 'minCoverage' | 'allowEmpty'>): CoveragePolicy {
+  const given = [cli.allowPartial && '--allow-partial', cli.failOnPartial && '--fail-on-partial', cli.minCoverage !== undefined && '--min-coverage'].filter(Boolean);
+  if (given.length > 1) {
+    throw new UserError(
+      `${given.join(' and ')} contradict each other; pass one`,
+      EXIT.USAGE,
+      '--fail-on-partial (the default) fails on any gap, --allow-partial accepts any gap, --min-coverage PCT accepts a gap while PCT% of the account x regions were scanned.',
+    );
+  }
+  let partial: CoveragePolicy['partial'] = cli.allowPartial ? 'allow' : 'fail';
+  if (cli.minCoverage !== undefined) {
+    const v = cli.minCoverage.trim();
+    const n = Number(v);
+    if (!/^\d+(\.\d+)?$/.test(v) || !(n >= 0 && n <= 100)) {
+      throw new UserError(`--min-coverage: ${JSON.stringify(cli.minCoverage)} is not a percentage from 0 to 100`, EXIT.USAGE, 'Example: --min-coverage 95 (coverage = ok / (ok + access-denied + error); skipped regions are left out)');
+    }
+    partial = { minPercent: n };
+  }
+  return { partial, allowEmpty: cli.allowEmpty === true };
+}
+
+/**
+ * The output folder must be a folder (or not exist yet) under a folder this process can write to. Checked
+ * by creating and removing an empty temporary folder in the nearest existing one: nothing is left behind,
+ * and the answer is the file system's own (read-only mounts, permissions, root or not).
+ */
+export function checkOutputFolder(dir: string, flag = '--out'): void {
+  const target = resolve(dir);
+  let existing = target;
+  for (;;) {
+    try {
+      if (!statSync(existing).isDirectory()) {
+        throw new UserError(`${flag} ${dir}: ${existing} is a file, not a folder`, EXIT.USAGE, `Pass a folder for ${flag} (it is created if missing).`);
+      }
+      break;
+    } catch (err) {
+      if (err instanceof UserError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      const parent = dirname(existing);
+      if ((code === 'ENOENT' || code === 'ENOTDIR') && parent !== existing) {
+        existing = parent;
+        continue;
+      }
+      throw new UserError(`${flag} ${dir}: ${existing} cannot be used (${code ?? (err as Error).message})`, EXIT.USAGE);
+    }
+  }
+  try {
+    rmdirSync(mkdtempSync(join(existing, '.amigov-write-check-')));
+  } catch (err) {
+    throw new UserError(
+      `${flag} ${dir}: ${existing} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      EXIT.USAGE,
+      `Pass ${flag} a folder you can write to.`,
+    );
+  }
+}
+
+/**
+ * Every check a scan needs before its first AWS call: scan flags, judging flags (the same checks
+ * evaluate() makes), report formats, coverage flags, the config, and that the output folder can be
+ * written. Throws UserError (exit 2); calls nothing and writes nothing. `amigov scan` and `amigov demo`
+ * run it first. Checks that need AWS's answer (an OU, account or region unknown to it) are made right
+ * after discovery, before any account is scanned or anything is written.
+ */
+export function checkScanInvocation(cli: ScanCliOptions, preloaded?: { config: PublisherConfig }): ScanPlan {
+  const runId = cli.runId ?? newRunId();
+  const options = toScanOptions(cli, runId);
+  const coverage = coveragePolicyFrom(cli);
+  const formats = cli.format === undefined ? [...REPORT_FORMATS] : cli.format.trim() === 'none' ? [] : parseFormats(cli.format);
+  const evaluate = toEvaluateOptions({ severityOverride: [], ...cli });
+  const config = preloaded?.config ?? loadConfig(options.configPath);
+  const allowlist = resolveAllowlist(config, options.asOf ?? todayUtc());
+  const runDir = cli.out ?? join('reports', runId);
+  checkOutputFolder(runDir);
+  const compare = cli.compare ? resolveCompareTarget(cli.compare, { reportsDir: dirname(resolve(runDir)), currentRunId: runId, currentRunDir: runDir }) : undefined;
+  return {
+    runId,
+    options,
+    config,
+    allowlist,
+    runDir,
+    inventoryPath: join(runDir, 'inventory.json'),
+    formats,
+    evaluate,
+    coverage,
+    ...(cli.failOn ? { failOn: cli.failOn } : {}),
+    ...(compare ? { compare } : {}),
+  };
 }
 
 /** Progress on stderr: a live bar on a terminal, a line every few seconds otherwise, nothing with --quiet. */
@@ -183,11 +307,87 @@ export function progressReporter(stderr: ScanIo['stderr'], quiet: boolean, inter
   };
 }
 
-/** Counts and the exit code of a finished inventory. */
-export function scanOutcome(inv: Inventory, allowPartial: boolean): { partial: boolean; exitCode: ExitCode } {
-  const partial = inv.coverage.some((c) => c.status === 'access-denied' || c.status === 'error');
-  if (inv.run.interrupted) return { partial, exitCode: EXIT.INTERRUPTED };
-  return { partial, exitCode: partial && !allowPartial ? EXIT.PARTIAL : EXIT.OK };
+/** A coverage gap that sets exit code 3: what it is, in words a CI log can show. */
+export interface CoverageProblem {
+  kind: 'empty' | 'partial';
+  message: string;
+}
+
+export interface CoverageVerdict {
+  summary: CoverageSummary;
+  /** Gaps not accepted by the policy: each one makes the exit code 3. */
+  problems: CoverageProblem[];
+  /** Gaps the policy accepted, and the coverage measured against --min-coverage. */
+  notes: string[];
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const pct = (s: CoverageSummary) => `${((100 * s.counts.ok) / Math.max(s.attempted, 1)).toFixed(1)}% (${s.counts.ok} of ${plural(s.attempted, 'account x region')})`;
+
+/** Which coverage gaps of a finished inventory are accepted, and which make the scan exit 3. */
+export function judgeCoverage(inv: Inventory, policy: CoveragePolicy): CoverageVerdict {
+  const summary = assessCoverage(inv.coverage, inv.accounts);
+  const problems: CoverageProblem[] = [];
+  const notes: string[] = [];
+  if (summary.empty) {
+    const scope = `${plural(inv.accounts.filter((a) => a.access !== 'none').length, 'account')} selected, ${plural(inv.coverage.length, 'account x region')}`;
+    if (policy.allowEmpty) notes.push(`Nothing was scanned (${scope}); accepted by --allow-empty.`);
+    else {
+      problems.push({
+        kind: 'empty',
+        message:
+          `Nothing was scanned: no account x region was judged (${scope}). An empty scan is not a clean pass: exit code ${EXIT.PARTIAL} ` +
+          '(check --accounts, --exclude-accounts, --ou and --regions, or pass --allow-empty to accept it).',
+      });
+    }
+  } else if (summary.accountsWithoutScannedRegion.length) {
+    const n = summary.accountsWithoutScannedRegion.length;
+    if (policy.allowEmpty) notes.push(`No region scanned in ${plural(n, 'account')}; accepted by --allow-empty.`);
+    else problems.push({ kind: 'partial', message: `No region scanned in ${plural(n, 'account')}: exit code ${EXIT.PARTIAL} unless --allow-empty.` });
+  }
+  if (summary.failed > 0) {
+    const gap = `${plural(summary.failed, 'account x region')} could not be scanned`;
+    if (policy.partial === 'fail') {
+      problems.push({ kind: 'partial', message: `Partial scan: ${gap}: exit code ${EXIT.PARTIAL} (pass --allow-partial, or --min-coverage PCT to accept a known gap).` });
+    } else if (policy.partial === 'allow') {
+      notes.push(`Partial scan accepted by --allow-partial: ${gap}; coverage ${pct(summary)}.`);
+    }
+  }
+  if (typeof policy.partial === 'object' && !summary.empty) {
+    const min = policy.partial.minPercent;
+    if (meetsMinCoverage(summary, min)) notes.push(`Coverage ${pct(summary)} meets --min-coverage ${min}%.`);
+    else problems.push({ kind: 'partial', message: `Coverage ${pct(summary)} is below --min-coverage ${min}%: exit code ${EXIT.PARTIAL}.` });
+  }
+  return { summary, problems, notes };
+}
+
+/** Exit code of the scan alone (before findings are judged): interrupted 130, a gap not accepted 3, else 0. */
+export function scanExitCode(inv: Inventory, verdict: CoverageVerdict): ExitCode {
+  return exitCodeFor({ interrupted: inv.run.interrupted === true, partial: verdict.problems.length > 0 });
+}
+
+/**
+ * The run's exit code and every condition behind it, strongest first, with the one-line summary the
+ * console and findings.json show: a partial scan (3) never hides the findings --fail-on would fail on (1).
+ */
+export function runOutcome(inv: Inventory, verdict: CoverageVerdict, doc: FindingsDocument, failOn?: Severity): RunOutcome {
+  const conditions: RunOutcome['conditions'] = [];
+  if (inv.run.interrupted) conditions.push({ kind: 'interrupted', exitCode: EXIT.INTERRUPTED, message: 'the scan was interrupted (Ctrl-C); what was gathered is judged and written' });
+  for (const p of verdict.problems) conditions.push({ kind: p.kind, exitCode: EXIT.PARTIAL, message: p.message });
+  const hits = failOn ? findingsAtOrAbove(doc, failOn) : 0;
+  if (failOn && hits > 0) conditions.push({ kind: 'findings', exitCode: EXIT.FINDINGS, message: `${plural(hits, 'finding')} at or above ${failOn} (--fail-on ${failOn})` });
+  const exitCode = exitCodeFor({ interrupted: inv.run.interrupted === true, partial: verdict.problems.length > 0, findings: hits > 0 });
+  const label = (c: RunOutcome['conditions'][number]) =>
+    c.kind === 'interrupted' ? 'interrupted' : c.kind === 'empty' ? 'nothing was scanned' : c.kind === 'partial' ? 'partial scan' : `${plural(hits, 'finding')} at or above ${failOn}, --fail-on ${failOn}`;
+  const also = (c: RunOutcome['conditions'][number]) =>
+    c.kind === 'findings' ? `${plural(hits, 'finding')} at or above ${failOn} (--fail-on ${failOn} would exit ${EXIT.FINDINGS})` : `${label(c)} (would exit ${c.exitCode})`;
+  // One entry per exit code: the first condition of each code speaks for it.
+  const byCode = conditions.filter((c, i) => conditions.findIndex((d) => d.exitCode === c.exitCode) === i);
+  const [first, ...rest] = byCode;
+  const summary = first
+    ? `Exit code ${first.exitCode} (${label(first)})${rest.map((c) => `; also ${also(c)}`).join('')}`
+    : `Exit code ${EXIT.OK}${failOn ? ` (nothing at or above --fail-on ${failOn})` : ''}`;
+  return { exitCode, summary, conditions };
 }
 
 /** Reasons quote endpoints' messages: keep them on one line of bounded length, without control or bidi characters. */
@@ -196,7 +396,7 @@ function oneLine(s: string, max = 400): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-export function formatSummary(inv: Inventory, inventoryPath: string, exitCode: ExitCode): string {
+export function formatSummary(inv: Inventory, inventoryPath: string, exitCode: ExitCode, verdict: CoverageVerdict = judgeCoverage(inv, { partial: 'fail', allowEmpty: false })): string {
   const count = (s: string) => inv.coverage.filter((c) => c.status === s).length;
   const degraded = inv.coverage.filter((c) => c.degraded && Object.keys(c.degraded).length);
   const unresolved = inv.images.filter((i) => !i.found).length;
@@ -230,22 +430,31 @@ export function formatSummary(inv: Inventory, inventoryPath: string, exitCode: E
     }
     if (list.length > 20) lines.push(`  ... and ${list.length - 20} more (see coverage in the inventory)`);
   }
+  const without = verdict.summary.accountsWithoutScannedRegion;
+  if (without.length && !verdict.summary.empty) {
+    // Accounts that were reached but had nothing to scan: a reader must see them, they are not "clean".
+    lines.push(`No region scanned in ${plural(without.length, 'account')}:`);
+    const names = new Map(inv.accounts.map((a) => [a.accountId, a.name]));
+    for (const id of without.slice(0, 20)) {
+      const skipped = inv.coverage.filter((c) => c.accountId === id && c.status === 'skipped').map((c) => c.region);
+      const why = skipped.length === 0 ? 'no region listed by ec2:DescribeRegions' : `${skipped.length > 3 ? plural(skipped.length, 'region') : skipped.join(',')} skipped (not enabled in this account)`;
+      lines.push(`  ${id}${names.get(id) && names.get(id) !== id ? ` (${oneLine(names.get(id)!, 64)})` : ''}: ${why}`);
+    }
+    if (without.length > 20) lines.push(`  ... and ${without.length - 20} more (see coverage in the inventory)`);
+  }
   lines.push(`Inventory: ${inventoryPath}`);
-  if (exitCode === EXIT.PARTIAL) lines.push(`Partial scan: exit code ${EXIT.PARTIAL} (pass --allow-partial to exit 0 when some account x regions could not be scanned).`);
+  for (const p of verdict.problems) lines.push(p.message);
+  for (const n of verdict.notes) lines.push(n);
   if (exitCode === EXIT.INTERRUPTED) lines.push(`Interrupted: the inventory holds what was gathered; exit code ${EXIT.INTERRUPTED}.`);
   return lines.join('\n') + '\n';
 }
 
-/** The scan command's core: gathers, writes reports/<run-id>/inventory.json (or --out DIR), prints the summary. */
-export async function runScan(cli: ScanCliOptions, io: ScanIo = { stdout: process.stdout, stderr: process.stderr }): Promise<ScanRun> {
-  const runId = cli.runId ?? newRunId();
-  const options = toScanOptions(cli, runId);
-  // Config errors are usage errors (exit 2), reported before any AWS call.
-  const config = loadConfig(options.configPath);
-  const allowlist = resolveAllowlist(config, options.asOf);
-  const runDir = cli.out ?? join('reports', runId);
-  const inventoryPath = join(runDir, 'inventory.json');
-
+/**
+ * The scan command's core: gathers, writes reports/<run-id>/inventory.json (or --out DIR), prints the summary.
+ * `plan` is checkScanInvocation(cli), run by the caller before anything else, or here.
+ */
+export async function runScan(cli: ScanCliOptions, io: ScanIo = { stdout: process.stdout, stderr: process.stderr }, plan: ScanPlan = checkScanInvocation(cli)): Promise<ScanRun> {
+  const { options, allowlist, runDir, inventoryPath, config } = plan;
   const progress = progressReporter(io.stderr, cli.quiet === true);
   let inventory: Inventory;
   try {
@@ -253,14 +462,19 @@ export async function runScan(cli: ScanCliOptions, io: ScanIo = { stdout: proces
       { ...options, allowlist, ...(io.signal ? { signal: io.signal } : {}) },
       { onProgress: (p) => progress.update(p), onWarning: (m) => progress.warn(m) },
     );
+  } catch (err) {
+    if (!(err instanceof ScanStoppedError)) throw err;
+    // The scan stopped (credentials expired): keep what was gathered, then fail with the scanner's advice.
+    writeJsonAtomic(inventoryPath, err.inventory);
+    throw new UserError(err.message, err.exitCode, `${err.hint ? `${err.hint} ` : ''}What was gathered before it stopped: ${shown(inventoryPath)}`);
   } finally {
     progress.stop();
   }
   writeJsonAtomic(inventoryPath, inventory);
-  const { exitCode } = scanOutcome(inventory, cli.allowPartial === true);
-  const shown = relative(process.cwd(), inventoryPath) || inventoryPath;
-  io.stdout.write(formatSummary(inventory, shown.startsWith('..') ? inventoryPath : shown, exitCode));
-  return { inventory, runDir, inventoryPath, exitCode, config };
+  const coverage = judgeCoverage(inventory, plan.coverage);
+  const exitCode = scanExitCode(inventory, coverage);
+  io.stdout.write(formatSummary(inventory, shown(inventoryPath), exitCode, coverage));
+  return { inventory, runDir, inventoryPath, exitCode, config, coverage };
 }
 
 /** The comparison in a line or two: counts, and why findings were not re-checked; or that this run is the baseline. */
@@ -287,35 +501,34 @@ function shown(path: string): string {
 /**
  * The whole job: scan, then judge the inventory and write findings.json, remediation.sh and the reports
  * into the run folder. A partial or interrupted scan is still judged and reported (its gaps are shown);
- * exit code: interrupted 130 > partial 3 > findings at --fail-on 1 > 0.
+ * the exit code follows src/cli/exit-codes.ts: interrupted 130 > partial 3 > findings at --fail-on 1 > 0,
+ * and findings.json and the console name every condition that holds, not only the winning one.
  */
 export async function runScanAndReport(cli: ScanCliOptions, io: ScanIo = { stdout: process.stdout, stderr: process.stderr }): Promise<ScanRun & { written: string[] }> {
-  // Flags are checked before any AWS call, so a typo costs nothing.
-  const formats = cli.format === undefined ? [...REPORT_FORMATS] : cli.format.trim() === 'none' ? [] : parseFormats(cli.format);
-  const evaluate = toEvaluateOptions({ severityOverride: [], ...cli });
-  // The previous run is found and its findings.json checked before any AWS call: a bad --compare costs
-  // nothing, and the first run of the weekly job (no earlier run) is the baseline instead of an error.
-  const runId = cli.runId ?? newRunId();
-  const runDir = cli.out ?? join('reports', runId);
-  const compare = cli.compare ? resolveCompareTarget(cli.compare, { reportsDir: dirname(resolve(runDir)), currentRunId: runId, currentRunDir: runDir }) : undefined;
-  const run = await runScan({ ...cli, runId }, io);
+  // Every flag, the config, the output folder and the --compare target are checked before any AWS call:
+  // a typo costs nothing, and the first run of the weekly job (no earlier run) is the baseline.
+  const plan = checkScanInvocation(cli);
+  const compare = plan.compare;
+  const run = await runScan(cli, io, plan);
   const { doc, written } = await finishRun({
     inventory: run.inventory,
     inventoryPath: run.inventoryPath,
     config: run.config,
     asOf: run.inventory.run.asOf,
     runDir: run.runDir,
-    formats,
+    formats: plan.formats,
     ...(compare ? { compare } : {}),
-    evaluate,
+    evaluate: plan.evaluate,
+    outcome: (judged) => runOutcome(run.inventory, run.coverage, judged, plan.failOn),
   });
   io.stdout.write('\n' + formatFindingsSummary(doc) + '\n');
   if (compare) io.stdout.write(formatComparison(doc, compare));
   warnRuleErrors(doc, io.stderr);
   io.stdout.write('\nWrote:\n' + written.map((p) => `  ${shown(p)}\n`).join(''));
-  const findingsCode = findingsExitCode(doc, cli.failOn, io.stderr);
-  const exitCode = run.exitCode !== EXIT.OK ? run.exitCode : (findingsCode as ExitCode);
-  return { ...run, exitCode, written };
+  findingsExitCode(doc, cli.failOn, io.stderr);
+  const outcome = doc.outcome ?? runOutcome(run.inventory, run.coverage, doc, plan.failOn);
+  io.stdout.write(`\n${outcome.summary}\n`);
+  return { ...run, exitCode: outcome.exitCode as ExitCode, written };
 }
 
 /** Runs fn with SIGINT wired to an AbortSignal: the first Ctrl-C stops scheduling and finishes the inventory; a second one exits at once. */
@@ -364,6 +577,8 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write into this directory instead of reports/<run-id>/')
     .addOption(new Option('--allow-partial', 'exit 0 even when some account x regions could not be scanned'))
     .addOption(new Option('--fail-on-partial', `exit ${EXIT.PARTIAL} when some account x regions could not be scanned (default)`))
+    .option('--min-coverage <pct>', `exit ${EXIT.PARTIAL} only when less than PCT% of the account x regions tried were scanned: ok / (ok + access-denied + error), skipped regions left out`)
+    .option('--allow-empty', `exit 0 even when nothing was scanned, or an account had no region to scan (default: exit ${EXIT.PARTIAL})`)
     .option('-q, --quiet', 'no progress output')
     .option('--format <formats>', `reports to write after the scan: ${REPORT_FORMATS.join(',')}, all, or none (findings.json and remediation.sh are always written)`, 'all')
     .option('--compare <dir|latest>', 'weekly comparison with an earlier run: new, persisting, resolved, and not re-checked apart ("latest" = newest earlier scan run beside this one; none: this run is the baseline)');
@@ -374,9 +589,11 @@ export function register(program: Command): void {
 Writes into reports/<run-id>/ (or --out): inventory.json, findings.json, remediation.sh (dry run unless --apply),
 report.html, report.xlsx, findings.csv.
 
-Exit codes: 0 complete, 1 findings at or above --fail-on, ${EXIT.PARTIAL} partial (some account x region access-denied or error;
-0 with --allow-partial), ${EXIT.USAGE} usage or configuration error, ${EXIT.FATAL} fatal (no credentials, organization unreachable),
-${EXIT.INTERRUPTED} interrupted (what was gathered is still written).
+Exit codes:
+  0    complete: every account x region scanned (or the gap accepted), nothing at or above --fail-on
+${EXIT_PRECEDENCE.map((e) => `  ${String(e.code).padEnd(4)} ${e.meaning}`).join('\n')}
+${precedenceLine()} The summary and findings.json (outcome) still name
+every condition that holds, e.g. "Exit code 3 (partial scan); also 4 findings at or above high (--fail-on high would exit 1)".
 
 Examples:
   amigov scan --role-name OrganizationAccountAccessRole
