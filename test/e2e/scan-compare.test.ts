@@ -172,6 +172,31 @@ describe('scan --compare', () => {
     for (const f of cmp.notRechecked) assert.equal(f.notRechecked!.code, 'interrupted', `${f.ruleId} ${f.accountId} ${f.region}: ${f.notRechecked!.reason}`);
   });
 
+  test('interrupted before the accounts\' regions were listed: their findings are interrupted, not out of --regions', async () => {
+    // Every AssumeRole hangs, and the run is interrupted once one has reached the sandbox: no account but the caller's
+    // learns its regions, so OPS (the only account with af-south-1 enabled) has no af-south-1 entry at all.
+    const controller = new AbortController();
+    sb.resetStats();
+    const poll = setInterval(() => {
+      if ((sb.stats().byAction['sts:AssumeRole'] ?? 0) > 0) controller.abort();
+    }, 10);
+    let scanned: Awaited<ReturnType<typeof scan>>;
+    try {
+      scanned = await scan('2026-01-15T11-30-00Z-0001', { deep: true, compare: baselineDir }, [{ action: 'sts:AssumeRole', hangMs: 60_000 }], controller.signal);
+    } finally {
+      clearInterval(poll);
+    }
+    const { doc, run } = scanned;
+    assert.equal(run.exitCode, 130);
+    assert.ok(!doc.coverage.entries.some((e) => e.accountId === OPS && e.region === 'af-south-1'));
+    const cmp = doc.comparison!;
+    assert.deepEqual(cmp.resolved, []);
+    assert.ok(cmp.notRechecked.some((f) => f.accountId === OPS && f.region === 'af-south-1'), 'the baseline has findings in OPS af-south-1');
+    for (const f of cmp.notRechecked) assert.equal(f.notRechecked!.code, 'interrupted', `${f.ruleId} ${f.accountId} ${f.region}: ${f.notRechecked!.reason}`);
+    const af = cmp.notRechecked.find((f) => f.accountId === OPS && f.region === 'af-south-1')!;
+    assert.match(af.notRechecked!.reason, new RegExp(`${OPS} af-south-1 was not finished: the scan was interrupted`));
+  });
+
   test('--fail-on counts this run\'s findings only, never the not-re-checked ones', async () => {
     const { run, err } = await scan('2026-01-15T12-00-00Z-0001', { rules: 'ami-in-workload-account', deep: true, compare: baselineDir, failOn: 'high' });
     assert.equal(run.exitCode, 0, err);
