@@ -57,10 +57,17 @@ function recheckJudge(current: FindingsDocument, previous: FindingsDocument): (f
   const scannedAccounts = new Set(current.coverage.entries.map((e) => e.accountId));
   const regions = new Set([...current.coverage.entries, ...previous.coverage.entries].map((e) => e.region));
   const previousOk = previous.coverage.entries.filter((e) => e.status === 'ok');
+  // An account the scan could not prepare (AssumeRole or DescribeRegions failed, or the scan was interrupted
+  // first) never learnt its regions: it has one entry, with that failure, per region other accounts have enabled,
+  // and none for a region only it had enabled. Without --regions, such a missing region shares that failure.
+  const regionsLimited = Array.isArray(current.run.parameters['regions']);
+  const prepared = new Set(current.coverage.entries.filter((e) => e.status === 'ok' || e.status === 'skipped').map((e) => e.accountId));
+  const unprepared = new Map<string, CoverageEntry>();
+  if (!regionsLimited) for (const e of current.coverage.entries) if (!prepared.has(e.accountId) && !unprepared.has(e.accountId)) unprepared.set(e.accountId, e);
 
   /** Rule 4 for one account x region. */
   const unit = (accountId: string, region: string, reads: readonly string[]): NotRechecked | undefined => {
-    const e: CoverageEntry | undefined = coverage.get(key(accountId, region));
+    const e: CoverageEntry | undefined = coverage.get(key(accountId, region)) ?? unprepared.get(accountId);
     if (!e) {
       return scannedAccounts.has(accountId)
         ? { code: 'region-not-scanned', reason: `${region} was not scanned in account ${accountId} this run (--regions)` }

@@ -15,7 +15,7 @@ import { runScanAndReport, type ScanCliOptions } from '../../src/cli/commands/sc
 import { UserError } from '../../src/cli/errors.ts';
 import type { Finding, FindingsDocument, NotRecheckedCode } from '../../src/model/findings.ts';
 import type { FaultSpec } from '../../src/sandbox/knobs.ts';
-import { DEV, EXTERNAL, miniOrg, OPS, PROD, useSandboxCredentials } from '../scan/helpers.ts';
+import { DEV, expectedFrom, EXTERNAL, miniOrg, OPS, PROD, useSandboxCredentials } from '../scan/helpers.ts';
 
 const SHARED_OUT = 'ami-0000000000000a001'; // golden, here also shared with an account outside the organization
 
@@ -141,19 +141,60 @@ describe('scan --compare', () => {
   }
 
   test('an interrupted run: what it did not finish is not re-checked', async () => {
+    // Interrupted once every account x region has started (the sandbox has received each one's
+    // DescribeLaunchTemplates), while DEV's us-east-1 one hangs until the client gives up: the same point of the
+    // run however slow the machine. (A timer lands anywhere on a loaded machine: during discovery, which is fatal,
+    // or before an account's regions are known.)
+    const started = [...expectedFrom(fixture).coverage].filter(([, s]) => s === 'ok').map(([k]) => `${k}|ec2:DescribeLaunchTemplates`);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 700).unref();
-    const { doc, run } = await scan(
-      '2026-01-15T11-00-00Z-0001',
-      { deep: true, compare: baselineDir },
-      [{ action: 'ec2:DescribeLaunchTemplates', accountId: DEV, region: 'us-east-1', hangMs: 3000 }],
-      controller.signal,
-    );
+    sb.resetStats();
+    const poll = setInterval(() => {
+      const seen = sb.stats().byAccountRegionAction;
+      if (started.every((k) => (seen[k] ?? 0) > 0)) controller.abort();
+    }, 10);
+    let scanned: Awaited<ReturnType<typeof scan>>;
+    try {
+      scanned = await scan(
+        '2026-01-15T11-00-00Z-0001',
+        { deep: true, compare: baselineDir },
+        [{ action: 'ec2:DescribeLaunchTemplates', accountId: DEV, region: 'us-east-1', hangMs: 60_000 }],
+        controller.signal,
+      );
+    } finally {
+      clearInterval(poll);
+    }
+    const { doc, run } = scanned;
+    assert.equal(controller.signal.aborted, true);
     assert.equal(run.exitCode, 130);
     const cmp = doc.comparison!;
     assert.deepEqual(cmp.resolved, []);
     assert.ok(cmp.notRechecked.some((f) => f.accountId === DEV && f.region === 'us-east-1'));
     for (const f of cmp.notRechecked) assert.equal(f.notRechecked!.code, 'interrupted', `${f.ruleId} ${f.accountId} ${f.region}: ${f.notRechecked!.reason}`);
+  });
+
+  test('interrupted before the accounts\' regions were listed: their findings are interrupted, not out of --regions', async () => {
+    // Every AssumeRole hangs, and the run is interrupted once one has reached the sandbox: no account but the caller's
+    // learns its regions, so OPS (the only account with af-south-1 enabled) has no af-south-1 entry at all.
+    const controller = new AbortController();
+    sb.resetStats();
+    const poll = setInterval(() => {
+      if ((sb.stats().byAction['sts:AssumeRole'] ?? 0) > 0) controller.abort();
+    }, 10);
+    let scanned: Awaited<ReturnType<typeof scan>>;
+    try {
+      scanned = await scan('2026-01-15T11-30-00Z-0001', { deep: true, compare: baselineDir }, [{ action: 'sts:AssumeRole', hangMs: 60_000 }], controller.signal);
+    } finally {
+      clearInterval(poll);
+    }
+    const { doc, run } = scanned;
+    assert.equal(run.exitCode, 130);
+    assert.ok(!doc.coverage.entries.some((e) => e.accountId === OPS && e.region === 'af-south-1'));
+    const cmp = doc.comparison!;
+    assert.deepEqual(cmp.resolved, []);
+    assert.ok(cmp.notRechecked.some((f) => f.accountId === OPS && f.region === 'af-south-1'), 'the baseline has findings in OPS af-south-1');
+    for (const f of cmp.notRechecked) assert.equal(f.notRechecked!.code, 'interrupted', `${f.ruleId} ${f.accountId} ${f.region}: ${f.notRechecked!.reason}`);
+    const af = cmp.notRechecked.find((f) => f.accountId === OPS && f.region === 'af-south-1')!;
+    assert.match(af.notRechecked!.reason, new RegExp(`${OPS} af-south-1 was not finished: the scan was interrupted`));
   });
 
   test('--fail-on counts this run\'s findings only, never the not-re-checked ones', async () => {

@@ -59,17 +59,41 @@ describe('scan under faults', () => {
   });
 
   test('a hung call times out and fails its account x region; the rest completes', async () => {
-    sb.setFaults([{ action: 'ec2:GetImageBlockPublicAccessState', accountId: PROD, region: 'eu-west-1', hangMs: 2500 }, { action: 'ec2:DescribeImages', accountId: PROD, region: 'eu-west-1', hangMs: 2500 }]);
+    // Only the targeted unit's calls hang, far past the per-attempt timeout: they time out whatever the load. Every
+    // other call has that same timeout, generous enough that a healthy call never reaches it on a saturated CPU
+    // (measured: up to ~1 s per call with two busy cores; a timeout of 300 ms failed 3-9 healthy units there).
+    const timeoutMs = 5000;
+    const maxAttempts = 2;
+    const hung = [
+      { action: 'ec2:GetImageBlockPublicAccessState', accountId: PROD, region: 'eu-west-1', hangMs: 60_000 },
+      { action: 'ec2:DescribeImages', accountId: PROD, region: 'eu-west-1', hangMs: 60_000 },
+    ];
+    sb.setFaults(hung);
+    sb.resetStats();
     try {
-      const inv = await scanOrganization(scanOptions(sb.endpoint, { requestTimeoutMs: 300, maxAttempts: 2 }));
+      const inv = await scanOrganization(scanOptions(sb.endpoint, { requestTimeoutMs: timeoutMs, maxAttempts }), {
+        // Every unit is done: stop hanging, so the referenced-image batch from PROD's eu-west-1 answers at once
+        // (a hanging DescribeImages there would only cost the test two more timeouts).
+        onProgress: (p) => {
+          if (p.phase === 'resolving-images') sb.setFaults([]);
+        },
+      });
       const c = status(inv, PROD, 'eu-west-1')!;
       assert.equal(c.status, 'error');
       assert.equal(c.errorCode, 'TimeoutError');
       assert.match(c.reason!, /owned-images/);
       // The optional collector degraded instead of failing the unit twice.
       assert.match(c.degraded?.['image-block-public-access'] ?? '', /TimeoutError/);
+      // A hung call is retried, then given up: exactly maxAttempts attempts, none answered.
+      assert.equal(sb.stats().byAccountRegionAction[`${PROD}|eu-west-1|ec2:GetImageBlockPublicAccessState`], maxAttempts);
       assert.ok(inv.instances.some((i) => i.instanceId === 'i-0000000000000006'), 'instances of the failed unit are kept');
-      assert.equal(inv.coverage.filter((x) => x.status === 'error').length, 1);
+      // Every other account x region has the status a complete scan gives it.
+      const exp = expectedFrom(fixture);
+      exp.coverage.set(`${PROD}|eu-west-1`, 'error');
+      assert.deepEqual(
+        Object.fromEntries(inv.coverage.map((x) => [`${x.accountId}|${x.region}`, x.status === 'error' ? `${x.status} ${x.errorCode}` : x.status]).sort()),
+        Object.fromEntries([...exp.coverage].map(([k, v]) => [k, v === 'error' ? 'error TimeoutError' : v]).sort()),
+      );
     } finally {
       sb.setFaults([]);
     }

@@ -115,6 +115,13 @@ export function testAllowlist() {
   return allowlistCache;
 }
 
+/**
+ * Scan options for a test against the sandbox. The per-attempt timeout is the production one
+ * (SCAN_DEFAULTS.requestTimeoutMs, 30 s), not a short one: the sandbox shares the test's CPU, and on a loaded
+ * machine a healthy call waits seconds for it (measured: over 5 s with 160 calls in flight and two busy cores),
+ * so a short timeout turns load into retries and errors, and counts and statuses into a matter of timing.
+ * A test that needs a call to time out hangs that call well past a timeout it sets itself.
+ */
 export function scanOptions(endpoint: string, overrides: Partial<ScanOptions> = {}): ScanOptions {
   return {
     ...SCAN_DEFAULTS,
