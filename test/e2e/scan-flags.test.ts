@@ -80,6 +80,7 @@ describe('bad flags are refused before the first AWS call, and write nothing', (
     { name: '--out naming a file', args: () => scan('--out', aFile), message: /--out .*not-a-folder\.txt is a file, not a folder/ },
     { name: '--out below a file', args: () => scan('--out', join(aFile, 'run')), message: /--out .*not-a-folder\.txt is a file, not a folder/ },
     { name: '--out in a folder nothing can be written to', args: () => scan('--out', '/sys/amigov-cannot-write-here'), message: /--out .*cannot be written/ },
+    { name: '--out naming an earlier run folder', args: () => scan('--out', previousRun), message: /--out .*previous-run already holds inventory\.json of an earlier run/ },
     { name: '--min-coverage above 100', args: () => scan('--min-coverage', '150'), message: /--min-coverage: "150" is not a percentage from 0 to 100/ },
     { name: '--min-coverage not a number', args: () => scan('--min-coverage', 'most'), message: /--min-coverage: "most" is not a percentage/ },
     { name: '--min-coverage with --allow-partial', args: () => scan('--min-coverage', '90', '--allow-partial'), message: /--allow-partial.*--min-coverage|--min-coverage.*--allow-partial/ },

@@ -3,7 +3,7 @@
  * -> exit code. runScan() is the reusable core (the evaluation and report steps extend it).
  */
 import { Command, Option } from 'commander';
-import { mkdtempSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Inventory } from '../../model/inventory.js';
@@ -23,6 +23,7 @@ import type { EvaluateOptions } from '../../evaluate/evaluate.js';
 import { finishRun } from '../../pipeline/finish-run.js';
 import { parseFormats, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
 import { resolveCompareTarget, type CompareTarget } from '../../report/compare.js';
+import { FILES } from '../../report/load.js';
 import { formatSummary as formatFindingsSummary } from './evaluate.js';
 import { terminalSafe } from '../../util/sanitize.js';
 import { addEvaluationOptions, findingsAtOrAbove, findingsExitCode, toEvaluateOptions, warnRuleErrors, type EvaluationFlags } from '../evaluation-flags.js';
@@ -198,6 +199,17 @@ export function checkOutputFolder(dir: string, flag = '--out'): void {
         continue;
       }
       throw new UserError(`${flag} ${dir}: ${existing} cannot be used (${code ?? (err as Error).message})`, EXIT.USAGE);
+    }
+  }
+  // A run folder's files are written once, by the run that made them: a scan never overwrites another run.
+  if (existing === target) {
+    const held = Object.values(FILES).filter((f) => existsSync(join(target, f)));
+    if (held.length) {
+      throw new UserError(
+        `${flag} ${dir} already holds ${held.join(', ')} of an earlier run; a scan writes a run folder of its own and never overwrites another run's files`,
+        EXIT.USAGE,
+        `Pass a new or empty folder for ${flag}, or leave it out: the scan then writes reports/<run-id>/.`,
+      );
     }
   }
   try {
