@@ -436,11 +436,7 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
     while (pending.size > 0) {
       const batches: { accountId: string; region: string; ids: string[]; refs: Map<string, string[]> }[] = [];
       for (const [region, byImage] of [...pending.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-        // Accounts whose unit succeeded compete first; the others only for images nobody else references.
-        const candidates = new Map([...byImage].map(([id, refs]) => {
-          const ok = refs.filter((a) => okUnit(a, region));
-          return [id, ok.length ? ok : refs] as const;
-        }));
+        const candidates = preferSucceeded(byImage, (a) => okUnit(a, region));
         for (const [accountId, ids] of assignResolvers(candidates)) batches.push({ accountId, region, ids, refs: byImage });
       }
       const next = new Map<string, Map<string, string[]>>();
@@ -622,6 +618,19 @@ export function assignResolvers(byImage: Map<string, string[]>): Map<string, str
     out.set(best, ids.sort());
   }
   return out;
+}
+
+/**
+ * The accounts that may describe each image: those whose unit succeeded compete first; an account whose
+ * unit failed only for images no succeeded account references.
+ */
+export function preferSucceeded(byImage: Map<string, string[]>, okUnit: (accountId: string) => boolean): Map<string, string[]> {
+  return new Map(
+    [...byImage].map(([id, refs]) => {
+      const ok = refs.filter(okUnit);
+      return [id, ok.length ? ok : refs] as const;
+    }),
+  );
 }
 
 function unionEnabled(callerRegions: RegionInfo[] | undefined, states: AccountState[]): string[] {
