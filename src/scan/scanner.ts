@@ -50,6 +50,7 @@ import { discoverOrganization } from './organization.js';
 import { selectFromOrganization, selectWithoutOrganization, type PlannedAccount } from './accounts.js';
 import { describeRegions, type RegionInfo } from './collectors/regions.js';
 import { scanUnit, verdictFor, type UnitOutcome } from './unit.js';
+import { CoverageTracker } from './tracker.js';
 import { IMAGE_ID_RE, REFERENCED_IMAGES, resolveImagesById, type NotFound } from './collectors/referenced-images.js';
 
 export interface ScanProgress {
@@ -145,22 +146,21 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
   const callerMetrics = metrics.child();
   const unitMetrics = new Map<string, ApiMetrics>();
 
-  const progress: ScanProgress = {
-    phase: 'discovery',
-    accountsTotal: 0,
-    accountsDone: 0,
-    unitsTotal: 0,
-    unitsDone: 0,
-    status: { ok: 0, skipped: 0, 'access-denied': 0, error: 0 },
-    apiCalls: 0,
-    retries: 0,
-    throttled: 0,
-    failedCalls: 0,
-  };
+  // Exactly one coverage entry per account x region; the progress counts are derived from it.
+  const tracker = new CoverageTracker();
+  const progress: Pick<ScanProgress, 'phase' | 'accountsTotal' | 'accountsDone'> = { phase: 'discovery', accountsTotal: 0, accountsDone: 0 };
   const emit = () => {
     if (!hooks.onProgress) return;
-    Object.assign(progress, { apiCalls: metrics.callsTotal, retries: metrics.retries, throttled: metrics.throttled, failedCalls: metrics.failedCalls });
-    hooks.onProgress({ ...progress, status: { ...progress.status } });
+    hooks.onProgress({
+      ...progress,
+      unitsTotal: tracker.planned,
+      unitsDone: tracker.done,
+      status: tracker.counts(),
+      apiCalls: metrics.callsTotal,
+      retries: metrics.retries,
+      throttled: metrics.throttled,
+      failedCalls: metrics.failedCalls,
+    });
   };
   const warn = (m: string) => hooks.onWarning?.(m);
 
@@ -240,15 +240,8 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
     const sessionName = sessionNameFor(runId);
     const states = new Map<string, AccountState>(toScan.map((p) => [p.record.accountId, { plan: p }]));
     const outcomes = new Map<string, UnitOutcome>();
-    const coverage = new Map<string, CoverageEntry>();
-
     const setCoverage = (entry: CoverageEntry) => {
-      const k = key(entry.accountId, entry.region);
-      if (coverage.has(k)) return; // exactly one status per account x region: the first verdict stands
-      coverage.set(k, entry);
-      progress.status[entry.status]++;
-      progress.unitsDone++;
-      emit();
+      if (tracker.record(entry)) emit();
     };
 
     // One client per account x region, alive only while that unit's work runs: adaptive retry's rate
@@ -350,7 +343,7 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
           targets.push(name);
           continue;
         }
-        progress.unitsTotal++;
+        tracker.plan();
         setCoverage({
           accountId: acct.accountId,
           region: name,
@@ -358,7 +351,7 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
           reason: info ? `region not enabled in this account (opt-in status: ${info.optInStatus})` : 'region not offered to this account',
         });
       }
-      progress.unitsTotal += targets.length;
+      tracker.plan(targets.length);
       emit();
       return targets;
     };
@@ -389,9 +382,7 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
       // The verdict is final only after referenced images are resolved (phase 3) unless it already failed.
       if (outcome.coverage.status !== 'ok') {
         setCoverage(outcome.coverage);
-      } else {
-        progress.unitsDone++;
-        progress.status.ok++;
+      } else if (tracker.provisional(outcome.coverage)) {
         emit();
       }
     };
@@ -486,15 +477,12 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
     }
 
     // Final verdicts of the units that had succeeded so far.
-    for (const [k, o] of outcomes) {
-      if (o.coverage.status !== 'ok') continue;
-      const err = resolutionFailures.get(k);
-      if (err !== undefined) {
-        progress.status.ok--;
-        progress.unitsDone--;
-        setCoverage({ ...o.coverage, ...verdictFor([{ collector: REFERENCED_IMAGES, err }]) });
-      } else {
-        coverage.set(k, o.coverage);
+    for (const c of tracker.provisionalEntries()) {
+      const err = resolutionFailures.get(key(c.accountId, c.region));
+      if (err === undefined) tracker.settle(c);
+      else {
+        tracker.settle({ ...c, ...verdictFor([{ collector: REFERENCED_IMAGES, err }]) });
+        emit();
       }
     }
 
@@ -503,7 +491,7 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
     for (const state of states.values()) {
       if (!state.failure) continue;
       for (const region of regionUniverse) {
-        progress.unitsTotal++;
+        tracker.plan();
         setCoverage({ accountId: state.plan.record.accountId, region, ...state.failure });
       }
     }
@@ -511,20 +499,18 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
     for (const state of states.values()) {
       if (state.failure || !state.regions || state.regions.length > 0 || options.regions) continue;
       for (const region of regionUniverse) {
-        progress.unitsTotal++;
+        tracker.plan();
         setCoverage({ accountId: state.plan.record.accountId, region, status: 'skipped', reason: 'not listed by ec2:DescribeRegions for this account' });
       }
     }
     // Any call of the scan refused for expired credentials stops it, whichever phase saw it first.
     if (!stopped) {
-      const hit = [...coverage.values()].find((c) => c.status === 'error' && isCredentialFailureCode(c.errorCode));
+      const hit = tracker.entries().find((c) => c.status === 'error' && isCredentialFailureCode(c.errorCode));
       if (hit) stopped = { err: Object.assign(new Error(hit.reason ?? ''), { name: hit.errorCode }), where: `in account ${hit.accountId} ${hit.region}` };
     }
     if (stopped && !interrupted()) {
       // What the stop cancelled is not an interruption by the user: say why it was not scanned.
-      for (const [k, c] of coverage) {
-        if (c.errorCode === 'Interrupted') coverage.set(k, { ...c, errorCode: errorCode(stopped.err), reason: stoppedReason(stopped.err) });
-      }
+      tracker.rewrite((c) => (c.errorCode === 'Interrupted' ? { ...c, errorCode: errorCode(stopped!.err), reason: stoppedReason(stopped!.err) } : c));
     }
 
     // (4) Assemble.
@@ -536,7 +522,7 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
       launchTemplates.push(...o.launchTemplates);
       if (o.settings) regionSettings.push(o.settings);
     }
-    const coverageList = [...coverage.values()].map((c) => {
+    const coverageList = tracker.entries().map((c) => {
       const m = unitMetrics.get(key(c.accountId, c.region));
       return m && c.status !== 'skipped' ? { ...c, apiCalls: m.callsTotal } : c;
     });
