@@ -2,7 +2,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assignResolvers, preferSucceeded } from '../../src/scan/scanner.ts';
-import { verdictFor } from '../../src/scan/unit.ts';
+import { UNIT_COLLECTORS, verdictFor } from '../../src/scan/unit.ts';
+import { COLLECTORS } from '../../src/scan/collectors/index.ts';
+import { REFERENCED_IMAGES } from '../../src/scan/collectors/referenced-images.ts';
 import { INSTANCES } from '../../src/scan/collectors/instances.ts';
 import { OWNED_IMAGES } from '../../src/scan/collectors/images.ts';
 
@@ -61,5 +63,17 @@ describe('verdictFor', () => {
   test('an abort is an interruption, not an error of the account', () => {
     const v = verdictFor([{ collector: INSTANCES, err: Object.assign(new Error('aborted'), { name: 'AbortError' }) }]);
     assert.deepEqual(v, { status: 'error', errorCode: 'Interrupted', reason: 'scan interrupted while collecting instances' });
+  });
+});
+
+describe('UNIT_COLLECTORS', () => {
+  test('every account x region collector the IAM policy is generated from is run by a unit (or, referenced images, by the scanner)', () => {
+    const run = new Set(UNIT_COLLECTORS.flatMap((c) => [c.meta.id, ...(c.includes ?? []).map((m) => m.id)]));
+    run.add(REFERENCED_IMAGES.id);
+    const declared = COLLECTORS.filter((c) => c.scope === 'account-region').map((c) => c.id);
+    assert.deepEqual([...run].sort(), [...declared].sort());
+  });
+  test('core failures are reported in registry order: instances first', () => {
+    assert.deepEqual(UNIT_COLLECTORS.map((c) => c.meta.id).slice(0, 3), ['instances', 'owned-images', 'launch-templates']);
   });
 });
