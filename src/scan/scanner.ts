@@ -1,16 +1,18 @@
 /**
  * scanOrganization: every selected account x region into one inventory.
  *
- * Phases: (1) who am I (GetCallerIdentity) and which accounts (Organizations); (2) per account, under
- * the one concurrency bound: AssumeRole and DescribeRegions, then one unit of work per enabled region
- * (collectors run concurrently inside a unit); (3) per region, images referenced but not listed by
- * their owner are resolved once, in batches, from a referencing account; (4) the inventory is
- * assembled, sorted, with exactly one coverage entry per account x region.
+ * Phases, one function each, sharing only the ScanRun (settings, cancellation, metrics, CoverageTracker):
+ * (1) identifyCaller (GetCallerIdentity, the caller's regions) and planAccounts (Organizations or
+ * --accounts); (2) scanUnits: per account, under the one concurrency bound, prepareAccount (AssumeRole and
+ * DescribeRegions), then one unit of work per enabled region (collectors run concurrently inside a unit,
+ * see unit.ts); (3) resolveReferencedImages: per region, images referenced but not listed by their owner
+ * are resolved once, in batches, from a referencing account; settleCoverage gives every account x region
+ * its final verdict; (4) assembleInventory: sorted, with exactly one coverage entry per account x region.
  *
  * One account's failure never stops the others: every failure becomes a coverage entry.
  */
 import { setMaxListeners } from 'node:events';
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type {
@@ -50,6 +52,7 @@ import { discoverOrganization } from './organization.js';
 import { selectFromOrganization, selectWithoutOrganization, type PlannedAccount } from './accounts.js';
 import { describeRegions, type RegionInfo } from './collectors/regions.js';
 import { scanUnit, verdictFor, type UnitOutcome } from './unit.js';
+import { CoverageTracker } from './tracker.js';
 import { IMAGE_ID_RE, REFERENCED_IMAGES, resolveImagesById, type NotFound } from './collectors/referenced-images.js';
 
 export interface ScanProgress {
@@ -111,6 +114,57 @@ function credentialsFailureMessage(err: unknown, when: string, where?: string): 
   return `${what} ${when} (${errorCode(err)})${where ? `, ${where}` : ''}: ${errorMessage(err)}`;
 }
 
+/** What every phase of one scan shares: its settings, cancellation, metrics, coverage and progress. */
+interface ScanRun {
+  options: ScanOptions;
+  settings: AwsSettings;
+  homeRegion: string;
+  runId: string;
+  /** Aborted by the caller (Ctrl-C) or by the scan itself when its credentials fail (see stopScan). */
+  signal: AbortSignal;
+  aborted(): boolean;
+  /** The caller interrupted the scan (not the scan stopping itself). */
+  interrupted(): boolean;
+  metrics: ApiMetrics;
+  callerMetrics: ApiMetrics;
+  unitMetrics: Map<string, ApiMetrics>;
+  /** Exactly one coverage entry per account x region; the progress counts are derived from it. */
+  tracker: CoverageTracker;
+  progress: Pick<ScanProgress, 'phase' | 'accountsTotal' | 'accountsDone'>;
+  emit(): void;
+  warn(message: string): void;
+  /** The one concurrency bound of the scan (account preparation, units, image batches). */
+  limit: LimitFunction;
+  /** Set when the scan's own credentials failed: it stops, and fails with exit 4. */
+  stopped?: { err: unknown; where: string };
+  stopScan(err: unknown, where: string): void;
+}
+
+/** Who runs the scan, and with which credentials (phase 1). */
+interface CallerIdentity {
+  caller: { accountId: string; arn: string };
+  sts: STSClient;
+  baseCredentials: CredentialsOption;
+  partition: string;
+  /** Regions the caller's account knows (undefined when they could not be listed). */
+  callerRegions: RegionInfo[] | undefined;
+}
+
+/** Which accounts the scan covers (phase 1). */
+interface AccountPlan {
+  organization: { id: string; managementAccountId: string } | null;
+  planned: PlannedAccount[];
+  toScan: PlannedAccount[];
+}
+
+/** Referenced images resolved (phase 3). */
+interface ResolvedImages {
+  /** region|imageId -> image record (owned, referenced, not found or failed lookup). */
+  images: Map<string, Image>;
+  /** account|region -> the error that left images it references unknown. */
+  resolutionFailures: Map<string, unknown>;
+}
+
 export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = {}): Promise<Inventory> {
   validateScanOptions(options);
   const startedAt = new Date();
@@ -128,7 +182,6 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
   const signal = controller.signal;
   const aborted = () => signal.aborted;
   const interrupted = () => options.signal?.aborted === true;
-  let stopped: { err: unknown; where: string } | undefined;
 
   // Every client of the scan shares keep-alive connections: a unit's client lives for a handful of calls.
   // Each unit has at most five requests in flight; account preparation and image batches one each.
@@ -145,450 +198,57 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
   const callerMetrics = metrics.child();
   const unitMetrics = new Map<string, ApiMetrics>();
 
-  const progress: ScanProgress = {
-    phase: 'discovery',
-    accountsTotal: 0,
-    accountsDone: 0,
-    unitsTotal: 0,
-    unitsDone: 0,
-    status: { ok: 0, skipped: 0, 'access-denied': 0, error: 0 },
-    apiCalls: 0,
-    retries: 0,
-    throttled: 0,
-    failedCalls: 0,
-  };
+  // Exactly one coverage entry per account x region; the progress counts are derived from it.
+  const tracker = new CoverageTracker();
+  const progress: Pick<ScanProgress, 'phase' | 'accountsTotal' | 'accountsDone'> = { phase: 'discovery', accountsTotal: 0, accountsDone: 0 };
   const emit = () => {
     if (!hooks.onProgress) return;
-    Object.assign(progress, { apiCalls: metrics.callsTotal, retries: metrics.retries, throttled: metrics.throttled, failedCalls: metrics.failedCalls });
-    hooks.onProgress({ ...progress, status: { ...progress.status } });
+    hooks.onProgress({
+      ...progress,
+      unitsTotal: tracker.planned,
+      unitsDone: tracker.done,
+      status: tracker.counts(),
+      apiCalls: metrics.callsTotal,
+      retries: metrics.retries,
+      throttled: metrics.throttled,
+      failedCalls: metrics.failedCalls,
+    });
   };
   const warn = (m: string) => hooks.onWarning?.(m);
 
-  try {
-    // (1) Caller identity with the default credential chain.
-    const sts: STSClient = makeStsClient(settings, homeRegion, undefined, callerMetrics);
-    let caller: { accountId: string; arn: string };
-    try {
-      const id = await sts.send(new GetCallerIdentityCommand({}), signal ? { abortSignal: signal } : {});
-      caller = { accountId: id.Account ?? '', arn: id.Arn ?? '' };
-    } catch (err) {
-      if (classifyError(err) === 'aborted') throw new UserError('scan interrupted before it started', EXIT.INTERRUPTED);
-      if (classifyError(err) === 'expired-credentials') throw fatal(credentialsFailureMessage(err, 'before the scan started'), REFRESH_CREDENTIALS);
-      throw fatal(
-        classifyError(err) === 'credentials'
-          ? `no AWS credentials: ${errorMessage(err)}`
-          : `cannot identify the caller (sts:GetCallerIdentity in ${homeRegion} failed: ${errorCode(err)}: ${errorMessage(err)})`,
-        'Set credentials the AWS SDK can find (AWS_PROFILE / --profile, AWS_ACCESS_KEY_ID, SSO login, instance role), ' +
-          'and check --endpoint-url / AWS_ENDPOINT_URL when using a local endpoint.',
-      );
-    }
-    const baseCredentials = sts.config.credentials as CredentialsOption;
-    const partition = partitionOf(caller.arn);
-
-    // Regions the caller's account knows: validates --regions, and lists the regions of accounts that could not be reached.
-    let callerRegions: RegionInfo[] | undefined;
-    {
-      const ec2 = makeEc2Client(settings, homeRegion, baseCredentials, callerMetrics);
-      try {
-        // Resolved once here rather than by each of the thousands of per-unit clients.
-        settings.clientDefaults = await resolveClientDefaults(ec2);
-      } catch {
-        // Each client resolves them itself then.
-      }
-      try {
-        callerRegions = await describeRegions(ec2, signal);
-      } catch (err) {
-        if (classifyError(err) === 'aborted') throw new UserError('scan interrupted', EXIT.INTERRUPTED);
-        if (isCredentialFailure(err)) throw fatal(credentialsFailureMessage(err, 'before the scan started'), REFRESH_CREDENTIALS);
-        warn(`could not list regions with the caller's credentials (${errorCode(err)}); accounts that cannot be reached are reported for the regions other accounts have enabled`);
-      }
-    }
-    if (options.regions && callerRegions) {
-      const known = new Set(callerRegions.map((r) => r.name));
-      const unknown = options.regions.filter((r) => !known.has(r));
-      if (unknown.length) {
-        throw new UserError(`--regions: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not an EC2 region of this partition`, EXIT.USAGE, `Known regions: ${[...known].join(', ')}`);
-      }
-    }
-
-    // Accounts.
-    let organization: { id: string; managementAccountId: string } | null = null;
-    let planned: PlannedAccount[];
-    if (options.organizations) {
-      const orgs = makeOrganizationsClient(settings, organizationsRegion(homeRegion), baseCredentials, callerMetrics);
-      let discovered;
-      try {
-        // The tree walk is bounded by --concurrency too, so lowering it also slows the Organizations calls.
-        discovered = await discoverOrganization(orgs, signal, options.concurrency);
-      } catch (err) {
-        throw organizationFailure(err, options.maxAttempts);
-      }
-      organization = discovered.organization;
-      planned = selectFromOrganization(discovered, options, caller.accountId, options.assumeRoleInCallerAccount);
-    } else {
-      planned = selectWithoutOrganization(options, caller.accountId, options.assumeRoleInCallerAccount);
-    }
-    const toScan = planned.filter((p) => p.scan);
-    if (toScan.length === 0) warn('no ACTIVE account matches the selection: nothing to scan');
-
-    // (2) Accounts and their regions, under one bound.
-    progress.phase = 'scanning';
-    progress.accountsTotal = toScan.length;
-    emit();
-    const limit = pLimit(options.concurrency);
-    const rolePath = normaliseRolePath(options.rolePath);
-    const sessionName = sessionNameFor(runId);
-    const states = new Map<string, AccountState>(toScan.map((p) => [p.record.accountId, { plan: p }]));
-    const outcomes = new Map<string, UnitOutcome>();
-    const coverage = new Map<string, CoverageEntry>();
-
-    const setCoverage = (entry: CoverageEntry) => {
-      const k = key(entry.accountId, entry.region);
-      if (coverage.has(k)) return; // exactly one status per account x region: the first verdict stands
-      coverage.set(k, entry);
-      progress.status[entry.status]++;
-      progress.unitsDone++;
-      emit();
-    };
-
-    // One client per account x region, alive only while that unit's work runs: adaptive retry's rate
-    // limiter is per client (never shared across accounts). Its connections come from the shared
-    // transport, so once the unit ends the client holds nothing but garbage-collectable state (it is not
-    // destroyed: that would destroy the shared agents), and tens of thousands of units never pile up sockets.
-    const withClient = async <T>(accountId: string, region: string, credentials: CredentialsOption, fn: (c: EC2Client) => Promise<T>): Promise<T> => {
-      const k = key(accountId, region);
-      let m = unitMetrics.get(k);
-      if (!m) unitMetrics.set(k, (m = metrics.child()));
-      return fn(makeEc2Client(settings, region, credentials, m));
-    };
-
-    const prepareAccount = async (state: AccountState): Promise<string[]> => {
-      const acct = state.plan.record;
-      if (aborted()) {
-        state.failure = { status: 'error', errorCode: 'Interrupted', reason: 'scan interrupted before this account was reached' };
-        return [];
-      }
-      if (acct.access === 'caller') {
-        state.credentials = baseCredentials;
-      } else {
-        const spec = {
-          accountId: acct.accountId,
-          roleName: options.roleName,
-          rolePath,
-          ...(options.externalId ? { externalId: options.externalId } : {}),
-          sessionName,
-          durationSeconds: options.sessionDurationSeconds,
-          partition,
-        };
-        const provider = assumedRoleProvider(sts, spec, signal ? { abortSignal: signal } : {});
-        try {
-          await provider();
-          state.credentials = provider;
-        } catch (err) {
-          const kind = classifyError(err);
-          const code = kind === 'aborted' ? 'Interrupted' : errorCode(err);
-          acct.accessError = { code, message: errorMessage(err) };
-          if (isCredentialFailure(err)) {
-            // Signed with the base credentials: they expired, not this account's role.
-            stopScan(err, `at sts:AssumeRole into ${roleArn(spec)}`);
-            state.failure = { status: 'error', errorCode: code, reason: stoppedReason(err) };
-            return [];
-          }
-          state.failure =
-            kind === 'sts-region-disabled'
-              ? {
-                  status: 'error',
-                  errorCode: code,
-                  // STS: "For Regions that are enabled by default, you must activate the Region STS endpoint in the
-                  // account where temporary credentials are generated"; us-east-1's STS endpoint cannot be deactivated.
-                  reason:
-                    `AssumeRole into ${roleArn(spec)} failed: STS is not activated in ${homeRegion} for account ${acct.accountId} (${code}). ` +
-                    'AWS: "The account administrator must use the IAM console to activate STS in that region." Activate it in that account ' +
-                    '(IAM > Account settings > Security Token Service (STS) endpoints), or run the scan with --region naming a region whose STS ' +
-                    'endpoint is active in every account (us-east-1\'s cannot be deactivated).',
-                }
-              : kind === 'access-denied'
-              ? {
-                  status: 'access-denied',
-                  errorCode: code,
-                  reason:
-                    `AssumeRole into ${roleArn(spec)} was denied (${code}): the role is missing in this account or does not trust the caller ${caller.arn}` +
-                    `${options.externalId ? ' with this external id' : ''}. Create the role (see docs/iam/) or pass --role-name / --role-path.`,
-                }
-              : { status: 'error', errorCode: code, reason: kind === 'aborted' ? 'scan interrupted during AssumeRole' : `AssumeRole into ${roleArn(spec)} failed: ${code}: ${errorMessage(err)}` };
-          return [];
-        }
-      }
-      try {
-        // The caller's own account was already asked, with the same credentials, in phase (1).
-        state.regions =
-          acct.access === 'caller' && callerRegions
-            ? callerRegions
-            : await withClient(acct.accountId, homeRegion, state.credentials, (c) => describeRegions(c, signal));
-      } catch (err) {
-        const kind = classifyError(err);
-        const code = kind === 'aborted' ? 'Interrupted' : errorCode(err);
-        if (isCredentialFailure(err)) {
-          stopScan(err, `at ec2:DescribeRegions in account ${acct.accountId}`);
-          state.failure = { status: 'error', errorCode: code, reason: stoppedReason(err) };
-          return [];
-        }
-        state.failure = {
-          status: kind === 'access-denied' ? 'access-denied' : 'error',
-          errorCode: code,
-          reason: kind === 'aborted' ? 'scan interrupted while listing regions' : `cannot list the account's regions (ec2:DescribeRegions in ${homeRegion}): ${code}: ${errorMessage(err)}`,
-        };
-        return [];
-      }
-      // No region listed at all: recorded below, once the regions of the other accounts are known.
-      if (state.regions.length === 0 && !options.regions) return [];
-      const byName = new Map(state.regions.map((r) => [r.name, r]));
-      const targets: string[] = [];
-      for (const name of options.regions ?? state.regions.map((r) => r.name)) {
-        const info = byName.get(name);
-        if (info?.enabled) {
-          targets.push(name);
-          continue;
-        }
-        progress.unitsTotal++;
-        setCoverage({
-          accountId: acct.accountId,
-          region: name,
-          status: 'skipped',
-          reason: info ? `region not enabled in this account (opt-in status: ${info.optInStatus})` : 'region not offered to this account',
-        });
-      }
-      progress.unitsTotal += targets.length;
-      emit();
-      return targets;
-    };
-
+  const run: ScanRun = {
+    options,
+    settings,
+    homeRegion,
+    runId,
+    signal,
+    aborted,
+    interrupted,
+    metrics,
+    callerMetrics,
+    unitMetrics,
+    tracker,
+    progress,
+    emit,
+    warn,
+    limit: pLimit(options.concurrency),
     /** The credentials the scan runs with failed: stop scheduling, cancel what is in flight, and fail the run (exit 4). */
-    const stopScan = (err: unknown, where: string) => {
-      if (stopped) return;
-      stopped = { err, where };
+    stopScan(err, where) {
+      if (run.stopped) return;
+      run.stopped = { err, where };
       controller.abort();
-    };
-    const stoppedReason = (err: unknown) =>
-      `not scanned: the scan stopped because its credentials ${classifyError(err) === 'expired-credentials' ? 'expired' : 'failed'} (${errorCode(err)}: ${errorMessage(err)}); this says nothing about this account`;
+    },
+  };
 
-    const runUnit = async (state: AccountState, region: string): Promise<void> => {
-      const accountId = state.plan.record.accountId;
-      if (aborted()) {
-        setCoverage({ accountId, region, status: 'error', errorCode: 'Interrupted', reason: 'scan interrupted before this region was scanned' });
-        return;
-      }
-      const outcome = await withClient(accountId, region, state.credentials, (client) =>
-        scanUnit({ accountId, region, client, deep: options.deep === true, abortSignal: signal }),
-      );
-      if (outcome.coverage.status !== 'ok' && isCredentialFailureCode(outcome.coverage.errorCode)) {
-        // The unit's calls were refused for expired credentials (the base ones, or the refresh of the role's).
-        stopScan(Object.assign(new Error(outcome.coverage.reason ?? ''), { name: outcome.coverage.errorCode }), `in account ${accountId} ${region}`);
-      }
-      outcomes.set(key(accountId, region), outcome);
-      // The verdict is final only after referenced images are resolved (phase 3) unless it already failed.
-      if (outcome.coverage.status !== 'ok') {
-        setCoverage(outcome.coverage);
-      } else {
-        progress.unitsDone++;
-        progress.status.ok++;
-        emit();
-      }
-    };
-
-    await Promise.all(
-      [...states.values()].map(async (state) => {
-        const regions = await limit(() => prepareAccount(state));
-        await Promise.all(regions.map((r) => limit(() => runUnit(state, r))));
-        progress.accountsDone++;
-        emit();
-      }),
-    );
-
-    // (3) Referenced images, once per region, from a referencing account.
-    progress.phase = 'resolving-images';
-    emit();
-    const images = new Map<string, Image>(); // region|imageId
-    for (const o of outcomes.values()) for (const img of o.ownedImages) images.set(key(img.region, img.imageId), img);
-    const wanted = new Map<string, Map<string, string[]>>(); // region -> imageId -> referencing accounts
-    const want = (accountId: string, region: string, imageId: string | undefined) => {
-      if (!imageId || images.has(key(region, imageId))) return;
-      let byImage = wanted.get(region);
-      if (!byImage) wanted.set(region, (byImage = new Map()));
-      const refs = byImage.get(imageId) ?? [];
-      if (!refs.includes(accountId)) refs.push(accountId);
-      byImage.set(imageId, refs);
-    };
-    for (const o of outcomes.values()) {
-      for (const i of o.instances) if (IMAGE_ID_RE.test(i.image.imageId)) want(i.accountId, i.region, i.image.imageId);
-      for (const lt of o.launchTemplates) {
-        for (const v of [lt.defaultVersion, lt.latestVersion]) if (v?.image.kind === 'ami') want(lt.accountId, lt.region, v.image.imageId);
-      }
-    }
-    // Prefer accounts whose unit succeeded; when a batch fails, its images are tried from the next
-    // referencing account; only images no referencing account could describe fail their units.
-    const okUnit = (accountId: string, region: string) => outcomes.get(key(accountId, region))?.coverage.status === 'ok';
-    let pending = new Map<string, Map<string, string[]>>();
-    for (const [region, byImage] of wanted) {
-      pending.set(region, new Map([...byImage].map(([id, refs]) => [id, [...refs].sort()])));
-    }
-    const lastError = new Map<string, unknown>(); // region|imageId -> error
-    while (pending.size > 0) {
-      const batches: { accountId: string; region: string; ids: string[]; refs: Map<string, string[]> }[] = [];
-      for (const [region, byImage] of [...pending.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-        // Accounts whose unit succeeded compete first; the others only for images nobody else references.
-        const candidates = new Map([...byImage].map(([id, refs]) => {
-          const ok = refs.filter((a) => okUnit(a, region));
-          return [id, ok.length ? ok : refs] as const;
-        }));
-        for (const [accountId, ids] of assignResolvers(candidates)) batches.push({ accountId, region, ids, refs: byImage });
-      }
-      const next = new Map<string, Map<string, string[]>>();
-      await Promise.all(
-        batches.map((b) =>
-          limit(async () => {
-            const state = states.get(b.accountId)!;
-            // The lookup failed: AWS said nothing about these images. Try the next referencing account;
-            // when none is left (or the scan was interrupted) record the failure, never "not found".
-            const fail = (err: unknown) => {
-              const interrupted = aborted() || classifyError(err) === 'aborted';
-              for (const id of b.ids) {
-                const rest = (b.refs.get(id) ?? []).filter((a) => a !== b.accountId);
-                if (rest.length && !interrupted) {
-                  if (!next.has(b.region)) next.set(b.region, new Map());
-                  next.get(b.region)!.set(id, rest);
-                } else {
-                  lastError.set(key(b.region, id), err);
-                  images.set(key(b.region, id), failedLookup(b.region, id, b.accountId, interrupted ? undefined : err));
-                }
-              }
-            };
-            if (aborted()) {
-              fail(Object.assign(new Error('scan interrupted'), { name: 'AbortError' }));
-              return;
-            }
-            try {
-              const res = await withClient(b.accountId, b.region, state.credentials, (client) =>
-                resolveImagesById({ accountId: b.accountId, region: b.region, client, ...(signal ? { abortSignal: signal } : {}) }, b.ids),
-              );
-              for (const img of res.found) images.set(key(img.region, img.imageId), img);
-              for (const [id, answer] of res.missing) images.set(key(b.region, id), notFoundImage(b.region, id, b.accountId, answer));
-            } catch (err) {
-              fail(err);
-            }
-          }),
-        ),
-      );
-      pending = next;
-    }
-    const resolutionFailures = new Map<string, unknown>(); // account|region -> error
-    for (const [k, err] of lastError) {
-      const [region, imageId] = k.split('|') as [string, string];
-      for (const accountId of wanted.get(region)?.get(imageId) ?? []) {
-        if (!resolutionFailures.has(key(accountId, region))) resolutionFailures.set(key(accountId, region), err);
-      }
-    }
-
-    // Final verdicts of the units that had succeeded so far.
-    for (const [k, o] of outcomes) {
-      if (o.coverage.status !== 'ok') continue;
-      const err = resolutionFailures.get(k);
-      if (err !== undefined) {
-        progress.status.ok--;
-        progress.unitsDone--;
-        setCoverage({ ...o.coverage, ...verdictFor([{ collector: REFERENCED_IMAGES, err }]) });
-      } else {
-        coverage.set(k, o.coverage);
-      }
-    }
-
-    // Accounts that could not be prepared: one entry per region they would have had.
-    const regionUniverse = options.regions ?? unionEnabled(callerRegions, [...states.values()]);
-    for (const state of states.values()) {
-      if (!state.failure) continue;
-      for (const region of regionUniverse) {
-        progress.unitsTotal++;
-        setCoverage({ accountId: state.plan.record.accountId, region, ...state.failure });
-      }
-    }
-    // Accounts whose DescribeRegions listed no region at all: shown as skipped where the others have regions.
-    for (const state of states.values()) {
-      if (state.failure || !state.regions || state.regions.length > 0 || options.regions) continue;
-      for (const region of regionUniverse) {
-        progress.unitsTotal++;
-        setCoverage({ accountId: state.plan.record.accountId, region, status: 'skipped', reason: 'not listed by ec2:DescribeRegions for this account' });
-      }
-    }
-    // Any call of the scan refused for expired credentials stops it, whichever phase saw it first.
-    if (!stopped) {
-      const hit = [...coverage.values()].find((c) => c.status === 'error' && isCredentialFailureCode(c.errorCode));
-      if (hit) stopped = { err: Object.assign(new Error(hit.reason ?? ''), { name: hit.errorCode }), where: `in account ${hit.accountId} ${hit.region}` };
-    }
-    if (stopped && !interrupted()) {
-      // What the stop cancelled is not an interruption by the user: say why it was not scanned.
-      for (const [k, c] of coverage) {
-        if (c.errorCode === 'Interrupted') coverage.set(k, { ...c, errorCode: errorCode(stopped.err), reason: stoppedReason(stopped.err) });
-      }
-    }
-
-    // (4) Assemble.
-    const instances: Instance[] = [];
-    const launchTemplates: LaunchTemplate[] = [];
-    const regionSettings: RegionSettings[] = [];
-    for (const o of outcomes.values()) {
-      for (const i of o.instances) instances.push(joinImage(i, images.get(key(i.region, i.image.imageId))));
-      launchTemplates.push(...o.launchTemplates);
-      if (o.settings) regionSettings.push(o.settings);
-    }
-    const coverageList = [...coverage.values()].map((c) => {
-      const m = unitMetrics.get(key(c.accountId, c.region));
-      return m && c.status !== 'skipped' ? { ...c, apiCalls: m.callsTotal } : c;
-    });
-
-    progress.phase = 'done';
-    emit();
-    const finishedAt = new Date();
-    const snap = metrics.snapshot();
-    const accounts: AccountRecord[] = planned.map((p) => p.record);
-    const endpoint = effectiveEndpoint(settings, 'EC2');
-    const inventory: Inventory = {
-      schemaVersion: INVENTORY_SCHEMA_VERSION,
-      kind: 'amigov.inventory',
-      run: {
-        runId,
-        toolVersion: toolVersion(),
-        startedAt: startedAt.toISOString(),
-        finishedAt: finishedAt.toISOString(),
-        asOf,
-        configPath: options.configPath,
-        parameters: recordedParameters(options),
-        caller,
-        organization,
-        endpoint,
-        homeRegion,
-        ...(interrupted() ? { interrupted: true } : {}),
-      },
-      allowlist,
-      accounts: accounts.sort((a, b) => a.accountId.localeCompare(b.accountId)),
-      coverage: coverageList.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region)),
-      instances: instances.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region) || a.instanceId.localeCompare(b.instanceId)),
-      images: [...images.values()].sort((a, b) => a.region.localeCompare(b.region) || a.imageId.localeCompare(b.imageId)),
-      launchTemplates: launchTemplates.sort(
-        (a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region) || a.launchTemplateId.localeCompare(b.launchTemplateId),
-      ),
-      regionSettings: regionSettings.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region)),
-      stats: {
-        durationMs: finishedAt.getTime() - startedAt.getTime(),
-        apiCalls: snap.calls,
-        apiCallsTotal: snap.callsTotal,
-        retries: snap.retries,
-        throttled: snap.throttled,
-        accountsTotal: toScan.length,
-        accountRegionsTotal: coverageList.length,
-        attempts: snap.attempts,
-        failedCalls: snap.failedCalls,
-      },
-    };
+  try {
+    const identity = await identifyCaller(run);
+    const plan = await planAccounts(run, identity);
+    const states = new Map<string, AccountState>(plan.toScan.map((p) => [p.record.accountId, { plan: p }]));
+    const outcomes = await scanUnits(run, identity, plan, states);
+    const resolved = await resolveReferencedImages(run, states, outcomes);
+    settleCoverage(run, identity, states, resolved.resolutionFailures);
+    const inventory = assembleInventory(run, { startedAt, asOf, allowlist, identity, plan, outcomes, images: resolved.images });
+    const stopped = run.stopped;
     if (stopped && !interrupted()) {
       throw new ScanStoppedError(credentialsFailureMessage(stopped.err, 'during the scan', stopped.where), REFRESH_CREDENTIALS, inventory);
     }
@@ -599,6 +259,470 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
     transport.destroy();
   }
 }
+
+const stoppedReason = (err: unknown) =>
+  `not scanned: the scan stopped because its credentials ${classifyError(err) === 'expired-credentials' ? 'expired' : 'failed'} (${errorCode(err)}: ${errorMessage(err)}); this says nothing about this account`;
+
+/**
+ * One client per account x region, alive only while that unit's work runs: adaptive retry's rate
+ * limiter is per client (never shared across accounts). Its connections come from the shared
+ * transport, so once the unit ends the client holds nothing but garbage-collectable state (it is not
+ * destroyed: that would destroy the shared agents), and tens of thousands of units never pile up sockets.
+ */
+async function withClient<T>(run: ScanRun, accountId: string, region: string, credentials: CredentialsOption, fn: (c: EC2Client) => Promise<T>): Promise<T> {
+  const k = key(accountId, region);
+  let m = run.unitMetrics.get(k);
+  if (!m) run.unitMetrics.set(k, (m = run.metrics.child()));
+  return fn(makeEc2Client(run.settings, region, credentials, m));
+}
+
+/** Phase 1a: the caller's identity with the default credential chain, and the regions its account knows (validates --regions). */
+async function identifyCaller(run: ScanRun): Promise<CallerIdentity> {
+  const { options, settings, homeRegion, signal, callerMetrics, warn } = run;
+  const sts: STSClient = makeStsClient(settings, homeRegion, undefined, callerMetrics);
+  let caller: { accountId: string; arn: string };
+  try {
+    const id = await sts.send(new GetCallerIdentityCommand({}), signal ? { abortSignal: signal } : {});
+    caller = { accountId: id.Account ?? '', arn: id.Arn ?? '' };
+  } catch (err) {
+    if (classifyError(err) === 'aborted') throw new UserError('scan interrupted before it started', EXIT.INTERRUPTED);
+    if (classifyError(err) === 'expired-credentials') throw fatal(credentialsFailureMessage(err, 'before the scan started'), REFRESH_CREDENTIALS);
+    throw fatal(
+      classifyError(err) === 'credentials'
+        ? `no AWS credentials: ${errorMessage(err)}`
+        : `cannot identify the caller (sts:GetCallerIdentity in ${homeRegion} failed: ${errorCode(err)}: ${errorMessage(err)})`,
+      'Set credentials the AWS SDK can find (AWS_PROFILE / --profile, AWS_ACCESS_KEY_ID, SSO login, instance role), ' +
+        'and check --endpoint-url / AWS_ENDPOINT_URL when using a local endpoint.',
+    );
+  }
+  const baseCredentials = sts.config.credentials as CredentialsOption;
+  const partition = partitionOf(caller.arn);
+
+  // Regions the caller's account knows: validates --regions, and lists the regions of accounts that could not be reached.
+  let callerRegions: RegionInfo[] | undefined;
+  {
+    const ec2 = makeEc2Client(settings, homeRegion, baseCredentials, callerMetrics);
+    try {
+      // Resolved once here rather than by each of the thousands of per-unit clients.
+      settings.clientDefaults = await resolveClientDefaults(ec2);
+    } catch {
+      // Each client resolves them itself then.
+    }
+    try {
+      callerRegions = await describeRegions(ec2, signal);
+    } catch (err) {
+      if (classifyError(err) === 'aborted') throw new UserError('scan interrupted', EXIT.INTERRUPTED);
+      if (isCredentialFailure(err)) throw fatal(credentialsFailureMessage(err, 'before the scan started'), REFRESH_CREDENTIALS);
+      warn(`could not list regions with the caller's credentials (${errorCode(err)}); accounts that cannot be reached are reported for the regions other accounts have enabled`);
+    }
+  }
+  if (options.regions && callerRegions) {
+    const known = new Set(callerRegions.map((r) => r.name));
+    const unknown = options.regions.filter((r) => !known.has(r));
+    if (unknown.length) {
+      throw new UserError(`--regions: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not an EC2 region of this partition`, EXIT.USAGE, `Known regions: ${[...known].join(', ')}`);
+    }
+  }
+
+  return { caller, sts, baseCredentials, partition, callerRegions };
+}
+
+/** Phase 1b: the accounts to scan, from Organizations or the --accounts list. */
+async function planAccounts(run: ScanRun, identity: CallerIdentity): Promise<AccountPlan> {
+  const { options, settings, homeRegion, signal, callerMetrics, warn } = run;
+  const { caller, baseCredentials } = identity;
+  let organization: { id: string; managementAccountId: string } | null = null;
+  let planned: PlannedAccount[];
+  if (options.organizations) {
+    const orgs = makeOrganizationsClient(settings, organizationsRegion(homeRegion), baseCredentials, callerMetrics);
+    let discovered;
+    try {
+      // The tree walk is bounded by --concurrency too, so lowering it also slows the Organizations calls.
+      discovered = await discoverOrganization(orgs, signal, options.concurrency);
+    } catch (err) {
+      throw organizationFailure(err, options.maxAttempts);
+    }
+    organization = discovered.organization;
+    planned = selectFromOrganization(discovered, options, caller.accountId, options.assumeRoleInCallerAccount);
+  } else {
+    planned = selectWithoutOrganization(options, caller.accountId, options.assumeRoleInCallerAccount);
+  }
+  const toScan = planned.filter((p) => p.scan);
+  if (toScan.length === 0) warn('no ACTIVE account matches the selection: nothing to scan');
+  return { organization, planned, toScan };
+}
+
+interface SessionSpec {
+  rolePath: string;
+  sessionName: string;
+}
+
+/**
+ * Phase 2a: one account's credentials (AssumeRole) and regions (DescribeRegions). Returns the regions to
+ * scan; records skipped regions in coverage and a failure in `state.failure` (its entries come later, once
+ * the regions of the other accounts are known).
+ */
+async function prepareAccount(run: ScanRun, identity: CallerIdentity, session: SessionSpec, state: AccountState): Promise<string[]> {
+  const { options, homeRegion, signal, aborted, tracker, emit, stopScan } = run;
+  const { caller, sts, baseCredentials, partition, callerRegions } = identity;
+  const { rolePath, sessionName } = session;
+  const setCoverage = (entry: CoverageEntry) => {
+    if (tracker.record(entry)) emit();
+  };
+    const acct = state.plan.record;
+    if (aborted()) {
+      state.failure = { status: 'error', errorCode: 'Interrupted', reason: 'scan interrupted before this account was reached' };
+      return [];
+    }
+    if (acct.access === 'caller') {
+      state.credentials = baseCredentials;
+    } else {
+      const spec = {
+        accountId: acct.accountId,
+        roleName: options.roleName,
+        rolePath,
+        ...(options.externalId ? { externalId: options.externalId } : {}),
+        sessionName,
+        durationSeconds: options.sessionDurationSeconds,
+        partition,
+      };
+      const provider = assumedRoleProvider(sts, spec, signal ? { abortSignal: signal } : {});
+      try {
+        await provider();
+        state.credentials = provider;
+      } catch (err) {
+        const kind = classifyError(err);
+        const code = kind === 'aborted' ? 'Interrupted' : errorCode(err);
+        acct.accessError = { code, message: errorMessage(err) };
+        if (isCredentialFailure(err)) {
+          // Signed with the base credentials: they expired, not this account's role.
+          stopScan(err, `at sts:AssumeRole into ${roleArn(spec)}`);
+          state.failure = { status: 'error', errorCode: code, reason: stoppedReason(err) };
+          return [];
+        }
+        state.failure =
+          kind === 'sts-region-disabled'
+            ? {
+                status: 'error',
+                errorCode: code,
+                // STS: "For Regions that are enabled by default, you must activate the Region STS endpoint in the
+                // account where temporary credentials are generated"; us-east-1's STS endpoint cannot be deactivated.
+                reason:
+                  `AssumeRole into ${roleArn(spec)} failed: STS is not activated in ${homeRegion} for account ${acct.accountId} (${code}). ` +
+                  'AWS: "The account administrator must use the IAM console to activate STS in that region." Activate it in that account ' +
+                  '(IAM > Account settings > Security Token Service (STS) endpoints), or run the scan with --region naming a region whose STS ' +
+                  'endpoint is active in every account (us-east-1\'s cannot be deactivated).',
+              }
+            : kind === 'access-denied'
+            ? {
+                status: 'access-denied',
+                errorCode: code,
+                reason:
+                  `AssumeRole into ${roleArn(spec)} was denied (${code}): the role is missing in this account or does not trust the caller ${caller.arn}` +
+                  `${options.externalId ? ' with this external id' : ''}. Create the role (see docs/iam/) or pass --role-name / --role-path.`,
+              }
+            : { status: 'error', errorCode: code, reason: kind === 'aborted' ? 'scan interrupted during AssumeRole' : `AssumeRole into ${roleArn(spec)} failed: ${code}: ${errorMessage(err)}` };
+        return [];
+      }
+    }
+    try {
+      // The caller's own account was already asked, with the same credentials, in phase (1).
+      state.regions =
+        acct.access === 'caller' && callerRegions
+          ? callerRegions
+          : await withClient(run, acct.accountId, homeRegion, state.credentials, (c) => describeRegions(c, signal));
+    } catch (err) {
+      const kind = classifyError(err);
+      const code = kind === 'aborted' ? 'Interrupted' : errorCode(err);
+      if (isCredentialFailure(err)) {
+        stopScan(err, `at ec2:DescribeRegions in account ${acct.accountId}`);
+        state.failure = { status: 'error', errorCode: code, reason: stoppedReason(err) };
+        return [];
+      }
+      state.failure = {
+        status: kind === 'access-denied' ? 'access-denied' : 'error',
+        errorCode: code,
+        reason: kind === 'aborted' ? 'scan interrupted while listing regions' : `cannot list the account's regions (ec2:DescribeRegions in ${homeRegion}): ${code}: ${errorMessage(err)}`,
+      };
+      return [];
+    }
+    // No region listed at all: recorded below, once the regions of the other accounts are known.
+    if (state.regions.length === 0 && !options.regions) return [];
+    const byName = new Map(state.regions.map((r) => [r.name, r]));
+    const targets: string[] = [];
+    for (const name of options.regions ?? state.regions.map((r) => r.name)) {
+      const info = byName.get(name);
+      if (info?.enabled) {
+        targets.push(name);
+        continue;
+      }
+      tracker.plan();
+      setCoverage({
+        accountId: acct.accountId,
+        region: name,
+        status: 'skipped',
+        reason: info ? `region not enabled in this account (opt-in status: ${info.optInStatus})` : 'region not offered to this account',
+      });
+    }
+    tracker.plan(targets.length);
+    emit();
+    return targets;
+}
+
+/** Phase 2: every account prepared, then each of its regions scanned as one unit, all under the one bound. */
+async function scanUnits(run: ScanRun, identity: CallerIdentity, plan: AccountPlan, states: Map<string, AccountState>): Promise<Map<string, UnitOutcome>> {
+  const { options, signal, aborted, tracker, progress, emit, limit, stopScan } = run;
+  progress.phase = 'scanning';
+  progress.accountsTotal = plan.toScan.length;
+  emit();
+  const session: SessionSpec = { rolePath: normaliseRolePath(options.rolePath), sessionName: sessionNameFor(run.runId) };
+  const outcomes = new Map<string, UnitOutcome>();
+  const setCoverage = (entry: CoverageEntry) => {
+    if (tracker.record(entry)) emit();
+  };
+
+  const runUnit = async (state: AccountState, region: string): Promise<void> => {
+    const accountId = state.plan.record.accountId;
+    if (aborted()) {
+      setCoverage({ accountId, region, status: 'error', errorCode: 'Interrupted', reason: 'scan interrupted before this region was scanned' });
+      return;
+    }
+    const outcome = await withClient(run, accountId, region, state.credentials, (client) =>
+      scanUnit({ accountId, region, client, deep: options.deep === true, abortSignal: signal }),
+    );
+    if (outcome.coverage.status !== 'ok' && isCredentialFailureCode(outcome.coverage.errorCode)) {
+      // The unit's calls were refused for expired credentials (the base ones, or the refresh of the role's).
+      stopScan(Object.assign(new Error(outcome.coverage.reason ?? ''), { name: outcome.coverage.errorCode }), `in account ${accountId} ${region}`);
+    }
+    outcomes.set(key(accountId, region), outcome);
+    // The verdict is final only after referenced images are resolved (phase 3) unless it already failed.
+    if (outcome.coverage.status !== 'ok') {
+      setCoverage(outcome.coverage);
+    } else if (tracker.provisional(outcome.coverage)) {
+      emit();
+    }
+  };
+
+  await Promise.all(
+    [...states.values()].map(async (state) => {
+      const regions = await limit(() => prepareAccount(run, identity, session, state));
+      await Promise.all(regions.map((r) => limit(() => runUnit(state, r))));
+      progress.accountsDone++;
+      emit();
+    }),
+  );
+  return outcomes;
+}
+
+/** Phase 3: images referenced but not listed by their owner, described once per region from a referencing account. */
+async function resolveReferencedImages(run: ScanRun, states: Map<string, AccountState>, outcomes: Map<string, UnitOutcome>): Promise<ResolvedImages> {
+  const { signal, aborted, progress, emit, limit } = run;
+  progress.phase = 'resolving-images';
+  emit();
+  const images = new Map<string, Image>(); // region|imageId
+  for (const o of outcomes.values()) for (const img of o.ownedImages) images.set(key(img.region, img.imageId), img);
+  const wanted = new Map<string, Map<string, string[]>>(); // region -> imageId -> referencing accounts
+  const want = (accountId: string, region: string, imageId: string | undefined) => {
+    if (!imageId || images.has(key(region, imageId))) return;
+    let byImage = wanted.get(region);
+    if (!byImage) wanted.set(region, (byImage = new Map()));
+    const refs = byImage.get(imageId) ?? [];
+    if (!refs.includes(accountId)) refs.push(accountId);
+    byImage.set(imageId, refs);
+  };
+  for (const o of outcomes.values()) {
+    for (const i of o.instances) if (IMAGE_ID_RE.test(i.image.imageId)) want(i.accountId, i.region, i.image.imageId);
+    for (const lt of o.launchTemplates) {
+      for (const v of [lt.defaultVersion, lt.latestVersion]) if (v?.image.kind === 'ami') want(lt.accountId, lt.region, v.image.imageId);
+    }
+  }
+  // Prefer accounts whose unit succeeded; when a batch fails, its images are tried from the next
+  // referencing account; only images no referencing account could describe fail their units.
+  const okUnit = (accountId: string, region: string) => outcomes.get(key(accountId, region))?.coverage.status === 'ok';
+  let pending = new Map<string, Map<string, string[]>>();
+  for (const [region, byImage] of wanted) {
+    pending.set(region, new Map([...byImage].map(([id, refs]) => [id, [...refs].sort()])));
+  }
+  const lastError = new Map<string, unknown>(); // region|imageId -> error
+  while (pending.size > 0) {
+    const batches: { accountId: string; region: string; ids: string[]; refs: Map<string, string[]> }[] = [];
+    for (const [region, byImage] of [...pending.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      const candidates = preferSucceeded(byImage, (a) => okUnit(a, region));
+      for (const [accountId, ids] of assignResolvers(candidates)) batches.push({ accountId, region, ids, refs: byImage });
+    }
+    const next = new Map<string, Map<string, string[]>>();
+    await Promise.all(
+      batches.map((b) =>
+        limit(async () => {
+          const state = states.get(b.accountId)!;
+          // The lookup failed: AWS said nothing about these images. Try the next referencing account;
+          // when none is left (or the scan was interrupted) record the failure, never "not found".
+          const fail = (err: unknown) => {
+            const interrupted = aborted() || classifyError(err) === 'aborted';
+            for (const id of b.ids) {
+              const rest = (b.refs.get(id) ?? []).filter((a) => a !== b.accountId);
+              if (rest.length && !interrupted) {
+                if (!next.has(b.region)) next.set(b.region, new Map());
+                next.get(b.region)!.set(id, rest);
+              } else {
+                lastError.set(key(b.region, id), err);
+                images.set(key(b.region, id), failedLookup(b.region, id, b.accountId, interrupted ? undefined : err));
+              }
+            }
+          };
+          if (aborted()) {
+            fail(Object.assign(new Error('scan interrupted'), { name: 'AbortError' }));
+            return;
+          }
+          try {
+            const res = await withClient(run, b.accountId, b.region, state.credentials, (client) =>
+              resolveImagesById({ accountId: b.accountId, region: b.region, client, ...(signal ? { abortSignal: signal } : {}) }, b.ids),
+            );
+            for (const img of res.found) images.set(key(img.region, img.imageId), img);
+            for (const [id, answer] of res.missing) images.set(key(b.region, id), notFoundImage(b.region, id, b.accountId, answer));
+          } catch (err) {
+            fail(err);
+          }
+        }),
+      ),
+    );
+    pending = next;
+  }
+  const resolutionFailures = new Map<string, unknown>(); // account|region -> error
+  for (const [k, err] of lastError) {
+    const [region, imageId] = k.split('|') as [string, string];
+    for (const accountId of wanted.get(region)?.get(imageId) ?? []) {
+      if (!resolutionFailures.has(key(accountId, region))) resolutionFailures.set(key(accountId, region), err);
+    }
+  }
+  return { images, resolutionFailures };
+}
+
+/**
+ * Phase 3b: the final verdict of every account x region: provisional units settled, accounts that could not
+ * be prepared or listed no region given their entries, and a stop for expired credentials explained.
+ */
+function settleCoverage(run: ScanRun, identity: CallerIdentity, states: Map<string, AccountState>, resolutionFailures: Map<string, unknown>): void {
+  const { options, interrupted, tracker, emit } = run;
+  const { callerRegions } = identity;
+  const setCoverage = (entry: CoverageEntry) => {
+    if (tracker.record(entry)) emit();
+  };
+  // Final verdicts of the units that had succeeded so far.
+  for (const c of tracker.provisionalEntries()) {
+    const err = resolutionFailures.get(key(c.accountId, c.region));
+    if (err === undefined) tracker.settle(c);
+    else {
+      tracker.settle({ ...c, ...verdictFor([{ collector: REFERENCED_IMAGES, err }]) });
+      emit();
+    }
+  }
+
+  // Accounts that could not be prepared: one entry per region they would have had.
+  const regionUniverse = options.regions ?? unionEnabled(callerRegions, [...states.values()]);
+  for (const state of states.values()) {
+    if (!state.failure) continue;
+    for (const region of regionUniverse) {
+      tracker.plan();
+      setCoverage({ accountId: state.plan.record.accountId, region, ...state.failure });
+    }
+  }
+  // Accounts whose DescribeRegions listed no region at all: shown as skipped where the others have regions.
+  for (const state of states.values()) {
+    if (state.failure || !state.regions || state.regions.length > 0 || options.regions) continue;
+    for (const region of regionUniverse) {
+      tracker.plan();
+      setCoverage({ accountId: state.plan.record.accountId, region, status: 'skipped', reason: 'not listed by ec2:DescribeRegions for this account' });
+    }
+  }
+  // Any call of the scan refused for expired credentials stops it, whichever phase saw it first.
+  if (!run.stopped) {
+    const hit = tracker.entries().find((c) => c.status === 'error' && isCredentialFailureCode(c.errorCode));
+    if (hit) run.stopped = { err: Object.assign(new Error(hit.reason ?? ''), { name: hit.errorCode }), where: `in account ${hit.accountId} ${hit.region}` };
+  }
+  const stopped = run.stopped;
+  if (stopped && !interrupted()) {
+    // What the stop cancelled is not an interruption by the user: say why it was not scanned.
+    tracker.rewrite((c) => (c.errorCode === 'Interrupted' ? { ...c, errorCode: errorCode(stopped.err), reason: stoppedReason(stopped.err) } : c));
+  }
+}
+
+interface AssemblyInput {
+  startedAt: Date;
+  asOf: string;
+  allowlist: Inventory['allowlist'];
+  identity: CallerIdentity;
+  plan: AccountPlan;
+  outcomes: Map<string, UnitOutcome>;
+  images: Map<string, Image>;
+}
+
+/** Phase 4: the inventory, sorted, with exactly one coverage entry per account x region. */
+function assembleInventory(run: ScanRun, input: AssemblyInput): Inventory {
+  const { options, settings, homeRegion, runId, metrics, unitMetrics, tracker, progress, emit, interrupted } = run;
+  const { startedAt, asOf, allowlist, outcomes, images } = input;
+  const { caller } = input.identity;
+  const { organization, planned, toScan } = input.plan;
+  const instances: Instance[] = [];
+  const launchTemplates: LaunchTemplate[] = [];
+  const regionSettings: RegionSettings[] = [];
+  for (const o of outcomes.values()) {
+    for (const i of o.instances) instances.push(joinImage(i, images.get(key(i.region, i.image.imageId))));
+    launchTemplates.push(...o.launchTemplates);
+    if (o.settings) regionSettings.push(o.settings);
+  }
+  const coverageList = tracker.entries().map((c) => {
+    const m = unitMetrics.get(key(c.accountId, c.region));
+    return m && c.status !== 'skipped' ? { ...c, apiCalls: m.callsTotal } : c;
+  });
+
+  progress.phase = 'done';
+  emit();
+  const finishedAt = new Date();
+  const snap = metrics.snapshot();
+  const accounts: AccountRecord[] = planned.map((p) => p.record);
+  const endpoint = effectiveEndpoint(settings, 'EC2');
+  const inventory: Inventory = {
+    schemaVersion: INVENTORY_SCHEMA_VERSION,
+    kind: 'amigov.inventory',
+    run: {
+      runId,
+      toolVersion: toolVersion(),
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      asOf,
+      configPath: options.configPath,
+      parameters: recordedParameters(options),
+      caller,
+      organization,
+      endpoint,
+      homeRegion,
+      ...(interrupted() ? { interrupted: true } : {}),
+    },
+    allowlist,
+    accounts: accounts.sort((a, b) => a.accountId.localeCompare(b.accountId)),
+    coverage: coverageList.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region)),
+    instances: instances.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region) || a.instanceId.localeCompare(b.instanceId)),
+    images: [...images.values()].sort((a, b) => a.region.localeCompare(b.region) || a.imageId.localeCompare(b.imageId)),
+    launchTemplates: launchTemplates.sort(
+      (a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region) || a.launchTemplateId.localeCompare(b.launchTemplateId),
+    ),
+    regionSettings: regionSettings.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region)),
+    stats: {
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      apiCalls: snap.calls,
+      apiCallsTotal: snap.callsTotal,
+      retries: snap.retries,
+      throttled: snap.throttled,
+      accountsTotal: toScan.length,
+      accountRegionsTotal: coverageList.length,
+      attempts: snap.attempts,
+      failedCalls: snap.failedCalls,
+    },
+  };
+  return inventory;
+}
+
 
 /**
  * Picks which referencing account describes which images: greedily the account that references the
@@ -622,6 +746,19 @@ export function assignResolvers(byImage: Map<string, string[]>): Map<string, str
     out.set(best, ids.sort());
   }
   return out;
+}
+
+/**
+ * The accounts that may describe each image: those whose unit succeeded compete first; an account whose
+ * unit failed only for images no succeeded account references.
+ */
+export function preferSucceeded(byImage: Map<string, string[]>, okUnit: (accountId: string) => boolean): Map<string, string[]> {
+  return new Map(
+    [...byImage].map(([id, refs]) => {
+      const ok = refs.filter(okUnit);
+      return [id, ok.length ? ok : refs] as const;
+    }),
+  );
 }
 
 function unionEnabled(callerRegions: RegionInfo[] | undefined, states: AccountState[]): string[] {

@@ -16,6 +16,7 @@ import {
 } from './collectors/region-settings.js';
 import { collectLaunchPermissions, LAUNCH_PERMISSIONS } from './collectors/launch-permissions.js';
 import type { CollectorMeta, RegionContext } from './collectors/types.js';
+import { COLLECTORS } from './collectors/index.js';
 
 export interface UnitOutcome {
   coverage: CoverageEntry;
@@ -57,52 +58,130 @@ export function verdictFor(failures: CoreFailure[]): Pick<CoverageEntry, 'status
   return { status: 'error', errorCode: code, reason: `${describe(first)}${advice}${tail}` };
 }
 
-export async function scanUnit(ctx: RegionContext): Promise<UnitOutcome> {
+type Settings = Pick<RegionSettings, 'imageBlockPublicAccess' | 'allowedImages'>;
+
+/** What a unit's collectors have gathered so far. */
+export interface UnitDraft {
+  coverage: CoverageEntry;
+  instances: Instance[];
+  ownedImages: Image[];
+  launchTemplates: LaunchTemplate[];
+  settings: Settings;
+  /** collector id -> why it degraded. */
+  degraded: Record<string, string>;
+}
+
+/** A collector that runs once per account x region, as unit.ts runs it. */
+export interface UnitCollector<T> {
+  meta: CollectorMeta;
+  /** Collectors it runs as part of its own work (a fallback, a --deep follow-up). */
+  includes?: CollectorMeta[];
+  collect(ctx: RegionContext): Promise<T>;
+  /** Puts what it gathered into the unit's outcome. */
+  apply(value: T, draft: UnitDraft): void;
+  /** It threw (optional collectors throw only when the scan is interrupted): what stands in for its data. */
+  failed?(draft: UnitDraft): void;
+}
+
+const unitCollector = <T>(c: UnitCollector<T>): UnitCollector<unknown> => c as UnitCollector<unknown>;
+const interruptedSetting = { state: 'unknown', reason: 'scan interrupted' } as const;
+
+/**
+ * Every collector of an account x region, in the order their failures are reported (the first core
+ * failure decides the unit's status). All run concurrently.
+ */
+export const UNIT_COLLECTORS: readonly UnitCollector<unknown>[] = [
+  unitCollector({
+    meta: INSTANCES,
+    includes: [INSTANCE_IMAGE_METADATA],
+    collect: collectInstances,
+    apply(value, d) {
+      d.instances = value.instances;
+      d.coverage.instancePath = value.path;
+      if (value.degradedReason) d.degraded[INSTANCE_IMAGE_METADATA.id] = value.degradedReason;
+    },
+  }),
+  unitCollector({
+    meta: OWNED_IMAGES,
+    includes: [LAUNCH_PERMISSIONS],
+    async collect(ctx) {
+      const images = await collectOwnedImages(ctx);
+      // --deep: who each owned image is shared with (degrades on its own, never fails the unit).
+      const launchPermissionsGap = ctx.deep ? await collectLaunchPermissions(ctx, images) : undefined;
+      return { images, launchPermissionsGap };
+    },
+    apply(value, d) {
+      d.ownedImages = value.images;
+      if (value.launchPermissionsGap) d.degraded[LAUNCH_PERMISSIONS.id] = value.launchPermissionsGap;
+    },
+  }),
+  unitCollector({
+    meta: LAUNCH_TEMPLATES,
+    collect: collectLaunchTemplates,
+    apply(value, d) {
+      d.launchTemplates = value;
+    },
+  }),
+  unitCollector({
+    meta: IMAGE_BLOCK_PUBLIC_ACCESS,
+    collect: collectImageBlockPublicAccess,
+    apply(value, d) {
+      d.settings.imageBlockPublicAccess = value;
+      if (value.state === 'unknown') d.degraded[IMAGE_BLOCK_PUBLIC_ACCESS.id] = value.reason ?? 'unknown';
+    },
+    failed(d) {
+      this.apply(interruptedSetting, d);
+    },
+  }),
+  unitCollector({
+    meta: ALLOWED_IMAGES_SETTINGS,
+    collect: collectAllowedImagesSettings,
+    apply(value, d) {
+      d.settings.allowedImages = value;
+      if (value.state === 'unknown') d.degraded[ALLOWED_IMAGES_SETTINGS.id] = value.reason ?? 'unknown';
+    },
+    failed(d) {
+      this.apply(interruptedSetting, d);
+    },
+  }),
+];
+
+/** Degraded collectors are listed in the order of COLLECTORS, whichever finished first. */
+const COLLECTOR_ORDER = new Map(COLLECTORS.map((c, i) => [c.id, i]));
+
+export async function scanUnit(ctx: RegionContext, collectors: readonly UnitCollector<unknown>[] = UNIT_COLLECTORS): Promise<UnitOutcome> {
   const started = Date.now();
-  let launchPermissionsGap: string | undefined;
-  const [inst, owned, lts, ibpa, allowed] = await Promise.allSettled([
-    collectInstances(ctx),
-    collectOwnedImages(ctx).then(async (images) => {
-      if (ctx.deep) launchPermissionsGap = await collectLaunchPermissions(ctx, images);
-      return images;
-    }),
-    collectLaunchTemplates(ctx),
-    collectImageBlockPublicAccess(ctx),
-    collectAllowedImagesSettings(ctx),
-  ]);
+  const results = await Promise.allSettled(collectors.map((c) => c.collect(ctx)));
 
   const failures: CoreFailure[] = [];
-  const degraded: Record<string, string> = {};
-  const coverage: CoverageEntry = { accountId: ctx.accountId, region: ctx.region, status: 'ok' };
+  const draft: UnitDraft = {
+    coverage: { accountId: ctx.accountId, region: ctx.region, status: 'ok' },
+    instances: [],
+    ownedImages: [],
+    launchTemplates: [],
+    settings: { imageBlockPublicAccess: interruptedSetting, allowedImages: interruptedSetting },
+    degraded: {},
+  };
+  collectors.forEach((c, i) => {
+    const r = results[i]!;
+    if (r.status === 'fulfilled') c.apply(r.value, draft);
+    else {
+      c.failed?.(draft);
+      failures.push({ collector: c.meta, err: r.reason });
+    }
+  });
 
-  let instances: Instance[] = [];
-  if (inst.status === 'fulfilled') {
-    instances = inst.value.instances;
-    coverage.instancePath = inst.value.path;
-    if (inst.value.degradedReason) degraded[INSTANCE_IMAGE_METADATA.id] = inst.value.degradedReason;
-  } else failures.push({ collector: INSTANCES, err: inst.reason });
-
-  const ownedImages = owned.status === 'fulfilled' ? owned.value : (failures.push({ collector: OWNED_IMAGES, err: owned.reason }), []);
-  const launchTemplates = lts.status === 'fulfilled' ? lts.value : (failures.push({ collector: LAUNCH_TEMPLATES, err: lts.reason }), []);
-
-  // The optional collectors catch their own errors except an abort.
-  const ibpaValue = ibpa.status === 'fulfilled' ? ibpa.value : ({ state: 'unknown', reason: 'scan interrupted' } as const);
-  const allowedValue = allowed.status === 'fulfilled' ? allowed.value : ({ state: 'unknown', reason: 'scan interrupted' } as const);
-  if (ibpaValue.state === 'unknown') degraded[IMAGE_BLOCK_PUBLIC_ACCESS.id] = ibpaValue.reason ?? 'unknown';
-  if (allowedValue.state === 'unknown') degraded[ALLOWED_IMAGES_SETTINGS.id] = allowedValue.reason ?? 'unknown';
-  if (launchPermissionsGap) degraded[LAUNCH_PERMISSIONS.id] = launchPermissionsGap;
-  if (ibpa.status === 'rejected') failures.push({ collector: IMAGE_BLOCK_PUBLIC_ACCESS, err: ibpa.reason });
-  if (allowed.status === 'rejected') failures.push({ collector: ALLOWED_IMAGES_SETTINGS, err: allowed.reason });
-
+  const { coverage } = draft;
   if (failures.length) Object.assign(coverage, verdictFor(failures));
-  if (Object.keys(degraded).length) coverage.degraded = degraded;
+  const degraded = Object.entries(draft.degraded).sort(([a], [b]) => (COLLECTOR_ORDER.get(a) ?? 99) - (COLLECTOR_ORDER.get(b) ?? 99));
+  if (degraded.length) coverage.degraded = Object.fromEntries(degraded);
   coverage.durationMs = Date.now() - started;
 
   return {
     coverage,
-    instances,
-    ownedImages,
-    launchTemplates,
-    settings: { accountId: ctx.accountId, region: ctx.region, imageBlockPublicAccess: ibpaValue, allowedImages: allowedValue },
+    instances: draft.instances,
+    ownedImages: draft.ownedImages,
+    launchTemplates: draft.launchTemplates,
+    settings: { accountId: ctx.accountId, region: ctx.region, imageBlockPublicAccess: draft.settings.imageBlockPublicAccess, allowedImages: draft.settings.allowedImages },
   };
 }
