@@ -239,8 +239,9 @@ export function checkScanInvocation(cli: ScanCliOptions, preloaded?: { config: P
   const config = preloaded?.config ?? loadConfig(options.configPath);
   const allowlist = resolveAllowlist(config, options.asOf ?? todayUtc());
   const runDir = cli.out ?? join('reports', runId);
-  checkOutputFolder(runDir);
+  // --compare first: `--out X --compare X` is better told as "X is this run itself" than as "X holds a run".
   const compare = cli.compare ? resolveCompareTarget(cli.compare, { reportsDir: dirname(resolve(runDir)), currentRunId: runId, currentRunDir: runDir }) : undefined;
+  checkOutputFolder(runDir);
   return {
     runId,
     options,
