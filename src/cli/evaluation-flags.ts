@@ -36,7 +36,7 @@ function parseOverrides(list: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const item of list) {
     const m = /^([a-z0-9-]+)=([a-z]+)$/.exec(item.trim());
-    if (!m) throw new UserError(`--severity-override ${JSON.stringify(item)}: expected RULE=LEVEL`, EXIT.USAGE, `e.g. --severity-override public-ami=high (levels: ${SEVERITIES.join(', ')})`);
+    if (!m) throw new UserError(`--severity-override ${JSON.stringify(item)}: expected RULE=LEVEL`, { hint: `e.g. --severity-override public-ami=high (levels: ${SEVERITIES.join(', ')})` });
     out[m[1]!] = m[2]!;
   }
   return out;
@@ -52,8 +52,8 @@ export function toEvaluateOptions(flags: EvaluationFlags): EvaluateOptions {
     ?.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (flags.rules !== undefined && !rules?.length) throw new UserError('--rules is empty', EXIT.USAGE, `Valid rule ids: ${RULE_IDS.join(', ')}`);
-  for (const s of [flags.severityThreshold, flags.failOn]) if (s !== undefined && !isSeverity(s)) throw new UserError(`${s} is not a severity`, EXIT.USAGE);
+  if (flags.rules !== undefined && !rules?.length) throw new UserError('--rules is empty', { hint: `Valid rule ids: ${RULE_IDS.join(', ')}` });
+  for (const s of [flags.severityThreshold, flags.failOn]) if (s !== undefined && !isSeverity(s)) throw new UserError(`${s} is not a severity`);
   const options: EvaluateOptions = {
     ...(rules ? { rules } : {}),
     ...(flags.severityThreshold ? { severityThreshold: flags.severityThreshold } : {}),

@@ -4,7 +4,7 @@
  * --region; with a profile template it also carries --profile.
  */
 import type { RemediationCommand } from '../model/findings.js';
-import { EXIT, UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import * as id from './ids.js';
 import { raw, renderArgv, type ShellArg } from './shell.js';
 
@@ -26,13 +26,11 @@ const KNOWN_PLACEHOLDERS = new Set(['accountId', 'accountName']);
 
 /** Checks a --profile-template up front, so a typo is a usage error and not a broken script. */
 export function validateProfileTemplate(template: string): void {
-  if (template.trim() === '') throw new UserError('--profile-template is empty', EXIT.USAGE, "Use e.g. --profile-template '{accountName}-admin'.");
+  if (template.trim() === '') throw new UserError('--profile-template is empty', { hint: "Use e.g. --profile-template '{accountName}-admin'." });
   for (const m of template.matchAll(PLACEHOLDER)) {
     if (!KNOWN_PLACEHOLDERS.has(m[1]!)) {
       throw new UserError(
-        `--profile-template ${JSON.stringify(template)}: unknown placeholder {${m[1]}}`,
-        EXIT.USAGE,
-        'Placeholders: {accountId} and {accountName}, e.g. --profile-template \'{accountName}-admin\'.',
+        `--profile-template ${JSON.stringify(template)}: unknown placeholder {${m[1]}}`, { hint: 'Placeholders: {accountId} and {accountName}, e.g. --profile-template \'{accountName}-admin\'.' },
       );
     }
   }

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { FindingsDocument } from '../model/findings.js';
 import type { Inventory } from '../model/inventory.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import { toolVersion } from '../util/paths.js';
 import { writeCsv } from './csv.js';
 import { writeHtml } from './html.js';
@@ -40,12 +40,12 @@ export function reportFileName(format: ReportFormat): string {
  */
 export function parseFormats(value: string | string[]): ReportFormat[] {
   const parts = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean);
-  if (parts.length === 0) throw new UserError('--format is empty', undefined, `Use one or more of ${REPORT_FORMATS.join(', ')}, comma-separated.`);
+  if (parts.length === 0) throw new UserError('--format is empty', { hint: `Use one or more of ${REPORT_FORMATS.join(', ')}, comma-separated.` });
   const out: ReportFormat[] = [];
   for (const p of parts) {
     if (p === 'all') return [...REPORT_FORMATS];
     if (!(REPORT_FORMATS as readonly string[]).includes(p)) {
-      throw new UserError(`unknown report format "${p}"`, undefined, `Use one or more of ${REPORT_FORMATS.join(', ')} (comma-separated), or "all".`);
+      throw new UserError(`unknown report format "${p}"`, { hint: `Use one or more of ${REPORT_FORMATS.join(', ')} (comma-separated), or "all".` });
     }
     if (!out.includes(p as ReportFormat)) out.push(p as ReportFormat);
   }

@@ -3,7 +3,7 @@
  * (every problem is a UserError with exit code 2, raised before any AWS call).
  */
 import type { ResolvedAllowlist } from '../config/allowlist.js';
-import { EXIT, UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import { isIsoDate } from '../util/dates.js';
 import { redactUrl } from '../util/redact.js';
 
@@ -87,7 +87,7 @@ const ROLE_PATH_RE = /^\/([\x21-\x7e]*\/)?$/;
 const EXTERNAL_ID_RE = /^[\w+=,.@:/-]{2,1224}$/;
 
 function usage(message: string, hint?: string): UserError {
-  return new UserError(message, EXIT.USAGE, hint);
+  return new UserError(message, { hint: hint });
 }
 
 /** "a, b,,c" -> ["a","b","c"], de-duplicated, order kept. */

@@ -28,7 +28,7 @@ import { loadConfig } from '../config/load.js';
 import { resolveAllowlist } from '../config/allowlist.js';
 import { todayUtc } from '../util/dates.js';
 import { toolVersion } from '../util/paths.js';
-import { EXIT, UserError } from '../cli/errors.js';
+import { EXIT, UserError } from '../errors.js';
 import {
   configuredRegion,
   createSharedTransport,

@@ -28,7 +28,7 @@ interface BenchCliOptions {
 function whole(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   const v = value.trim();
-  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UserError(`${flag}: ${JSON.stringify(value)} is not a whole number from ${min} to ${max}`, EXIT.USAGE);
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UserError(`${flag}: ${JSON.stringify(value)} is not a whole number from ${min} to ${max}`);
   return Number(v);
 }
 
@@ -37,10 +37,10 @@ export function toBenchOptions(cli: BenchCliOptions): BenchOptions {
   let sizes: number[] = [...preset.sizes];
   if (cli.sizes !== undefined) {
     const parts = cli.sizes.split(',').map((s) => s.trim()).filter(Boolean);
-    if (parts.length === 0) throw new UserError('--sizes: no size given', EXIT.USAGE, 'Example: --sizes 50,200');
+    if (parts.length === 0) throw new UserError('--sizes: no size given', { hint: 'Example: --sizes 50,200' });
     sizes = parts.map((p) => whole('--sizes', p, 0, 1, 20_000));
   }
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(cli.asOf)) throw new UserError(`--as-of: ${JSON.stringify(cli.asOf)} is not a date written YYYY-MM-DD`, EXIT.USAGE);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(cli.asOf)) throw new UserError(`--as-of: ${JSON.stringify(cli.asOf)} is not a date written YYYY-MM-DD`);
   return {
     preset: cli.quick ? 'quick' : cli.sizes ? 'custom sizes' : 'full',
     sizes,

@@ -51,7 +51,7 @@ export function register(program: Command): void {
       const asOf = parseAsOf(opts.asOf);
       let warnDays: number | undefined;
       if (opts.warnDays !== undefined) {
-        if (!/^\d+$/.test(opts.warnDays)) throw new UserError(`--warn-days ${JSON.stringify(opts.warnDays)} is not a whole number of days`, EXIT.USAGE, 'Example: --warn-days 14');
+        if (!/^\d+$/.test(opts.warnDays)) throw new UserError(`--warn-days ${JSON.stringify(opts.warnDays)} is not a whole number of days`, { hint: 'Example: --warn-days 14' });
         warnDays = Number(opts.warnDays);
       }
       let cfg;

@@ -13,7 +13,7 @@ import { writeJsonAtomic } from '../../util/atomic-write.js';
 import { isIsoDate, todayUtc } from '../../util/dates.js';
 import { PACKAGE_ROOT } from '../../util/paths.js';
 import { newRunId } from '../../scan/run-id.js';
-import { EXIT, UserError } from '../errors.js';
+import { UserError } from '../errors.js';
 import { checkScanInvocation, runScanAndReport, withInterrupt, type ScanCliOptions } from './scan.js';
 
 interface DemoFlags {
@@ -65,9 +65,9 @@ Example:
     )
     .action(async (flags: DemoFlags) => {
       const asOf = flags.asOf ?? todayUtc();
-      if (!isIsoDate(asOf)) throw new UserError(`--as-of ${JSON.stringify(asOf)} is not a date written YYYY-MM-DD`, EXIT.USAGE);
+      if (!isIsoDate(asOf)) throw new UserError(`--as-of ${JSON.stringify(asOf)} is not a date written YYYY-MM-DD`);
       const latencyMs = Number(flags.latencyMs);
-      if (!Number.isInteger(latencyMs) || latencyMs < 0) throw new UserError(`--latency-ms ${JSON.stringify(flags.latencyMs)} is not a whole number of milliseconds`, EXIT.USAGE);
+      if (!Number.isInteger(latencyMs) || latencyMs < 0) throw new UserError(`--latency-ms ${JSON.stringify(flags.latencyMs)} is not a whole number of milliseconds`);
 
       const runId = newRunId();
       const runDir = flags.out ?? join('reports', runId);

@@ -4,7 +4,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { EXIT, UserError } from '../errors.js';
+import { UserError } from '../errors.js';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.js';
 import { isIsoDate, todayUtc } from '../../util/dates.js';
 import { toolVersion } from '../../util/paths.js';
@@ -86,7 +86,7 @@ Examples:
     )
     .action((flags: EvaluateFlags) => {
       const asOf = flags.asOf ?? todayUtc();
-      if (!isIsoDate(asOf)) throw new UserError(`--as-of ${JSON.stringify(asOf)} is not a date written YYYY-MM-DD`, EXIT.USAGE, 'e.g. --as-of 2026-03-01');
+      if (!isIsoDate(asOf)) throw new UserError(`--as-of ${JSON.stringify(asOf)} is not a date written YYYY-MM-DD`, { hint: 'e.g. --as-of 2026-03-01' });
       const judging = toEvaluateOptions(flags);
       const config = loadConfig(flags.config);
       const inventory = readInventory(flags.inventory);

@@ -30,7 +30,7 @@ function out(text = ''): void {
 /** --as-of: a real calendar date, default today (UTC). */
 export function parseAsOf(value: string | undefined): string {
   if (value === undefined) return todayUtc();
-  if (!isIsoDate(value)) throw new UserError(`--as-of ${JSON.stringify(value)} is not a date written YYYY-MM-DD`, EXIT.USAGE, 'Example: --as-of 2026-11-23');
+  if (!isIsoDate(value)) throw new UserError(`--as-of ${JSON.stringify(value)} is not a date written YYYY-MM-DD`, { hint: 'Example: --as-of 2026-11-23' });
   return value;
 }
 
@@ -38,7 +38,7 @@ function parseMode(value: string | undefined): EnforcementMode | undefined {
   if (value === undefined) return undefined;
   if ((ENFORCEMENT_MODES as readonly string[]).includes(value)) return value as EnforcementMode;
   const hint = value === 'audit-mode' ? ' (declarative policies spell it audit_mode, with an underscore)' : '';
-  throw new UserError(`--mode ${JSON.stringify(value)} is not an enforcement mode${hint}`, EXIT.USAGE, 'Use --mode audit_mode or --mode enabled.');
+  throw new UserError(`--mode ${JSON.stringify(value)} is not an enforcement mode${hint}`, { hint: 'Use --mode audit_mode or --mode enabled.' });
 }
 
 /** Writes every file to a temp name first and renames them only when all were written. */
@@ -48,7 +48,7 @@ function writeAll(dir: string, files: { name: string; content: string }[]): stri
     for (const f of staged) writeFileSync(f.target.tempPath, f.content);
   } catch (err) {
     for (const f of staged) f.target.abort();
-    throw new UserError(`cannot write the policies to ${dir}: ${(err as Error).message}`, EXIT.FATAL, 'Check that the --out folder is writable.');
+    throw new UserError(`cannot write the policies to ${dir}: ${(err as Error).message}`, { kind: 'fatal', hint: 'Check that the --out folder is writable.' });
   }
   for (const f of staged) f.target.commit();
   return staged.map((f) => join(dir, f.name));

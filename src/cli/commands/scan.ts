@@ -107,19 +107,19 @@ export interface ScanPlan {
 
 function intFlag(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value.trim())) throw new UserError(`${flag}: ${JSON.stringify(value)} is not a whole number`, EXIT.USAGE);
+  if (!/^\d+$/.test(value.trim())) throw new UserError(`${flag}: ${JSON.stringify(value)} is not a whole number`);
   return Number(value);
 }
 
 /** Commander flags -> ScanOptions (validated; exit 2 on bad input). */
 export function toScanOptions(cli: ScanCliOptions, runId: string): ScanOptions {
   if (cli.asOf !== undefined && !isIsoDate(cli.asOf)) {
-    throw new UserError(`--as-of: ${JSON.stringify(cli.asOf)} is not a date written YYYY-MM-DD`, EXIT.USAGE, 'Example: --as-of 2026-03-01');
+    throw new UserError(`--as-of: ${JSON.stringify(cli.asOf)} is not a date written YYYY-MM-DD`, { hint: 'Example: --as-of 2026-03-01' });
   }
   let timeoutMs: number = SCAN_DEFAULTS.requestTimeoutMs;
   if (cli.timeout !== undefined) {
     const s = Number(cli.timeout);
-    if (!/^\d+(\.\d+)?$/.test(cli.timeout.trim()) || !Number.isFinite(s)) throw new UserError(`--timeout: ${JSON.stringify(cli.timeout)} is not a number of seconds`, EXIT.USAGE);
+    if (!/^\d+(\.\d+)?$/.test(cli.timeout.trim()) || !Number.isFinite(s)) throw new UserError(`--timeout: ${JSON.stringify(cli.timeout)} is not a number of seconds`);
     timeoutMs = Math.round(s * 1000);
   }
   const accounts = splitList(cli.accounts);
@@ -158,9 +158,7 @@ export function coveragePolicyFrom(cli: Pick<ScanCliOptions, 'allowPartial' | 'f
   const given = [cli.allowPartial && '--allow-partial', cli.failOnPartial && '--fail-on-partial', cli.minCoverage !== undefined && '--min-coverage'].filter(Boolean);
   if (given.length > 1) {
     throw new UserError(
-      `${given.join(' and ')} contradict each other; pass one`,
-      EXIT.USAGE,
-      '--fail-on-partial (the default) fails on any gap, --allow-partial accepts any gap, --min-coverage PCT accepts a gap while PCT% of the account x regions were scanned.',
+      `${given.join(' and ')} contradict each other; pass one`, { hint: '--fail-on-partial (the default) fails on any gap, --allow-partial accepts any gap, --min-coverage PCT accepts a gap while PCT% of the account x regions were scanned.' },
     );
   }
   let partial: CoveragePolicy['partial'] = cli.allowPartial ? 'allow' : 'fail';
@@ -168,7 +166,7 @@ export function coveragePolicyFrom(cli: Pick<ScanCliOptions, 'allowPartial' | 'f
     const v = cli.minCoverage.trim();
     const n = Number(v);
     if (!/^\d+(\.\d+)?$/.test(v) || !(n >= 0 && n <= 100)) {
-      throw new UserError(`--min-coverage: ${JSON.stringify(cli.minCoverage)} is not a percentage from 0 to 100`, EXIT.USAGE, 'Example: --min-coverage 95 (coverage = ok / (ok + access-denied + error); skipped regions are left out)');
+      throw new UserError(`--min-coverage: ${JSON.stringify(cli.minCoverage)} is not a percentage from 0 to 100`, { hint: 'Example: --min-coverage 95 (coverage = ok / (ok + access-denied + error); skipped regions are left out)' });
     }
     partial = { minPercent: n };
   }
@@ -186,7 +184,7 @@ export function checkOutputFolder(dir: string, flag = '--out'): void {
   for (;;) {
     try {
       if (!statSync(existing).isDirectory()) {
-        throw new UserError(`${flag} ${dir}: ${existing} is a file, not a folder`, EXIT.USAGE, `Pass a folder for ${flag} (it is created if missing).`);
+        throw new UserError(`${flag} ${dir}: ${existing} is a file, not a folder`, { hint: `Pass a folder for ${flag} (it is created if missing).` });
       }
       break;
     } catch (err) {
@@ -197,16 +195,14 @@ export function checkOutputFolder(dir: string, flag = '--out'): void {
         existing = parent;
         continue;
       }
-      throw new UserError(`${flag} ${dir}: ${existing} cannot be used (${code ?? (err as Error).message})`, EXIT.USAGE);
+      throw new UserError(`${flag} ${dir}: ${existing} cannot be used (${code ?? (err as Error).message})`);
     }
   }
   try {
     rmdirSync(mkdtempSync(join(existing, '.amigov-write-check-')));
   } catch (err) {
     throw new UserError(
-      `${flag} ${dir}: ${existing} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-      EXIT.USAGE,
-      `Pass ${flag} a folder you can write to.`,
+      `${flag} ${dir}: ${existing} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { hint: `Pass ${flag} a folder you can write to.` },
     );
   }
 }
@@ -466,7 +462,7 @@ export async function runScan(cli: ScanCliOptions, io: ScanIo = { stdout: proces
     if (!(err instanceof ScanStoppedError)) throw err;
     // The scan stopped (credentials expired): keep what was gathered, then fail with the scanner's advice.
     writeJsonAtomic(inventoryPath, err.inventory);
-    throw new UserError(err.message, err.exitCode, `${err.hint ? `${err.hint} ` : ''}What was gathered before it stopped: ${shown(inventoryPath)}`);
+    throw new UserError(err.message, { kind: err.kind, hint: `${err.hint ? `${err.hint} ` : ''}What was gathered before it stopped: ${shown(inventoryPath)}` });
   } finally {
     progress.stop();
   }
