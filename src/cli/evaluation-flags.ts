@@ -3,6 +3,7 @@
  * how remediation commands authenticate, and when findings fail the run.
  */
 import { Option, type Command } from 'commander';
+import { plural } from '../util/format.js';
 import { EXIT, UserError } from './errors.js';
 import { SEVERITIES, type FindingsDocument, type Severity } from '../model/findings.js';
 import { checkEvaluateOptions, type EvaluateOptions } from '../evaluate/evaluate.js';
@@ -81,11 +82,11 @@ export function findingsExitCode(doc: FindingsDocument, failOn: Severity | undef
   const carried = (doc.comparison?.notRechecked ?? []).filter((f) => atOrAbove(f.severity, failOn)).length;
   if (carried > 0) {
     stderr.write(
-      `amigov: note: ${carried} finding${carried === 1 ? '' : 's'} of run ${doc.comparison!.previousRunId} at or above ${failOn} were not re-checked by this run and are not counted by --fail-on (see "Not re-checked" in the report)\n`,
+      `amigov: note: ${plural(carried, 'finding')} of run ${doc.comparison!.previousRunId} at or above ${failOn} were not re-checked by this run and are not counted by --fail-on (see "Not re-checked" in the report)\n`,
     );
   }
   if (hits === 0) return EXIT.OK;
-  stderr.write(`amigov: ${hits} finding${hits === 1 ? '' : 's'} at or above ${failOn} (--fail-on ${failOn})\n`);
+  stderr.write(`amigov: ${plural(hits, 'finding')} at or above ${failOn} (--fail-on ${failOn})\n`);
   return EXIT.FINDINGS;
 }
 

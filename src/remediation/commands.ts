@@ -4,6 +4,7 @@
  * --region; with a profile template it also carries --profile.
  */
 import type { RemediationCommand } from '../model/findings.js';
+import { plural } from '../util/format.js';
 import { UserError } from '../errors.js';
 import * as id from './ids.js';
 import { raw, renderArgv, type ShellArg } from './shell.js';
@@ -98,7 +99,7 @@ export function removeOutsideLaunchPermissions(env: CommandEnv, t: Target, image
     throw new id.InvalidIdentifierError('launch permission grantee', g);
   });
   return awsCommand(env, t, 'ec2', 'modify-image-attribute', ['--image-id', id.imageId(imageId), '--launch-permission', json({ Remove: remove })], {
-    title: `Stop sharing ${imageId} outside the organization (${grantees.length} grantee${grantees.length === 1 ? '' : 's'}); confirm the share is not intended first`,
+    title: `Stop sharing ${imageId} outside the organization (${plural(grantees.length, 'grantee')}); confirm the share is not intended first`,
     kind: 'fix',
     needsReview: true,
     supportsDryRun: true,

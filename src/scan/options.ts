@@ -4,7 +4,7 @@
  */
 import type { ResolvedAllowlist } from '../config/allowlist.js';
 import { UserError } from '../errors.js';
-import { isIsoDate } from '../util/dates.js';
+import { parseAsOf } from '../util/dates.js';
 import { redactUrl } from '../util/redact.js';
 
 export interface ScanOptions {
@@ -125,7 +125,7 @@ export function validateScanOptions(o: ScanOptions): void {
   if (!Number.isInteger(o.concurrency) || o.concurrency < 1 || o.concurrency > 256) throw usage(`--concurrency: ${o.concurrency} is not an integer from 1 to 256`);
   if (!Number.isInteger(o.maxAttempts) || o.maxAttempts < 1 || o.maxAttempts > 20) throw usage(`--max-attempts: ${o.maxAttempts} is not an integer from 1 to 20`);
   if (!Number.isFinite(o.requestTimeoutMs) || o.requestTimeoutMs < 100 || o.requestTimeoutMs > 600_000) throw usage(`--timeout: ${o.requestTimeoutMs} ms is outside 100-600000`);
-  if (o.asOf !== undefined && !isIsoDate(o.asOf)) throw usage(`--as-of: ${JSON.stringify(o.asOf)} is not a date written YYYY-MM-DD`, 'Example: --as-of 2026-03-01');
+  if (o.asOf !== undefined) parseAsOf(o.asOf);
   if (o.endpointUrl !== undefined) {
     let ok = false;
     try {

@@ -4,6 +4,7 @@
  * number of calls and to the latency bound. Writes reports/bench/latest.{md,json}. See docs/benchmark.md.
  */
 import type { Command } from 'commander';
+import { parseAsOf } from '../../util/dates.js';
 import { EXIT, UserError } from '../errors.js';
 import { BENCH_DEFAULTS, FULL_PRESET, QUICK_PRESET, runBench, type BenchOptions } from '../../bench/run.js';
 
@@ -40,7 +41,7 @@ export function toBenchOptions(cli: BenchCliOptions): BenchOptions {
     if (parts.length === 0) throw new UserError('--sizes: no size given', { hint: 'Example: --sizes 50,200' });
     sizes = parts.map((p) => whole('--sizes', p, 0, 1, 20_000));
   }
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(cli.asOf)) throw new UserError(`--as-of: ${JSON.stringify(cli.asOf)} is not a date written YYYY-MM-DD`);
+  parseAsOf(cli.asOf);
   return {
     preset: cli.quick ? 'quick' : cli.sizes ? 'custom sizes' : 'full',
     sizes,

@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.js';
 import { EXIT, UserError } from '../errors.js';
 import { checkExpiry, type ExpiryReport } from '../../policy/expiry.js';
-import { plural } from '../../policy/providers.js';
-import { parseAsOf } from './policy.js';
+import { plural } from '../../util/format.js';
+import { parseAsOf } from '../../util/dates.js';
 import { terminalSafe, terminalSafeLines } from '../../util/sanitize.js';
 
 /** Every line printed: config strings are the config author's (or a pull request's) text, so nothing in them may drive the terminal. */

@@ -10,7 +10,7 @@ import { startSandbox, demoOrg } from '../../sandbox/index.js';
 import { demoConfig } from '../../sandbox/fixtures/demo-config.js';
 import { parseJsonWithLocation, validateConfig } from '../../config/load.js';
 import { writeJsonAtomic } from '../../util/atomic-write.js';
-import { isIsoDate, todayUtc } from '../../util/dates.js';
+import { parseAsOf } from '../../util/dates.js';
 import { PACKAGE_ROOT } from '../../util/paths.js';
 import { newRunId } from '../../scan/run-id.js';
 import { UserError } from '../errors.js';
@@ -64,8 +64,7 @@ Example:
   npm run demo            # same as: npx amigov demo`,
     )
     .action(async (flags: DemoFlags) => {
-      const asOf = flags.asOf ?? todayUtc();
-      if (!isIsoDate(asOf)) throw new UserError(`--as-of ${JSON.stringify(asOf)} is not a date written YYYY-MM-DD`);
+      const asOf = parseAsOf(flags.asOf);
       const latencyMs = Number(flags.latencyMs);
       if (!Number.isInteger(latencyMs) || latencyMs < 0) throw new UserError(`--latency-ms ${JSON.stringify(flags.latencyMs)} is not a whole number of milliseconds`);
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ENFORCEMENT_MODES, type EnforcementMode } from '../../config/schema.js';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.js';
-import { isIsoDate, todayUtc } from '../../util/dates.js';
+import { parseAsOf, todayUtc } from '../../util/dates.js';
 import { atomicTarget } from '../../util/atomic-write.js';
 import { EXIT, UserError } from '../errors.js';
 import { generatePolicies, type GenerationResult } from '../../policy/generate.js';
@@ -16,7 +16,7 @@ import { diffPolicyWithInventory, readInventoryForDiff, type DriftReport } from 
 import { SCP_PUBLISHER_EXEMPTIONS, type ScpPublisherExemption } from '../../policy/scp.js';
 import { DEFAULT_DIST_DIR, DIST_FILES } from '../../policy/files.js';
 import { apiStateFor } from '../../policy/cli-criteria.js';
-import { plural } from '../../policy/providers.js';
+import { plural } from '../../util/format.js';
 import { terminalSafe, terminalSafeLines } from '../../util/sanitize.js';
 
 const RULE = '='.repeat(70);
@@ -25,13 +25,6 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 /** Every line printed: config strings and live settings' reasons may carry terminal escapes. */
 function out(text = ''): void {
   process.stdout.write(terminalSafeLines(text) + '\n');
-}
-
-/** --as-of: a real calendar date, default today (UTC). */
-export function parseAsOf(value: string | undefined): string {
-  if (value === undefined) return todayUtc();
-  if (!isIsoDate(value)) throw new UserError(`--as-of ${JSON.stringify(value)} is not a date written YYYY-MM-DD`, { hint: 'Example: --as-of 2026-11-23' });
-  return value;
 }
 
 function parseMode(value: string | undefined): EnforcementMode | undefined {

@@ -12,7 +12,8 @@ import { assessCoverage, meetsMinCoverage, type CoverageSummary } from '../../mo
 import { EXIT, UserError, type ExitCode } from '../errors.js';
 import { EXIT_PRECEDENCE, exitCodeFor, precedenceLine } from '../exit-codes.js';
 import { writeJsonAtomic } from '../../util/atomic-write.js';
-import { isIsoDate, todayUtc } from '../../util/dates.js';
+import { parseAsOf, todayUtc } from '../../util/dates.js';
+import { plural } from '../../util/format.js';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.js';
 import { resolveAllowlist, type ResolvedAllowlist } from '../../config/allowlist.js';
 import type { PublisherConfig } from '../../config/schema.js';
@@ -113,9 +114,7 @@ function intFlag(flag: string, value: string | undefined, fallback: number): num
 
 /** Commander flags -> ScanOptions (validated; exit 2 on bad input). */
 export function toScanOptions(cli: ScanCliOptions, runId: string): ScanOptions {
-  if (cli.asOf !== undefined && !isIsoDate(cli.asOf)) {
-    throw new UserError(`--as-of: ${JSON.stringify(cli.asOf)} is not a date written YYYY-MM-DD`, { hint: 'Example: --as-of 2026-03-01' });
-  }
+  if (cli.asOf !== undefined) parseAsOf(cli.asOf);
   let timeoutMs: number = SCAN_DEFAULTS.requestTimeoutMs;
   if (cli.timeout !== undefined) {
     const s = Number(cli.timeout);
@@ -317,7 +316,6 @@ export interface CoverageVerdict {
   notes: string[];
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const pct = (s: CoverageSummary) => `${((100 * s.counts.ok) / Math.max(s.attempted, 1)).toFixed(1)}% (${s.counts.ok} of ${plural(s.attempted, 'account x region')})`;
 
 /** Which coverage gaps of a finished inventory are accepted, and which make the scan exit 3. */
