@@ -24,7 +24,8 @@ import type { CoverageEntry } from '../model/inventory.js';
 import { UserError } from '../errors.js';
 import { RULES } from '../rules/index.js';
 import { atOrAbove } from '../rules/engine.js';
-import { FILES, findingsPathOf, readFindingsDocument } from './load.js';
+import { findingsPathOf, readFindingsDocument } from './load.js';
+import { RUN_FILES } from '../model/run-files.js';
 
 const zero = (): ChangeCounts => ({ new: 0, persisting: 0, resolved: 0, notRechecked: 0 });
 
@@ -189,7 +190,7 @@ function sortKey(name: string): string {
  * `amigov evaluate` or `amigov report` (previews, re-renders) hold no inventory and are never "latest".
  */
 function isScanRun(dir: string): boolean {
-  return existsSync(join(dir, FILES.findings)) && existsSync(join(dir, FILES.inventory));
+  return existsSync(join(dir, RUN_FILES.findings)) && existsSync(join(dir, RUN_FILES.inventory));
 }
 
 /**
@@ -207,7 +208,7 @@ export function resolvePreviousRun(reportsDir: string, spec: 'latest' | string, 
   }
   const newest = latestScanRun(reportsDir, currentRunId, currentRunDir);
   if (!newest) {
-    throw new UserError(`--compare latest: no earlier scan run with a ${FILES.findings} in ${reportsDir}`, { hint: 'Pass the previous run folder instead: --compare reports/<run-id>' });
+    throw new UserError(`--compare latest: no earlier scan run with a ${RUN_FILES.findings} in ${reportsDir}`, { hint: 'Pass the previous run folder instead: --compare reports/<run-id>' });
   }
   return newest;
 }

@@ -12,7 +12,7 @@ import { writeCsv } from './csv.js';
 import { writeHtml } from './html.js';
 import { writeJson } from './json.js';
 import { writeJsonl } from './jsonl.js';
-import { FILES } from './load.js';
+import { RUN_FILES } from '../model/run-files.js';
 import type { ReportMeta } from './meta.js';
 import { writeXlsx } from './xlsx.js';
 
@@ -22,11 +22,11 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 type Writer = (doc: FindingsDocument, meta: ReportMeta, target: string) => Promise<void>;
 
 const WRITERS: Record<ReportFormat, { file: string; write: Writer }> = {
-  json: { file: FILES.findings, write: writeJson },
-  jsonl: { file: FILES.jsonl, write: writeJsonl },
-  csv: { file: FILES.csv, write: writeCsv },
-  html: { file: FILES.html, write: writeHtml },
-  xlsx: { file: FILES.xlsx, write: writeXlsx },
+  json: { file: RUN_FILES.findings, write: writeJson },
+  jsonl: { file: RUN_FILES.jsonl, write: writeJsonl },
+  csv: { file: RUN_FILES.csv, write: writeCsv },
+  html: { file: RUN_FILES.html, write: writeHtml },
+  xlsx: { file: RUN_FILES.xlsx, write: writeXlsx },
 };
 
 /** The file name each format writes into the output folder. */
@@ -84,4 +84,5 @@ export async function writeReports(opts: WriteReportsOptions): Promise<string[]>
 
 export { compareRuns, compareWithPrevious, resolvePreviousRun } from './compare.js';
 export { readRun, readFindingsDocument, readInventory, FILES } from './load.js';
+export { RUN_FILES } from '../model/run-files.js';
 export type { ReportMeta } from './meta.js';

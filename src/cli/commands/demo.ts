@@ -13,6 +13,7 @@ import { writeJsonAtomic } from '../../util/atomic-write.js';
 import { parseAsOf } from '../../util/dates.js';
 import { PACKAGE_ROOT } from '../../util/paths.js';
 import { newRunId } from '../../scan/run-id.js';
+import { RUN_FILES } from '../../model/run-files.js';
 import { UserError } from '../errors.js';
 import { checkScanInvocation, runScanAndReport, withInterrupt, type ScanCliOptions } from './scan.js';
 
@@ -102,8 +103,8 @@ Example:
         const run = await withInterrupt((signal) =>
           runScanAndReport({ ...scanFlags, endpointUrl: sandbox.endpoint }, { stdout: process.stdout, stderr: process.stderr, signal }),
         );
-        const html = run.written.find((p) => p.endsWith('.html'));
-        const xlsx = run.written.find((p) => p.endsWith('.xlsx'));
+        const html = run.written.find((p) => p.endsWith(RUN_FILES.html));
+        const xlsx = run.written.find((p) => p.endsWith(RUN_FILES.xlsx));
         const rel = (p: string) => relative(process.cwd(), p) || p;
         process.stdout.write('\nOpen the reports:\n');
         if (html) process.stdout.write(`  HTML: ${rel(html)}\n`);

@@ -14,6 +14,7 @@ import { EXIT_PRECEDENCE, exitCodeFor, precedenceLine } from '../exit-codes.js';
 import { writeJsonAtomic } from '../../util/atomic-write.js';
 import { parseAsOf, todayUtc } from '../../util/dates.js';
 import { plural } from '../../util/format.js';
+import { RUN_FILES } from '../../model/run-files.js';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.js';
 import { resolveAllowlist, type ResolvedAllowlist } from '../../config/allowlist.js';
 import type { PublisherConfig } from '../../config/schema.js';
@@ -230,7 +231,7 @@ export function checkScanInvocation(cli: ScanCliOptions, preloaded?: { config: P
     config,
     allowlist,
     runDir,
-    inventoryPath: join(runDir, 'inventory.json'),
+    inventoryPath: join(runDir, RUN_FILES.inventory),
     formats,
     evaluate,
     coverage,
