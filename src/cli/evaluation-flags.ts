@@ -3,6 +3,7 @@
  * how remediation commands authenticate, and when findings fail the run.
  */
 import { Option, type Command } from 'commander';
+import { cliIo } from './io.js';
 import { plural } from '../util/format.js';
 import { EXIT, UserError } from './errors.js';
 import { SEVERITIES, type FindingsDocument, type Severity } from '../model/findings.js';
@@ -76,7 +77,7 @@ export function findingsAtOrAbove(doc: FindingsDocument, failOn: Severity): numb
  * re-checked (comparison.resolved / notRechecked) are not this run's and never fail it; a note says how
  * many not-re-checked ones would have reached the level.
  */
-export function findingsExitCode(doc: FindingsDocument, failOn: Severity | undefined, stderr: NodeJS.WritableStream = process.stderr): number {
+export function findingsExitCode(doc: FindingsDocument, failOn: Severity | undefined, stderr: NodeJS.WritableStream = cliIo.stderr): number {
   if (!failOn) return EXIT.OK;
   const hits = findingsAtOrAbove(doc, failOn);
   const carried = (doc.comparison?.notRechecked ?? []).filter((f) => atOrAbove(f.severity, failOn)).length;
@@ -91,7 +92,7 @@ export function findingsExitCode(doc: FindingsDocument, failOn: Severity | undef
 }
 
 /** Warns about rules that threw: their findings are missing from the run. */
-export function warnRuleErrors(doc: FindingsDocument, stderr: NodeJS.WritableStream = process.stderr): void {
+export function warnRuleErrors(doc: FindingsDocument, stderr: NodeJS.WritableStream = cliIo.stderr): void {
   for (const e of doc.evaluation?.ruleErrors ?? []) {
     stderr.write(`amigov: warning: rule ${e.ruleId} failed (${terminalSafe(e.message)}); its findings are missing. Please report this bug.\n`);
   }

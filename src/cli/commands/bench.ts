@@ -4,6 +4,7 @@
  * number of calls and to the latency bound. Writes reports/bench/latest.{md,json}. See docs/benchmark.md.
  */
 import type { Command } from 'commander';
+import { cliIo } from '../io.js';
 import { parseAsOf } from '../../util/dates.js';
 import { EXIT, UserError } from '../errors.js';
 import { BENCH_DEFAULTS, FULL_PRESET, QUICK_PRESET, runBench, type BenchOptions } from '../../bench/run.js';
@@ -88,12 +89,12 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  npm run bench -- --quick\n  amigov bench --sizes 200 --concurrency 64\n\nDocs: docs/benchmark.md')
     .action(async (cli: BenchCliOptions) => {
       const options = toBenchOptions(cli);
-      const out = await runBench(options, { log: (line) => process.stderr.write(`amigov bench: ${line}\n`) });
-      process.stdout.write(`${out.markdown}\n`);
-      process.stdout.write(`Written: ${out.files.slice(0, 2).join(', ')} (and latest.md / latest.json)\n`);
+      const out = await runBench(options, { log: (line) => cliIo.stderr.write(`amigov bench: ${line}\n`) });
+      cliIo.stdout.write(`${out.markdown}\n`);
+      cliIo.stdout.write(`Written: ${out.files.slice(0, 2).join(', ')} (and latest.md / latest.json)\n`);
       const incomplete = out.report.sizes.filter((s) => !s.coverage.complete);
       if (incomplete.length) {
-        process.stderr.write(`amigov bench: coverage incomplete at ${incomplete.map((s) => s.size).join(', ')} accounts\n`);
+        cliIo.stderr.write(`amigov bench: coverage incomplete at ${incomplete.map((s) => s.size).join(', ')} accounts\n`);
         process.exitCode = EXIT.PARTIAL;
       } else process.exitCode = EXIT.OK;
     });

@@ -1,5 +1,6 @@
 /** `amigov config check`: the scheduled expiry check of config/ami_publishers.json. */
 import type { Command } from 'commander';
+import { cliIo } from '../io.js';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.js';
 import { EXIT, UserError } from '../errors.js';
 import { checkExpiry, type ExpiryReport } from '../../policy/expiry.js';
@@ -9,7 +10,7 @@ import { terminalSafe, terminalSafeLines } from '../../util/sanitize.js';
 
 /** Every line printed: config strings are the config author's (or a pull request's) text, so nothing in them may drive the terminal. */
 function out(text = ''): void {
-  process.stdout.write(terminalSafeLines(text) + '\n');
+  cliIo.stdout.write(terminalSafeLines(text) + '\n');
 }
 
 function render(r: ExpiryReport): void {

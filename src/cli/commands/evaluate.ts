@@ -3,6 +3,7 @@
  * change is previewed in seconds. Thin: gathers inputs, calls the evaluation core, prints, sets the exit code.
  */
 import { dirname, resolve } from 'node:path';
+import { cliIo } from '../io.js';
 import { plural } from '../../util/format.js';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
@@ -106,9 +107,9 @@ Examples:
       const doc = withDerivedFrom(judged, { command: 'evaluate', runId: inventory.run.runId, runDir: dirname(resolve(flags.inventory)) });
       const written = writeFindingsOutputs(doc, outDir, { toolVersion: toolVersion(), noScript: !flags.script });
 
-      process.stdout.write(`Evaluated ${flags.inventory} (run ${doc.run.runId}) against ${flags.config} as of ${asOf}\n\n`);
-      process.stdout.write(formatSummary(doc) + '\n\n');
-      process.stdout.write(`Wrote ${written.findings}${written.script ? ` and ${written.script} (dry run by default; --apply to change)` : ''}\n`);
+      cliIo.stdout.write(`Evaluated ${flags.inventory} (run ${doc.run.runId}) against ${flags.config} as of ${asOf}\n\n`);
+      cliIo.stdout.write(formatSummary(doc) + '\n\n');
+      cliIo.stdout.write(`Wrote ${written.findings}${written.script ? ` and ${written.script} (dry run by default; --apply to change)` : ''}\n`);
       warnRuleErrors(doc);
       process.exitCode = findingsExitCode(doc, flags.failOn);
     });

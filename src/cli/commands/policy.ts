@@ -3,6 +3,7 @@
  * and set the exit code.
  */
 import { writeFileSync } from 'node:fs';
+import { cliIo } from '../io.js';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ENFORCEMENT_MODES, type EnforcementMode } from '../../config/schema.js';
@@ -24,7 +25,7 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** Every line printed: config strings and live settings' reasons may carry terminal escapes. */
 function out(text = ''): void {
-  process.stdout.write(terminalSafeLines(text) + '\n');
+  cliIo.stdout.write(terminalSafeLines(text) + '\n');
 }
 
 function parseMode(value: string | undefined): EnforcementMode | undefined {

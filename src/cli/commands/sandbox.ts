@@ -4,6 +4,7 @@
  * at it. Stops cleanly on SIGINT / SIGTERM.
  */
 import type { Command } from 'commander';
+import { cliIo } from '../io.js';
 import { quote } from 'shell-quote';
 import { EXIT, UserError } from '../errors.js';
 import { demoOrg, generateOrg, loadFixture, startSandbox } from '../../sandbox/index.js';
@@ -80,7 +81,7 @@ export function register(program: Command): void {
       }
       const c = sb.credentials;
       const env = `AWS_ENDPOINT_URL=${sb.endpoint} AWS_ACCESS_KEY_ID=${c.accessKeyId} AWS_SECRET_ACCESS_KEY=${quote([c.secretAccessKey])} AWS_REGION=us-east-1`;
-      const out = (s: string) => process.stdout.write(`${s}\n`);
+      const out = (s: string) => cliIo.stdout.write(`${s}\n`);
       out(`amigov sandbox: ${fixture.accounts.length} accounts, ${fixture.instances.length} instances, ${fixture.images.length} images` + (opts.fixture ? ` from ${opts.fixture}` : opts.generate ? ' (generated)' : ' (demo organization)'));
       out(`Endpoint: ${sb.endpoint}  (EC2, STS and Organizations)`);
       out(`Caller:   account ${fixture.caller.accountId}${latencyMs ? `; latency ${latencyMs} ms` : ''}${opts.throttling ? '; throttling on' : ''}`);
@@ -98,7 +99,7 @@ export function register(program: Command): void {
         const stop = (signal: NodeJS.Signals) => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
-          process.stderr.write(`\namigov sandbox: ${signal}, stopping (${sb.stats().total} requests served)\n`);
+          cliIo.stderr.write(`\namigov sandbox: ${signal}, stopping (${sb.stats().total} requests served)\n`);
           sb.close().then(resolve, resolve);
         };
         process.on('SIGINT', stop);

@@ -3,6 +3,7 @@
  * -> exit code. runScan() is the reusable core (the evaluation and report steps extend it).
  */
 import { Command, Option } from 'commander';
+import { cliIo } from '../io.js';
 import { mkdtempSync, rmdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
@@ -448,7 +449,7 @@ export function formatSummary(inv: Inventory, inventoryPath: string, exitCode: E
  * The scan command's core: gathers, writes reports/<run-id>/inventory.json (or --out DIR), prints the summary.
  * `plan` is checkScanInvocation(cli), run by the caller before anything else, or here.
  */
-export async function runScan(cli: ScanCliOptions, io: ScanIo = { stdout: process.stdout, stderr: process.stderr }, plan: ScanPlan = checkScanInvocation(cli)): Promise<ScanRun> {
+export async function runScan(cli: ScanCliOptions, io: ScanIo = { stdout: cliIo.stdout, stderr: cliIo.stderr }, plan: ScanPlan = checkScanInvocation(cli)): Promise<ScanRun> {
   const { options, allowlist, runDir, inventoryPath, config } = plan;
   const progress = progressReporter(io.stderr, cli.quiet === true);
   let inventory: Inventory;
@@ -499,7 +500,7 @@ function shown(path: string): string {
  * the exit code follows src/cli/exit-codes.ts: interrupted 130 > partial 3 > findings at --fail-on 1 > 0,
  * and findings.json and the console name every condition that holds, not only the winning one.
  */
-export async function runScanAndReport(cli: ScanCliOptions, io: ScanIo = { stdout: process.stdout, stderr: process.stderr }): Promise<ScanRun & { written: string[] }> {
+export async function runScanAndReport(cli: ScanCliOptions, io: ScanIo = { stdout: cliIo.stdout, stderr: cliIo.stderr }): Promise<ScanRun & { written: string[] }> {
   // Every flag, the config, the output folder and the --compare target are checked before any AWS call:
   // a typo costs nothing, and the first run of the weekly job (no earlier run) is the baseline.
   const plan = checkScanInvocation(cli);
@@ -531,7 +532,7 @@ export async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>):
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(EXIT.INTERRUPTED);
-    process.stderr.write('\namigov: interrupted: finishing the inventory with what was gathered (Ctrl-C again to quit now)\n');
+    cliIo.stderr.write('\namigov: interrupted: finishing the inventory with what was gathered (Ctrl-C again to quit now)\n');
     controller.abort();
   };
   process.on('SIGINT', onSigint);
@@ -598,7 +599,7 @@ Examples:
 The scan role's minimal read-only policy: docs/iam/amigov-scan-role-policy.json. Full reference: docs/scan.md.`,
     )
     .action(async (cli: ScanCliOptions) => {
-      const run = await withInterrupt((signal) => runScanAndReport(cli, { stdout: process.stdout, stderr: process.stderr, signal }));
+      const run = await withInterrupt((signal) => runScanAndReport(cli, { stdout: cliIo.stdout, stderr: cliIo.stderr, signal }));
       process.exitCode = run.exitCode;
     });
 }
