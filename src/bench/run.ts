@@ -8,6 +8,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { rmSync } from 'node:fs';
 import { toolVersion } from '../util/paths.js';
+import { RUN_FILES } from '../model/run-files.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { DEFAULT_CONCURRENCY } from '../scan/options.js';
 import { latencyBound } from './minimal.js';
@@ -158,8 +159,8 @@ export async function runSize(size: number, o: BenchOptions, hooks: BenchHooks =
             cpuMs: report.usage.cpuMs,
             maxRssBytes: report.usage.maxRssBytes,
             findings: report.findings,
-            htmlBytes: fileBytes('.html'),
-            xlsxBytes: fileBytes('.xlsx'),
+            htmlBytes: fileBytes(RUN_FILES.html),
+            xlsxBytes: fileBytes(RUN_FILES.xlsx),
           }
         : null,
       coverage: {

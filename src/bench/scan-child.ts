@@ -5,6 +5,7 @@
  * Started by src/bench/children.ts with one argument: the ScanChildConfig as JSON.
  */
 import { statSync } from 'node:fs';
+import { RUN_FILES } from '../model/run-files.js';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../config/load.js';
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   const wallMs = performance.now() - t0;
   const scanMaxRssBytes = process.resourceUsage().maxRSS * 1024;
   const t1 = performance.now();
-  const inventoryPath = join(config.outDir, 'inventory.json');
+  const inventoryPath = join(config.outDir, RUN_FILES.inventory);
   writeJsonAtomic(inventoryPath, inv);
   const writeMs = performance.now() - t1;
   const usage = usageSince(cpu0);

@@ -3,6 +3,8 @@
  * how remediation commands authenticate, and when findings fail the run.
  */
 import { Option, type Command } from 'commander';
+import { cliIo } from './io.js';
+import { plural } from '../util/format.js';
 import { EXIT, UserError } from './errors.js';
 import { SEVERITIES, type FindingsDocument, type Severity } from '../model/findings.js';
 import { checkEvaluateOptions, type EvaluateOptions } from '../evaluate/evaluate.js';
@@ -36,7 +38,7 @@ function parseOverrides(list: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const item of list) {
     const m = /^([a-z0-9-]+)=([a-z]+)$/.exec(item.trim());
-    if (!m) throw new UserError(`--severity-override ${JSON.stringify(item)}: expected RULE=LEVEL`, EXIT.USAGE, `e.g. --severity-override public-ami=high (levels: ${SEVERITIES.join(', ')})`);
+    if (!m) throw new UserError(`--severity-override ${JSON.stringify(item)}: expected RULE=LEVEL`, { hint: `e.g. --severity-override public-ami=high (levels: ${SEVERITIES.join(', ')})` });
     out[m[1]!] = m[2]!;
   }
   return out;
@@ -52,8 +54,8 @@ export function toEvaluateOptions(flags: EvaluationFlags): EvaluateOptions {
     ?.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (flags.rules !== undefined && !rules?.length) throw new UserError('--rules is empty', EXIT.USAGE, `Valid rule ids: ${RULE_IDS.join(', ')}`);
-  for (const s of [flags.severityThreshold, flags.failOn]) if (s !== undefined && !isSeverity(s)) throw new UserError(`${s} is not a severity`, EXIT.USAGE);
+  if (flags.rules !== undefined && !rules?.length) throw new UserError('--rules is empty', { hint: `Valid rule ids: ${RULE_IDS.join(', ')}` });
+  for (const s of [flags.severityThreshold, flags.failOn]) if (s !== undefined && !isSeverity(s)) throw new UserError(`${s} is not a severity`);
   const options: EvaluateOptions = {
     ...(rules ? { rules } : {}),
     ...(flags.severityThreshold ? { severityThreshold: flags.severityThreshold } : {}),
@@ -75,22 +77,22 @@ export function findingsAtOrAbove(doc: FindingsDocument, failOn: Severity): numb
  * re-checked (comparison.resolved / notRechecked) are not this run's and never fail it; a note says how
  * many not-re-checked ones would have reached the level.
  */
-export function findingsExitCode(doc: FindingsDocument, failOn: Severity | undefined, stderr: NodeJS.WritableStream = process.stderr): number {
+export function findingsExitCode(doc: FindingsDocument, failOn: Severity | undefined, stderr: NodeJS.WritableStream = cliIo.stderr): number {
   if (!failOn) return EXIT.OK;
   const hits = findingsAtOrAbove(doc, failOn);
   const carried = (doc.comparison?.notRechecked ?? []).filter((f) => atOrAbove(f.severity, failOn)).length;
   if (carried > 0) {
     stderr.write(
-      `amigov: note: ${carried} finding${carried === 1 ? '' : 's'} of run ${doc.comparison!.previousRunId} at or above ${failOn} were not re-checked by this run and are not counted by --fail-on (see "Not re-checked" in the report)\n`,
+      `amigov: note: ${plural(carried, 'finding')} of run ${doc.comparison!.previousRunId} at or above ${failOn} were not re-checked by this run and are not counted by --fail-on (see "Not re-checked" in the report)\n`,
     );
   }
   if (hits === 0) return EXIT.OK;
-  stderr.write(`amigov: ${hits} finding${hits === 1 ? '' : 's'} at or above ${failOn} (--fail-on ${failOn})\n`);
+  stderr.write(`amigov: ${plural(hits, 'finding')} at or above ${failOn} (--fail-on ${failOn})\n`);
   return EXIT.FINDINGS;
 }
 
 /** Warns about rules that threw: their findings are missing from the run. */
-export function warnRuleErrors(doc: FindingsDocument, stderr: NodeJS.WritableStream = process.stderr): void {
+export function warnRuleErrors(doc: FindingsDocument, stderr: NodeJS.WritableStream = cliIo.stderr): void {
   for (const e of doc.evaluation?.ruleErrors ?? []) {
     stderr.write(`amigov: warning: rule ${e.ruleId} failed (${terminalSafe(e.message)}); its findings are missing. Please report this bug.\n`);
   }

@@ -5,6 +5,7 @@
  */
 // First import: refuses Node < 22 before commander or the AWS SDK is evaluated.
 import { invokedAsCli } from './node-version.js';
+import { cliIo } from './io.js';
 import { Command, CommanderError } from 'commander';
 import { toolVersion } from '../util/paths.js';
 import { EXIT, UserError } from './errors.js';
@@ -60,6 +61,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   // otherwise a usage error in a subcommand calls process.exit(1) instead of returning exit code 2.
   const overrideExits = (c: Command): void => {
     c.exitOverride();
+    // Help, version and commander's usage errors go through cliIo too (src/cli/io.ts).
+    c.configureOutput({ writeOut: (s) => void cliIo.stdout.write(s), writeErr: (s) => void cliIo.stderr.write(s) });
     c.commands.forEach(overrideExits);
   };
   overrideExits(program);
@@ -79,7 +82,7 @@ export function reportError(err: unknown, debug: boolean): number {
     return EXIT.USAGE;
   }
   // Messages quote config values and endpoints' error messages: nothing in them may drive the terminal.
-  const print = (text: string) => process.stderr.write(terminalSafeLines(text) + '\n');
+  const print = (text: string) => cliIo.stderr.write(terminalSafeLines(text) + '\n');
   if (err instanceof UserError) {
     print(`amigov: error: ${err.message}`);
     if (err.hint) print(`  ${err.hint}`);

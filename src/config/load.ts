@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { configSchema, type PublisherConfig } from './schema.js';
 import { closestKey } from './suggest.js';
 import { daysBetween } from '../util/dates.js';
-import { EXIT, UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 
 export const DEFAULT_CONFIG_PATH = 'config/ami_publishers.json';
 
@@ -24,10 +24,12 @@ export class ConfigError extends UserError {
     super(
       `${file}: ${problems.length === 1 ? 'invalid configuration' : `${problems.length} problems in the configuration`}\n` +
         problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n'),
-      EXIT.USAGE,
-      (problems.some((p) => p.message.startsWith(UNKNOWN_KEY))
-        ? 'Unknown keys are errors, so that a misspelt key cannot silently change the allowlist. '
-        : '') + 'Fix the file and run again; `amigov config check` validates it without scanning. The format is described in docs/configuration.md.',
+      {
+        hint:
+          (problems.some((p) => p.message.startsWith(UNKNOWN_KEY))
+            ? 'Unknown keys are errors, so that a misspelt key cannot silently change the allowlist. '
+            : '') + 'Fix the file and run again; `amigov config check` validates it without scanning. The format is described in docs/configuration.md.',
+      },
     );
   }
 }
@@ -170,9 +172,7 @@ export function loadConfig(file = DEFAULT_CONFIG_PATH): PublisherConfig {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(
-      `${file}: cannot read the configuration (${code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message})`,
-      EXIT.USAGE,
-      `Pass --config PATH, or create ${DEFAULT_CONFIG_PATH} (see docs/configuration.md).`,
+      `${file}: cannot read the configuration (${code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message})`, { hint: `Pass --config PATH, or create ${DEFAULT_CONFIG_PATH} (see docs/configuration.md).` },
     );
   }
   return validateConfig(parseJsonWithLocation(text, file), file);

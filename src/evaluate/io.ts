@@ -5,8 +5,12 @@ import type { FindingsDocument } from '../model/findings.js';
 import { atomicTarget, writeJsonAtomic } from '../util/atomic-write.js';
 import { renderRemediationScript, type ScriptOptions } from '../remediation/script.js';
 
-export const FINDINGS_FILE = 'findings.json';
-export const REMEDIATION_FILE = 'remediation.sh';
+import { RUN_FILES } from '../model/run-files.js';
+
+/** @deprecated use RUN_FILES.findings. */
+export const FINDINGS_FILE = RUN_FILES.findings;
+/** @deprecated use RUN_FILES.remediation. */
+export const REMEDIATION_FILE = RUN_FILES.remediation;
 
 export { readInventory } from '../model/files.js';
 
@@ -21,12 +25,12 @@ export function writeFindingsOutputs(
   dir: string,
   opts: WriteOutputsOptions = {},
 ): { findings: string; script?: string; scriptText?: string } {
-  const findings = join(dir, FINDINGS_FILE);
+  const findings = join(dir, RUN_FILES.findings);
   // Render first: a script that cannot be rendered must not leave a findings.json without its script.
   const script = opts.noScript ? undefined : renderRemediationScript(doc, opts);
   writeJsonAtomic(findings, doc);
   if (script === undefined) return { findings };
-  const target = join(dir, REMEDIATION_FILE);
+  const target = join(dir, RUN_FILES.remediation);
   const t = atomicTarget(target);
   try {
     writeFileSync(t.tempPath, script, { mode: 0o755 });

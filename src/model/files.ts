@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { EXIT, UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import { jsonPath, valueAt } from '../config/load.js';
 import { FINDINGS_SCHEMA_VERSION, type FindingsDocument } from './findings.js';
 import { findingsDocumentSchema } from './findings-schema.js';
@@ -39,28 +39,24 @@ function readSaved(file: string, k: Kind): Record<string, unknown> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(
-      `${file}: cannot read the ${k.what} (${code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message})`,
-      EXIT.USAGE,
-      k === INVENTORY ? 'Pass the inventory.json of a scan run, e.g. --inventory reports/<run-id>/inventory.json.' : 'Pass a run folder written by amigov scan.',
+      `${file}: cannot read the ${k.what} (${code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message})`, { hint: k === INVENTORY ? 'Pass the inventory.json of a scan run, e.g. --inventory reports/<run-id>/inventory.json.' : 'Pass a run folder written by amigov scan.' },
     );
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new UserError(`${file} is not valid JSON (${(err as Error).message}); the file may be truncated or not an ${k.what}`, EXIT.USAGE, k.rerun);
+    throw new UserError(`${file} is not valid JSON (${(err as Error).message}); the file may be truncated or not an ${k.what}`, { hint: k.rerun });
   }
   const d = data as Record<string, unknown> | null;
   if (!d || typeof d !== 'object' || d.kind !== k.kind) {
     const kind = d && typeof d === 'object' && 'kind' in d ? JSON.stringify(d.kind) : 'none';
     const other = kind === '"amigov.findings"' ? ' This is a findings document; pass the inventory.json beside it.' : kind === '"amigov.inventory"' ? ' This is an inventory; pass the findings.json beside it.' : '';
-    throw new UserError(`${file}: not an amigov ${k.what} (kind is ${kind}, expected "${k.kind}")`, EXIT.USAGE, `Pass a file written by amigov.${other}`);
+    throw new UserError(`${file}: not an amigov ${k.what} (kind is ${kind}, expected "${k.kind}")`, { hint: `Pass a file written by amigov.${other}` });
   }
   if (d.schemaVersion !== k.version) {
     throw new UserError(
-      `${file}: ${k.what} schemaVersion ${JSON.stringify(d.schemaVersion)} is not supported by this amigov (it reads version ${k.version})`,
-      EXIT.USAGE,
-      typeof d.schemaVersion === 'number' && d.schemaVersion > k.version ? 'Upgrade amigov to read this file.' : k.rerun,
+      `${file}: ${k.what} schemaVersion ${JSON.stringify(d.schemaVersion)} is not supported by this amigov (it reads version ${k.version})`, { hint: typeof d.schemaVersion === 'number' && d.schemaVersion > k.version ? 'Upgrade amigov to read this file.' : k.rerun },
     );
   }
   return d;
@@ -119,9 +115,7 @@ function checkShape<T>(file: string, k: Kind, schema: z.ZodType, data: Record<st
   const listed = issues.slice(0, MAX_LISTED).map((iss) => `  - ${describeIssue(iss, data)}`);
   if (issues.length > MAX_LISTED) listed.push(`  ... and ${issues.length - MAX_LISTED} more`);
   throw new UserError(
-    `${file}: the ${k.what} does not match its format (${issues.length === 1 ? '1 problem' : `${issues.length} problems`}; ${k.kind} schemaVersion ${k.version}):\n${listed.join('\n')}`,
-    EXIT.USAGE,
-    `${k.rerun} ${NOT_BY_HAND}`,
+    `${file}: the ${k.what} does not match its format (${issues.length === 1 ? '1 problem' : `${issues.length} problems`}; ${k.kind} schemaVersion ${k.version}):\n${listed.join('\n')}`, { hint: `${k.rerun} ${NOT_BY_HAND}` },
   );
 }
 

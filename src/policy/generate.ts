@@ -4,7 +4,7 @@
  */
 import type { EnforcementMode, PublisherConfig } from '../config/schema.js';
 import { resolveAllowlist, type ResolvedAllowlist } from '../config/allowlist.js';
-import { EXIT, UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import {
   DECLARATIVE_POLICY_MAX_CHARS,
   IAM_MANAGED_POLICY_MAX_CHARS,
@@ -61,8 +61,7 @@ export class PolicyGenerationError extends UserError {
   constructor(readonly problems: string[], hint?: string) {
     super(
       problems.length === 1 ? `cannot generate the policies: ${problems[0]}` : `cannot generate the policies:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-      EXIT.USAGE,
-      hint ?? 'Nothing was written. Fix config/ami_publishers.json and run `amigov policy generate` again.',
+      { hint: hint ?? 'Nothing was written. Fix config/ami_publishers.json and run `amigov policy generate` again.' },
     );
   }
 }

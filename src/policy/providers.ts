@@ -50,7 +50,4 @@ export function compareProviderSets(expected: readonly string[], actual: readonl
   return { equal: missing.length === 0 && extra.length === 0, missing, extra };
 }
 
-/** "3 providers" / "1 provider" */
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
+export { plural } from '../util/format.js';

@@ -4,7 +4,8 @@
  * --region; with a profile template it also carries --profile.
  */
 import type { RemediationCommand } from '../model/findings.js';
-import { EXIT, UserError } from '../cli/errors.js';
+import { plural } from '../util/format.js';
+import { UserError } from '../errors.js';
 import * as id from './ids.js';
 import { raw, renderArgv, type ShellArg } from './shell.js';
 
@@ -26,13 +27,11 @@ const KNOWN_PLACEHOLDERS = new Set(['accountId', 'accountName']);
 
 /** Checks a --profile-template up front, so a typo is a usage error and not a broken script. */
 export function validateProfileTemplate(template: string): void {
-  if (template.trim() === '') throw new UserError('--profile-template is empty', EXIT.USAGE, "Use e.g. --profile-template '{accountName}-admin'.");
+  if (template.trim() === '') throw new UserError('--profile-template is empty', { hint: "Use e.g. --profile-template '{accountName}-admin'." });
   for (const m of template.matchAll(PLACEHOLDER)) {
     if (!KNOWN_PLACEHOLDERS.has(m[1]!)) {
       throw new UserError(
-        `--profile-template ${JSON.stringify(template)}: unknown placeholder {${m[1]}}`,
-        EXIT.USAGE,
-        'Placeholders: {accountId} and {accountName}, e.g. --profile-template \'{accountName}-admin\'.',
+        `--profile-template ${JSON.stringify(template)}: unknown placeholder {${m[1]}}`, { hint: 'Placeholders: {accountId} and {accountName}, e.g. --profile-template \'{accountName}-admin\'.' },
       );
     }
   }
@@ -100,7 +99,7 @@ export function removeOutsideLaunchPermissions(env: CommandEnv, t: Target, image
     throw new id.InvalidIdentifierError('launch permission grantee', g);
   });
   return awsCommand(env, t, 'ec2', 'modify-image-attribute', ['--image-id', id.imageId(imageId), '--launch-permission', json({ Remove: remove })], {
-    title: `Stop sharing ${imageId} outside the organization (${grantees.length} grantee${grantees.length === 1 ? '' : 's'}); confirm the share is not intended first`,
+    title: `Stop sharing ${imageId} outside the organization (${plural(grantees.length, 'grantee')}); confirm the share is not intended first`,
     kind: 'fix',
     needsReview: true,
     supportsDryRun: true,

@@ -6,6 +6,7 @@
  * one-line comments.
  */
 import { readFileSync } from 'node:fs';
+import { plural } from '../util/format.js';
 import { join } from 'node:path';
 import type { FindingsDocument, RemediationCommand, Finding } from '../model/findings.js';
 import { TEMPLATES_DIR } from '../util/paths.js';
@@ -132,7 +133,7 @@ export function renderRemediationScript(doc: FindingsDocument, opts: ScriptOptio
     totalReview += review;
     if (n === 0 && review === 0) continue;
     const what = [...ops].map(([op, k]) => `${k} x ${op}`).join(', ');
-    plan.push(`#   ${label(a)}: ${n} change${n === 1 ? '' : 's'}${what ? ` (${what})` : ''}${review ? `; ${review} for review` : ''}`);
+    plan.push(`#   ${label(a)}: ${plural(n, 'change')}${what ? ` (${what})` : ''}${review ? `; ${review} for review` : ''}`);
   }
 
   const L: string[] = [];
@@ -141,9 +142,9 @@ export function renderRemediationScript(doc: FindingsDocument, opts: ScriptOptio
   const when = opts.generatedAt ?? doc.evaluation?.evaluatedAt;
   if (when) L.push(comment(`Generated ${when} from ${doc.findings.length} findings.`));
   L.push('#');
-  L.push(`# With --apply this script makes ${totalChanges} change${totalChanges === 1 ? '' : 's'} in ${plan.length} account${plan.length === 1 ? '' : 's'}:`);
+  L.push(`# With --apply this script makes ${plural(totalChanges, 'change')} in ${plural(plan.length, 'account')}:`);
   L.push(...(plan.length ? plan : ['#   (nothing to change)']));
-  L.push(`# ${totalReview} change${totalReview === 1 ? '' : 's'} need a person's review: they are printed below as comments and never run.`);
+  L.push(`# ${plural(totalReview, 'change')} need a person's review: they are printed below as comments and never run.`);
   L.push('# Read-only look-ups (investigate) are printed as comments too.');
   L.push('#');
   L.push('# Usage:');

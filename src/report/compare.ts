@@ -21,10 +21,11 @@ import { readdirSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ChangeCounts, Comparison, Finding, FindingsDocument, NotRechecked, Severity } from '../model/findings.js';
 import type { CoverageEntry } from '../model/inventory.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import { RULES } from '../rules/index.js';
 import { atOrAbove } from '../rules/engine.js';
-import { FILES, findingsPathOf, readFindingsDocument } from './load.js';
+import { findingsPathOf, readFindingsDocument } from './load.js';
+import { RUN_FILES } from '../model/run-files.js';
 
 const zero = (): ChangeCounts => ({ new: 0, persisting: 0, resolved: 0, notRechecked: 0 });
 
@@ -189,7 +190,7 @@ function sortKey(name: string): string {
  * `amigov evaluate` or `amigov report` (previews, re-renders) hold no inventory and are never "latest".
  */
 function isScanRun(dir: string): boolean {
-  return existsSync(join(dir, FILES.findings)) && existsSync(join(dir, FILES.inventory));
+  return existsSync(join(dir, RUN_FILES.findings)) && existsSync(join(dir, RUN_FILES.inventory));
 }
 
 /**
@@ -200,14 +201,14 @@ function isScanRun(dir: string): boolean {
 export function resolvePreviousRun(reportsDir: string, spec: 'latest' | string, currentRunId?: string, currentRunDir?: string): string {
   if (spec !== 'latest') {
     if (currentRunDir && resolve(spec) === resolve(currentRunDir)) {
-      throw new UserError(`--compare ${spec} is the folder of this run itself; pass an earlier run folder`, undefined, 'e.g. --compare latest, or --compare reports/<earlier-run-id>');
+      throw new UserError(`--compare ${spec} is the folder of this run itself; pass an earlier run folder`, { hint: 'e.g. --compare latest, or --compare reports/<earlier-run-id>' });
     }
     findingsPathOf(spec, '--compare folder');
     return resolve(spec);
   }
   const newest = latestScanRun(reportsDir, currentRunId, currentRunDir);
   if (!newest) {
-    throw new UserError(`--compare latest: no earlier scan run with a ${FILES.findings} in ${reportsDir}`, undefined, 'Pass the previous run folder instead: --compare reports/<run-id>');
+    throw new UserError(`--compare latest: no earlier scan run with a ${RUN_FILES.findings} in ${reportsDir}`, { hint: 'Pass the previous run folder instead: --compare reports/<run-id>' });
   }
   return newest;
 }

@@ -6,13 +6,13 @@
 import { join } from 'node:path';
 import type { FindingsDocument } from '../model/findings.js';
 import type { Inventory } from '../model/inventory.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import { toolVersion } from '../util/paths.js';
 import { writeCsv } from './csv.js';
 import { writeHtml } from './html.js';
 import { writeJson } from './json.js';
 import { writeJsonl } from './jsonl.js';
-import { FILES } from './load.js';
+import { RUN_FILES } from '../model/run-files.js';
 import type { ReportMeta } from './meta.js';
 import { writeXlsx } from './xlsx.js';
 
@@ -22,11 +22,11 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 type Writer = (doc: FindingsDocument, meta: ReportMeta, target: string) => Promise<void>;
 
 const WRITERS: Record<ReportFormat, { file: string; write: Writer }> = {
-  json: { file: FILES.findings, write: writeJson },
-  jsonl: { file: FILES.jsonl, write: writeJsonl },
-  csv: { file: FILES.csv, write: writeCsv },
-  html: { file: FILES.html, write: writeHtml },
-  xlsx: { file: FILES.xlsx, write: writeXlsx },
+  json: { file: RUN_FILES.findings, write: writeJson },
+  jsonl: { file: RUN_FILES.jsonl, write: writeJsonl },
+  csv: { file: RUN_FILES.csv, write: writeCsv },
+  html: { file: RUN_FILES.html, write: writeHtml },
+  xlsx: { file: RUN_FILES.xlsx, write: writeXlsx },
 };
 
 /** The file name each format writes into the output folder. */
@@ -40,12 +40,12 @@ export function reportFileName(format: ReportFormat): string {
  */
 export function parseFormats(value: string | string[]): ReportFormat[] {
   const parts = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean);
-  if (parts.length === 0) throw new UserError('--format is empty', undefined, `Use one or more of ${REPORT_FORMATS.join(', ')}, comma-separated.`);
+  if (parts.length === 0) throw new UserError('--format is empty', { hint: `Use one or more of ${REPORT_FORMATS.join(', ')}, comma-separated.` });
   const out: ReportFormat[] = [];
   for (const p of parts) {
     if (p === 'all') return [...REPORT_FORMATS];
     if (!(REPORT_FORMATS as readonly string[]).includes(p)) {
-      throw new UserError(`unknown report format "${p}"`, undefined, `Use one or more of ${REPORT_FORMATS.join(', ')} (comma-separated), or "all".`);
+      throw new UserError(`unknown report format "${p}"`, { hint: `Use one or more of ${REPORT_FORMATS.join(', ')} (comma-separated), or "all".` });
     }
     if (!out.includes(p as ReportFormat)) out.push(p as ReportFormat);
   }
@@ -84,4 +84,5 @@ export async function writeReports(opts: WriteReportsOptions): Promise<string[]>
 
 export { compareRuns, compareWithPrevious, resolvePreviousRun } from './compare.js';
 export { readRun, readFindingsDocument, readInventory, FILES } from './load.js';
+export { RUN_FILES } from '../model/run-files.js';
 export type { ReportMeta } from './meta.js';

@@ -4,18 +4,12 @@ import { join, resolve } from 'node:path';
 import type { DerivedFrom, FindingsDocument } from '../model/findings.js';
 import type { Inventory } from '../model/inventory.js';
 import { readFindingsDocument, readInventory } from '../model/files.js';
-import { EXIT, UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import { newRunId } from '../scan/run-id.js';
+import { RUN_FILES } from '../model/run-files.js';
 
-export const FILES = {
-  findings: 'findings.json',
-  inventory: 'inventory.json',
-  remediation: 'remediation.sh',
-  html: 'report.html',
-  xlsx: 'report.xlsx',
-  csv: 'findings.csv',
-  jsonl: 'findings.jsonl',
-} as const;
+/** @deprecated use RUN_FILES from model/run-files.ts. */
+export const FILES = RUN_FILES;
 
 export { readFindingsDocument, readInventory };
 
@@ -29,11 +23,11 @@ export interface SavedRun {
 /** The findings.json of a run folder, or a clear error saying why the folder is not a run. */
 export function findingsPathOf(dir: string, role = 'run folder'): string {
   const abs = resolve(dir);
-  if (!existsSync(abs)) throw new UserError(`${role} ${dir} does not exist`, undefined, 'Pass the folder of a run, e.g. reports/<run-id>.');
-  if (!statSync(abs).isDirectory()) throw new UserError(`${role} ${dir} is not a folder`, undefined, 'Pass the folder that holds findings.json, not a file.');
-  const path = join(abs, FILES.findings);
+  if (!existsSync(abs)) throw new UserError(`${role} ${dir} does not exist`, { hint: 'Pass the folder of a run, e.g. reports/<run-id>.' });
+  if (!statSync(abs).isDirectory()) throw new UserError(`${role} ${dir} is not a folder`, { hint: 'Pass the folder that holds findings.json, not a file.' });
+  const path = join(abs, RUN_FILES.findings);
   if (!existsSync(path)) {
-    throw new UserError(`${role} ${dir} has no ${FILES.findings}`, undefined, 'It is not an amigov run folder, or its scan did not finish. Run `amigov scan` or `amigov evaluate` first.');
+    throw new UserError(`${role} ${dir} has no ${RUN_FILES.findings}`, { hint: 'It is not an amigov run folder, or its scan did not finish. Run `amigov scan` or `amigov evaluate` first.' });
   }
   return path;
 }
@@ -42,8 +36,8 @@ export function findingsPathOf(dir: string, role = 'run folder'): string {
 export function readRun(dir: string): SavedRun {
   const abs = resolve(dir);
   const doc = readFindingsDocument(findingsPathOf(dir));
-  const invPath = join(abs, FILES.inventory);
-  const shPath = join(abs, FILES.remediation);
+  const invPath = join(abs, RUN_FILES.inventory);
+  const shPath = join(abs, RUN_FILES.remediation);
   return {
     dir: abs,
     doc,
@@ -63,14 +57,12 @@ export function derivedOutDir(command: DerivedFrom['command'], out: string | und
   if (out === undefined) return join('reports', `${newRunId()}-${command}`);
   const abs = resolve(out);
   if (!existsSync(abs)) return out;
-  if (!statSync(abs).isDirectory()) throw new UserError(`--out ${out} is a file, not a folder`, EXIT.USAGE, 'Pass a new or empty folder.');
+  if (!statSync(abs).isDirectory()) throw new UserError(`--out ${out} is a file, not a folder`, { hint: 'Pass a new or empty folder.' });
   const held = Object.values(FILES).filter((f) => existsSync(join(abs, f)));
   if (held.length === 0) return out;
-  const scan = held.includes(FILES.inventory);
+  const scan = held.includes(RUN_FILES.inventory);
   throw new UserError(
-    `--out ${out} already holds ${held.join(', ')}${scan ? ': it is the folder of a scan run' : ''}. A run folder's files are written once, by the run that made them; amigov ${command} will not overwrite them`,
-    EXIT.USAGE,
-    `Pass a new or empty folder, or leave --out out: amigov ${command} then writes reports/<new-run-id>-${command}/.`,
+    `--out ${out} already holds ${held.join(', ')}${scan ? ': it is the folder of a scan run' : ''}. A run folder's files are written once, by the run that made them; amigov ${command} will not overwrite them`, { hint: `Pass a new or empty folder, or leave --out out: amigov ${command} then writes reports/<new-run-id>-${command}/.` },
   );
 }
 

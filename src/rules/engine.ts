@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Finding, Severity } from '../model/findings.js';
 import { SEVERITIES } from '../model/findings.js';
 import type { Inventory } from '../model/inventory.js';
-import { EXIT, UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import type { DetailValue, FindingDraft, JudgedDraft, MessageData, RemediationContext, RuleContext, RuleDefinition, RuleDetails } from './types.js';
 
 /** Stable finding id: the first 16 hex digits of sha256("ruleId|accountId|region|resourceId"). */
@@ -44,9 +44,7 @@ export function selectRules(all: readonly RuleDefinition[], ids?: readonly strin
   const unknown = ids.filter((id) => !known.has(id));
   if (unknown.length) {
     throw new UserError(
-      `unknown rule${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`,
-      EXIT.USAGE,
-      `Valid rule ids: ${[...known.keys()].join(', ')}`,
+      `unknown rule${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, { hint: `Valid rule ids: ${[...known.keys()].join(', ')}` },
     );
   }
   return [...new Set(ids)].map((id) => known.get(id)!);
@@ -56,8 +54,8 @@ export function validateSeverityOverrides(all: readonly RuleDefinition[], overri
   const ids = new Set(all.map((r) => r.meta.id));
   const out: Record<string, Severity> = {};
   for (const [rule, sev] of Object.entries(overrides)) {
-    if (!ids.has(rule)) throw new UserError(`severity override for unknown rule ${JSON.stringify(rule)}`, EXIT.USAGE, `Valid rule ids: ${[...ids].join(', ')}`);
-    if (!isSeverity(sev)) throw new UserError(`severity override ${rule}=${sev}: ${JSON.stringify(sev)} is not a severity`, EXIT.USAGE, `Use one of ${SEVERITIES.join(', ')}.`);
+    if (!ids.has(rule)) throw new UserError(`severity override for unknown rule ${JSON.stringify(rule)}`, { hint: `Valid rule ids: ${[...ids].join(', ')}` });
+    if (!isSeverity(sev)) throw new UserError(`severity override ${rule}=${sev}: ${JSON.stringify(sev)} is not a severity`, { hint: `Use one of ${SEVERITIES.join(', ')}.` });
     out[rule] = sev;
   }
   return out;

@@ -1,5 +1,6 @@
 /** An instance relying on a publisher whose time-bound exception has expired. */
 import { defineRule, type FindingDraft } from './types.js';
+import { plural } from '../util/format.js';
 import {
   blockedByFor,
   describeBlockedBy,
@@ -63,7 +64,7 @@ export default defineRule({
           reason: e.reason,
           ticket: e.ticket,
           expiryDate: e.expiryDate,
-          daysAgo: `${ago} day${ago === 1 ? '' : 's'}`,
+          daysAgo: `${plural(ago, 'day')}`,
           asOf: allowlist.asOf,
           blockedBy: describeBlockedBy(blockedBy),
         },

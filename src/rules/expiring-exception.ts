@@ -3,6 +3,7 @@
  * (policy_config.expiry_warning_days): what stops being compliant, and when.
  */
 import { defineRule, type FindingDraft } from './types.js';
+import { plural } from '../util/format.js';
 import { addDays } from '../util/dates.js';
 import {
   imageText,
@@ -38,7 +39,7 @@ function expiry(e: ExceptionStatus) {
     reason: e.reason,
     ticket: e.ticket,
     expiryDate: e.expiryDate,
-    left: e.daysLeft === 0 ? 'today is its last day' : `${e.daysLeft} day${e.daysLeft === 1 ? '' : 's'} left`,
+    left: e.daysLeft === 0 ? 'today is its last day' : `${plural(e.daysLeft, 'day')} left`,
     dayAfter: addDays(e.expiryDate, 1),
   };
 }

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { OrgFixture } from './fixture-types.js';
-import { EXIT, UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import { jsonPath } from '../config/load.js';
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id (as a string)');
@@ -136,8 +136,7 @@ export class FixtureError extends UserError {
       `${file}: ${problems.length === 1 ? 'invalid sandbox fixture' : `${problems.length} problems in the sandbox fixture`}\n` +
         problems.slice(0, 20).map((p) => `  - ${p.path}: ${p.message}`).join('\n') +
         (problems.length > 20 ? `\n  ... and ${problems.length - 20} more` : ''),
-      EXIT.USAGE,
-      'The fixture format is described in docs/sandbox.md ("Fixture format"); src/sandbox/fixtures/demo-org.ts is a complete example.',
+      { hint: 'The fixture format is described in docs/sandbox.md ("Fixture format"); src/sandbox/fixtures/demo-org.ts is a complete example.' },
     );
   }
 }
@@ -203,7 +202,7 @@ export function loadFixture(file: string): OrgFixture {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UserError(`cannot read sandbox fixture ${file}: ${(err as Error).message}`, EXIT.USAGE, 'Check the path given to --fixture.');
+    throw new UserError(`cannot read sandbox fixture ${file}: ${(err as Error).message}`, { hint: 'Check the path given to --fixture.' });
   }
   let data: unknown;
   try {

@@ -3,7 +3,7 @@
  * and --exclude-accounts (or the --accounts list alone with --no-organizations), ACTIVE accounts only.
  */
 import type { AccountRecord } from '../model/inventory.js';
-import { EXIT, UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import type { CollectorMeta } from './collectors/types.js';
 import type { OrgDiscovery } from './organization.js';
 
@@ -32,9 +32,7 @@ export function selectFromOrganization(org: OrgDiscovery, sel: AccountSelection,
   for (const ou of sel.ous ?? []) {
     if (!org.ous.has(ou)) {
       throw new UserError(
-        `--ou: ${ou} is not an OU or root of organization ${org.organization.id}`,
-        EXIT.USAGE,
-        `Known roots and OUs: ${[...org.ous.keys()].slice(0, 20).join(', ')}${org.ous.size > 20 ? ', ...' : ''}`,
+        `--ou: ${ou} is not an OU or root of organization ${org.organization.id}`, { hint: `Known roots and OUs: ${[...org.ous.keys()].slice(0, 20).join(', ')}${org.ous.size > 20 ? ', ...' : ''}` },
       );
     }
   }
@@ -42,9 +40,7 @@ export function selectFromOrganization(org: OrgDiscovery, sel: AccountSelection,
   const notInOrg = (sel.accounts ?? []).filter((a) => !known.has(a));
   if (notInOrg.length) {
     throw new UserError(
-      `--accounts: ${notInOrg.join(', ')} ${notInOrg.length === 1 ? 'is' : 'are'} not in organization ${org.organization.id}`,
-      EXIT.USAGE,
-      'Check the ids, or scan accounts outside the organization with --no-organizations --accounts ...',
+      `--accounts: ${notInOrg.join(', ')} ${notInOrg.length === 1 ? 'is' : 'are'} not in organization ${org.organization.id}`, { hint: 'Check the ids, or scan accounts outside the organization with --no-organizations --accounts ...' },
     );
   }
   const wanted = sel.accounts ? new Set(sel.accounts) : undefined;

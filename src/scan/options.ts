@@ -3,8 +3,8 @@
  * (every problem is a UserError with exit code 2, raised before any AWS call).
  */
 import type { ResolvedAllowlist } from '../config/allowlist.js';
-import { EXIT, UserError } from '../cli/errors.js';
-import { isIsoDate } from '../util/dates.js';
+import { UserError } from '../errors.js';
+import { parseAsOf } from '../util/dates.js';
 import { redactUrl } from '../util/redact.js';
 
 export interface ScanOptions {
@@ -87,7 +87,7 @@ const ROLE_PATH_RE = /^\/([\x21-\x7e]*\/)?$/;
 const EXTERNAL_ID_RE = /^[\w+=,.@:/-]{2,1224}$/;
 
 function usage(message: string, hint?: string): UserError {
-  return new UserError(message, EXIT.USAGE, hint);
+  return new UserError(message, { hint: hint });
 }
 
 /** "a, b,,c" -> ["a","b","c"], de-duplicated, order kept. */
@@ -125,7 +125,7 @@ export function validateScanOptions(o: ScanOptions): void {
   if (!Number.isInteger(o.concurrency) || o.concurrency < 1 || o.concurrency > 256) throw usage(`--concurrency: ${o.concurrency} is not an integer from 1 to 256`);
   if (!Number.isInteger(o.maxAttempts) || o.maxAttempts < 1 || o.maxAttempts > 20) throw usage(`--max-attempts: ${o.maxAttempts} is not an integer from 1 to 20`);
   if (!Number.isFinite(o.requestTimeoutMs) || o.requestTimeoutMs < 100 || o.requestTimeoutMs > 600_000) throw usage(`--timeout: ${o.requestTimeoutMs} ms is outside 100-600000`);
-  if (o.asOf !== undefined && !isIsoDate(o.asOf)) throw usage(`--as-of: ${JSON.stringify(o.asOf)} is not a date written YYYY-MM-DD`, 'Example: --as-of 2026-03-01');
+  if (o.asOf !== undefined) parseAsOf(o.asOf);
   if (o.endpointUrl !== undefined) {
     let ok = false;
     try {

@@ -30,7 +30,7 @@ import { loadConfig } from '../config/load.js';
 import { resolveAllowlist } from '../config/allowlist.js';
 import { todayUtc } from '../util/dates.js';
 import { toolVersion } from '../util/paths.js';
-import { EXIT, UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import {
   configuredRegion,
   createSharedTransport,
@@ -87,7 +87,7 @@ interface AccountState {
 const key = (accountId: string, region: string) => `${accountId}|${region}`;
 
 function fatal(message: string, hint?: string): UserError {
-  return new UserError(message, EXIT.FATAL, hint);
+  return new UserError(message, { kind: 'fatal', ...(hint !== undefined ? { hint } : {}) });
 }
 
 /**
@@ -100,7 +100,7 @@ export class ScanStoppedError extends UserError {
     hint: string,
     readonly inventory: Inventory,
   ) {
-    super(message, EXIT.FATAL, hint);
+    super(message, { kind: 'fatal', hint });
   }
 }
 
@@ -285,7 +285,7 @@ async function identifyCaller(run: ScanRun): Promise<CallerIdentity> {
     const id = await sts.send(new GetCallerIdentityCommand({}), signal ? { abortSignal: signal } : {});
     caller = { accountId: id.Account ?? '', arn: id.Arn ?? '' };
   } catch (err) {
-    if (classifyError(err) === 'aborted') throw new UserError('scan interrupted before it started', EXIT.INTERRUPTED);
+    if (classifyError(err) === 'aborted') throw new UserError('scan interrupted before it started', { kind: 'interrupted' });
     if (classifyError(err) === 'expired-credentials') throw fatal(credentialsFailureMessage(err, 'before the scan started'), REFRESH_CREDENTIALS);
     throw fatal(
       classifyError(err) === 'credentials'
@@ -311,7 +311,7 @@ async function identifyCaller(run: ScanRun): Promise<CallerIdentity> {
     try {
       callerRegions = await describeRegions(ec2, signal);
     } catch (err) {
-      if (classifyError(err) === 'aborted') throw new UserError('scan interrupted', EXIT.INTERRUPTED);
+      if (classifyError(err) === 'aborted') throw new UserError('scan interrupted', { kind: 'interrupted' });
       if (isCredentialFailure(err)) throw fatal(credentialsFailureMessage(err, 'before the scan started'), REFRESH_CREDENTIALS);
       warn(`could not list regions with the caller's credentials (${errorCode(err)}); accounts that cannot be reached are reported for the regions other accounts have enabled`);
     }
@@ -320,7 +320,7 @@ async function identifyCaller(run: ScanRun): Promise<CallerIdentity> {
     const known = new Set(callerRegions.map((r) => r.name));
     const unknown = options.regions.filter((r) => !known.has(r));
     if (unknown.length) {
-      throw new UserError(`--regions: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not an EC2 region of this partition`, EXIT.USAGE, `Known regions: ${[...known].join(', ')}`);
+      throw new UserError(`--regions: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not an EC2 region of this partition`, { kind: 'usage', hint: `Known regions: ${[...known].join(', ')}` });
     }
   }
 
@@ -807,7 +807,7 @@ function organizationFailure(err: unknown, maxAttempts: number): UserError {
   const kind = classifyError(err);
   const code = errorCode(err);
   const detail = `${code}: ${errorMessage(err)}`;
-  if (kind === 'aborted') return new UserError('scan interrupted', EXIT.INTERRUPTED);
+  if (kind === 'aborted') return new UserError('scan interrupted', { kind: 'interrupted' });
   if (isCredentialFailure(err)) return fatal(credentialsFailureMessage(err, 'while listing the organization'), REFRESH_CREDENTIALS);
   if (code === 'AWSOrganizationsNotInUseException') {
     return fatal(`cannot list the organization's accounts (${detail})`, 'This account is not in an organization. Scan accounts directly with --no-organizations --accounts ID,...');

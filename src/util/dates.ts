@@ -1,4 +1,5 @@
 /** Calendar dates (YYYY-MM-DD, UTC) as amigov uses them for --as-of and exception expiry. */
+import { UserError } from '../errors.js';
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -23,4 +24,14 @@ export function daysBetween(a: string, b: string): number {
 /** a + n days, YYYY-MM-DD. */
 export function addDays(a: string, n: number): string {
   return new Date(Date.parse(`${a}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The one --as-of parser: a real calendar date written YYYY-MM-DD, default today (UTC).
+ * Every command that takes --as-of (scan, evaluate, demo, bench, config check, policy) reads it here.
+ */
+export function parseAsOf(value: string | undefined, now: Date = new Date()): string {
+  if (value === undefined) return todayUtc(now);
+  if (!isIsoDate(value)) throw new UserError(`--as-of ${JSON.stringify(value)} is not a date written YYYY-MM-DD`, { hint: 'Example: --as-of 2026-03-01' });
+  return value;
 }

@@ -1,4 +1,5 @@
 /** Shared helpers of the policy tests: config builders, temp folders, and the CLI run in-process. */
+import { cliIo } from '../../src/cli/io.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,17 +60,16 @@ export interface CliRun {
 export async function runCli(...args: string[]): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
-  const origOut = process.stdout.write.bind(process.stdout);
-  const origErr = process.stderr.write.bind(process.stderr);
+  const orig = { ...cliIo };
   process.exitCode = undefined;
-  process.stdout.write = ((chunk: string | Uint8Array) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
+  // Swap the CLI's streams, not process.stdout.write: node:test reports this file's results over stdout.
+  cliIo.stdout = { write: (chunk: string | Uint8Array) => (out.push(String(chunk)), true) } as unknown as NodeJS.WritableStream;
+  cliIo.stderr = { write: (chunk: string | Uint8Array) => (err.push(String(chunk)), true) } as unknown as NodeJS.WritableStream;
   let code: number;
   try {
     code = await main(['node', 'amigov', ...args]);
   } finally {
-    process.stdout.write = origOut;
-    process.stderr.write = origErr;
+    Object.assign(cliIo, orig);
     process.exitCode = undefined;
   }
   return { code, stdout: out.join(''), stderr: err.join('') };

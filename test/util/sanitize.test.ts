@@ -52,7 +52,7 @@ test('error messages and hints are printed without raw controls', () => {
   const orig = process.stderr.write.bind(process.stderr);
   process.stderr.write = ((chunk: string) => (writes.push(String(chunk)), true)) as typeof process.stderr.write;
   try {
-    reportError(new UserError(`bad value ${HOSTILE}`, 2, `hint ${OSC}\nsecond line`), false);
+    reportError(new UserError(`bad value ${HOSTILE}`, { hint: `hint ${OSC}\nsecond line` }), false);
     reportError(new Error(`internal ${OSC}`), false);
   } finally {
     process.stderr.write = orig;

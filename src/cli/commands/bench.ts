@@ -4,6 +4,8 @@
  * number of calls and to the latency bound. Writes reports/bench/latest.{md,json}. See docs/benchmark.md.
  */
 import type { Command } from 'commander';
+import { cliIo } from '../io.js';
+import { parseAsOf } from '../../util/dates.js';
 import { EXIT, UserError } from '../errors.js';
 import { BENCH_DEFAULTS, FULL_PRESET, QUICK_PRESET, runBench, type BenchOptions } from '../../bench/run.js';
 
@@ -28,7 +30,7 @@ interface BenchCliOptions {
 function whole(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   const v = value.trim();
-  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UserError(`${flag}: ${JSON.stringify(value)} is not a whole number from ${min} to ${max}`, EXIT.USAGE);
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UserError(`${flag}: ${JSON.stringify(value)} is not a whole number from ${min} to ${max}`);
   return Number(v);
 }
 
@@ -37,10 +39,10 @@ export function toBenchOptions(cli: BenchCliOptions): BenchOptions {
   let sizes: number[] = [...preset.sizes];
   if (cli.sizes !== undefined) {
     const parts = cli.sizes.split(',').map((s) => s.trim()).filter(Boolean);
-    if (parts.length === 0) throw new UserError('--sizes: no size given', EXIT.USAGE, 'Example: --sizes 50,200');
+    if (parts.length === 0) throw new UserError('--sizes: no size given', { hint: 'Example: --sizes 50,200' });
     sizes = parts.map((p) => whole('--sizes', p, 0, 1, 20_000));
   }
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(cli.asOf)) throw new UserError(`--as-of: ${JSON.stringify(cli.asOf)} is not a date written YYYY-MM-DD`, EXIT.USAGE);
+  parseAsOf(cli.asOf);
   return {
     preset: cli.quick ? 'quick' : cli.sizes ? 'custom sizes' : 'full',
     sizes,
@@ -87,12 +89,12 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  npm run bench -- --quick\n  amigov bench --sizes 200 --concurrency 64\n\nDocs: docs/benchmark.md')
     .action(async (cli: BenchCliOptions) => {
       const options = toBenchOptions(cli);
-      const out = await runBench(options, { log: (line) => process.stderr.write(`amigov bench: ${line}\n`) });
-      process.stdout.write(`${out.markdown}\n`);
-      process.stdout.write(`Written: ${out.files.slice(0, 2).join(', ')} (and latest.md / latest.json)\n`);
+      const out = await runBench(options, { log: (line) => cliIo.stderr.write(`amigov bench: ${line}\n`) });
+      cliIo.stdout.write(`${out.markdown}\n`);
+      cliIo.stdout.write(`Written: ${out.files.slice(0, 2).join(', ')} (and latest.md / latest.json)\n`);
       const incomplete = out.report.sizes.filter((s) => !s.coverage.complete);
       if (incomplete.length) {
-        process.stderr.write(`amigov bench: coverage incomplete at ${incomplete.map((s) => s.size).join(', ')} accounts\n`);
+        cliIo.stderr.write(`amigov bench: coverage incomplete at ${incomplete.map((s) => s.size).join(', ')} accounts\n`);
         process.exitCode = EXIT.PARTIAL;
       } else process.exitCode = EXIT.OK;
     });

@@ -1,15 +1,16 @@
 /** `amigov config check`: the scheduled expiry check of config/ami_publishers.json. */
 import type { Command } from 'commander';
+import { cliIo } from '../io.js';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.js';
 import { EXIT, UserError } from '../errors.js';
 import { checkExpiry, type ExpiryReport } from '../../policy/expiry.js';
-import { plural } from '../../policy/providers.js';
-import { parseAsOf } from './policy.js';
+import { plural } from '../../util/format.js';
+import { parseAsOf } from '../../util/dates.js';
 import { terminalSafe, terminalSafeLines } from '../../util/sanitize.js';
 
 /** Every line printed: config strings are the config author's (or a pull request's) text, so nothing in them may drive the terminal. */
 function out(text = ''): void {
-  process.stdout.write(terminalSafeLines(text) + '\n');
+  cliIo.stdout.write(terminalSafeLines(text) + '\n');
 }
 
 function render(r: ExpiryReport): void {
@@ -51,7 +52,7 @@ export function register(program: Command): void {
       const asOf = parseAsOf(opts.asOf);
       let warnDays: number | undefined;
       if (opts.warnDays !== undefined) {
-        if (!/^\d+$/.test(opts.warnDays)) throw new UserError(`--warn-days ${JSON.stringify(opts.warnDays)} is not a whole number of days`, EXIT.USAGE, 'Example: --warn-days 14');
+        if (!/^\d+$/.test(opts.warnDays)) throw new UserError(`--warn-days ${JSON.stringify(opts.warnDays)} is not a whole number of days`, { hint: 'Example: --warn-days 14' });
         warnDays = Number(opts.warnDays);
       }
       let cfg;

@@ -4,16 +4,18 @@
  * report, then prints where they are. Nothing leaves 127.0.0.1; no AWS account is needed.
  */
 import type { Command } from 'commander';
+import { cliIo } from '../io.js';
 import { join, relative } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { startSandbox, demoOrg } from '../../sandbox/index.js';
 import { demoConfig } from '../../sandbox/fixtures/demo-config.js';
 import { parseJsonWithLocation, validateConfig } from '../../config/load.js';
 import { writeJsonAtomic } from '../../util/atomic-write.js';
-import { isIsoDate, todayUtc } from '../../util/dates.js';
+import { parseAsOf } from '../../util/dates.js';
 import { PACKAGE_ROOT } from '../../util/paths.js';
 import { newRunId } from '../../scan/run-id.js';
-import { EXIT, UserError } from '../errors.js';
+import { RUN_FILES } from '../../model/run-files.js';
+import { UserError } from '../errors.js';
 import { checkScanInvocation, runScanAndReport, withInterrupt, type ScanCliOptions } from './scan.js';
 
 interface DemoFlags {
@@ -64,10 +66,9 @@ Example:
   npm run demo            # same as: npx amigov demo`,
     )
     .action(async (flags: DemoFlags) => {
-      const asOf = flags.asOf ?? todayUtc();
-      if (!isIsoDate(asOf)) throw new UserError(`--as-of ${JSON.stringify(asOf)} is not a date written YYYY-MM-DD`, EXIT.USAGE);
+      const asOf = parseAsOf(flags.asOf);
       const latencyMs = Number(flags.latencyMs);
-      if (!Number.isInteger(latencyMs) || latencyMs < 0) throw new UserError(`--latency-ms ${JSON.stringify(flags.latencyMs)} is not a whole number of milliseconds`, EXIT.USAGE);
+      if (!Number.isInteger(latencyMs) || latencyMs < 0) throw new UserError(`--latency-ms ${JSON.stringify(flags.latencyMs)} is not a whole number of milliseconds`);
 
       const runId = newRunId();
       const runDir = flags.out ?? join('reports', runId);
@@ -99,17 +100,17 @@ Example:
       const sandbox = await startSandbox({ fixture: demoOrg, latencyMs });
       try {
         isolateAwsEnvironment(sandbox.credentials);
-        process.stdout.write(`amigov demo: sandbox organization ${demoOrg.organization.id} on ${sandbox.endpoint} (local, no AWS account used)\n\n`);
+        cliIo.stdout.write(`amigov demo: sandbox organization ${demoOrg.organization.id} on ${sandbox.endpoint} (local, no AWS account used)\n\n`);
         const run = await withInterrupt((signal) =>
-          runScanAndReport({ ...scanFlags, endpointUrl: sandbox.endpoint }, { stdout: process.stdout, stderr: process.stderr, signal }),
+          runScanAndReport({ ...scanFlags, endpointUrl: sandbox.endpoint }, { stdout: cliIo.stdout, stderr: cliIo.stderr, signal }),
         );
-        const html = run.written.find((p) => p.endsWith('.html'));
-        const xlsx = run.written.find((p) => p.endsWith('.xlsx'));
+        const html = run.written.find((p) => p.endsWith(RUN_FILES.html));
+        const xlsx = run.written.find((p) => p.endsWith(RUN_FILES.xlsx));
         const rel = (p: string) => relative(process.cwd(), p) || p;
-        process.stdout.write('\nOpen the reports:\n');
-        if (html) process.stdout.write(`  HTML: ${rel(html)}\n`);
-        if (xlsx) process.stdout.write(`  XLSX: ${rel(xlsx)}\n`);
-        process.stdout.write(`  Re-judge without scanning: npx amigov evaluate --inventory ${rel(run.inventoryPath)} --config ${rel(configPath)}\n`);
+        cliIo.stdout.write('\nOpen the reports:\n');
+        if (html) cliIo.stdout.write(`  HTML: ${rel(html)}\n`);
+        if (xlsx) cliIo.stdout.write(`  XLSX: ${rel(xlsx)}\n`);
+        cliIo.stdout.write(`  Re-judge without scanning: npx amigov evaluate --inventory ${rel(run.inventoryPath)} --config ${rel(configPath)}\n`);
         process.exitCode = run.exitCode;
       } finally {
         await sandbox.close();

@@ -3,10 +3,12 @@
  * change is previewed in seconds. Thin: gathers inputs, calls the evaluation core, prints, sets the exit code.
  */
 import { dirname, resolve } from 'node:path';
+import { cliIo } from '../io.js';
+import { plural } from '../../util/format.js';
 import type { Command } from 'commander';
-import { EXIT, UserError } from '../errors.js';
+import { UserError } from '../errors.js';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.js';
-import { isIsoDate, todayUtc } from '../../util/dates.js';
+import { parseAsOf } from '../../util/dates.js';
 import { toolVersion } from '../../util/paths.js';
 import { SEVERITIES, type FindingsDocument } from '../../model/findings.js';
 import { evaluateRun } from '../../evaluate/evaluate.js';
@@ -37,11 +39,11 @@ export function formatSummary(doc: FindingsDocument): string {
     );
   }
   const sev = SEVERITIES.filter((s) => doc.counts.bySeverity[s]).map((s) => `${s} ${doc.counts.bySeverity[s]}`);
-  lines.push(`Total: ${doc.counts.total} finding${doc.counts.total === 1 ? '' : 's'}${sev.length ? ` (${sev.join(', ')})` : ''}`);
+  lines.push(`Total: ${plural(doc.counts.total, 'finding')}${sev.length ? ` (${sev.join(', ')})` : ''}`);
   const i = doc.impact;
   lines.push(
-    `Once enforced: ${i.instancesAffected} instance${i.instancesAffected === 1 ? '' : 's'} and ${i.launchTemplatesAffected} launch template${i.launchTemplatesAffected === 1 ? '' : 's'} ` +
-      `in ${i.accountsAffected} account${i.accountsAffected === 1 ? '' : 's'} can no longer launch their AMI` +
+    `Once enforced: ${plural(i.instancesAffected, 'instance')} and ${i.launchTemplatesAffected} launch template${i.launchTemplatesAffected === 1 ? '' : 's'} ` +
+      `in ${plural(i.accountsAffected, 'account')} can no longer launch their AMI` +
       (i.instancesCannotVerify || i.launchTemplatesCannotVerify ? ` (${i.instancesCannotVerify ?? 0} instances, ${i.launchTemplatesCannotVerify ?? 0} launch templates cannot be verified)` : ''),
   );
   const c = doc.coverage.counts;
@@ -85,8 +87,7 @@ Examples:
   amigov evaluate --inventory inv.json --rules unapproved-publisher,expired-exception --out /tmp/preview`,
     )
     .action((flags: EvaluateFlags) => {
-      const asOf = flags.asOf ?? todayUtc();
-      if (!isIsoDate(asOf)) throw new UserError(`--as-of ${JSON.stringify(asOf)} is not a date written YYYY-MM-DD`, EXIT.USAGE, 'e.g. --as-of 2026-03-01');
+      const asOf = parseAsOf(flags.asOf);
       const judging = toEvaluateOptions(flags);
       const config = loadConfig(flags.config);
       const inventory = readInventory(flags.inventory);
@@ -106,9 +107,9 @@ Examples:
       const doc = withDerivedFrom(judged, { command: 'evaluate', runId: inventory.run.runId, runDir: dirname(resolve(flags.inventory)) });
       const written = writeFindingsOutputs(doc, outDir, { toolVersion: toolVersion(), noScript: !flags.script });
 
-      process.stdout.write(`Evaluated ${flags.inventory} (run ${doc.run.runId}) against ${flags.config} as of ${asOf}\n\n`);
-      process.stdout.write(formatSummary(doc) + '\n\n');
-      process.stdout.write(`Wrote ${written.findings}${written.script ? ` and ${written.script} (dry run by default; --apply to change)` : ''}\n`);
+      cliIo.stdout.write(`Evaluated ${flags.inventory} (run ${doc.run.runId}) against ${flags.config} as of ${asOf}\n\n`);
+      cliIo.stdout.write(formatSummary(doc) + '\n\n');
+      cliIo.stdout.write(`Wrote ${written.findings}${written.script ? ` and ${written.script} (dry run by default; --apply to change)` : ''}\n`);
       warnRuleErrors(doc);
       process.exitCode = findingsExitCode(doc, flags.failOn);
     });

@@ -3,11 +3,12 @@
  * and set the exit code.
  */
 import { writeFileSync } from 'node:fs';
+import { cliIo } from '../io.js';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ENFORCEMENT_MODES, type EnforcementMode } from '../../config/schema.js';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.js';
-import { isIsoDate, todayUtc } from '../../util/dates.js';
+import { parseAsOf, todayUtc } from '../../util/dates.js';
 import { atomicTarget } from '../../util/atomic-write.js';
 import { EXIT, UserError } from '../errors.js';
 import { generatePolicies, type GenerationResult } from '../../policy/generate.js';
@@ -16,7 +17,7 @@ import { diffPolicyWithInventory, readInventoryForDiff, type DriftReport } from 
 import { SCP_PUBLISHER_EXEMPTIONS, type ScpPublisherExemption } from '../../policy/scp.js';
 import { DEFAULT_DIST_DIR, DIST_FILES } from '../../policy/files.js';
 import { apiStateFor } from '../../policy/cli-criteria.js';
-import { plural } from '../../policy/providers.js';
+import { plural } from '../../util/format.js';
 import { terminalSafe, terminalSafeLines } from '../../util/sanitize.js';
 
 const RULE = '='.repeat(70);
@@ -24,21 +25,14 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** Every line printed: config strings and live settings' reasons may carry terminal escapes. */
 function out(text = ''): void {
-  process.stdout.write(terminalSafeLines(text) + '\n');
-}
-
-/** --as-of: a real calendar date, default today (UTC). */
-export function parseAsOf(value: string | undefined): string {
-  if (value === undefined) return todayUtc();
-  if (!isIsoDate(value)) throw new UserError(`--as-of ${JSON.stringify(value)} is not a date written YYYY-MM-DD`, EXIT.USAGE, 'Example: --as-of 2026-11-23');
-  return value;
+  cliIo.stdout.write(terminalSafeLines(text) + '\n');
 }
 
 function parseMode(value: string | undefined): EnforcementMode | undefined {
   if (value === undefined) return undefined;
   if ((ENFORCEMENT_MODES as readonly string[]).includes(value)) return value as EnforcementMode;
   const hint = value === 'audit-mode' ? ' (declarative policies spell it audit_mode, with an underscore)' : '';
-  throw new UserError(`--mode ${JSON.stringify(value)} is not an enforcement mode${hint}`, EXIT.USAGE, 'Use --mode audit_mode or --mode enabled.');
+  throw new UserError(`--mode ${JSON.stringify(value)} is not an enforcement mode${hint}`, { hint: 'Use --mode audit_mode or --mode enabled.' });
 }
 
 /** Writes every file to a temp name first and renames them only when all were written. */
@@ -48,7 +42,7 @@ function writeAll(dir: string, files: { name: string; content: string }[]): stri
     for (const f of staged) writeFileSync(f.target.tempPath, f.content);
   } catch (err) {
     for (const f of staged) f.target.abort();
-    throw new UserError(`cannot write the policies to ${dir}: ${(err as Error).message}`, EXIT.FATAL, 'Check that the --out folder is writable.');
+    throw new UserError(`cannot write the policies to ${dir}: ${(err as Error).message}`, { kind: 'fatal', hint: 'Check that the --out folder is writable.' });
   }
   for (const f of staged) f.target.commit();
   return staged.map((f) => join(dir, f.name));

@@ -3,6 +3,7 @@
  * inventory.json and remediation.sh when present) into a new folder. No AWS calls.
  */
 import { dirname, resolve } from 'node:path';
+import { cliIo } from '../io.js';
 import type { Command } from 'commander';
 import { parseFormats, readRun, writeReports, REPORT_FORMATS } from '../../report/index.js';
 import { compareWithTarget, resolveCompareTarget } from '../../report/compare.js';
@@ -18,8 +19,8 @@ interface ReportOptions {
 /** `print` receives each written path, `warn` notes for stderr; tests pass their own. */
 export function register(
   program: Command,
-  print: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
-  warn: (line: string) => void = (line) => process.stderr.write(`amigov: ${line}\n`),
+  print: (line: string) => void = (line) => cliIo.stdout.write(`${line}\n`),
+  warn: (line: string) => void = (line) => cliIo.stderr.write(`amigov: ${line}\n`),
 ): void {
   program
     .command('report')

@@ -4,6 +4,7 @@
  * at it. Stops cleanly on SIGINT / SIGTERM.
  */
 import type { Command } from 'commander';
+import { cliIo } from '../io.js';
 import { quote } from 'shell-quote';
 import { EXIT, UserError } from '../errors.js';
 import { demoOrg, generateOrg, loadFixture, startSandbox } from '../../sandbox/index.js';
@@ -36,19 +37,17 @@ export function parseGenerateSpec(spec: string): GenerateOptions {
     const key = m ? GENERATE_KEYS[m[1]!] : undefined;
     if (!m || !key) {
       throw new UserError(
-        `--generate: cannot read ${JSON.stringify(part)}`,
-        EXIT.USAGE,
-        `Use comma-separated key=number pairs with keys ${Object.keys(GENERATE_KEYS).join(', ')}; e.g. --generate accounts=50,regions=17,instances=100,seed=1`,
+        `--generate: cannot read ${JSON.stringify(part)}`, { hint: `Use comma-separated key=number pairs with keys ${Object.keys(GENERATE_KEYS).join(', ')}; e.g. --generate accounts=50,regions=17,instances=100,seed=1` },
       );
     }
     opts[key] = Number(m[2]);
   }
-  if (!opts.accounts) throw new UserError('--generate needs accounts=N (N >= 1)', EXIT.USAGE, 'e.g. --generate accounts=50');
+  if (!opts.accounts) throw new UserError('--generate needs accounts=N (N >= 1)', { hint: 'e.g. --generate accounts=50' });
   return opts as GenerateOptions;
 }
 
 function wholeNumber(flag: string, value: string, max: number): number {
-  if (!/^\d+$/.test(value) || Number(value) > max) throw new UserError(`${flag} ${JSON.stringify(value)} is not a whole number between 0 and ${max}`, EXIT.USAGE);
+  if (!/^\d+$/.test(value) || Number(value) > max) throw new UserError(`${flag} ${JSON.stringify(value)} is not a whole number between 0 and ${max}`);
   return Number(value);
 }
 
@@ -70,7 +69,7 @@ export function register(program: Command): void {
         '  amigov sandbox --generate accounts=200,regions=17,seed=7\n\nDocs: docs/sandbox.md',
     )
     .action(async (opts: SandboxCliOptions) => {
-      if (opts.fixture && opts.generate) throw new UserError('--fixture and --generate cannot be used together', EXIT.USAGE, 'Pick one source for the organization.');
+      if (opts.fixture && opts.generate) throw new UserError('--fixture and --generate cannot be used together', { hint: 'Pick one source for the organization.' });
       const fixture: OrgFixture = opts.fixture ? loadFixture(opts.fixture) : opts.generate ? generateOrg(parseGenerateSpec(opts.generate)) : demoOrg;
       const port = wholeNumber('--port', opts.port, 65535);
       const latencyMs = opts.latencyMs !== undefined ? wholeNumber('--latency-ms', opts.latencyMs, 600_000) : 0;
@@ -78,11 +77,11 @@ export function register(program: Command): void {
       try {
         sb = await startSandbox({ fixture, port, host: opts.host, latencyMs, throttling: opts.throttling === true });
       } catch (err) {
-        throw new UserError(`cannot listen on ${opts.host}:${port}: ${(err as Error).message}`, EXIT.USAGE, 'Choose another --port, or --port 0 for any free port.');
+        throw new UserError(`cannot listen on ${opts.host}:${port}: ${(err as Error).message}`, { hint: 'Choose another --port, or --port 0 for any free port.' });
       }
       const c = sb.credentials;
       const env = `AWS_ENDPOINT_URL=${sb.endpoint} AWS_ACCESS_KEY_ID=${c.accessKeyId} AWS_SECRET_ACCESS_KEY=${quote([c.secretAccessKey])} AWS_REGION=us-east-1`;
-      const out = (s: string) => process.stdout.write(`${s}\n`);
+      const out = (s: string) => cliIo.stdout.write(`${s}\n`);
       out(`amigov sandbox: ${fixture.accounts.length} accounts, ${fixture.instances.length} instances, ${fixture.images.length} images` + (opts.fixture ? ` from ${opts.fixture}` : opts.generate ? ' (generated)' : ' (demo organization)'));
       out(`Endpoint: ${sb.endpoint}  (EC2, STS and Organizations)`);
       out(`Caller:   account ${fixture.caller.accountId}${latencyMs ? `; latency ${latencyMs} ms` : ''}${opts.throttling ? '; throttling on' : ''}`);
@@ -100,7 +99,7 @@ export function register(program: Command): void {
         const stop = (signal: NodeJS.Signals) => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
-          process.stderr.write(`\namigov sandbox: ${signal}, stopping (${sb.stats().total} requests served)\n`);
+          cliIo.stderr.write(`\namigov sandbox: ${signal}, stopping (${sb.stats().total} requests served)\n`);
           sb.close().then(resolve, resolve);
         };
         process.on('SIGINT', stop);

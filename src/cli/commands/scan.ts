@@ -3,6 +3,7 @@
  * -> exit code. runScan() is the reusable core (the evaluation and report steps extend it).
  */
 import { Command, Option } from 'commander';
+import { cliIo } from '../io.js';
 import { existsSync, mkdtempSync, rmdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
@@ -12,7 +13,9 @@ import { assessCoverage, meetsMinCoverage, type CoverageSummary } from '../../mo
 import { EXIT, UserError, type ExitCode } from '../errors.js';
 import { EXIT_PRECEDENCE, exitCodeFor, precedenceLine } from '../exit-codes.js';
 import { writeJsonAtomic } from '../../util/atomic-write.js';
-import { isIsoDate, todayUtc } from '../../util/dates.js';
+import { parseAsOf, todayUtc } from '../../util/dates.js';
+import { plural } from '../../util/format.js';
+import { RUN_FILES } from '../../model/run-files.js';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.js';
 import { resolveAllowlist, type ResolvedAllowlist } from '../../config/allowlist.js';
 import type { PublisherConfig } from '../../config/schema.js';
@@ -23,7 +26,6 @@ import type { EvaluateOptions } from '../../evaluate/evaluate.js';
 import { finishRun } from '../../pipeline/finish-run.js';
 import { parseFormats, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
 import { resolveCompareTarget, type CompareTarget } from '../../report/compare.js';
-import { FILES } from '../../report/load.js';
 import { formatSummary as formatFindingsSummary } from './evaluate.js';
 import { terminalSafe } from '../../util/sanitize.js';
 import { addEvaluationOptions, findingsAtOrAbove, findingsExitCode, toEvaluateOptions, warnRuleErrors, type EvaluationFlags } from '../evaluation-flags.js';
@@ -108,19 +110,17 @@ export interface ScanPlan {
 
 function intFlag(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value.trim())) throw new UserError(`${flag}: ${JSON.stringify(value)} is not a whole number`, EXIT.USAGE);
+  if (!/^\d+$/.test(value.trim())) throw new UserError(`${flag}: ${JSON.stringify(value)} is not a whole number`);
   return Number(value);
 }
 
 /** Commander flags -> ScanOptions (validated; exit 2 on bad input). */
 export function toScanOptions(cli: ScanCliOptions, runId: string): ScanOptions {
-  if (cli.asOf !== undefined && !isIsoDate(cli.asOf)) {
-    throw new UserError(`--as-of: ${JSON.stringify(cli.asOf)} is not a date written YYYY-MM-DD`, EXIT.USAGE, 'Example: --as-of 2026-03-01');
-  }
+  if (cli.asOf !== undefined) parseAsOf(cli.asOf);
   let timeoutMs: number = SCAN_DEFAULTS.requestTimeoutMs;
   if (cli.timeout !== undefined) {
     const s = Number(cli.timeout);
-    if (!/^\d+(\.\d+)?$/.test(cli.timeout.trim()) || !Number.isFinite(s)) throw new UserError(`--timeout: ${JSON.stringify(cli.timeout)} is not a number of seconds`, EXIT.USAGE);
+    if (!/^\d+(\.\d+)?$/.test(cli.timeout.trim()) || !Number.isFinite(s)) throw new UserError(`--timeout: ${JSON.stringify(cli.timeout)} is not a number of seconds`);
     timeoutMs = Math.round(s * 1000);
   }
   const accounts = splitList(cli.accounts);
@@ -159,9 +159,7 @@ export function coveragePolicyFrom(cli: Pick<ScanCliOptions, 'allowPartial' | 'f
   const given = [cli.allowPartial && '--allow-partial', cli.failOnPartial && '--fail-on-partial', cli.minCoverage !== undefined && '--min-coverage'].filter(Boolean);
   if (given.length > 1) {
     throw new UserError(
-      `${given.join(' and ')} contradict each other; pass one`,
-      EXIT.USAGE,
-      '--fail-on-partial (the default) fails on any gap, --allow-partial accepts any gap, --min-coverage PCT accepts a gap while PCT% of the account x regions were scanned.',
+      `${given.join(' and ')} contradict each other; pass one`, { hint: '--fail-on-partial (the default) fails on any gap, --allow-partial accepts any gap, --min-coverage PCT accepts a gap while PCT% of the account x regions were scanned.' },
     );
   }
   let partial: CoveragePolicy['partial'] = cli.allowPartial ? 'allow' : 'fail';
@@ -169,7 +167,7 @@ export function coveragePolicyFrom(cli: Pick<ScanCliOptions, 'allowPartial' | 'f
     const v = cli.minCoverage.trim();
     const n = Number(v);
     if (!/^\d+(\.\d+)?$/.test(v) || !(n >= 0 && n <= 100)) {
-      throw new UserError(`--min-coverage: ${JSON.stringify(cli.minCoverage)} is not a percentage from 0 to 100`, EXIT.USAGE, 'Example: --min-coverage 95 (coverage = ok / (ok + access-denied + error); skipped regions are left out)');
+      throw new UserError(`--min-coverage: ${JSON.stringify(cli.minCoverage)} is not a percentage from 0 to 100`, { hint: 'Example: --min-coverage 95 (coverage = ok / (ok + access-denied + error); skipped regions are left out)' });
     }
     partial = { minPercent: n };
   }
@@ -187,7 +185,7 @@ export function checkOutputFolder(dir: string, flag = '--out'): void {
   for (;;) {
     try {
       if (!statSync(existing).isDirectory()) {
-        throw new UserError(`${flag} ${dir}: ${existing} is a file, not a folder`, EXIT.USAGE, `Pass a folder for ${flag} (it is created if missing).`);
+        throw new UserError(`${flag} ${dir}: ${existing} is a file, not a folder`, { hint: `Pass a folder for ${flag} (it is created if missing).` });
       }
       break;
     } catch (err) {
@@ -198,17 +196,16 @@ export function checkOutputFolder(dir: string, flag = '--out'): void {
         existing = parent;
         continue;
       }
-      throw new UserError(`${flag} ${dir}: ${existing} cannot be used (${code ?? (err as Error).message})`, EXIT.USAGE);
+      throw new UserError(`${flag} ${dir}: ${existing} cannot be used (${code ?? (err as Error).message})`);
     }
   }
   // A run folder's files are written once, by the run that made them: a scan never overwrites another run.
   if (existing === target) {
-    const held = Object.values(FILES).filter((f) => existsSync(join(target, f)));
+    const held = Object.values(RUN_FILES).filter((f) => existsSync(join(target, f)));
     if (held.length) {
       throw new UserError(
         `${flag} ${dir} already holds ${held.join(', ')} of an earlier run; a scan writes a run folder of its own and never overwrites another run's files`,
-        EXIT.USAGE,
-        `Pass a new or empty folder for ${flag}, or leave it out: the scan then writes reports/<run-id>/.`,
+        { kind: 'usage', hint: `Pass a new or empty folder for ${flag}, or leave it out: the scan then writes reports/<run-id>/.` },
       );
     }
   }
@@ -216,9 +213,7 @@ export function checkOutputFolder(dir: string, flag = '--out'): void {
     rmdirSync(mkdtempSync(join(existing, '.amigov-write-check-')));
   } catch (err) {
     throw new UserError(
-      `${flag} ${dir}: ${existing} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-      EXIT.USAGE,
-      `Pass ${flag} a folder you can write to.`,
+      `${flag} ${dir}: ${existing} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { hint: `Pass ${flag} a folder you can write to.` },
     );
   }
 }
@@ -248,7 +243,7 @@ export function checkScanInvocation(cli: ScanCliOptions, preloaded?: { config: P
     config,
     allowlist,
     runDir,
-    inventoryPath: join(runDir, 'inventory.json'),
+    inventoryPath: join(runDir, RUN_FILES.inventory),
     formats,
     evaluate,
     coverage,
@@ -334,7 +329,6 @@ export interface CoverageVerdict {
   notes: string[];
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const pct = (s: CoverageSummary) => `${((100 * s.counts.ok) / Math.max(s.attempted, 1)).toFixed(1)}% (${s.counts.ok} of ${plural(s.attempted, 'account x region')})`;
 
 /** Which coverage gaps of a finished inventory are accepted, and which make the scan exit 3. */
@@ -466,7 +460,7 @@ export function formatSummary(inv: Inventory, inventoryPath: string, exitCode: E
  * The scan command's core: gathers, writes reports/<run-id>/inventory.json (or --out DIR), prints the summary.
  * `plan` is checkScanInvocation(cli), run by the caller before anything else, or here.
  */
-export async function runScan(cli: ScanCliOptions, io: ScanIo = { stdout: process.stdout, stderr: process.stderr }, plan: ScanPlan = checkScanInvocation(cli)): Promise<ScanRun> {
+export async function runScan(cli: ScanCliOptions, io: ScanIo = { stdout: cliIo.stdout, stderr: cliIo.stderr }, plan: ScanPlan = checkScanInvocation(cli)): Promise<ScanRun> {
   const { options, allowlist, runDir, inventoryPath, config } = plan;
   const progress = progressReporter(io.stderr, cli.quiet === true);
   let inventory: Inventory;
@@ -479,7 +473,7 @@ export async function runScan(cli: ScanCliOptions, io: ScanIo = { stdout: proces
     if (!(err instanceof ScanStoppedError)) throw err;
     // The scan stopped (credentials expired): keep what was gathered, then fail with the scanner's advice.
     writeJsonAtomic(inventoryPath, err.inventory);
-    throw new UserError(err.message, err.exitCode, `${err.hint ? `${err.hint} ` : ''}What was gathered before it stopped: ${shown(inventoryPath)}`);
+    throw new UserError(err.message, { kind: err.kind, hint: `${err.hint ? `${err.hint} ` : ''}What was gathered before it stopped: ${shown(inventoryPath)}` });
   } finally {
     progress.stop();
   }
@@ -517,7 +511,7 @@ function shown(path: string): string {
  * the exit code follows src/cli/exit-codes.ts: interrupted 130 > partial 3 > findings at --fail-on 1 > 0,
  * and findings.json and the console name every condition that holds, not only the winning one.
  */
-export async function runScanAndReport(cli: ScanCliOptions, io: ScanIo = { stdout: process.stdout, stderr: process.stderr }): Promise<ScanRun & { written: string[] }> {
+export async function runScanAndReport(cli: ScanCliOptions, io: ScanIo = { stdout: cliIo.stdout, stderr: cliIo.stderr }): Promise<ScanRun & { written: string[] }> {
   // Every flag, the config, the output folder and the --compare target are checked before any AWS call:
   // a typo costs nothing, and the first run of the weekly job (no earlier run) is the baseline.
   const plan = checkScanInvocation(cli);
@@ -549,7 +543,7 @@ export async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>):
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(EXIT.INTERRUPTED);
-    process.stderr.write('\namigov: interrupted: finishing the inventory with what was gathered (Ctrl-C again to quit now)\n');
+    cliIo.stderr.write('\namigov: interrupted: finishing the inventory with what was gathered (Ctrl-C again to quit now)\n');
     controller.abort();
   };
   process.on('SIGINT', onSigint);
@@ -616,7 +610,7 @@ Examples:
 The scan role's minimal read-only policy: docs/iam/amigov-scan-role-policy.json. Full reference: docs/scan.md.`,
     )
     .action(async (cli: ScanCliOptions) => {
-      const run = await withInterrupt((signal) => runScanAndReport(cli, { stdout: process.stdout, stderr: process.stderr, signal }));
+      const run = await withInterrupt((signal) => runScanAndReport(cli, { stdout: cliIo.stdout, stderr: cliIo.stderr, signal }));
       process.exitCode = run.exitCode;
     });
 }
