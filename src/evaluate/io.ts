@@ -7,11 +7,6 @@ import { renderRemediationScript, type ScriptOptions } from '../remediation/scri
 
 import { RUN_FILES } from '../model/run-files.js';
 
-/** @deprecated use RUN_FILES.findings. */
-export const FINDINGS_FILE = RUN_FILES.findings;
-/** @deprecated use RUN_FILES.remediation. */
-export const REMEDIATION_FILE = RUN_FILES.remediation;
-
 export { readInventory } from '../model/files.js';
 
 export interface WriteOutputsOptions extends ScriptOptions {

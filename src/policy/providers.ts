@@ -50,4 +50,3 @@ export function compareProviderSets(expected: readonly string[], actual: readonl
   return { equal: missing.length === 0 && extra.length === 0, missing, extra };
 }
 
-export { plural } from '../util/format.js';

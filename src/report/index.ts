@@ -83,6 +83,6 @@ export async function writeReports(opts: WriteReportsOptions): Promise<string[]>
 }
 
 export { compareRuns, compareWithPrevious, resolvePreviousRun } from './compare.js';
-export { readRun, readFindingsDocument, readInventory, FILES } from './load.js';
+export { readRun, readFindingsDocument, readInventory } from './load.js';
 export { RUN_FILES } from '../model/run-files.js';
 export type { ReportMeta } from './meta.js';

@@ -8,8 +8,6 @@ import { UserError } from '../errors.js';
 import { newRunId } from '../scan/run-id.js';
 import { RUN_FILES } from '../model/run-files.js';
 
-/** @deprecated use RUN_FILES from model/run-files.ts. */
-export const FILES = RUN_FILES;
 
 export { readFindingsDocument, readInventory };
 
@@ -58,7 +56,7 @@ export function derivedOutDir(command: DerivedFrom['command'], out: string | und
   const abs = resolve(out);
   if (!existsSync(abs)) return out;
   if (!statSync(abs).isDirectory()) throw new UserError(`--out ${out} is a file, not a folder`, { hint: 'Pass a new or empty folder.' });
-  const held = Object.values(FILES).filter((f) => existsSync(join(abs, f)));
+  const held = Object.values(RUN_FILES).filter((f) => existsSync(join(abs, f)));
   if (held.length === 0) return out;
   const scan = held.includes(RUN_FILES.inventory);
   throw new UserError(

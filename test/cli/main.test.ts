@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildProgram, main } from '../../src/cli/main.js';
-import { EXIT } from '../../src/cli/errors.js';
+import { EXIT } from '../../src/errors.js';
 
 /** Runs main() with commander's output captured. */
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MIN_NODE_MAJOR, nodeVersionProblem } from '../../src/cli/node-version.js';
-import { EXIT } from '../../src/cli/errors.js';
+import { EXIT } from '../../src/errors.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

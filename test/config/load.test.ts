@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, validateConfig } from '../../src/config/load.js';
-import { UserError, EXIT } from '../../src/cli/errors.js';
+import { UserError, EXIT } from '../../src/errors.js';
 
 const shipped = JSON.parse(readFileSync('config/ami_publishers.json', 'utf8')) as Record<string, any>;
 const clone = (): Record<string, any> => structuredClone(shipped);

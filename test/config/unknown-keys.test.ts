@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ConfigError, validateConfig } from '../../src/config/load.js';
 import { closestKey } from '../../src/config/suggest.js';
-import { EXIT } from '../../src/cli/errors.js';
+import { EXIT } from '../../src/errors.js';
 
 const shipped = JSON.parse(readFileSync('config/ami_publishers.json', 'utf8')) as Record<string, any>;
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.ts';
 import { runScanAndReport, type ScanCliOptions } from '../../src/cli/commands/scan.ts';
-import { UserError } from '../../src/cli/errors.ts';
+import { UserError } from '../../src/errors.ts';
 import type { Finding, FindingsDocument, NotRecheckedCode } from '../../src/model/findings.ts';
 import type { FaultSpec } from '../../src/sandbox/knobs.ts';
 import { DEV, expectedFrom, EXTERNAL, miniOrg, OPS, PROD, useSandboxCredentials } from '../scan/helpers.ts';

@@ -13,7 +13,7 @@ import { runScan } from '../../src/cli/commands/scan.ts';
 import { scanRolePermissions } from '../../src/scan/iam-policy.ts';
 import { COLLECTORS } from '../../src/scan/collectors/index.ts';
 import type { Inventory } from '../../src/model/inventory.ts';
-import { UserError } from '../../src/cli/errors.ts';
+import { UserError } from '../../src/errors.ts';
 import {
   assertMatchesFixture,
   assertReadOnly,

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFindingsDocument, readInventory } from '../../src/model/files.js';
-import { EXIT, UserError } from '../../src/cli/errors.js';
+import { EXIT, UserError } from '../../src/errors.js';
 import type { Inventory } from '../../src/model/inventory.js';
 import type { FindingsDocument } from '../../src/model/findings.js';
 import { inventory, AMI_OPS, AMI_OUTSIDER, OPS, OUTSIDER, WORKLOAD, REGION } from '../helpers/inventory-builder.js';

@@ -7,7 +7,7 @@ import { summarizeScp, SCP_SIDS } from '../../src/policy/scp.js';
 import { chunkProviders, TooManyProvidersError } from '../../src/policy/providers.js';
 import { declarativePolicySchema, scpSchema, iamPolicySchema, cliCriteriaInputSchema, SCP_MAX_CHARS } from '../../src/policy/syntax.js';
 import { validateConfig } from '../../src/config/load.js';
-import { EXIT } from '../../src/cli/errors.js';
+import { EXIT } from '../../src/errors.js';
 import { accountIds, manyAccountsRaw, seedConfig } from './helpers.js';
 
 const file = (r: GenerationResult, key: string) => r.files.find((f) => f.key === key)!;

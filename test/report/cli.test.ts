@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { register } from '../../src/cli/commands/report.js';
-import { UserError } from '../../src/cli/errors.js';
+import { UserError } from '../../src/errors.js';
 import { parseFormats } from '../../src/report/index.js';
 import type { FindingsDocument } from '../../src/model/findings.js';
 import { assemble, sampleCoverage, sampleDoc, sampleFindings, sampleInventory } from './fixtures.js';

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareRuns, resolveCompareTarget, resolvePreviousRun } from '../../src/report/compare.js';
-import { UserError } from '../../src/cli/errors.js';
+import { UserError } from '../../src/errors.js';
 import { RULE_IDS } from '../../src/rules/index.js';
 import type { EvaluationInfo, Finding, FindingsDocument, NotRecheckedCode } from '../../src/model/findings.js';
 import type { CoverageEntry } from '../../src/model/inventory.js';

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { defineRule } from '../../src/rules/types.js';
 import { RULES } from '../../src/rules/index.js';
 import { findingId } from '../../src/rules/engine.js';
-import { UserError } from '../../src/cli/errors.js';
+import { UserError } from '../../src/errors.js';
 import {
   AMI_GONE, AMI_OPS, AMI_OUTSIDER, AMI_SELF, OPS, OUTSIDER, WORKLOAD, WORKLOAD_2, inventory, judgeDoc,
 } from '../helpers/inventory-builder.js';

@@ -5,7 +5,7 @@ import { newRunId, RUN_ID_RE } from '../../src/scan/run-id.ts';
 import { sessionNameFor, normaliseRolePath, roleArn, partitionOf } from '../../src/aws/credentials.ts';
 import { classifyError } from '../../src/aws/errors.ts';
 import { effectiveEndpoint } from '../../src/aws/clients.ts';
-import { UserError, EXIT } from '../../src/cli/errors.ts';
+import { UserError, EXIT } from '../../src/errors.ts';
 
 const RUN = '2026-11-23T10-15-00Z-3f9c';
 

@@ -4,7 +4,7 @@ import { redactUrl, redactUrlsIn } from '../../src/util/redact.js';
 import { effectiveEndpoint } from '../../src/aws/clients.js';
 import { errorMessage } from '../../src/aws/errors.js';
 import { recordedParameters, SCAN_DEFAULTS, validateScanOptions } from '../../src/scan/options.js';
-import { UserError } from '../../src/cli/errors.js';
+import { UserError } from '../../src/errors.js';
 
 test('redactUrl removes user and password, keeps everything else', () => {
   assert.equal(redactUrl('http://user:secret@127.0.0.1:4566/'), 'http://127.0.0.1:4566/');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { jsonSafe, singleLine, terminalSafe, terminalSafeLines } from '../../src/util/sanitize.js';
 import { renderRemediationScript } from '../../src/remediation/script.js';
 import { reportError } from '../../src/cli/main.js';
-import { UserError } from '../../src/cli/errors.js';
+import { UserError } from '../../src/errors.js';
 import { AMI_OPS, AMI_SELF, OPS, WORKLOAD, inventory, judgeDoc } from '../helpers/inventory-builder.js';
 import { runCli, seedRaw, tempDir, writeJson } from '../policy/helpers.js';
 
