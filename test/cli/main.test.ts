@@ -2,29 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildProgram, main } from '../../src/cli/main.js';
 import { EXIT } from '../../src/errors.js';
+import { runCli } from '../policy/helpers.js';
 
-/** Runs main() with commander's output captured. */
+/** Runs main() with its output captured (through the CLI's io seam, the shared test helper). */
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const write = (target: 'out' | 'err') => (s: string | Uint8Array) => {
-    if (target === 'out') out += String(s);
-    else err += String(s);
-    return true;
-  };
-  const o = process.stdout.write;
-  const e = process.stderr.write;
-  process.stdout.write = write('out') as typeof process.stdout.write;
-  process.stderr.write = write('err') as typeof process.stderr.write;
-  const before = process.exitCode;
-  try {
-    const code = await main(['node', 'amigov', ...args]);
-    return { code, out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-    process.exitCode = before;
-  }
+  const r = await runCli(...args);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 test('--help lists every command with a summary, the exit codes and examples', async () => {

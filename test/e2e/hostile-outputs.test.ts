@@ -9,24 +9,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.ts';
 import { runScanAndReport } from '../../src/cli/commands/scan.ts';
-import { DEV, miniOrg, useSandboxCredentials } from '../scan/helpers.ts';
+import { DEV, miniOrg, useSandboxCredentials, sink } from '../scan/helpers.ts';
 import type { OrgFixture } from '../../src/sandbox/fixture-types.ts';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { readZip } from '../report/zip.ts';
-
-const sink = () => {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      text += String(chunk);
-      cb();
-    },
-  });
-  return { stream, text: () => text };
-};
 
 /** Every file below dir with its text; a zip (the XLSX) as the text of all its entries. */
 function filesBelow(dir: string): { path: string; text: string }[] {

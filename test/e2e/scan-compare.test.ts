@@ -9,26 +9,14 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.ts';
 import { runScanAndReport, type ScanCliOptions } from '../../src/cli/commands/scan.ts';
 import { UserError } from '../../src/errors.ts';
 import type { Finding, FindingsDocument, NotRecheckedCode } from '../../src/model/findings.ts';
 import type { FaultSpec } from '../../src/sandbox/knobs.ts';
-import { DEV, expectedFrom, EXTERNAL, miniOrg, OPS, PROD, useSandboxCredentials } from '../scan/helpers.ts';
+import { DEV, expectedFrom, EXTERNAL, miniOrg, OPS, PROD, useSandboxCredentials, sink } from '../scan/helpers.ts';
 
 const SHARED_OUT = 'ami-0000000000000a001'; // golden, here also shared with an account outside the organization
-
-const sink = () => {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      text += String(chunk);
-      cb();
-    },
-  });
-  return { stream, text: () => text };
-};
 
 describe('scan --compare', () => {
   let sb: RunningSandbox;

@@ -9,22 +9,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.ts';
 import { runScanAndReport, type ScanCliOptions } from '../../src/cli/commands/scan.ts';
 import type { FindingsDocument } from '../../src/model/findings.ts';
-import { CALLER, DEV, miniOrg, NOROLE, OPS, PROD, useSandboxCredentials } from '../scan/helpers.ts';
-
-const sink = () => {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      text += String(chunk);
-      cb();
-    },
-  });
-  return { stream, text: () => text };
-};
+import { CALLER, DEV, miniOrg, NOROLE, OPS, PROD, useSandboxCredentials, sink } from '../scan/helpers.ts';
 
 const EMPTY_OU = 'ou-mini-dddddddd';
 

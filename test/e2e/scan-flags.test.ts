@@ -8,30 +8,16 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { main } from '../../src/cli/main.ts';
+import { runCli } from '../policy/helpers.ts';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.ts';
 import { miniOrg, useSandboxCredentials } from '../scan/helpers.ts';
 
 const CONFIG = resolve('config/ami_publishers.json');
 
-/** Runs the CLI in this process with stdout/stderr captured. */
+/** Runs the CLI in this process with its output captured (through the CLI's io seam). */
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = process.stdout.write;
-  const e = process.stderr.write;
-  // node:test's child process reports to its parent in binary chunks on stdout: let those through.
-  process.stdout.write = ((s: string | Uint8Array, ...rest: never[]) => (typeof s === 'string' ? ((out += s), true) : o.call(process.stdout, s, ...rest))) as typeof process.stdout.write;
-  process.stderr.write = ((s: string | Uint8Array) => ((err += String(s)), true)) as typeof process.stderr.write;
-  const before = process.exitCode;
-  try {
-    const code = await main(['node', 'amigov', ...args]);
-    return { code, out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-    process.exitCode = before;
-  }
+  const r = await runCli(...args);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 describe('bad flags are refused before the first AWS call, and write nothing', () => {

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.ts';
 import { scanOrganization } from '../../src/scan/scanner.ts';
 import { runScan } from '../../src/cli/commands/scan.ts';
@@ -28,18 +27,8 @@ import {
   scanOptions,
   SUSPENDED,
   useSandboxCredentials,
+  sink,
 } from '../scan/helpers.ts';
-
-const sink = () => {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      text += String(chunk);
-      cb();
-    },
-  });
-  return { stream, text: () => text };
-};
 
 describe('scan of a small organization', () => {
   let sb: RunningSandbox;

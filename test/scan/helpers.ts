@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import type { OrgFixture } from '../../src/sandbox/fixture-types.ts';
 import type { Inventory } from '../../src/model/inventory.ts';
+import { Writable } from 'node:stream';
 import { SCAN_DEFAULTS, type ScanOptions } from '../../src/scan/options.ts';
 import { resolveAllowlist } from '../../src/config/allowlist.ts';
 import { loadConfig } from '../../src/config/load.ts';
@@ -242,4 +243,16 @@ export function assertReadOnly(byAction: Record<string, number>): void {
   for (const action of Object.keys(byAction)) {
     assert.match(action, /^(ec2:(Describe|Get)|organizations:(Describe|List)|sts:(GetCallerIdentity|AssumeRole)$)/, `${action} is not a read-only call`);
   }
+}
+
+/** A writable stream that keeps what is written to it: the io a scan prints to in tests. */
+export function sink(): { stream: Writable; text: () => string } {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      text += String(chunk);
+      cb();
+    },
+  });
+  return { stream, text: () => text };
 }

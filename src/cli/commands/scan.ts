@@ -594,7 +594,7 @@ export function register(program: Command): void {
       'after',
       `
 Writes into reports/<run-id>/ (or --out): inventory.json, findings.json, remediation.sh (dry run unless --apply),
-report.html, report.xlsx, findings.csv.
+report.html, report.xlsx, findings.csv, findings.jsonl. An --out folder that already holds a run is refused.
 
 Exit codes:
   0    complete: every account x region scanned (or the gap accepted), nothing at or above --fail-on
