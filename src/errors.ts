@@ -1,7 +1,7 @@
 /**
  * Errors a user can act on. Every module raises them; the CLI's one error handler (cli/main.ts) prints
  * a UserError's message and hint without a stack trace and exits with the code of its kind
- * (src/cli/exit-codes.ts decides precedence when several conditions hold). Anything else is an internal error.
+ * (src/pipeline/exit-codes.ts decides precedence when several conditions hold). Anything else is an internal error.
  */
 
 /** Exit codes, documented in README.md ("Exit codes"). */

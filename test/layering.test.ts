@@ -38,3 +38,16 @@ test('a UserError carries a kind, and each kind has its exit code', () => {
   assert.equal(new UserError('x', { kind: 'partial' }).exitCode, EXIT.PARTIAL);
   assert.equal(new UserError('x', { kind: 'findings' }).exitCode, EXIT.FINDINGS);
 });
+
+test('a command never imports another command: what two commands share lives in src/pipeline or below', () => {
+  const dir = join(SRC, 'cli', 'commands');
+  const offenders: string[] = [];
+  for (const file of sources(dir).filter((f) => !f.endsWith('index.ts'))) {
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (/from\s+['"]\.\/[^'"]+['"]/.test(line)) offenders.push(`src/cli/commands/${relative(dir, file)}:${i + 1}: ${line.trim()}`);
+      });
+  }
+  assert.deepEqual(offenders, [], `commands import each other:\n${offenders.join('\n')}`);
+});

@@ -3,22 +3,8 @@
  * how remediation commands authenticate, and when findings fail the run.
  */
 import { Option, type Command } from 'commander';
-import { cliIo } from './io.js';
-import { plural } from '../util/format.js';
-import { EXIT, UserError } from './errors.js';
-import { SEVERITIES, type FindingsDocument, type Severity } from '../model/findings.js';
-import { checkEvaluateOptions, type EvaluateOptions } from '../evaluate/evaluate.js';
-import { atOrAbove, isSeverity } from '../rules/engine.js';
+import { SEVERITIES } from '../model/findings.js';
 import { RULE_IDS } from '../rules/index.js';
-import { terminalSafe } from '../util/sanitize.js';
-
-export interface EvaluationFlags {
-  rules?: string;
-  severityThreshold?: Severity;
-  severityOverride: string[];
-  profileTemplate?: string;
-  failOn?: Severity;
-}
 
 function severityOption(flags: string, description: string): Option {
   return new Option(flags, description).choices(SEVERITIES as unknown as string[]);
@@ -32,68 +18,4 @@ export function addEvaluationOptions(cmd: Command): Command {
     .option('--severity-override <rule=level>', "set a rule's severity (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--profile-template <template>', "commands carry --profile built from this, e.g. '{accountName}-admin' ({accountId}, {accountName})")
     .addOption(severityOption('--fail-on <level>', 'exit 1 when findings at or above this severity exist (default: never)'));
-}
-
-function parseOverrides(list: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of list) {
-    const m = /^([a-z0-9-]+)=([a-z]+)$/.exec(item.trim());
-    if (!m) throw new UserError(`--severity-override ${JSON.stringify(item)}: expected RULE=LEVEL`, { hint: `e.g. --severity-override public-ami=high (levels: ${SEVERITIES.join(', ')})` });
-    out[m[1]!] = m[2]!;
-  }
-  return out;
-}
-
-/**
- * Flags -> evaluation options, fully checked: the same checks evaluate() makes (unknown rule ids, overrides
- * for unknown rules or to unknown levels, a bad profile template), so commands can run them before any work.
- * Throws a UserError (exit 2) on bad input.
- */
-export function toEvaluateOptions(flags: EvaluationFlags): EvaluateOptions {
-  const rules = flags.rules
-    ?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (flags.rules !== undefined && !rules?.length) throw new UserError('--rules is empty', { hint: `Valid rule ids: ${RULE_IDS.join(', ')}` });
-  for (const s of [flags.severityThreshold, flags.failOn]) if (s !== undefined && !isSeverity(s)) throw new UserError(`${s} is not a severity`);
-  const options: EvaluateOptions = {
-    ...(rules ? { rules } : {}),
-    ...(flags.severityThreshold ? { severityThreshold: flags.severityThreshold } : {}),
-    severityOverrides: parseOverrides(flags.severityOverride ?? []),
-    ...(flags.profileTemplate !== undefined ? { profileTemplate: flags.profileTemplate } : {}),
-  };
-  checkEvaluateOptions(options);
-  return options;
-}
-
-/** Findings that --fail-on counts: at or above the level, resolved ones (weekly comparison) excluded. */
-export function findingsAtOrAbove(doc: FindingsDocument, failOn: Severity): number {
-  return doc.findings.filter((f) => f.change !== 'resolved' && f.change !== 'not-rechecked' && atOrAbove(f.severity, failOn)).length;
-}
-
-/**
- * EXIT.FINDINGS when --fail-on is set and this run's findings at or above it exist (printing why), else OK.
- * Only this run's findings count: the previous run's findings a comparison lists as resolved or as not
- * re-checked (comparison.resolved / notRechecked) are not this run's and never fail it; a note says how
- * many not-re-checked ones would have reached the level.
- */
-export function findingsExitCode(doc: FindingsDocument, failOn: Severity | undefined, stderr: NodeJS.WritableStream = cliIo.stderr): number {
-  if (!failOn) return EXIT.OK;
-  const hits = findingsAtOrAbove(doc, failOn);
-  const carried = (doc.comparison?.notRechecked ?? []).filter((f) => atOrAbove(f.severity, failOn)).length;
-  if (carried > 0) {
-    stderr.write(
-      `amigov: note: ${plural(carried, 'finding')} of run ${doc.comparison!.previousRunId} at or above ${failOn} were not re-checked by this run and are not counted by --fail-on (see "Not re-checked" in the report)\n`,
-    );
-  }
-  if (hits === 0) return EXIT.OK;
-  stderr.write(`amigov: ${plural(hits, 'finding')} at or above ${failOn} (--fail-on ${failOn})\n`);
-  return EXIT.FINDINGS;
-}
-
-/** Warns about rules that threw: their findings are missing from the run. */
-export function warnRuleErrors(doc: FindingsDocument, stderr: NodeJS.WritableStream = cliIo.stderr): void {
-  for (const e of doc.evaluation?.ruleErrors ?? []) {
-    stderr.write(`amigov: warning: rule ${e.ruleId} failed (${terminalSafe(e.message)}); its findings are missing. Please report this bug.\n`);
-  }
 }

@@ -9,7 +9,7 @@ import { cliIo } from './io.js';
 import { Command, CommanderError } from 'commander';
 import { toolVersion } from '../util/paths.js';
 import { EXIT, UserError } from './errors.js';
-import { precedenceLine } from './exit-codes.js';
+import { precedenceLine } from '../pipeline/exit-codes.js';
 import { COMMANDS } from './commands/index.js';
 import { terminalSafeLines } from '../util/sanitize.js';
 

@@ -10,15 +10,8 @@ import { resolveAllowlist, type ResolvedAllowlist } from '../config/allowlist.js
 import type { PublisherConfig } from '../config/schema.js';
 import { RULES } from '../rules/index.js';
 import { runRules, selectRules, validateSeverityOverrides } from '../rules/engine.js';
-import {
-  blockedByFor,
-  buildIndex,
-  judgeImageOwner,
-  launchTemplateVersions,
-  resolveImageById,
-  resolveInstanceImage,
-  type InventoryIndex,
-} from '../rules/context.js';
+import { buildIndex, type InventoryIndex } from '../rules/context.js';
+import { judgeInstanceLaunch, judgeLaunchTemplate } from '../rules/launch-verdict.js';
 import type { RuleDefinition } from '../rules/types.js';
 import { validateProfileTemplate } from '../remediation/commands.js';
 import { DEFAULT_ROLE_NAME } from '../remediation/script.js';
@@ -179,6 +172,7 @@ function accountScanned(coverage: CoverageEntry[], accountId: string): 'complete
  * What breaks once enforcement is on, computed from the inventory (independent of --rules and the
  * threshold): instances and launch templates whose AMI owner is not approved, by the layer that stops them.
  * Instances whose owner is unknown, and SSM or unresolved launch template images, are counted apart.
+ * The judgement is the rules' own (src/rules/launch-verdict.ts): a count and its findings always agree.
  */
 export function computeImpact(inventory: Inventory, index: InventoryIndex, allowlist: ResolvedAllowlist): FindingsDocument['impact'] {
   const accounts = new Set<string>();
@@ -187,35 +181,22 @@ export function computeImpact(inventory: Inventory, index: InventoryIndex, allow
   let scpOnly = 0;
   let instancesUnknown = 0;
   for (const inst of index.liveInstances) {
-    const img = resolveInstanceImage(index, inst);
-    if (!img.ownerId && !img.ownerAlias) {
-      instancesUnknown++;
-      continue;
-    }
-    const verdict = judgeImageOwner(allowlist, img);
-    if (verdict.approved) continue;
+    const judged = judgeInstanceLaunch(index, allowlist, inst);
+    if (judged.kind === 'owner-unknown') instancesUnknown++;
+    if (judged.kind !== 'refused') continue;
     instances++;
     accounts.add(inst.accountId);
-    if (blockedByFor(inst.accountId, img.ownerId, verdict) === 'scp') scpOnly++;
+    if (judged.blockedBy === 'scp') scpOnly++;
     else both++;
   }
   let templates = 0;
   let templatesUnknown = 0;
   for (const lt of inventory.launchTemplates) {
-    let broken = false;
-    let unverifiable = false;
-    for (const v of launchTemplateVersions(lt)) {
-      if (v.image.kind === 'ssm') unverifiable = true;
-      if (v.image.kind !== 'ami') continue;
-      const img = resolveImageById(index, lt.region, v.image.imageId);
-      // A failed lookup says nothing about the image: unverifiable, not broken.
-      if (!img || img.availability === 'unverified') unverifiable = true;
-      else if (img.availability !== 'ok' || !judgeImageOwner(allowlist, img).approved) broken = true;
-    }
-    if (broken) {
+    const { status } = judgeLaunchTemplate(index, allowlist, lt);
+    if (status === 'fail') {
       templates++;
       accounts.add(lt.accountId);
-    } else if (unverifiable) templatesUnknown++;
+    } else if (status === 'cannot-verify') templatesUnknown++;
   }
   return {
     instancesAffected: instances,

@@ -198,7 +198,7 @@ export interface RunOutcome {
   exitCode: number;
   /** One line for a CI log: the exit code, why, and what else holds, e.g. "exit 3 (partial scan); also 4 findings at or above high (--fail-on high would exit 1)". */
   summary: string;
-  /** Every condition that holds, strongest first (src/cli/exit-codes.ts); the first sets the exit code. */
+  /** Every condition that holds, strongest first (src/pipeline/exit-codes.ts); the first sets the exit code. */
   conditions: { kind: 'interrupted' | 'empty' | 'partial' | 'findings'; exitCode: number; message: string }[];
 }
 

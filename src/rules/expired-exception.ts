@@ -2,17 +2,15 @@
 import { defineRule, type FindingDraft } from './types.js';
 import { plural } from '../util/format.js';
 import {
-  blockedByFor,
   describeBlockedBy,
   imageText,
   instanceDetails,
   instanceFindingBase,
   instanceText,
-  judgeImageOwner,
   ownerText,
-  resolveInstanceImage,
   type InstanceDetails,
 } from './context.js';
+import { judgeInstanceLaunch } from './launch-verdict.js';
 import { replaceImage, requestException } from '../remediation/common.js';
 
 type Details = InstanceDetails & {
@@ -45,11 +43,10 @@ export default defineRule({
   evaluate(_inventory, { index, allowlist }) {
     const out: FindingDraft<Details, keyof typeof messages>[] = [];
     for (const inst of index.liveInstances) {
-      const img = resolveInstanceImage(index, inst);
-      const verdict = judgeImageOwner(allowlist, img);
-      if (verdict.approved || !verdict.expired) continue;
-      const e = verdict.expired;
-      const blockedBy = blockedByFor(inst.accountId, img.ownerId, verdict);
+      const judged = judgeInstanceLaunch(index, allowlist, inst);
+      if (judged.kind !== 'refused' || !judged.verdict.expired) continue;
+      const { img, blockedBy } = judged;
+      const e = judged.verdict.expired;
       const ago = -e.daysLeft;
       out.push({
         ...instanceFindingBase(inst, img, allowlist),

@@ -5,24 +5,10 @@
  * is reported as unverifiable, never as compliant.
  */
 import { defineRule, type FindingDraft } from './types.js';
-import {
-  blockedByFor,
-  describeBlockedBy,
-  imageText,
-  judgeImageOwner,
-  launchTemplateVersions,
-  ownerText,
-  resolveImageById,
-  type BlockedBy,
-  type ResolvedImage,
-} from './context.js';
+import { describeBlockedBy, type BlockedBy } from './context.js';
+import { judgeLaunchTemplate } from './launch-verdict.js';
 import * as cmd from '../remediation/commands.js';
 import { opsAccount, requestException, targetOf } from '../remediation/common.js';
-
-type VersionVerdict =
-  | { kind: 'ok' }
-  | { kind: 'fail'; text: string; img?: ResolvedImage; blockedBy?: BlockedBy; reason: 'unapproved' | 'expired-exception' | 'unavailable' }
-  | { kind: 'cannot-verify'; text: string; reason: 'ssm-parameter' | 'not-resolved' | 'lookup-failed' };
 
 const LAYER_ORDER: BlockedBy[] = ['none', 'declarative-policy', 'scp', 'both'];
 
@@ -60,49 +46,11 @@ export default defineRule({
   evaluate(inventory, { index, allowlist }) {
     const out: FindingDraft<Details, keyof typeof messages>[] = [];
     for (const lt of inventory.launchTemplates) {
-      const versions = launchTemplateVersions(lt);
-      const judged = versions.map((v) => {
-        const label = `version ${v.versionNumber} (${v.label})`;
-        let verdict: VersionVerdict;
-        if (v.image.kind === 'none') verdict = { kind: 'ok' };
-        else if (v.image.kind === 'ssm') {
-          verdict = {
-            kind: 'cannot-verify',
-            reason: 'ssm-parameter',
-            text: `${label} resolves its AMI from the SSM parameter ${JSON.stringify(v.image.parameter)} at launch time, so amigov cannot verify it`,
-          };
-        } else {
-          const img = resolveImageById(index, lt.region, v.image.imageId);
-          if (!img) {
-            verdict = { kind: 'cannot-verify', reason: 'not-resolved', text: `${label} launches ${v.image.imageId}, which the scan did not resolve` };
-          } else if (img.availability === 'unverified') {
-            // The lookup failed (or was interrupted): AWS said nothing about the image, so it is not "gone".
-            verdict = { kind: 'cannot-verify', reason: 'lookup-failed', text: `${label} launches ${imageText(img)}, which could not be checked: ${img.availabilityReason}` };
-          } else if (img.availability !== 'ok') {
-            verdict = { kind: 'fail', reason: 'unavailable', img, text: `${label} launches ${imageText(img)}, which is unavailable: ${img.availabilityReason}` };
-          } else {
-            const pv = judgeImageOwner(allowlist, img);
-            if (pv.approved) verdict = { kind: 'ok' };
-            else {
-              const blockedBy = blockedByFor(lt.accountId, img.ownerId, pv);
-              verdict = pv.expired
-                ? {
-                    kind: 'fail',
-                    reason: 'expired-exception',
-                    img,
-                    blockedBy,
-                    text: `${label} launches ${imageText(img)} from ${ownerText(img)}, whose exception (ticket ${pv.expired.ticket}) expired on ${pv.expired.expiryDate}`,
-                  }
-                : { kind: 'fail', reason: 'unapproved', img, blockedBy, text: `${label} launches ${imageText(img)} from ${ownerText(img)}, not an approved publisher` };
-            }
-          }
-        }
-        return { v, verdict };
-      });
+      const { judged, status: verdict } = judgeLaunchTemplate(index, allowlist, lt);
+      if (verdict === 'ok') continue;
       const fails = judged.filter((j) => j.verdict.kind === 'fail');
       const unverifiable = judged.filter((j) => j.verdict.kind === 'cannot-verify');
-      if (fails.length === 0 && unverifiable.length === 0) continue;
-      const status = fails.length ? 'fail' : 'cannot-verify';
+      const status = verdict;
       const blockedBy = fails.reduce<BlockedBy | undefined>((acc, j) => {
         const b = j.verdict.kind === 'fail' ? j.verdict.blockedBy : undefined;
         if (!b) return acc;

@@ -5,18 +5,16 @@
  */
 import { defineRule, type FindingDraft } from './types.js';
 import {
-  blockedByFor,
   describeBlockedBy,
   imageText,
   instanceDetails,
   instanceFindingBase,
   instanceText,
-  judgeImageOwner,
   ownerText,
-  resolveInstanceImage,
   type ImageAvailability,
   type InstanceDetails,
 } from './context.js';
+import { judgeInstanceLaunch } from './launch-verdict.js';
 import { replaceImage, requestException } from '../remediation/common.js';
 
 type Details = InstanceDetails & { selfOwned: boolean; imageAvailability: ImageAvailability };
@@ -45,11 +43,10 @@ export default defineRule({
   evaluate(_inventory, { index, allowlist }) {
     const out: FindingDraft<Details, keyof typeof messages>[] = [];
     for (const inst of index.liveInstances) {
-      const img = resolveInstanceImage(index, inst);
-      if (!img.ownerId && !img.ownerAlias) continue; // unknown-image reports it: the owner can't be judged
-      const verdict = judgeImageOwner(allowlist, img);
-      if (verdict.approved || verdict.expired) continue;
-      const blockedBy = blockedByFor(inst.accountId, img.ownerId, verdict);
+      const judged = judgeInstanceLaunch(index, allowlist, inst);
+      // owner-unknown: unknown-image reports it; an expired exception: expired-exception does, with its ticket.
+      if (judged.kind !== 'refused' || judged.verdict.expired) continue;
+      const { img, blockedBy } = judged;
       const selfOwned = img.ownerId === inst.accountId;
       out.push({
         ...instanceFindingBase(inst, img, allowlist),

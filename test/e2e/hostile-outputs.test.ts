@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.ts';
-import { runScanAndReport } from '../../src/cli/commands/scan.ts';
+import { runScanAndReport } from '../../src/pipeline/run-scan.ts';
 import { DEV, miniOrg, useSandboxCredentials, sink } from '../scan/helpers.ts';
 import type { OrgFixture } from '../../src/sandbox/fixture-types.ts';
 import { parse as parseCsv } from 'csv-parse/sync';

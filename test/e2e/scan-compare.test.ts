@@ -10,7 +10,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.ts';
-import { runScanAndReport, type ScanCliOptions } from '../../src/cli/commands/scan.ts';
+import { runScanAndReport } from '../../src/pipeline/run-scan.ts';
+import type { ScanCliOptions } from '../../src/pipeline/scan-plan.ts';
 import { UserError } from '../../src/errors.ts';
 import type { Finding, FindingsDocument, NotRecheckedCode } from '../../src/model/findings.ts';
 import type { FaultSpec } from '../../src/sandbox/knobs.ts';

@@ -10,7 +10,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.ts';
-import { runScanAndReport, type ScanCliOptions } from '../../src/cli/commands/scan.ts';
+import { runScanAndReport } from '../../src/pipeline/run-scan.ts';
+import type { ScanCliOptions } from '../../src/pipeline/scan-plan.ts';
 import type { FindingsDocument } from '../../src/model/findings.ts';
 import { CALLER, DEV, miniOrg, NOROLE, OPS, PROD, useSandboxCredentials, sink } from '../scan/helpers.ts';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.ts';
 import { scanOrganization, ScanStoppedError } from '../../src/scan/scanner.ts';
-import { runScan } from '../../src/cli/commands/scan.ts';
+import { runScan } from '../../src/pipeline/run-scan.ts';
 import { UserError } from '../../src/errors.ts';
 import type { Inventory } from '../../src/model/inventory.ts';
 import { CALLER, miniOrg, NOROLE, PROD, scanOptions, useSandboxCredentials } from '../scan/helpers.ts';

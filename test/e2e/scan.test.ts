@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.ts';
 import { scanOrganization } from '../../src/scan/scanner.ts';
-import { runScan } from '../../src/cli/commands/scan.ts';
+import { runScan } from '../../src/pipeline/run-scan.ts';
 import { scanRolePermissions } from '../../src/scan/iam-policy.ts';
 import { COLLECTORS } from '../../src/scan/collectors/index.ts';
 import type { Inventory } from '../../src/model/inventory.ts';

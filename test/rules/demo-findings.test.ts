@@ -67,6 +67,18 @@ describe('demo organization findings', () => {
     assert.equal(doc.impact.launchTemplatesCannotVerify, 1);
   });
 
+  test('the impact counts exactly the findings behind it (one judgement, src/rules/launch-verdict.ts)', () => {
+    const refusedInstances = doc.findings.filter((f) => (f.ruleId === 'unapproved-publisher' || f.ruleId === 'expired-exception') && f.status === 'fail');
+    const templates = doc.findings.filter((f) => f.ruleId === 'launch-template-unapproved-ami');
+    assert.equal(doc.impact.instancesAffected, refusedInstances.length);
+    assert.equal(doc.impact.instancesByLayer?.scpOnly, refusedInstances.filter((f) => f.blockedBy === 'scp').length);
+    assert.equal(doc.impact.instancesByLayer?.declarativePolicyAndScp, refusedInstances.filter((f) => f.blockedBy === 'both').length);
+    assert.equal(doc.impact.launchTemplatesAffected, templates.filter((f) => f.status === 'fail').length);
+    assert.equal(doc.impact.launchTemplatesCannotVerify, templates.filter((f) => f.status === 'cannot-verify').length);
+    const accounts = new Set([...refusedInstances, ...templates.filter((f) => f.status === 'fail')].map((f) => f.accountId));
+    assert.equal(doc.impact.accountsAffected, accounts.size);
+  });
+
   test('the demo remediation script is valid bash', () => {
     const script = renderRemediationScript(doc);
     const r = spawnSync('bash', ['-n'], { input: script, encoding: 'utf8' });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toScanOptions } from '../../src/cli/commands/scan.ts';
+import { toScanOptions } from '../../src/pipeline/scan-plan.ts';
 import { newRunId, RUN_ID_RE } from '../../src/scan/run-id.ts';
 import { sessionNameFor, normaliseRolePath, roleArn, partitionOf } from '../../src/aws/credentials.ts';
 import { classifyError } from '../../src/aws/errors.ts';

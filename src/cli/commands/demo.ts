@@ -16,7 +16,9 @@ import { PACKAGE_ROOT } from '../../util/paths.js';
 import { newRunId } from '../../scan/run-id.js';
 import { RUN_FILES } from '../../model/run-files.js';
 import { UserError } from '../errors.js';
-import { checkScanInvocation, runScanAndReport, withInterrupt, type ScanCliOptions } from './scan.js';
+import { checkScanInvocation, type ScanCliOptions } from '../../pipeline/scan-plan.js';
+import { runScanAndReport } from '../../pipeline/run-scan.js';
+import { withInterrupt } from '../interrupt.js';
 
 interface DemoFlags {
   config?: string;

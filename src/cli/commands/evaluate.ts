@@ -13,7 +13,9 @@ import { toolVersion } from '../../util/paths.js';
 import { SEVERITIES, type FindingsDocument } from '../../model/findings.js';
 import { evaluateRun } from '../../evaluate/evaluate.js';
 import { readInventory, writeFindingsOutputs } from '../../evaluate/io.js';
-import { addEvaluationOptions, findingsExitCode, toEvaluateOptions, warnRuleErrors, type EvaluationFlags } from '../evaluation-flags.js';
+import { addEvaluationOptions } from '../evaluation-flags.js';
+import { findingsExitCode, toEvaluateOptions, warnRuleErrors, type EvaluationFlags } from '../../pipeline/evaluation-request.js';
+import { formatFindingsSummary } from '../../pipeline/console.js';
 import { derivedOutDir, withDerivedFrom } from '../../report/load.js';
 
 interface EvaluateFlags extends EvaluationFlags {
@@ -25,41 +27,6 @@ interface EvaluateFlags extends EvaluationFlags {
   script: boolean;
 }
 
-/** One line per rule run, then totals, the enforcement impact and the coverage. */
-export function formatSummary(doc: FindingsDocument): string {
-  const lines: string[] = [];
-  const width = Math.max(4, ...doc.rules.map((r) => r.id.length));
-  lines.push(`${'Rule'.padEnd(width)}  Findings  Cannot verify  Severity`);
-  for (const r of doc.rules) {
-    const mine = doc.findings.filter((f) => f.ruleId === r.id);
-    const unverified = mine.filter((f) => f.status === 'cannot-verify').length;
-    const errored = mine.some((f) => f.status === 'error');
-    lines.push(
-      `${r.id.padEnd(width)}  ${String(mine.length - unverified).padStart(8)}  ${String(unverified).padStart(13)}  ${r.severity}${errored ? '  (RULE FAILED)' : ''}`,
-    );
-  }
-  const sev = SEVERITIES.filter((s) => doc.counts.bySeverity[s]).map((s) => `${s} ${doc.counts.bySeverity[s]}`);
-  lines.push(`Total: ${plural(doc.counts.total, 'finding')}${sev.length ? ` (${sev.join(', ')})` : ''}`);
-  const i = doc.impact;
-  lines.push(
-    `Once enforced: ${plural(i.instancesAffected, 'instance')} and ${i.launchTemplatesAffected} launch template${i.launchTemplatesAffected === 1 ? '' : 's'} ` +
-      `in ${plural(i.accountsAffected, 'account')} can no longer launch their AMI` +
-      (i.instancesCannotVerify || i.launchTemplatesCannotVerify ? ` (${i.instancesCannotVerify ?? 0} instances, ${i.launchTemplatesCannotVerify ?? 0} launch templates cannot be verified)` : ''),
-  );
-  const c = doc.coverage.counts;
-  const failed = c['access-denied'] + c.error;
-  const without = doc.coverage.accountsWithoutScannedRegion?.length ?? 0;
-  const gaps = doc.coverage.complete
-    ? []
-    : (doc.coverage.empty ?? c.ok === 0)
-      ? ['NOTHING WAS SCANNED: no account x region was judged']
-      : [
-          ...(failed ? [`INCOMPLETE: ${failed} account x region(s) were not scanned and are not judged`] : []),
-          ...(without ? [`INCOMPLETE: ${without} account(s) had no region scanned`] : []),
-        ];
-  lines.push(`Coverage: ${c.ok} ok, ${c.skipped} skipped, ${c['access-denied']} access denied, ${c.error} error${gaps.map((g) => ` - ${g}`).join('')}`);
-  return lines.join('\n');
-}
 
 export function register(program: Command): void {
   const cmd = program
@@ -108,9 +75,9 @@ Examples:
       const written = writeFindingsOutputs(doc, outDir, { toolVersion: toolVersion(), noScript: !flags.script });
 
       cliIo.stdout.write(`Evaluated ${flags.inventory} (run ${doc.run.runId}) against ${flags.config} as of ${asOf}\n\n`);
-      cliIo.stdout.write(formatSummary(doc) + '\n\n');
+      cliIo.stdout.write(formatFindingsSummary(doc) + '\n\n');
       cliIo.stdout.write(`Wrote ${written.findings}${written.script ? ` and ${written.script} (dry run by default; --apply to change)` : ''}\n`);
-      warnRuleErrors(doc);
-      process.exitCode = findingsExitCode(doc, flags.failOn);
+      warnRuleErrors(doc, cliIo.stderr);
+      process.exitCode = findingsExitCode(doc, flags.failOn, cliIo.stderr);
     });
 }

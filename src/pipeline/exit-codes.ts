@@ -2,7 +2,7 @@
  * The one place that decides which exit code wins when several conditions hold at the end of a run.
  * README.md ("Exit codes") and every `--help` print EXIT_PRECEDENCE; test/cli/exit-codes.test.ts holds the table.
  */
-import { EXIT, type ExitCode } from './errors.js';
+import { EXIT, type ExitCode } from '../errors.js';
 
 export interface ExitConditions {
   /** Ctrl-C: what was gathered is written. */

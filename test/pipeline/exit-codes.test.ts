@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EXIT_PRECEDENCE, exitCodeFor, precedenceLine, type ExitConditions } from '../../src/cli/exit-codes.ts';
+import { EXIT_PRECEDENCE, exitCodeFor, precedenceLine, type ExitConditions } from '../../src/pipeline/exit-codes.ts';
 
 const table: [ExitConditions, number][] = [
   [{}, 0],
