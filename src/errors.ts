@@ -8,7 +8,7 @@
 export const EXIT = {
   /** Success: the scan is complete, validation passed. */
   OK: 0,
-  /** Findings at or above the threshold (with --fail-on-findings), validation failed, expired exceptions. */
+  /** Findings at or above --fail-on, policy validation failed, expired exceptions (config check). */
   FINDINGS: 1,
   /** Usage or configuration error: bad flag, bad config, unreadable file. Nothing was scanned. */
   USAGE: 2,

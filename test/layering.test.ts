@@ -51,3 +51,25 @@ test('a command never imports another command: what two commands share lives in 
   }
   assert.deepEqual(offenders, [], `commands import each other:\n${offenders.join('\n')}`);
 });
+
+const TESTS = join(import.meta.dirname);
+
+test('tests import source and helper files by their own .ts name (one extension throughout)', () => {
+  const offenders: string[] = [];
+  for (const file of sources(TESTS)) {
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (/(?:from\s+|import\s*\(\s*)['"]\.{1,2}\/[^'"]+\.js['"]/.test(line)) offenders.push(`test/${relative(TESTS, file)}:${i + 1}: ${line.trim()}`);
+      });
+  }
+  assert.deepEqual(offenders, [], `imports with .js:\n${offenders.join('\n')}`);
+});
+
+test('tests that start the sandbox are end-to-end tests and live in test/e2e (or test the sandbox or the bench itself)', () => {
+  const offenders = sources(TESTS)
+    .map((f) => relative(TESTS, f))
+    .filter((rel) => rel.endsWith('.test.ts') && !/^(e2e|sandbox|bench)\//.test(rel))
+    .filter((rel) => /\bstartSandbox\s*\(/.test(readFileSync(join(TESTS, rel), 'utf8')));
+  assert.deepEqual(offenders, [], `end-to-end tests outside test/e2e: ${offenders.join(', ')}`);
+});

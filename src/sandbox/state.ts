@@ -118,7 +118,7 @@ export class SandboxState {
 
   readonly instancesById = new Map<string, InstanceRec>();
   private readonly instancesByAccountRegion = new Map<string, InstanceRec[]>();
-  /** image id -> number of non-terminated instances launched from it */
+  /** image id -> number of instances launched from it that are not terminated */
   private readonly liveReferences = new Map<string, number>();
 
   private readonly templates = new Map<string, LaunchTemplateRec[]>();

@@ -51,7 +51,7 @@ import { newRunId } from './run-id.js';
 import { discoverOrganization } from './organization.js';
 import { selectFromOrganization, selectWithoutOrganization, type PlannedAccount } from './accounts.js';
 import { describeRegions, type RegionInfo } from './collectors/regions.js';
-import { scanUnit, verdictFor, type UnitOutcome } from './unit.js';
+import { maxUnitRequestsInFlight, scanUnit, verdictFor, type UnitOutcome } from './unit.js';
 import { CoverageTracker } from './tracker.js';
 import { IMAGE_ID_RE, REFERENCED_IMAGES, resolveImagesById, type NotFound } from './collectors/referenced-images.js';
 
@@ -184,8 +184,9 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
   const interrupted = () => options.signal?.aborted === true;
 
   // Every client of the scan shares keep-alive connections: a unit's client lives for a handful of calls.
-  // Each unit has at most five requests in flight; account preparation and image batches one each.
-  const transport = createSharedTransport(options.concurrency * 5 + 8);
+  // Sockets for every unit's requests in flight (maxUnitRequestsInFlight), plus a few for account
+  // preparation and the referenced-image batches.
+  const transport = createSharedTransport(options.concurrency * maxUnitRequestsInFlight(options.deep === true) + 8);
   const settings: AwsSettings = {
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),

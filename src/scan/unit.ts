@@ -14,7 +14,7 @@ import {
   collectImageBlockPublicAccess,
   IMAGE_BLOCK_PUBLIC_ACCESS,
 } from './collectors/region-settings.js';
-import { collectLaunchPermissions, LAUNCH_PERMISSIONS } from './collectors/launch-permissions.js';
+import { collectLaunchPermissions, LAUNCH_PERMISSIONS, LAUNCH_PERMISSIONS_PARALLEL } from './collectors/launch-permissions.js';
 import type { CollectorMeta, RegionContext } from './collectors/types.js';
 import { COLLECTORS } from './collectors/index.js';
 
@@ -145,6 +145,15 @@ export const UNIT_COLLECTORS: readonly UnitCollector<unknown>[] = [
     },
   }),
 ];
+
+/**
+ * Requests one account x region unit can have in flight at once: its collectors run side by side, each one
+ * request at a time, except that with --deep the owned-images collector follows up with up to
+ * LAUNCH_PERMISSIONS_PARALLEL DescribeImageAttribute calls.
+ */
+export function maxUnitRequestsInFlight(deep: boolean, collectors: readonly UnitCollector<unknown>[] = UNIT_COLLECTORS): number {
+  return collectors.length + (deep ? LAUNCH_PERMISSIONS_PARALLEL - 1 : 0);
+}
 
 /** Degraded collectors are listed in the order of COLLECTORS, whichever finished first. */
 const COLLECTOR_ORDER = new Map(COLLECTORS.map((c, i) => [c.id, i]));

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildProgram, main } from '../../src/cli/main.js';
-import { EXIT } from '../../src/errors.js';
-import { runCli } from '../policy/helpers.js';
+import { buildProgram, main } from '../../src/cli/main.ts';
+import { EXIT } from '../../src/errors.ts';
+import { runCli } from '../policy/helpers.ts';
 
 /** Runs main() with its output captured (through the CLI's io seam, the shared test helper). */
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -11,8 +11,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MIN_NODE_MAJOR, nodeVersionProblem } from '../../src/cli/node-version.js';
-import { EXIT } from '../../src/errors.js';
+import { MIN_NODE_MAJOR, nodeVersionProblem } from '../../src/cli/node-version.ts';
+import { EXIT } from '../../src/errors.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig } from '../../src/config/load.js';
-import { judgeProvider, resolveAllowlist } from '../../src/config/allowlist.js';
-import { validateConfig } from '../../src/config/load.js';
+import { loadConfig } from '../../src/config/load.ts';
+import { judgeProvider, resolveAllowlist } from '../../src/config/allowlist.ts';
+import { validateConfig } from '../../src/config/load.ts';
 import { readFileSync } from 'node:fs';
 
 const cfg = loadConfig('config/ami_publishers.json');

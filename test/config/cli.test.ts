@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, seedRaw, tempDir, writeJson } from '../policy/helpers.js';
+import { runCli, seedRaw, tempDir, writeJson } from '../policy/helpers.ts';
 
 function typoConfig(): string {
   const raw = seedRaw();

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, validateConfig } from '../../src/config/load.js';
-import { UserError, EXIT } from '../../src/errors.js';
+import { ConfigError, loadConfig, validateConfig } from '../../src/config/load.ts';
+import { UserError, EXIT } from '../../src/errors.ts';
 
 const shipped = JSON.parse(readFileSync('config/ami_publishers.json', 'utf8')) as Record<string, any>;
 const clone = (): Record<string, any> => structuredClone(shipped);

@@ -5,9 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ConfigError, validateConfig } from '../../src/config/load.js';
-import { closestKey } from '../../src/config/suggest.js';
-import { EXIT } from '../../src/errors.js';
+import { ConfigError, validateConfig } from '../../src/config/load.ts';
+import { closestKey } from '../../src/config/suggest.ts';
+import { EXIT } from '../../src/errors.ts';
 
 const shipped = JSON.parse(readFileSync('config/ami_publishers.json', 'utf8')) as Record<string, any>;
 

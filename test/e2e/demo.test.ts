@@ -9,9 +9,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoOrg } from '../../src/sandbox/index.js';
-import type { FindingsDocument } from '../../src/model/findings.js';
-import type { Inventory } from '../../src/model/inventory.js';
+import { demoOrg } from '../../src/sandbox/index.ts';
+import type { FindingsDocument } from '../../src/model/findings.ts';
+import type { Inventory } from '../../src/model/inventory.ts';
 
 const key = (f: { ruleId: string; accountId: string; region: string; resourceId: string }) => `${f.ruleId} ${f.accountId} ${f.region} ${f.resourceId}`;
 

@@ -7,33 +7,19 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { startSandbox, demoOrg, DEMO_ACCOUNTS as A, type RunningSandbox } from '../../src/sandbox/index.js';
-import type { FaultSpec } from '../../src/sandbox/knobs.js';
-import { DEMO_AS_OF } from '../../src/sandbox/fixtures/demo-org.js';
-import { scanOrganization } from '../../src/scan/scanner.js';
-import { validateConfig } from '../../src/config/load.js';
-import { resolveAllowlist } from '../../src/config/allowlist.js';
-import { addDays } from '../../src/util/dates.js';
-import { evaluateRun } from '../../src/evaluate/evaluate.js';
-import type { Finding, FindingsDocument } from '../../src/model/findings.js';
-import type { Inventory } from '../../src/model/inventory.js';
-import { miniOrg, PROD, DEV, scanOptions, useSandboxCredentials } from '../scan/helpers.js';
+import { startSandbox, demoOrg, DEMO_ACCOUNTS as A, type RunningSandbox } from '../../src/sandbox/index.ts';
+import type { FaultSpec } from '../../src/sandbox/knobs.ts';
+import { DEMO_AS_OF } from '../../src/sandbox/fixtures/demo-org.ts';
+import { scanOrganization } from '../../src/scan/scanner.ts';
+import { resolveAllowlist } from '../../src/config/allowlist.ts';
+import { evaluateRun } from '../../src/evaluate/evaluate.ts';
+import type { Finding, FindingsDocument } from '../../src/model/findings.ts';
+import type { Inventory } from '../../src/model/inventory.ts';
+import { demoPublisherConfig } from '../helpers/demo-config.ts';
+import { miniOrg, PROD, DEV, scanOptions, useSandboxCredentials } from '../scan/helpers.ts';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
 
-function demoConfig() {
-  const raw = JSON.parse(readFileSync('config/ami_publishers.json', 'utf8')) as { exception_accounts: unknown[] };
-  raw.exception_accounts.push({
-    account_id: A.partner,
-    reason: 'Partner analytics collector',
-    approved_date: addDays(DEMO_AS_OF, -30),
-    expiry_date: addDays(DEMO_AS_OF, 7),
-    ticket: 'CHG-2026-0999',
-    approved_by: 'cloud-security@example.com',
-  });
-  return validateConfig(raw, 'config/ami_publishers.json + demo exception');
-}
 
 /** Images of the fixture that exist and can be launched: no unknown-image fail may name one of them. */
 const LIVE_IMAGES = new Set(demoOrg.images.filter((i) => (i.state ?? 'available') === 'available').map((i) => i.imageId));
@@ -53,7 +39,7 @@ function assertNoFalseFail(doc: FindingsDocument): void {
 
 describe('a failed image lookup is cannot-verify, never fail', () => {
   let sb: RunningSandbox;
-  const config = demoConfig();
+  const config = demoPublisherConfig();
   const scan = (over: Parameters<typeof scanOptions>[1] = {}, hooks: Parameters<typeof scanOrganization>[1] = {}) =>
     scanOrganization(scanOptions(sb.endpoint, { regions: REGIONS, asOf: DEMO_AS_OF, allowlist: resolveAllowlist(config, DEMO_AS_OF), ...over }), hooks);
   const judge = (inventory: Inventory) => evaluateRun({ inventory, config, asOf: DEMO_AS_OF, options: { source: 'scan' } });

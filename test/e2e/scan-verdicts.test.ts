@@ -6,10 +6,10 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
-import { scanOrganization, type ScanProgress } from '../../src/scan/scanner.js';
-import type { CoverageStatus, Inventory } from '../../src/model/inventory.js';
-import { CALLER, DEV, PROD, miniOrg, scanOptions, useSandboxCredentials } from '../scan/helpers.js';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.ts';
+import { scanOrganization, type ScanProgress } from '../../src/scan/scanner.ts';
+import type { CoverageStatus, Inventory } from '../../src/model/inventory.ts';
+import { CALLER, DEV, PROD, miniOrg, scanOptions, useSandboxCredentials } from '../scan/helpers.ts';
 
 let sb: RunningSandbox;
 before(async () => {

@@ -14,16 +14,16 @@ import type {
   Inventory,
   LaunchTemplate,
   RegionSettings,
-} from '../../src/model/inventory.js';
-import { INVENTORY_SCHEMA_VERSION } from '../../src/model/inventory.js';
-import { resolveAllowlist, type ResolvedAllowlist } from '../../src/config/allowlist.js';
-import { validateConfig } from '../../src/config/load.js';
-import type { PublisherConfig } from '../../src/config/schema.js';
+} from '../../src/model/inventory.ts';
+import { INVENTORY_SCHEMA_VERSION } from '../../src/model/inventory.ts';
+import { resolveAllowlist, type ResolvedAllowlist } from '../../src/config/allowlist.ts';
+import { validateConfig } from '../../src/config/load.ts';
+import type { PublisherConfig } from '../../src/config/schema.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluate, type EvaluateOptions } from '../../src/evaluate/evaluate.js';
-import type { Finding, FindingsDocument } from '../../src/model/findings.js';
-import { RULES } from '../../src/rules/index.js';
+import { evaluate, type EvaluateOptions } from '../../src/evaluate/evaluate.ts';
+import type { Finding, FindingsDocument } from '../../src/model/findings.ts';
+import { RULES } from '../../src/rules/index.ts';
 
 export const OPS = '123456738923';
 export const VENDOR = '111122223333';

@@ -7,42 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readFindingsDocument, readInventory } from '../../src/model/files.js';
-import { EXIT, UserError } from '../../src/errors.js';
-import type { Inventory } from '../../src/model/inventory.js';
-import type { FindingsDocument } from '../../src/model/findings.js';
-import { inventory, AMI_OPS, AMI_OUTSIDER, OPS, OUTSIDER, WORKLOAD, REGION } from '../helpers/inventory-builder.js';
-import { tempDir, writeJson, type CliRun } from '../policy/helpers.js';
-import { main } from '../../src/cli/main.js';
-
-/**
- * Runs `amigov ...args` in this process, capturing what the CLI prints. Unlike a capture of every write,
- * binary chunks go through: under `node --test` the test runner reports to its parent by writing v8-serialized
- * buffers to stdout, and swallowing them would silently drop earlier tests' results (failures included).
- */
-async function runCli(...args: string[]): Promise<CliRun> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const origOut = process.stdout.write;
-  const origErr = process.stderr.write;
-  const capture = (into: string[], orig: typeof process.stdout.write) =>
-    function (this: NodeJS.WriteStream, chunk: string | Uint8Array, ...rest: unknown[]) {
-      if (typeof chunk !== 'string') return (orig as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
-      into.push(chunk);
-      return true;
-    } as typeof process.stdout.write;
-  process.exitCode = undefined;
-  process.stdout.write = capture(out, origOut);
-  process.stderr.write = capture(err, origErr);
-  try {
-    const code = await main(['node', 'amigov', ...args]);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = origOut;
-    process.stderr.write = origErr;
-    process.exitCode = undefined;
-  }
-}
+import { readFindingsDocument, readInventory } from '../../src/model/files.ts';
+import { EXIT, UserError } from '../../src/errors.ts';
+import type { Inventory } from '../../src/model/inventory.ts';
+import type { FindingsDocument } from '../../src/model/findings.ts';
+import { inventory, AMI_OPS, AMI_OUTSIDER, OPS, OUTSIDER, WORKLOAD, REGION } from '../helpers/inventory-builder.ts';
+import { runCli, tempDir, writeJson } from '../policy/helpers.ts';
 
 /** A small inventory with every part filled: instances, owned and referenced images, templates, settings. */
 function sampleInventory(): Inventory {

@@ -6,9 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { CHECKS } from '../../src/policy/checks/index.js';
-import { check, fail, pass, runChecks, type AnyCheck } from '../../src/policy/checks/runner.js';
-import type { ConfigFacts, FactKey, Facts } from '../../src/policy/checks/facts.js';
+import { CHECKS } from '../../src/policy/checks/index.ts';
+import { check, fail, pass, runChecks, type AnyCheck } from '../../src/policy/checks/runner.ts';
+import type { ConfigFacts, FactKey, Facts } from '../../src/policy/checks/facts.ts';
 
 const INITIAL: FactKey[] = ['config', 'declarative.read', 'scp.read', 'tagPolicy.read', 'cliCriteria.read'];
 

@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, seedRaw, tempDir, writeJson, manyAccountsRaw } from './helpers.js';
-import { declarativePolicySchema, scpSchema } from '../../src/policy/syntax.js';
+import { runCli, seedRaw, tempDir, writeJson, manyAccountsRaw } from './helpers.ts';
+import { declarativePolicySchema, scpSchema } from '../../src/policy/syntax.ts';
 
 test('seed config today (2026-11-23): both exceptions dropped with their dates, 3 accounts', async () => {
   const dir = tempDir();

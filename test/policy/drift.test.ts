@@ -2,12 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { diffPolicyWithInventory, type DriftInventory } from '../../src/policy/drift.js';
-import { generatePolicies } from '../../src/policy/generate.js';
-import { declarativePolicySchema } from '../../src/policy/syntax.js';
-import type { RegionSettings, CoverageEntry } from '../../src/model/inventory.js';
-import { runCli, seedConfig, tempDir, writeJson } from './helpers.js';
-import { inventory as inventoryBuilder } from '../helpers/inventory-builder.js';
+import { diffPolicyWithInventory, type DriftInventory } from '../../src/policy/drift.ts';
+import { generatePolicies } from '../../src/policy/generate.ts';
+import { declarativePolicySchema } from '../../src/policy/syntax.ts';
+import type { RegionSettings, CoverageEntry } from '../../src/model/inventory.ts';
+import { runCli, seedConfig, tempDir, writeJson } from './helpers.ts';
+import { inventory as inventoryBuilder } from '../helpers/inventory-builder.ts';
 
 const SEED_3 = ['111122223333', '123456738923', '444455556666'];
 

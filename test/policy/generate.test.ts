@@ -1,14 +1,14 @@
 /** generatePolicies: both modes, exceptions around their expiry day, aliases, criteria splitting, size limits. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generatePolicies, PolicyGenerationError, type GenerationResult } from '../../src/policy/generate.js';
-import { summarizeDeclarativePolicy } from '../../src/policy/declarative.js';
-import { summarizeScp, SCP_SIDS } from '../../src/policy/scp.js';
-import { chunkProviders, TooManyProvidersError } from '../../src/policy/providers.js';
-import { declarativePolicySchema, scpSchema, iamPolicySchema, cliCriteriaInputSchema, SCP_MAX_CHARS } from '../../src/policy/syntax.js';
-import { validateConfig } from '../../src/config/load.js';
-import { EXIT } from '../../src/errors.js';
-import { accountIds, manyAccountsRaw, seedConfig } from './helpers.js';
+import { generatePolicies, PolicyGenerationError, type GenerationResult } from '../../src/policy/generate.ts';
+import { summarizeDeclarativePolicy } from '../../src/policy/declarative.ts';
+import { summarizeScp, SCP_SIDS } from '../../src/policy/scp.ts';
+import { chunkProviders, TooManyProvidersError } from '../../src/policy/providers.ts';
+import { declarativePolicySchema, scpSchema, iamPolicySchema, cliCriteriaInputSchema, SCP_MAX_CHARS } from '../../src/policy/syntax.ts';
+import { validateConfig } from '../../src/config/load.ts';
+import { EXIT } from '../../src/errors.ts';
+import { accountIds, manyAccountsRaw, seedConfig } from './helpers.ts';
 
 const file = (r: GenerationResult, key: string) => r.files.find((f) => f.key === key)!;
 const dpOf = (r: GenerationResult) => declarativePolicySchema.parse(file(r, 'declarative').value);

@@ -1,12 +1,12 @@
 /** Shared helpers of the policy tests: config builders, temp folders, and the CLI run in-process. */
-import { cliIo } from '../../src/cli/io.js';
+import { cliIo } from '../../src/cli/io.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { validateConfig } from '../../src/config/load.js';
-import type { PublisherConfig } from '../../src/config/schema.js';
-import { main } from '../../src/cli/main.js';
+import { validateConfig } from '../../src/config/load.ts';
+import type { PublisherConfig } from '../../src/config/schema.ts';
+import { main } from '../../src/cli/main.ts';
 
 export const SEED_CONFIG = 'config/ami_publishers.json';
 

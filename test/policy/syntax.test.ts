@@ -1,8 +1,8 @@
 /** The zod schemas of the documented policy syntax: what they accept and what they reject, as tables. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cliCriteriaInputSchema, declarativePolicySchema, describeIssues, iamPolicySchema, scpSchema } from '../../src/policy/syntax.js';
-import { accountIds } from './helpers.js';
+import { cliCriteriaInputSchema, declarativePolicySchema, describeIssues, iamPolicySchema, scpSchema } from '../../src/policy/syntax.ts';
+import { accountIds } from './helpers.ts';
 
 const dp = (allowed: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ ec2_attributes: { allowed_images_settings: allowed, ...extra } });
 const criteria = (providers: unknown) => ({ criteria_1: { allowed_image_providers: { '@@assign': providers } } });

@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, seedRaw, tempDir, writeJson, SEED_CONFIG } from './helpers.js';
-import { CHECKS } from '../../src/policy/checks/index.js';
+import { runCli, seedRaw, tempDir, writeJson, SEED_CONFIG } from './helpers.ts';
+import { CHECKS } from '../../src/policy/checks/index.ts';
 
 const AS_OF = '2026-02-01';
 

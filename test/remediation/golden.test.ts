@@ -8,8 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCRIPT_TEMPLATES_DIR, renderRemediationScript, type ScriptOptions } from '../../src/remediation/script.js';
-import type { FindingsDocument } from '../../src/model/findings.js';
+import { SCRIPT_TEMPLATES_DIR, renderRemediationScript, type ScriptOptions } from '../../src/remediation/script.ts';
+import type { FindingsDocument } from '../../src/model/findings.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const load = (name: string) => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as FindingsDocument;

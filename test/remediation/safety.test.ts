@@ -2,10 +2,10 @@
 // bash itself) to exactly the argv amigov meant.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as cmd from '../../src/remediation/commands.js';
-import { InvalidIdentifierError } from '../../src/remediation/ids.js';
-import { HOSTILE, bashArgv, canon, parseArgv } from './shell-check.js';
-import { AMI_OPS, AMI_OUTSIDER, AMI_SELF, OPS, OUTSIDER, WORKLOAD, WORKLOAD_2, inventory, judgeDoc } from '../helpers/inventory-builder.js';
+import * as cmd from '../../src/remediation/commands.ts';
+import { InvalidIdentifierError } from '../../src/remediation/ids.ts';
+import { HOSTILE, bashArgv, canon, parseArgv } from './shell-check.ts';
+import { AMI_OPS, AMI_OUTSIDER, AMI_SELF, OPS, OUTSIDER, WORKLOAD, WORKLOAD_2, inventory, judgeDoc } from '../helpers/inventory-builder.ts';
 
 const T = { accountId: WORKLOAD, region: 'eu-central-1' };
 const env = (over: Partial<cmd.CommandEnv> = {}): cmd.CommandEnv => ({ accountName: () => undefined, ...over });

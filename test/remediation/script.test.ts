@@ -6,10 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderRemediationScript } from '../../src/remediation/script.js';
-import type { FindingsDocument } from '../../src/model/findings.js';
-import { AMI_OPS, AMI_OUTSIDER, AMI_SELF, AMI_VENDOR, OPS, OUTSIDER, VENDOR, WORKLOAD, WORKLOAD_2, inventory, judgeDoc } from '../helpers/inventory-builder.js';
-import { bashArgv } from './shell-check.js';
+import { renderRemediationScript } from '../../src/remediation/script.ts';
+import type { FindingsDocument } from '../../src/model/findings.ts';
+import { AMI_OPS, AMI_OUTSIDER, AMI_SELF, AMI_VENDOR, OPS, OUTSIDER, VENDOR, WORKLOAD, WORKLOAD_2, inventory, judgeDoc } from '../helpers/inventory-builder.ts';
+import { bashArgv } from './shell-check.ts';
 
 const EVIL = "evil'; touch pwned; echo \"$(id)\" `x` *\nnext line";
 

@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { writeReports } from '../../src/report/index.js';
-import { compareRuns } from '../../src/report/compare.js';
-import { PACKAGE_ROOT } from '../../src/util/paths.js';
-import type { FindingsDocument } from '../../src/model/findings.js';
-import { HOSTILE_NAME, assemble, bigDoc, sampleCoverage, sampleDoc, sampleFindings, sampleInventory, LEADING_ZERO_ACCOUNT } from './fixtures.js';
+import { writeReports } from '../../src/report/index.ts';
+import { compareRuns } from '../../src/report/compare.ts';
+import { PACKAGE_ROOT } from '../../src/util/paths.ts';
+import type { FindingsDocument } from '../../src/model/findings.ts';
+import { HOSTILE_NAME, assemble, bigDoc, sampleCoverage, sampleDoc, sampleFindings, sampleInventory, LEADING_ZERO_ACCOUNT } from './fixtures.ts';
 
 const CHROMIUM = process.env.AMIGOV_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = join(PACKAGE_ROOT, 'reports', 'test-artifacts');

@@ -5,11 +5,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { register } from '../../src/cli/commands/report.js';
-import { UserError } from '../../src/errors.js';
-import { parseFormats } from '../../src/report/index.js';
-import type { FindingsDocument } from '../../src/model/findings.js';
-import { assemble, sampleCoverage, sampleDoc, sampleFindings, sampleInventory } from './fixtures.js';
+import { register } from '../../src/cli/commands/report.ts';
+import { UserError } from '../../src/errors.ts';
+import { parseFormats } from '../../src/report/index.ts';
+import type { FindingsDocument } from '../../src/model/findings.ts';
+import { assemble, sampleCoverage, sampleDoc, sampleFindings, sampleInventory } from './fixtures.ts';
 
 // The default output folder is reports/<new-run-id>-report/ under the working directory: work in a temp one.
 const cwd = mkdtempSync(join(tmpdir(), 'amigov-report-cwd-'));

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareRuns, resolveCompareTarget, resolvePreviousRun } from '../../src/report/compare.js';
-import { UserError } from '../../src/errors.js';
-import { RULE_IDS } from '../../src/rules/index.js';
-import type { EvaluationInfo, Finding, FindingsDocument, NotRecheckedCode } from '../../src/model/findings.js';
-import type { CoverageEntry } from '../../src/model/inventory.js';
-import { assemble, finding } from './fixtures.js';
+import { compareRuns, resolveCompareTarget, resolvePreviousRun } from '../../src/report/compare.ts';
+import { UserError } from '../../src/errors.ts';
+import { RULE_IDS } from '../../src/rules/index.ts';
+import type { EvaluationInfo, Finding, FindingsDocument, NotRecheckedCode } from '../../src/model/findings.ts';
+import type { CoverageEntry } from '../../src/model/inventory.ts';
+import { assemble, finding } from './fixtures.ts';
 
 const A = '012345678901';
 const B = '222222222222';

@@ -4,11 +4,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { csvText, writeCsv } from '../../src/report/csv.js';
-import { FINDING_COLUMNS } from '../../src/report/rows.js';
-import type { FindingsDocument } from '../../src/model/findings.js';
-import { compareRuns } from '../../src/report/compare.js';
-import { HOSTILE_NAME, HOSTILE_TAG, LEADING_ZERO_ACCOUNT, assemble, sampleCoverage, sampleDoc, sampleFindings } from './fixtures.js';
+import { csvText, writeCsv } from '../../src/report/csv.ts';
+import { FINDING_COLUMNS } from '../../src/report/rows.ts';
+import type { FindingsDocument } from '../../src/model/findings.ts';
+import { compareRuns } from '../../src/report/compare.ts';
+import { HOSTILE_NAME, HOSTILE_TAG, LEADING_ZERO_ACCOUNT, assemble, sampleCoverage, sampleDoc, sampleFindings } from './fixtures.ts';
 
 /** Values a stranger can put into AMI names, tags, account names and messages. */
 const HOSTILE_VALUES = [

@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../../src/util/paths.js';
-import { FINDING_COLUMNS } from '../../src/report/rows.js';
-import { COMMAND_COLUMNS, COVERAGE_COLUMNS, IMAGE_COLUMNS, INSTANCE_COLUMNS, NOT_RECHECKED_COLUMNS, PUBLIC_AMI_COLUMNS, SUMMARY_COLUMNS } from '../../src/report/sheets.js';
-import { REPORT_FORMATS, reportFileName } from '../../src/report/index.js';
+import { PACKAGE_ROOT } from '../../src/util/paths.ts';
+import { FINDING_COLUMNS } from '../../src/report/rows.ts';
+import { COMMAND_COLUMNS, COVERAGE_COLUMNS, IMAGE_COLUMNS, INSTANCE_COLUMNS, NOT_RECHECKED_COLUMNS, PUBLIC_AMI_COLUMNS, SUMMARY_COLUMNS } from '../../src/report/sheets.ts';
+import { REPORT_FORMATS, reportFileName } from '../../src/report/index.ts';
 
 // Line breaks inside a paragraph do not matter.
 const doc = readFileSync(join(PACKAGE_ROOT, 'docs', 'reports.md'), 'utf8').replace(/\s+/g, ' ');

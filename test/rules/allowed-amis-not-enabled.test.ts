@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WORKLOAD, inventory, judge, runCases } from '../helpers/inventory-builder.js';
+import { WORKLOAD, inventory, judge, runCases } from '../helpers/inventory-builder.ts';
 
 const RULE = 'allowed-amis-not-enabled';
 const RID = 'allowed-images-settings';

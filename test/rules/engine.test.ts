@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { defineRule } from '../../src/rules/types.js';
-import { RULES } from '../../src/rules/index.js';
-import { findingId } from '../../src/rules/engine.js';
-import { UserError } from '../../src/errors.js';
+import { defineRule } from '../../src/rules/types.ts';
+import { RULES } from '../../src/rules/index.ts';
+import { findingId } from '../../src/rules/engine.ts';
+import { UserError } from '../../src/errors.ts';
 import {
   AMI_GONE, AMI_OPS, AMI_OUTSIDER, AMI_SELF, OPS, OUTSIDER, WORKLOAD, WORKLOAD_2, inventory, judgeDoc,
-} from '../helpers/inventory-builder.js';
+} from '../helpers/inventory-builder.ts';
 
 const sample = () =>
   inventory()

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AMI_MIGRATION, AMI_OPS, EXC_MIGRATION, OPS, WORKLOAD, inventory, judge, runCases } from '../helpers/inventory-builder.js';
+import { AMI_MIGRATION, AMI_OPS, EXC_MIGRATION, OPS, WORKLOAD, inventory, judge, runCases } from '../helpers/inventory-builder.ts';
 
 const RULE = 'expiring-exception';
 const inv = () =>

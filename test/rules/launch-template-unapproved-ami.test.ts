@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AMI_GONE, AMI_MIGRATION, AMI_OPS, AMI_OUTSIDER, AMI_SELF, EXC_MIGRATION, OPS, OUTSIDER, WORKLOAD, inventory, judge, judgeDoc, runCases } from '../helpers/inventory-builder.js';
+import { AMI_GONE, AMI_MIGRATION, AMI_OPS, AMI_OUTSIDER, AMI_SELF, EXC_MIGRATION, OPS, OUTSIDER, WORKLOAD, inventory, judge, judgeDoc, runCases } from '../helpers/inventory-builder.ts';
 
 const RULE = 'launch-template-unapproved-ami';
 const LT = 'lt-0000000000000000a';

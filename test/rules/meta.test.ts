@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RULES } from '../../src/rules/index.js';
-import { SEVERITIES } from '../../src/model/findings.js';
-import { PACKAGE_ROOT } from '../../src/util/paths.js';
-import { COLLECTORS } from '../../src/scan/collectors/index.js';
+import { RULES } from '../../src/rules/index.ts';
+import { SEVERITIES } from '../../src/model/findings.ts';
+import { PACKAGE_ROOT } from '../../src/util/paths.ts';
+import { COLLECTORS } from '../../src/scan/collectors/index.ts';
 
 const NOT_RULES = new Set(['index.ts', 'engine.ts', 'types.ts', 'context.ts', 'launch-verdict.ts']);
 const ruleFiles = readdirSync(join(PACKAGE_ROOT, 'src/rules'))

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AMI_GONE, AMI_OPS, AMI_OUTSIDER, AMI_VENDOR, OPS, OUTSIDER, VENDOR, WORKLOAD, WORKLOAD_2, inventory, judge, runCases } from '../helpers/inventory-builder.js';
+import { AMI_GONE, AMI_OPS, AMI_OUTSIDER, AMI_VENDOR, OPS, OUTSIDER, VENDOR, WORKLOAD, WORKLOAD_2, inventory, judge, runCases } from '../helpers/inventory-builder.ts';
 
 const RULE = 'prod-ami-not-tagged';
 const PROD = { Environment: 'Prod', Name: 'api' };

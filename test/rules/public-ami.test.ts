@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AMI_OUTSIDER, AMI_SELF, OUTSIDER, WORKLOAD, WORKLOAD_2, inventory, judge, runCases } from '../helpers/inventory-builder.js';
+import { AMI_OUTSIDER, AMI_SELF, OUTSIDER, WORKLOAD, WORKLOAD_2, inventory, judge, runCases } from '../helpers/inventory-builder.ts';
 
 const RULE = 'public-ami';
 const lp = (o: Partial<{ userIds: string[]; groups: string[]; organizationArns: string[]; organizationalUnitArns: string[] }>) => ({

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   AMAZON, AMI_AMAZON, AMI_GONE, AMI_MARKETPLACE, AMI_MIGRATION, AMI_ML, AMI_OPS, AMI_OUTSIDER, AMI_SELF, AMI_VENDOR,
   EXC_MIGRATION, EXC_ML, OPS, OUTSIDER, VENDOR, WORKLOAD, inventory, judge, runCases,
-} from '../helpers/inventory-builder.js';
+} from '../helpers/inventory-builder.ts';
 
 const RULE = 'unapproved-publisher';
 const base = () =>

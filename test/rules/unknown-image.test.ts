@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AMI_GONE, AMI_OPS, OPS, OUTSIDER, WORKLOAD, inventory, judge, runCases } from '../helpers/inventory-builder.js';
-import type { InstanceImageRef } from '../../src/model/inventory.js';
+import { AMI_GONE, AMI_OPS, OPS, OUTSIDER, WORKLOAD, inventory, judge, runCases } from '../helpers/inventory-builder.ts';
+import type { InstanceImageRef } from '../../src/model/inventory.ts';
 
 const RULE = 'unknown-image';
 const I1 = 'i-00000000000000001';

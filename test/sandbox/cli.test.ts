@@ -4,8 +4,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { startSandbox, demoOrg, loadFixture, FixtureError, DEMO_ACCOUNTS } from '../../src/sandbox/index.js';
-import { parseGenerateSpec } from '../../src/cli/commands/sandbox.js';
+import { startSandbox, demoOrg, loadFixture, FixtureError, DEMO_ACCOUNTS } from '../../src/sandbox/index.ts';
+import { parseGenerateSpec } from '../../src/cli/commands/sandbox.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const awsInstalled = spawnSync('aws', ['--version'], { encoding: 'utf8' }).status === 0;

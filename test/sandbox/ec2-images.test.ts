@@ -13,9 +13,9 @@ import {
   paginateDescribeImages,
 } from '@aws-sdk/client-ec2';
 import type { EC2Client, Image } from '@aws-sdk/client-ec2';
-import { startSandbox, demoOrg, DEMO_ACCOUNTS, DEMO_IMAGES, DEMO_INSTANCES, HOSTILE } from '../../src/sandbox/index.js';
-import type { OrgFixture, RunningSandbox } from '../../src/sandbox/index.js';
-import { assume, ec2, rejection } from './helpers.js';
+import { startSandbox, demoOrg, DEMO_ACCOUNTS, DEMO_IMAGES, DEMO_INSTANCES, HOSTILE } from '../../src/sandbox/index.ts';
+import type { OrgFixture, RunningSandbox } from '../../src/sandbox/index.ts';
+import { assume, ec2, rejection } from './helpers.ts';
 
 const A = DEMO_ACCOUNTS;
 const I = DEMO_IMAGES;

@@ -22,9 +22,9 @@ import {
   DEMO_IMAGES,
   DEMO_INSTANCES,
   DEMO_LAUNCH_TEMPLATES,
-} from '../../src/sandbox/index.js';
-import type { RunningSandbox } from '../../src/sandbox/index.js';
-import { assume, ec2, rejection } from './helpers.js';
+} from '../../src/sandbox/index.ts';
+import type { RunningSandbox } from '../../src/sandbox/index.ts';
+import { assume, ec2, rejection } from './helpers.ts';
 
 const A = DEMO_ACCOUNTS;
 const N = DEMO_INSTANCES;

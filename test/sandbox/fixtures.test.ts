@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoOrg, generateOrg, parseFixture, FixtureError, DEMO_AS_OF } from '../../src/sandbox/index.js';
-import type { OrgFixture } from '../../src/sandbox/index.js';
+import { demoOrg, generateOrg, parseFixture, FixtureError, DEMO_AS_OF } from '../../src/sandbox/index.ts';
+import type { OrgFixture } from '../../src/sandbox/index.ts';
 
 const RULE_IDS = [
   'unapproved-publisher',

@@ -3,7 +3,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { STSClient, AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
-import type { RunningSandbox } from '../../src/sandbox/index.js';
+import type { RunningSandbox } from '../../src/sandbox/index.ts';
 
 export interface ClientOptions {
   region?: string;

@@ -5,8 +5,8 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { startSandbox, demoOrg, DEMO_ACCOUNTS } from '../../src/sandbox/index.js';
-import { assume, ec2, orgs, rejection, sts } from './helpers.js';
+import { startSandbox, demoOrg, DEMO_ACCOUNTS } from '../../src/sandbox/index.ts';
+import { assume, ec2, orgs, rejection, sts } from './helpers.ts';
 
 const A = DEMO_ACCOUNTS;
 

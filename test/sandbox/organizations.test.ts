@@ -12,9 +12,9 @@ import {
   paginateListAccounts,
   paginateListChildren,
 } from '@aws-sdk/client-organizations';
-import { startSandbox, demoOrg, generateOrg, DEMO_ACCOUNTS } from '../../src/sandbox/index.js';
-import type { RunningSandbox } from '../../src/sandbox/index.js';
-import { assume, orgs, rejection } from './helpers.js';
+import { startSandbox, demoOrg, generateOrg, DEMO_ACCOUNTS } from '../../src/sandbox/index.ts';
+import type { RunningSandbox } from '../../src/sandbox/index.ts';
+import { assume, orgs, rejection } from './helpers.ts';
 
 describe('sandbox Organizations (JSON 1.1)', () => {
   let sb: RunningSandbox;

@@ -2,9 +2,9 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
-import { startSandbox, demoOrg, DEMO_ACCOUNTS } from '../../src/sandbox/index.js';
-import type { OrgFixture, RunningSandbox } from '../../src/sandbox/index.js';
-import { assume, ec2, rejection, sts } from './helpers.js';
+import { startSandbox, demoOrg, DEMO_ACCOUNTS } from '../../src/sandbox/index.ts';
+import type { OrgFixture, RunningSandbox } from '../../src/sandbox/index.ts';
+import { assume, ec2, rejection, sts } from './helpers.ts';
 
 const A = DEMO_ACCOUNTS;
 const roleArn = (account: string, role = 'OrganizationAccountAccessRole') => `arn:aws:iam::${account}:role/${role}`;

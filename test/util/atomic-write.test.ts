@@ -7,9 +7,9 @@ import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { atomicWriteStream, isTempName, sweepStaleTemps, writeFileAtomic } from '../../src/util/atomic-write.js';
-import { writeReports } from '../../src/report/index.js';
-import { sampleDoc } from '../report/fixtures.js';
+import { atomicWriteStream, isTempName, sweepStaleTemps, writeFileAtomic } from '../../src/util/atomic-write.ts';
+import { writeReports } from '../../src/report/index.ts';
+import { sampleDoc } from '../report/fixtures.ts';
 
 /** The pid of a process that has exited (and been reaped): no process has it now. */
 function deadPid(): number {

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redactUrl, redactUrlsIn } from '../../src/util/redact.js';
-import { effectiveEndpoint } from '../../src/aws/clients.js';
-import { errorMessage } from '../../src/aws/errors.js';
-import { recordedParameters, SCAN_DEFAULTS, validateScanOptions } from '../../src/scan/options.js';
-import { UserError } from '../../src/errors.js';
+import { redactUrl, redactUrlsIn } from '../../src/util/redact.ts';
+import { effectiveEndpoint } from '../../src/aws/clients.ts';
+import { errorMessage } from '../../src/aws/errors.ts';
+import { recordedParameters, SCAN_DEFAULTS, validateScanOptions } from '../../src/scan/options.ts';
+import { UserError } from '../../src/errors.ts';
 
 test('redactUrl removes user and password, keeps everything else', () => {
   assert.equal(redactUrl('http://user:secret@127.0.0.1:4566/'), 'http://127.0.0.1:4566/');

@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { jsonSafe, singleLine, terminalSafe, terminalSafeLines } from '../../src/util/sanitize.js';
-import { renderRemediationScript } from '../../src/remediation/script.js';
-import { reportError } from '../../src/cli/main.js';
-import { UserError } from '../../src/errors.js';
-import { AMI_OPS, AMI_SELF, OPS, WORKLOAD, inventory, judgeDoc } from '../helpers/inventory-builder.js';
-import { runCli, seedRaw, tempDir, writeJson } from '../policy/helpers.js';
+import { jsonSafe, singleLine, terminalSafe, terminalSafeLines } from '../../src/util/sanitize.ts';
+import { renderRemediationScript } from '../../src/remediation/script.ts';
+import { reportError } from '../../src/cli/main.ts';
+import { UserError } from '../../src/errors.ts';
+import { AMI_OPS, AMI_SELF, OPS, WORKLOAD, inventory, judgeDoc } from '../helpers/inventory-builder.ts';
+import { runCli, seedRaw, tempDir, writeJson } from '../policy/helpers.ts';
 
 const OSC = '\u001b]0;pwned\u0007';
 const RLO = '\u202e';

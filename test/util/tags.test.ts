@@ -1,10 +1,10 @@
 // Tag keys are chosen by strangers: `__proto__`, `constructor`, `toString` are keys like any other.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tagRecord, tagValue } from '../../src/util/tags.js';
-import { tagsToRecord } from '../../src/scan/collectors/map.js';
-import { instanceTags, productionReason, buildIndex } from '../../src/rules/context.js';
-import { AMI_OPS, OPS, WORKLOAD, inventory, judge, testAllowlist } from '../helpers/inventory-builder.js';
+import { tagRecord, tagValue } from '../../src/util/tags.ts';
+import { tagsToRecord } from '../../src/scan/collectors/map.ts';
+import { instanceTags, productionReason, buildIndex } from '../../src/rules/context.ts';
+import { AMI_OPS, OPS, WORKLOAD, inventory, judge, testAllowlist } from '../helpers/inventory-builder.ts';
 
 const PROTO = '__proto__';
 

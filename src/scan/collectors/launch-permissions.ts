@@ -19,7 +19,7 @@ export const LAUNCH_PERMISSIONS: CollectorMeta = {
 };
 
 /** Images described at once within one account x region: the unit's share of the EC2 describe bucket. */
-const PER_UNIT_PARALLEL = 4;
+export const LAUNCH_PERMISSIONS_PARALLEL = 4;
 
 /** Fills `launchPermissions` on each owned image; returns a reason when some could not be read. */
 export async function collectLaunchPermissions(ctx: RegionContext, images: Image[]): Promise<string | undefined> {
@@ -44,7 +44,7 @@ export async function collectLaunchPermissions(ctx: RegionContext, images: Image
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(PER_UNIT_PARALLEL, images.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(LAUNCH_PERMISSIONS_PARALLEL, images.length) }, worker));
   if (!failures.length) return undefined;
   return `launch permissions of ${failures.length} of ${images.length} images unknown (${failures.slice(0, 3).join('; ')}${failures.length > 3 ? '; ...' : ''})`;
 }

@@ -5,10 +5,10 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { main } from '../../src/cli/main.js';
-import { resolveCompareTarget } from '../../src/report/compare.js';
-import type { FindingsDocument } from '../../src/model/findings.js';
-import { AMI_MIGRATION, AMI_OPS, AMI_OUTSIDER, EXC_MIGRATION, OPS, OUTSIDER, WORKLOAD, inventory, testConfig } from '../helpers/inventory-builder.js';
+import { main } from '../../src/cli/main.ts';
+import { resolveCompareTarget } from '../../src/report/compare.ts';
+import type { FindingsDocument } from '../../src/model/findings.ts';
+import { AMI_MIGRATION, AMI_OPS, AMI_OUTSIDER, EXC_MIGRATION, OPS, OUTSIDER, WORKLOAD, inventory, testConfig } from '../helpers/inventory-builder.ts';
 
 // The default output folder is reports/<new-run-id>-evaluate/ under the working directory: work in a temp one.
 const cwd = mkdtempSync(join(tmpdir(), 'amigov-eval-cwd-'));

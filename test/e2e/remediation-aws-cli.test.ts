@@ -4,19 +4,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox, demoOrg, DEMO_ACCOUNTS as A, type RunningSandbox } from '../../src/sandbox/index.js';
-import { DEMO_AS_OF } from '../../src/sandbox/fixtures/demo-org.js';
-import { scanOrganization } from '../../src/scan/scanner.js';
-import { validateConfig } from '../../src/config/load.js';
-import { resolveAllowlist } from '../../src/config/allowlist.js';
-import { addDays } from '../../src/util/dates.js';
-import { evaluateRun } from '../../src/evaluate/evaluate.js';
-import { renderRemediationScript } from '../../src/remediation/script.js';
-import type { FindingsDocument } from '../../src/model/findings.js';
-import { scanOptions, useSandboxCredentials } from '../scan/helpers.js';
+import { startSandbox, demoOrg, type RunningSandbox } from '../../src/sandbox/index.ts';
+import { DEMO_AS_OF } from '../../src/sandbox/fixtures/demo-org.ts';
+import { scanOrganization } from '../../src/scan/scanner.ts';
+import { resolveAllowlist } from '../../src/config/allowlist.ts';
+import { evaluateRun } from '../../src/evaluate/evaluate.ts';
+import { renderRemediationScript } from '../../src/remediation/script.ts';
+import type { FindingsDocument } from '../../src/model/findings.ts';
+import { demoPublisherConfig } from '../helpers/demo-config.ts';
+import { scanOptions, useSandboxCredentials } from '../scan/helpers.ts';
 
 const enabled = process.env.AMIGOV_AWS_CLI_E2E === '1' && spawnSync('aws', ['--version']).status === 0;
 
@@ -39,9 +38,7 @@ describe('remediation.sh with the AWS CLI against the sandbox', { skip: !enabled
   let env: NodeJS.ProcessEnv;
 
   before(async () => {
-    const raw = JSON.parse(readFileSync('config/ami_publishers.json', 'utf8')) as { exception_accounts: unknown[] };
-    raw.exception_accounts.push({ account_id: A.partner, reason: 'Partner', approved_date: addDays(DEMO_AS_OF, -30), expiry_date: addDays(DEMO_AS_OF, 7), ticket: 'CHG-1', approved_by: 'x@example.com' });
-    const config = validateConfig(raw);
+    const config = demoPublisherConfig();
     sb = await startSandbox({ fixture: demoOrg });
     useSandboxCredentials(sb.credentials);
     scan = async () =>

@@ -4,7 +4,7 @@ import { startSandbox } from '../../src/sandbox/index.ts';
 import { assumedRoleProvider } from '../../src/aws/credentials.ts';
 import { makeStsClient } from '../../src/aws/clients.ts';
 import { ApiMetrics } from '../../src/aws/metrics.ts';
-import { miniOrg, PROD, useSandboxCredentials } from './helpers.ts';
+import { miniOrg, PROD, useSandboxCredentials } from '../scan/helpers.ts';
 
 test('AssumeRole credentials are shared, and refreshed only once they come near expiry', async () => {
   const sb = await startSandbox({ fixture: miniOrg() });

@@ -3,33 +3,20 @@
 // demo's partner exception (expiring 7 days after the demo's as-of date).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox, demoOrg, DEMO_ACCOUNTS as A, type RunningSandbox } from '../../src/sandbox/index.js';
-import { DEMO_AS_OF } from '../../src/sandbox/fixtures/demo-org.js';
-import { scanOrganization } from '../../src/scan/scanner.js';
-import { validateConfig } from '../../src/config/load.js';
-import { resolveAllowlist } from '../../src/config/allowlist.js';
-import { addDays } from '../../src/util/dates.js';
-import { evaluateRun } from '../../src/evaluate/evaluate.js';
-import { renderRemediationScript } from '../../src/remediation/script.js';
-import type { FindingsDocument } from '../../src/model/findings.js';
-import { scanOptions, useSandboxCredentials } from '../scan/helpers.js';
+import { startSandbox, demoOrg, type RunningSandbox } from '../../src/sandbox/index.ts';
+import { DEMO_AS_OF } from '../../src/sandbox/fixtures/demo-org.ts';
+import { scanOrganization } from '../../src/scan/scanner.ts';
+import { resolveAllowlist } from '../../src/config/allowlist.ts';
+import { evaluateRun } from '../../src/evaluate/evaluate.ts';
+import { renderRemediationScript } from '../../src/remediation/script.ts';
+import type { FindingsDocument } from '../../src/model/findings.ts';
+import { demoPublisherConfig } from '../helpers/demo-config.ts';
+import { scanOptions, useSandboxCredentials } from '../scan/helpers.ts';
 
-function demoConfig() {
-  const raw = JSON.parse(readFileSync('config/ami_publishers.json', 'utf8')) as { exception_accounts: unknown[] };
-  raw.exception_accounts.push({
-    account_id: A.partner,
-    reason: 'Partner analytics collector',
-    approved_date: addDays(DEMO_AS_OF, -30),
-    expiry_date: addDays(DEMO_AS_OF, 7),
-    ticket: 'CHG-2026-0999',
-    approved_by: 'cloud-security@example.com',
-  });
-  return validateConfig(raw, 'config/ami_publishers.json + demo exception');
-}
 
 describe('demo organization findings', () => {
   let sb: RunningSandbox;
@@ -38,7 +25,7 @@ describe('demo organization findings', () => {
   before(async () => {
     sb = await startSandbox({ fixture: demoOrg });
     useSandboxCredentials(sb.credentials);
-    const config = demoConfig();
+    const config = demoPublisherConfig();
     const inventory = await scanOrganization(
       scanOptions(sb.endpoint, { regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'], asOf: DEMO_AS_OF, allowlist: resolveAllowlist(config, DEMO_AS_OF) }),
     );

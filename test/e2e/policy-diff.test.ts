@@ -5,11 +5,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startSandbox, demoOrg, DEMO_AS_OF, DEMO_ACCOUNTS as A, type RunningSandbox } from '../../src/sandbox/index.js';
-import { scanOrganization } from '../../src/scan/scanner.js';
-import { addDays } from '../../src/util/dates.js';
-import { scanOptions, useSandboxCredentials } from '../scan/helpers.js';
-import { runCli, seedRaw, tempDir, writeJson } from './helpers.js';
+import { startSandbox, demoOrg, DEMO_AS_OF, DEMO_ACCOUNTS as A, type RunningSandbox } from '../../src/sandbox/index.ts';
+import { scanOrganization } from '../../src/scan/scanner.ts';
+import { addDays } from '../../src/util/dates.ts';
+import { scanOptions, useSandboxCredentials } from '../scan/helpers.ts';
+import { runCli, seedRaw, tempDir, writeJson } from '../policy/helpers.ts';
 
 let sb: RunningSandbox;
 let inventoryPath: string;
