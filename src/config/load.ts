@@ -1,9 +1,9 @@
 /** Reads and validates config/ami_publishers.json, with errors that name the file, the JSON path and the fix. */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { configSchema, type PublisherConfig } from './schema.js';
 import { closestKey } from './suggest.js';
 import { daysBetween } from '../util/dates.js';
+import { readUserFile } from '../util/read-text.js';
 import { UserError } from '../errors.js';
 
 export const DEFAULT_CONFIG_PATH = 'config/ami_publishers.json';
@@ -166,14 +166,6 @@ export function validateConfig(raw: unknown, file = DEFAULT_CONFIG_PATH): Publis
 
 /** Reads, parses and validates the config file. */
 export function loadConfig(file = DEFAULT_CONFIG_PATH): PublisherConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(
-      `${file}: cannot read the configuration (${code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message})`, { hint: `Pass --config PATH, or create ${DEFAULT_CONFIG_PATH} (see docs/configuration.md).` },
-    );
-  }
+  const text = readUserFile(file, 'configuration', `Pass --config PATH, or create ${DEFAULT_CONFIG_PATH} (see docs/configuration.md).`);
   return validateConfig(parseJsonWithLocation(text, file), file);
 }

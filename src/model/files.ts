@@ -2,8 +2,8 @@
  * Reading the files amigov writes (inventory.json, findings.json) back, with errors that say which file,
  * what is wrong with it and what to do. The one reader every command uses (evaluate, report, policy diff).
  */
-import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
+import { readUserFile } from '../util/read-text.js';
 import { UserError } from '../errors.js';
 import { jsonPath, valueAt } from '../config/load.js';
 import { FINDINGS_SCHEMA_VERSION, type FindingsDocument } from './findings.js';
@@ -33,15 +33,11 @@ const NOT_BY_HAND = "amigov's output files are not meant to be edited by hand: c
 const MAX_LISTED = 10;
 
 function readSaved(file: string, k: Kind): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(
-      `${file}: cannot read the ${k.what} (${code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message})`, { hint: k === INVENTORY ? 'Pass the inventory.json of a scan run, e.g. --inventory reports/<run-id>/inventory.json.' : 'Pass a run folder written by amigov scan.' },
-    );
-  }
+  const text = readUserFile(
+    file,
+    k.what,
+    k === INVENTORY ? 'Pass the inventory.json of a scan run, e.g. --inventory reports/<run-id>/inventory.json.' : 'Pass a run folder written by amigov scan.',
+  );
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -1,0 +1,13 @@
+/** Reading a file the user named: a missing or unreadable file is a usage error that says which and why. */
+import { readFileSync } from 'node:fs';
+import { UserError } from '../errors.js';
+
+/** The file's text; throws UserError "FILE: cannot read the WHAT (no such file | EACCES ...)" with the hint. */
+export function readUserFile(file: string, what: string, hint: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`${file}: cannot read the ${what} (${code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message})`, { hint });
+  }
+}
