@@ -6,20 +6,20 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { FromSandbox, FromWorker, SandboxChildConfig, ToSandbox } from './protocol.js';
 
-const RUNNING_FROM_SOURCE = import.meta.url.endsWith('.ts');
+export const RUNNING_FROM_SOURCE = import.meta.url.endsWith('.ts');
 
 function childPath(name: 'sandbox-child' | 'scan-child' | 'report-child'): string {
   return fileURLToPath(new URL(`./${name}.${RUNNING_FROM_SOURCE ? 'ts' : 'js'}`, import.meta.url));
 }
 
-function execArgv(): string[] {
+export function childExecArgv(): string[] {
   // No --inspect or test-runner flags of the parent: the children are measured, not debugged.
   return RUNNING_FROM_SOURCE ? ['--import', import.meta.resolve('tsx')] : [];
 }
 
 function start(name: Parameters<typeof childPath>[0], config: unknown): ChildProcess {
   return fork(childPath(name), [JSON.stringify(config)], {
-    execArgv: execArgv(),
+    execArgv: childExecArgv(),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, NODE_OPTIONS: '' },
   });

@@ -13,6 +13,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { DEFAULT_CONCURRENCY } from '../scan/options.js';
 import { latencyBound } from './minimal.js';
 import { runWorker, startSandboxChild } from './children.js';
+import { measureStartup } from './startup.js';
 import type { ReportChildResult, ScanChildResult } from './protocol.js';
 import { growthOf, renderMarkdown, type BenchReport, type MachineInfo, type SizeResult } from './table.js';
 
@@ -37,6 +38,8 @@ export interface BenchOptions {
   asOf: string;
   /** keep each size's inventory and reports under outDir/runs/<size>/ (default: removed after measuring) */
   keepRuns: boolean;
+  /** measure the start-up of --help, --version, config check and policy generate first */
+  startup: boolean;
   /** per child process */
   timeoutMs: number;
 }
@@ -196,6 +199,11 @@ export async function runBench(o: BenchOptions, hooks: BenchHooks = {}): Promise
   const log = hooks.log ?? (() => {});
   const startedAt = new Date();
   const m = machine();
+  let startup: BenchReport['startup'];
+  if (o.startup) {
+    log('start-up: --help, --version, config check, policy generate (5 runs each)');
+    startup = await measureStartup({ configPath: o.configPath, asOf: o.asOf });
+  }
   const sizes: SizeResult[] = [];
   for (const size of o.sizes) {
     log(`${size} accounts x ${o.regions} regions (latency ${o.latencyMs} ms, throttling ${o.throttling ? 'on' : 'off'}, concurrency ${o.concurrency})`);
@@ -211,6 +219,7 @@ export async function runBench(o: BenchOptions, hooks: BenchHooks = {}): Promise
     toolVersion: toolVersion(),
     machine: m,
     preset: o.preset,
+    ...(startup ? { startup } : {}),
     sizes,
     growth: growthOf(sizes),
   };

@@ -3,6 +3,7 @@
  * rendering. Pure functions (no I/O), so the formatting is tested on a fixed record.
  */
 import type { LatencyBound, MinimalModel } from './minimal.js';
+import { STARTUP_TARGET, type StartupResult } from './startup.js';
 
 export interface MachineInfo {
   cpus: number;
@@ -69,6 +70,8 @@ export interface BenchReport {
   toolVersion: string;
   machine: MachineInfo;
   preset: string;
+  /** start-up of the commands that must answer at once (absent with --no-startup) */
+  startup?: StartupResult[];
   sizes: SizeResult[];
   growth: GrowthFit;
 }
@@ -166,6 +169,19 @@ function callRows(sizes: SizeResult[]): string[] {
 
 const exp = (x: number | null) => (x === null ? 'n/a (one size)' : x.toFixed(2));
 
+function startupLines(startup: StartupResult[] | undefined): string[] {
+  if (!startup?.length) return [];
+  const ok = (s: StartupResult) => s.cpuMs <= STARTUP_TARGET.cpuMs && s.maxRssBytes <= STARTUP_TARGET.maxRssBytes;
+  return [
+    `## Start-up (median of ${startup[0]!.runs} runs; target ≤ ${sec(STARTUP_TARGET.cpuMs)} CPU and ≤ ${mb(STARTUP_TARGET.maxRssBytes)} each)`,
+    '',
+    '| command | CPU | peak RSS | target met |',
+    '|---|---:|---:|---|',
+    ...startup.map((s) => `| ${cell(s.command)}${s.exitCodes.some((c) => c !== 0) ? ` (exit ${s.exitCodes.join(', ')})` : ''} | ${sec(s.cpuMs)} | ${mb(s.maxRssBytes)} | ${ok(s) ? 'yes' : '**no**'} |`),
+    '',
+  ];
+}
+
 export function renderMarkdown(r: BenchReport): string {
   const m = r.machine;
   const sizes = r.sizes;
@@ -182,6 +198,7 @@ export function renderMarkdown(r: BenchReport): string {
     `|---|${sizes.map(() => '---:').join('|')}|`,
     ...metricRows(sizes).map(([label, values]) => `| ${cell(label)} | ${values.map(cell).join(' | ')} |`),
     '',
+    ...startupLines(r.startup),
     '## API calls by action',
     '',
     ...callRows(sizes),

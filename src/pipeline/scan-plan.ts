@@ -14,7 +14,7 @@ import type { PublisherConfig } from '../config/schema.js';
 import { newRunId } from '../scan/run-id.js';
 import { SCAN_DEFAULTS, splitList, validateScanOptions, type ScanOptions } from '../scan/options.js';
 import type { EvaluateOptions } from '../evaluate/evaluate.js';
-import { parseFormats, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
+import { parseFormats, REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
 import { resolveCompareTarget, type CompareTarget } from '../report/compare.js';
 import { toEvaluateOptions, type EvaluationFlags } from './evaluation-request.js';
 

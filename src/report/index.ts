@@ -6,7 +6,6 @@
 import { join } from 'node:path';
 import type { FindingsDocument } from '../model/findings.js';
 import type { Inventory } from '../model/inventory.js';
-import { UserError } from '../errors.js';
 import { toolVersion } from '../util/paths.js';
 import { writeCsv } from './csv.js';
 import { writeHtml } from './html.js';
@@ -15,9 +14,9 @@ import { writeJsonl } from './jsonl.js';
 import { RUN_FILES } from '../model/run-files.js';
 import type { ReportMeta } from './meta.js';
 import { writeXlsx } from './xlsx.js';
+import { REPORT_FORMATS, type ReportFormat } from './formats.js';
 
-export const REPORT_FORMATS = ['html', 'xlsx', 'csv', 'json', 'jsonl'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export { REPORT_FORMATS, parseFormats, type ReportFormat } from './formats.js';
 
 type Writer = (doc: FindingsDocument, meta: ReportMeta, target: string) => Promise<void>;
 
@@ -32,24 +31,6 @@ const WRITERS: Record<ReportFormat, { file: string; write: Writer }> = {
 /** The file name each format writes into the output folder. */
 export function reportFileName(format: ReportFormat): string {
   return WRITERS[format].file;
-}
-
-/**
- * Parses a `--format` value such as "html,xlsx" (case-insensitive, spaces allowed, "all" = every
- * format). Throws a UserError naming the valid formats.
- */
-export function parseFormats(value: string | string[]): ReportFormat[] {
-  const parts = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean);
-  if (parts.length === 0) throw new UserError('--format is empty', { hint: `Use one or more of ${REPORT_FORMATS.join(', ')}, comma-separated.` });
-  const out: ReportFormat[] = [];
-  for (const p of parts) {
-    if (p === 'all') return [...REPORT_FORMATS];
-    if (!(REPORT_FORMATS as readonly string[]).includes(p)) {
-      throw new UserError(`unknown report format "${p}"`, { hint: `Use one or more of ${REPORT_FORMATS.join(', ')} (comma-separated), or "all".` });
-    }
-    if (!out.includes(p as ReportFormat)) out.push(p as ReportFormat);
-  }
-  return out;
 }
 
 export interface WriteReportsOptions {

@@ -174,6 +174,10 @@ describe('results table', () => {
       toolVersion: '0.0.0',
       machine: { cpus: 2, cpuModel: 'Test CPU', totalMemoryBytes: 4 * 2 ** 30, node: '20.0.0', platform: 'linux x64', loadAverage: [1.5, 1.5] },
       preset: 'quick',
+      startup: [
+        { command: 'amigov --help', runs: 5, cpuMs: 260, maxRssBytes: 68 * 2 ** 20, exitCodes: [0] },
+        { command: 'amigov config check', runs: 5, cpuMs: 1210, maxRssBytes: 172 * 2 ** 20, exitCodes: [1] },
+      ],
       sizes,
       growth: growthOf(sizes),
     };
@@ -189,6 +193,9 @@ describe('results table', () => {
     assert.match(md, /\| ec2:DescribeLaunchTemplates \| 30 \/ 0 \| 30 \/ 0 \|/);
     assert.match(md, /\| coverage complete \(ok \/ expected; instances\) \| yes \(204 \/ 204; 1,000 \/ 1,000\) \|/);
     assert.match(md, /scan time 1\.11, scanner peak RSS 0\.55/);
+    assert.match(md, /## Start-up \(median of 5 runs; target ≤ 0\.35 s CPU and ≤ 80 MB each\)/);
+    assert.match(md, /\| amigov --help \| 0\.26 s \| 68 MB \| yes \|/);
+    assert.match(md, /\| amigov config check \(exit 1\) \| 1\.21 s \| 172 MB \| \*\*no\*\* \|/);
   });
 });
 

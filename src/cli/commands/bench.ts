@@ -25,6 +25,7 @@ interface BenchCliOptions {
   config: string;
   asOf: string;
   keepRuns?: boolean;
+  startup?: boolean;
 }
 
 function whole(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -59,6 +60,7 @@ export function toBenchOptions(cli: BenchCliOptions): BenchOptions {
     configPath: cli.config,
     asOf: cli.asOf,
     keepRuns: cli.keepRuns === true,
+    startup: cli.startup !== false,
     timeoutMs: BENCH_DEFAULTS.timeoutMs,
   };
 }
@@ -82,6 +84,7 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'the scanner\'s --concurrency', String(BENCH_DEFAULTS.concurrency))
     .option('--seed <n>', 'generator seed', String(BENCH_DEFAULTS.seed))
     .option('--no-reports', 'skip evaluate + HTML + XLSX')
+    .option('--no-startup', 'skip the start-up figures of --help, --version, config check and policy generate')
     .option('--out <dir>', 'where the tables go', BENCH_DEFAULTS.outDir)
     .option('--config <path>', 'publisher config used by the scan and the evaluation', BENCH_DEFAULTS.configPath)
     .option('--as-of <date>', 'allowlist date', BENCH_DEFAULTS.asOf)

@@ -7,8 +7,6 @@ import type { Command } from 'commander';
 import { cliIo } from '../io.js';
 import { join, relative } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { startSandbox, demoOrg } from '../../sandbox/index.js';
-import { demoConfig } from '../../sandbox/fixtures/demo-config.js';
 import { parseJsonWithLocation, validateConfig } from '../../config/load.js';
 import { writeJsonAtomic } from '../../util/atomic-write.js';
 import { parseAsOf } from '../../util/dates.js';
@@ -16,8 +14,7 @@ import { PACKAGE_ROOT } from '../../util/paths.js';
 import { newRunId } from '../../scan/run-id.js';
 import { RUN_FILES } from '../../model/run-files.js';
 import { UserError } from '../errors.js';
-import { checkScanInvocation, type ScanCliOptions } from '../../pipeline/scan-plan.js';
-import { runScanAndReport } from '../../pipeline/run-scan.js';
+import type { ScanCliOptions } from '../../pipeline/scan-plan.js';
 import { withInterrupt } from '../interrupt.js';
 
 interface DemoFlags {
@@ -68,6 +65,11 @@ Example:
   npm run demo            # same as: npx amigov demo`,
     )
     .action(async (flags: DemoFlags) => {
+      // The sandbox, the scan pipeline and with it the AWS SDK load only when the demo runs (README, Layout).
+      const { startSandbox, demoOrg } = await import('../../sandbox/index.js');
+      const { demoConfig } = await import('../../sandbox/fixtures/demo-config.js');
+      const { checkScanInvocation } = await import('../../pipeline/scan-plan.js');
+      const { runScanAndReport } = await import('../../pipeline/run-scan.js');
       const asOf = parseAsOf(flags.asOf);
       const latencyMs = Number(flags.latencyMs);
       if (!Number.isInteger(latencyMs) || latencyMs < 0) throw new UserError(`--latency-ms ${JSON.stringify(flags.latencyMs)} is not a whole number of milliseconds`);

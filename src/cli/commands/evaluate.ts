@@ -11,12 +11,8 @@ import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.js';
 import { parseAsOf } from '../../util/dates.js';
 import { toolVersion } from '../../util/paths.js';
 import { SEVERITIES, type FindingsDocument } from '../../model/findings.js';
-import { evaluateRun } from '../../evaluate/evaluate.js';
-import { readInventory, writeFindingsOutputs } from '../../evaluate/io.js';
 import { addEvaluationOptions } from '../evaluation-flags.js';
-import { findingsExitCode, toEvaluateOptions, warnRuleErrors, type EvaluationFlags } from '../../pipeline/evaluation-request.js';
-import { formatFindingsSummary } from '../../pipeline/console.js';
-import { derivedOutDir, withDerivedFrom } from '../../report/load.js';
+import type { EvaluationFlags } from '../../pipeline/evaluation-request.js';
 
 interface EvaluateFlags extends EvaluationFlags {
   inventory: string;
@@ -53,7 +49,13 @@ Examples:
   amigov evaluate --inventory reports/<run>/inventory.json --as-of 2026-03-01 --fail-on high
   amigov evaluate --inventory inv.json --rules unapproved-publisher,expired-exception --out /tmp/preview`,
     )
-    .action((flags: EvaluateFlags) => {
+    .action(async (flags: EvaluateFlags) => {
+      // Loaded when the command runs, not when it is registered (README, Layout).
+      const { evaluateRun } = await import('../../evaluate/evaluate.js');
+      const { readInventory, writeFindingsOutputs } = await import('../../evaluate/io.js');
+      const { findingsExitCode, toEvaluateOptions, warnRuleErrors } = await import('../../pipeline/evaluation-request.js');
+      const { formatFindingsSummary } = await import('../../pipeline/console.js');
+      const { derivedOutDir, withDerivedFrom } = await import('../../report/load.js');
       const asOf = parseAsOf(flags.asOf);
       const judging = toEvaluateOptions(flags);
       const config = loadConfig(flags.config);

@@ -11,9 +11,9 @@ import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.js';
 import { parseAsOf, todayUtc } from '../../util/dates.js';
 import { atomicTarget } from '../../util/atomic-write.js';
 import { EXIT, UserError } from '../errors.js';
-import { generatePolicies, type GenerationResult } from '../../policy/generate.js';
-import { validatePolicies, type Check, type ValidationReport } from '../../policy/validate.js';
-import { diffPolicyWithInventory, readInventoryForDiff, type DriftReport } from '../../policy/drift.js';
+import type { GenerationResult } from '../../policy/generate.js';
+import type { Check, ValidationReport } from '../../policy/validate.js';
+import type { DriftReport, diffPolicyWithInventory } from '../../policy/drift.js';
 import { SCP_PUBLISHER_EXEMPTIONS, type ScpPublisherExemption } from '../../policy/scp.js';
 import { DEFAULT_DIST_DIR, DIST_FILES } from '../../policy/files.js';
 import { apiStateFor } from '../../policy/cli-criteria.js';
@@ -172,7 +172,9 @@ Writes ${DIST_FILES.declarative}, ${DIST_FILES.scp}, ${DIST_FILES.tagPolicy} and
 Nothing is written when a document would not fit its size quota or Allowed AMIs' 10 x 200 providers.
 Exit codes: 0 written, 2 invalid config, usage error or allowlist too large. See docs/policies.md.`,
     )
-    .action((opts: { mode?: string; config: string; asOf?: string; out: string; scpPublisherExemption: ScpPublisherExemption }) => {
+    .action(async (opts: { mode?: string; config: string; asOf?: string; out: string; scpPublisherExemption: ScpPublisherExemption }) => {
+      // Each subcommand loads its own part of src/policy/ when it runs (README, Layout).
+      const { generatePolicies } = await import('../../policy/generate.js');
       const asOf = parseAsOf(opts.asOf);
       const mode = parseMode(opts.mode);
       const cfg = loadConfig(opts.config);
@@ -190,7 +192,8 @@ Exit codes: 0 written, 2 invalid config, usage error or allowlist too large. See
     .option('--as-of <date>', 'check expiry and the allowlist as of this date, YYYY-MM-DD (default: today, UTC)')
     .option('--json', 'print the report as JSON')
     .addHelpText('after', '\nExit codes: 0 every check passed (warnings allowed), 1 a check failed (each is named), 2 invalid config or usage error.')
-    .action((opts: { dist: string; config: string; asOf?: string; json?: boolean }) => {
+    .action(async (opts: { dist: string; config: string; asOf?: string; json?: boolean }) => {
+      const { validatePolicies } = await import('../../policy/validate.js');
       const asOf = parseAsOf(opts.asOf);
       const cfg = loadConfig(opts.config);
       const report = validatePolicies({ cfg, configPath: opts.config, distDir: opts.dist, asOf });
@@ -208,7 +211,9 @@ Exit codes: 0 written, 2 invalid config, usage error or allowlist too large. See
     .addOption(new Option('--mode <mode>', 'expected Allowed AMIs state (default: policy_config.enforcement_mode)').choices([...ENFORCEMENT_MODES]))
     .option('--json', 'print the differences as JSON')
     .addHelpText('after', '\nExit codes: 0 every scanned account x region matches, 1 some differ or could not be read (unknown), 2 invalid config, inventory or usage.')
-    .action((opts: { inventory: string; config: string; asOf?: string; mode?: string; json?: boolean }) => {
+    .action(async (opts: { inventory: string; config: string; asOf?: string; mode?: string; json?: boolean }) => {
+      const { generatePolicies } = await import('../../policy/generate.js');
+      const { diffPolicyWithInventory, readInventoryForDiff } = await import('../../policy/drift.js');
       const asOf = parseAsOf(opts.asOf);
       const cfg = loadConfig(opts.config);
       const inventory = readInventoryForDiff(opts.inventory);

@@ -5,9 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import { cliIo } from '../io.js';
 import type { Command } from 'commander';
-import { parseFormats, readRun, writeReports, REPORT_FORMATS } from '../../report/index.js';
-import { compareWithTarget, resolveCompareTarget } from '../../report/compare.js';
-import { derivedOutDir, withDerivedFrom } from '../../report/load.js';
+import { REPORT_FORMATS } from '../../report/formats.js';
 
 interface ReportOptions {
   run: string;
@@ -42,6 +40,10 @@ Examples:
   amigov report --run reports/<run> --compare reports/<earlier-run> --out /tmp/weekly`,
     )
     .action(async (opts: ReportOptions) => {
+      // The writers load exceljs and Handlebars: only when the command runs (README, Layout).
+      const { parseFormats, readRun, writeReports } = await import('../../report/index.js');
+      const { compareWithTarget, resolveCompareTarget } = await import('../../report/compare.js');
+      const { derivedOutDir, withDerivedFrom } = await import('../../report/load.js');
       const formats = parseFormats(opts.format);
       const run = readRun(opts.run);
       const outDir = resolve(derivedOutDir('report', opts.out));

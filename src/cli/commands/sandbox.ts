@@ -7,7 +7,6 @@ import type { Command } from 'commander';
 import { cliIo } from '../io.js';
 import { quote } from 'shell-quote';
 import { EXIT, UserError } from '../errors.js';
-import { demoOrg, generateOrg, loadFixture, startSandbox } from '../../sandbox/index.js';
 import type { GenerateOptions, OrgFixture } from '../../sandbox/index.js';
 
 interface SandboxCliOptions {
@@ -69,6 +68,8 @@ export function register(program: Command): void {
         '  amigov sandbox --generate accounts=200,regions=17,seed=7\n\nDocs: docs/sandbox.md',
     )
     .action(async (opts: SandboxCliOptions) => {
+      // Loaded when the command runs, not when it is registered (README, Layout).
+      const { demoOrg, generateOrg, loadFixture, startSandbox } = await import('../../sandbox/index.js');
       if (opts.fixture && opts.generate) throw new UserError('--fixture and --generate cannot be used together', { hint: 'Pick one source for the organization.' });
       const fixture: OrgFixture = opts.fixture ? loadFixture(opts.fixture) : opts.generate ? generateOrg(parseGenerateSpec(opts.generate)) : demoOrg;
       const port = wholeNumber('--port', opts.port, 65535);

@@ -7,8 +7,7 @@ import { EXIT } from '../errors.js';
 import { EXIT_PRECEDENCE, precedenceLine } from '../../pipeline/exit-codes.js';
 import { DEFAULT_CONFIG_PATH } from '../../config/load.js';
 import { SCAN_DEFAULTS } from '../../scan/options.js';
-import { REPORT_FORMATS } from '../../report/index.js';
-import { runScanAndReport } from '../../pipeline/run-scan.js';
+import { REPORT_FORMATS } from '../../report/formats.js';
 import type { ScanCliOptions } from '../../pipeline/scan-plan.js';
 import { addEvaluationOptions } from '../evaluation-flags.js';
 import { withInterrupt } from '../interrupt.js';
@@ -69,6 +68,8 @@ Examples:
 The scan role's minimal read-only policy: docs/iam/amigov-scan-role-policy.json. Full reference: docs/scan.md.`,
     )
     .action(async (cli: ScanCliOptions) => {
+      // Loaded here, not at the top: the scan pipeline pulls in the AWS SDK and the report writers (README, Layout).
+      const { runScanAndReport } = await import('../../pipeline/run-scan.js');
       const run = await withInterrupt((signal) => runScanAndReport(cli, { stdout: cliIo.stdout, stderr: cliIo.stderr, signal }));
       process.exitCode = run.exitCode;
     });
