@@ -15,8 +15,10 @@ import { evaluateRun } from '../../evaluate/evaluate.js';
 import { readInventory, writeFindingsOutputs } from '../../evaluate/io.js';
 import { addEvaluationOptions, findingsExitCode, toEvaluateOptions, warnRuleErrors, type EvaluationFlags } from '../evaluation-flags.js';
 import { derivedOutDir, withDerivedFrom } from '../../report/load.js';
+import { applyCompliance, checkCompliance, formatCompliance, type ComplianceFlags } from '../../pipeline/compliance.js';
+import { addComplianceOptions } from '../compliance-flags.js';
 
-interface EvaluateFlags extends EvaluationFlags {
+interface EvaluateFlags extends EvaluationFlags, ComplianceFlags {
   inventory: string;
   config: string;
   asOf?: string;
@@ -72,7 +74,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'a new or empty folder for findings.json and remediation.sh (default: reports/<new-run-id>-evaluate/; never a scan run folder)')
     .option('--role-name <name>', 'role remediation.sh assumes in each account (default: the scan\'s role)')
     .option('--no-script', 'do not write remediation.sh');
-  addEvaluationOptions(cmd)
+  addComplianceOptions(addEvaluationOptions(cmd))
     .addHelpText(
       'after',
       `
@@ -92,6 +94,7 @@ Examples:
       const config = loadConfig(flags.config);
       const inventory = readInventory(flags.inventory);
       const outDir = derivedOutDir('evaluate', flags.out);
+      const compliance = checkCompliance(flags, config, outDir);
       const judged = evaluateRun({
         inventory,
         config,
@@ -104,11 +107,14 @@ Examples:
           ...(flags.roleName !== undefined ? { roleName: flags.roleName } : {}),
         },
       });
-      const doc = withDerivedFrom(judged, { command: 'evaluate', runId: inventory.run.runId, runDir: dirname(resolve(flags.inventory)) });
+      const derived = withDerivedFrom(judged, { command: 'evaluate', runId: inventory.run.runId, runDir: dirname(resolve(flags.inventory)) });
+      const { doc, warnings } = applyCompliance(derived, compliance, inventory);
       const written = writeFindingsOutputs(doc, outDir, { toolVersion: toolVersion(), noScript: !flags.script });
 
       cliIo.stdout.write(`Evaluated ${flags.inventory} (run ${doc.run.runId}) against ${flags.config} as of ${asOf}\n\n`);
-      cliIo.stdout.write(formatSummary(doc) + '\n\n');
+      cliIo.stdout.write(formatSummary(doc) + '\n');
+      cliIo.stdout.write(formatCompliance(doc) + '\n');
+      for (const w of warnings) cliIo.stderr.write(`amigov: warning: ${w}\n`);
       cliIo.stdout.write(`Wrote ${written.findings}${written.script ? ` and ${written.script} (dry run by default; --apply to change)` : ''}\n`);
       warnRuleErrors(doc);
       process.exitCode = findingsExitCode(doc, flags.failOn);

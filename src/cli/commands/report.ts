@@ -8,12 +8,16 @@ import type { Command } from 'commander';
 import { parseFormats, readRun, writeReports, REPORT_FORMATS } from '../../report/index.js';
 import { compareWithTarget, resolveCompareTarget } from '../../report/compare.js';
 import { derivedOutDir, withDerivedFrom } from '../../report/load.js';
+import { historyDirFor } from '../../pipeline/compliance.js';
+import { withHistory } from '../../history/apply.js';
+import { addHistoryOption } from '../compliance-flags.js';
 
 interface ReportOptions {
   run: string;
   format: string;
   compare?: string;
   out?: string;
+  history?: string | false;
 }
 
 /** `print` receives each written path, `warn` notes for stderr; tests pass their own. */
@@ -22,14 +26,15 @@ export function register(
   print: (line: string) => void = (line) => cliIo.stdout.write(`${line}\n`),
   warn: (line: string) => void = (line) => cliIo.stderr.write(`amigov: ${line}\n`),
 ): void {
-  program
+  const cmd = program
     .command('report')
     .summary('render the reports of a saved run again, optionally compared with an earlier run')
     .description('Render the HTML/XLSX/CSV/JSON reports again from a saved run folder (no AWS calls).')
     .requiredOption('--run <dir>', 'run folder holding findings.json (inventory.json and remediation.sh are used when present)')
     .option('--format <list>', `comma-separated formats: ${REPORT_FORMATS.join(', ')} (or "all")`, REPORT_FORMATS.join(','))
     .option('--compare <dir|latest>', 'compare with an earlier run: its folder, or "latest" for the newest earlier scan run beside --run (none: the run is the baseline)')
-    .option('--out <dir>', 'a new or empty folder to write the reports into (default: reports/<new-run-id>-report/; never the run folder)')
+    .option('--out <dir>', 'a new or empty folder to write the reports into (default: reports/<new-run-id>-report/; never the run folder)');
+  addHistoryOption(cmd)
     .addHelpText(
       'after',
       `
@@ -48,7 +53,10 @@ Examples:
       const target = opts.compare ? resolveCompareTarget(opts.compare, { reportsDir: dirname(run.dir), currentRunId: run.doc.run.runId, currentRunDir: run.dir }) : undefined;
       if (target?.kind === 'baseline') warn(target.message);
       const compared = target ? compareWithTarget(run.doc, target) : run.doc;
-      const doc = withDerivedFrom(compared, { command: 'report', runId: run.doc.run.runId, runDir: run.dir });
+      let doc = withDerivedFrom(compared, { command: 'report', runId: run.doc.run.runId, runDir: run.dir });
+      const historyDir = historyDirFor(opts.history, run.dir);
+      // The SLAs the run was judged with are in its findings.json already (history.slaDays).
+      if (historyDir !== undefined) doc = withHistory(doc, { dir: historyDir, exclude: [outDir], sla: run.doc.history?.slaDays ?? {} }).doc;
       const written = await writeReports({
         doc,
         formats,

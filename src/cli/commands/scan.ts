@@ -24,6 +24,8 @@ import { newRunId } from '../../scan/run-id.js';
 import { SCAN_DEFAULTS, splitList, validateScanOptions, type ScanOptions } from '../../scan/options.js';
 import type { EvaluateOptions } from '../../evaluate/evaluate.js';
 import { finishRun } from '../../pipeline/finish-run.js';
+import { checkCompliance, formatCompliance, type ComplianceFlags } from '../../pipeline/compliance.js';
+import { addComplianceOptions } from '../compliance-flags.js';
 import { parseFormats, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
 import { resolveCompareTarget, type CompareTarget } from '../../report/compare.js';
 import { formatSummary as formatFindingsSummary } from './evaluate.js';
@@ -31,7 +33,7 @@ import { terminalSafe } from '../../util/sanitize.js';
 import { addEvaluationOptions, findingsAtOrAbove, findingsExitCode, toEvaluateOptions, warnRuleErrors, type EvaluationFlags } from '../evaluation-flags.js';
 
 /** Flags as commander hands them over. */
-export interface ScanCliOptions extends Partial<EvaluationFlags> {
+export interface ScanCliOptions extends Partial<EvaluationFlags>, ComplianceFlags {
   /** Reports to write after the inventory: html,xlsx,csv,json, "all" or "none". */
   format?: string;
   compare?: string;
@@ -515,9 +517,10 @@ export async function runScanAndReport(cli: ScanCliOptions, io: ScanIo = { stdou
   // Every flag, the config, the output folder and the --compare target are checked before any AWS call:
   // a typo costs nothing, and the first run of the weekly job (no earlier run) is the baseline.
   const plan = checkScanInvocation(cli);
+  const compliance = checkCompliance(cli, plan.config, plan.runDir);
   const compare = plan.compare;
   const run = await runScan(cli, io, plan);
-  const { doc, written } = await finishRun({
+  const { doc, written, warnings } = await finishRun({
     inventory: run.inventory,
     inventoryPath: run.inventoryPath,
     config: run.config,
@@ -526,10 +529,13 @@ export async function runScanAndReport(cli: ScanCliOptions, io: ScanIo = { stdou
     formats: plan.formats,
     ...(compare ? { compare } : {}),
     evaluate: plan.evaluate,
+    compliance,
     outcome: (judged) => runOutcome(run.inventory, run.coverage, judged, plan.failOn),
   });
   io.stdout.write('\n' + formatFindingsSummary(doc) + '\n');
   if (compare) io.stdout.write(formatComparison(doc, compare));
+  io.stdout.write(formatCompliance(doc));
+  for (const w of warnings ?? []) io.stderr.write(`amigov: warning: ${w}\n`);
   warnRuleErrors(doc, io.stderr);
   io.stdout.write('\nWrote:\n' + written.map((p) => `  ${shown(p)}\n`).join(''));
   findingsExitCode(doc, cli.failOn, io.stderr);
@@ -589,7 +595,7 @@ export function register(program: Command): void {
     .option('-q, --quiet', 'no progress output')
     .option('--format <formats>', `reports to write after the scan: ${REPORT_FORMATS.join(',')}, all, or none (findings.json and remediation.sh are always written)`, 'all')
     .option('--compare <dir|latest>', 'weekly comparison with an earlier run: new, persisting, resolved, and not re-checked apart ("latest" = newest earlier scan run beside this one; none: this run is the baseline)');
-  addEvaluationOptions(cmd)
+  addComplianceOptions(addEvaluationOptions(cmd))
     .addHelpText(
       'after',
       `
