@@ -165,8 +165,9 @@ describe('history, SLAs, trend and waivers across three runs', () => {
     assert.equal(trend!.getRow(1).getCell(1).text, 'Run');
     assert.equal(trend!.rowCount, 4);
     const findings = wb.getWorksheet('Findings')!;
-    const headers = (findings.getRow(1).values as unknown[]).map(String);
-    const col = headers.indexOf('Overdue');
+    const headerRow = findings.getRow(1);
+    const headers = Array.from({ length: headerRow.cellCount }, (_, i) => headerRow.getCell(i + 1).text);
+    const col = headers.indexOf('Overdue') + 1;
     assert.ok(col > 0, 'Overdue column');
     let yes = 0;
     findings.eachRow((row, n) => { if (n > 1 && row.getCell(col).text === 'yes') yes++; });
