@@ -175,4 +175,83 @@ describe('history, SLAs, trend and waivers across three runs', () => {
     const csv = readFileSync(join(dir, 'findings.csv'), 'utf8');
     assert.match(csv.split('\r\n')[0]!, /"First Seen","Age \(Days\)","Runs Seen","SLA Due","Overdue"/);
   });
+
+  describe('waivers', () => {
+    let waiversPath: string;
+    let expiredId: string;
+    const waiversFile = (extra: object[] = []) => ({
+      waivers: [
+        { id: 'W-PROD-OUTSIDE', rule: 'unapproved-publisher', ous: ['ou-mini-bbbbbbbb'], images: ['ami-0000000000000e*'], reason: 'vendor appliance, retiring in Q2', ticket: 'SEC-101', approved_by: 'cloud-security@example.com', approved_date: '2026-01-20', expiry_date: '2026-03-01' },
+        { id: 'W-DEV-OLD', finding_id: expiredId, reason: 'legacy box', ticket: 'SEC-102', approved_by: 'cloud-security@example.com', approved_date: '2026-01-01', expiry_date: '2026-01-20' },
+        { id: 'W-NOTHING', rule: 'public-ami', resources: ['ami-ffff*'], reason: 'gone long ago', ticket: 'SEC-103', approved_by: 'cloud-security@example.com', approved_date: '2026-01-10', expiry_date: '2026-02-10' },
+        ...extra,
+      ],
+    });
+
+    before(() => {
+      expiredId = docs[2]!.findings.find((f) => f.accountId === DEV && f.status === 'fail')!.id;
+      waiversPath = join(root, 'waivers.json');
+      writeFileSync(waiversPath, JSON.stringify(waiversFile()));
+    });
+
+    test('amigov evaluate applies waivers: waived apart, expired ones count again, stale reported, --fail-on ignores waived', async () => {
+      const out = join(root, 'evaluated');
+      const inv = join(hist, '2026-01-03T10-00-00Z-run3', 'inventory.json');
+      const sev = docs[2]!.findings.find((f) => f.ruleId === 'unapproved-publisher' && f.accountId === PROD)!.severity;
+      const r = await runCli('evaluate', '--inventory', inv, '--config', configPath, '--as-of', '2026-01-26', '--waivers', waiversPath, '--history', hist, '--out', out, '--fail-on', sev);
+      const doc = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')) as FindingsDocument;
+      const w = doc.waivers!;
+      assert.ok(w, 'waivers applied');
+      const expectWaived = docs[2]!.findings.filter((f) => f.ruleId === 'unapproved-publisher' && f.accountId === PROD && f.imageId?.startsWith('ami-0000000000000e'));
+      assert.ok(expectWaived.length > 0);
+      assert.deepEqual(w.waived.map((f) => f.id).sort(), expectWaived.map((f) => f.id).sort());
+      for (const f of w.waived) assert.deepEqual([f.waiver?.id, f.waiver?.status], ['W-PROD-OUTSIDE', 'active']);
+      const ids = new Set(doc.findings.map((f) => f.id));
+      for (const f of w.waived) assert.ok(!ids.has(f.id), 'a waived finding is not a current finding');
+      assert.equal(doc.counts.total, doc.findings.length);
+      const expired = doc.findings.find((f) => f.id === expiredId)!;
+      assert.equal(expired.waiver?.status, 'expired');
+      assert.match(expired.waiver!.note, /^waiver expired on 2026-01-20 \(W-DEV-OLD, SEC-102\)$/);
+      assert.deepEqual(w.entries.map((e) => [e.id, e.status, e.stale]), [['W-PROD-OUTSIDE', 'active', false], ['W-DEV-OLD', 'expired', false], ['W-NOTHING', 'active', true]]);
+      assert.deepEqual(w.counts, { waived: expectWaived.length, expired: 1, stale: 1, expiredFindings: 1 });
+      // --fail-on counts this run's findings at or above the level, the waived ones not.
+      const order = ['critical', 'high', 'medium', 'low', 'info'];
+      const hits = doc.findings.filter((f) => order.indexOf(f.severity) <= order.indexOf(sev)).length;
+      if (hits === 0) assert.equal(r.code, 0, r.stderr);
+      else {
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, new RegExp(`amigov: ${hits} findings? at or above ${sev}`));
+      }
+      assert.match(r.stdout, new RegExp(`Waivers: ${expectWaived.length} findings? waived \\(not counted\\); 1 finding count again \\(waiver expired\\); 1 stale waiver matched nothing \\(W-NOTHING\\)`));
+      // Waived findings get no commands in remediation.sh.
+      const script = readFileSync(join(out, 'remediation.sh'), 'utf8');
+      for (const f of w.waived) assert.ok(!script.includes(f.id), `remediation.sh has no step for waived ${f.id}`);
+      assert.ok(script.includes(expiredId), 'the expired-waiver finding is remediated again');
+      // The history still ages the waived findings (accepted, not fixed) but never calls them overdue.
+      for (const f of w.waived) assert.equal(f.history?.overdue, false);
+    });
+
+    test('scan with waivers, then without: a waived finding is never resolved and never new again', async () => {
+      const r4 = await scan(4, stateB(), '2026-02-02', { waivers: waiversPath });
+      const waived = r4.doc.waivers!.waived;
+      assert.ok(waived.length > 0);
+      const wIds = new Set(waived.map((f) => f.id));
+      assert.equal(r4.doc.comparison!.resolved.filter((f) => wIds.has(f.id)).length, 0, 'waived is not resolved');
+      assert.equal(r4.doc.history!.trend.at(-1)!.waived, waived.length);
+      assert.equal(r4.doc.history!.trend.at(-1)!.resolved, 0);
+      // On the instance added in run 2: seen in runs 2, 3 and 4, aged from run 2.
+      for (const f of waived) assert.deepEqual([f.history?.firstSeen, f.history?.runsSeen, f.history?.ageDays], ['2026-01-12', 3, 21]);
+      const html = readFileSync(join(r4.dir, 'report.html'), 'utf8');
+      assert.match(html, new RegExp(`data-testid="waived-count">${waived.length}<`));
+      assert.match(html, /stale: matched nothing/);
+      const csv = readFileSync(join(r4.dir, 'findings.csv'), 'utf8');
+      assert.equal(csv.split('\r\n').filter((l) => l.includes('"waived"')).length, waived.length);
+      assert.match(csv, /waiver expired on 2026-01-20 \(W-DEV-OLD, SEC-102\)/);
+      const r5 = await scan(5, stateB(), '2026-02-09', { waivers: false });
+      const back = r5.doc.findings.filter((f) => wIds.has(f.id));
+      assert.equal(back.length, waived.length);
+      for (const f of back) assert.equal(f.change, 'persisting', 'its waiver ended: the same finding, not a new one');
+      assert.equal(r5.doc.history!.trend.at(-1)!.new, 0);
+    });
+  });
 });
