@@ -50,7 +50,7 @@ const CONFIG = {
 };
 
 /** One synthetic run: each finding slot's resource is replaced (old finding resolved, new one found) every 1/churn weeks, staggered, so `churn` of them change each week. */
-function syntheticRun(o: HistoryBenchOptions, week: number, allowlist: FindingsDocument['allowlist']): FindingsDocument {
+export function syntheticRun(o: HistoryBenchOptions, week: number, allowlist: FindingsDocument['allowlist']): FindingsDocument {
   const date = addDays(o.firstDate, 7 * week);
   const runId = `${date}T06-00-00Z-${String(week).padStart(4, '0')}`;
   const findings: Finding[] = [];
