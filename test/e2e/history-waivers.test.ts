@@ -222,6 +222,7 @@ describe('history, SLAs, trend and waivers across three runs', () => {
         assert.equal(r.code, 1);
         assert.match(r.stderr, new RegExp(`amigov: ${hits} findings? at or above ${sev}`));
       }
+      assert.match(r.stderr, new RegExp(`amigov: note: ${expectWaived.length} waived findings? at or above ${sev} (is|are) not counted by --fail-on`));
       assert.match(r.stdout, new RegExp(`Waivers: ${expectWaived.length} findings? waived \\(not counted\\); 1 finding count again \\(waiver expired\\); 1 stale waiver matched nothing \\(W-NOTHING\\)`));
       // Waived findings get no commands in remediation.sh.
       const script = readFileSync(join(out, 'remediation.sh'), 'utf8');
