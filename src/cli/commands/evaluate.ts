@@ -86,7 +86,8 @@ Exit codes: 0 written, 1 findings at or above --fail-on, 2 usage or configuratio
 Examples:
   amigov evaluate --inventory reports/<run>/inventory.json
   amigov evaluate --inventory reports/<run>/inventory.json --as-of 2026-03-01 --fail-on high
-  amigov evaluate --inventory inv.json --rules unapproved-publisher,expired-exception --out /tmp/preview`,
+  amigov evaluate --inventory inv.json --rules unapproved-publisher,expired-exception --out /tmp/preview
+  amigov evaluate --inventory reports/<run>/inventory.json --waivers config/waivers.json   # preview a waiver`,
     )
     .action((flags: EvaluateFlags) => {
       const asOf = parseAsOf(flags.asOf);
