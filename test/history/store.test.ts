@@ -87,3 +87,12 @@ test('SLA: due on first seen + SLA days, overdue from the day after', () => {
   assert.deepEqual([at('2026-01-12').dueDate, at('2026-01-12').ageDays, at('2026-01-12').overdue], ['2026-01-12', 7, false]);
   assert.deepEqual([at('2026-01-13').ageDays, at('2026-01-13').overdue], [8, true]);
 });
+
+test('bench --history runs end to end on a small organization and prints its table', async () => {
+  const { runHistoryBench, formatHistoryBench } = await import('../../src/history/bench.ts');
+  const r = runHistoryBench({ runs: 6, accounts: 10 });
+  assert.equal(r.findingsPerRun, 10 * HISTORY_BENCH_DEFAULTS.findingsPerAccount);
+  assert.ok(r.idsTracked > r.findingsPerRun, 'churn adds finding ids over the year');
+  assert.ok(r.indexBytes > 0);
+  assert.match(formatHistoryBench(r), /\| the index \+ last week's run \(the weekly job\) \| \d+ ms \| \d+ ms \|/);
+});
