@@ -11,7 +11,8 @@
   var rows = data.rows || [];
   // Row layout, see tableData() in src/report/html.ts.
   var ID = 0, SEVI = 1, RULE = 2, ACCT = 3, REGION = 4, STATUS = 5, RTYPE = 6, RES = 7, IMG = 8, IMGNAME = 9,
-      OWNER = 10, ALIAS = 11, BLOCKED = 12, MSG = 13, CHANGE = 14, TAGS = 15, DETAILS = 16, CMDS = 17, TITLE = 18, WHY = 19;
+      OWNER = 10, ALIAS = 11, BLOCKED = 12, MSG = 13, CHANGE = 14, TAGS = 15, DETAILS = 16, CMDS = 17, TITLE = 18, WHY = 19,
+      AGE = 20, OVERDUE = 21, HIST = 22, WAIVER = 23;
 
   function $(id) { return document.getElementById(id); }
   function el(tag, cls, text) {
@@ -168,6 +169,8 @@
       add('Blocked by', r[BLOCKED]);
       if (r[CHANGE]) add('Change', r[CHANGE]);
       if (r[WHY]) add('Not re-checked because', r[WHY]);
+      if (r[HIST]) add('History', r[HIST]);
+      if (r[WAIVER]) add('Waiver', r[WAIVER]);
       var k;
       if (r[TAGS]) for (k in r[TAGS]) add('Tag ' + k, r[TAGS][k]);
       if (r[DETAILS]) for (k in r[DETAILS]) add(k, r[DETAILS][k] === null ? '' : String(r[DETAILS][k]));
@@ -203,11 +206,11 @@
       var frag = document.createDocumentFragment();
       for (var p = start; p < end; p++) {
         var idx = view[p], r = rows[idx], a = accountOf(r), rule = ruleOf(r);
-        var tr = el('tr', 'frow' + (r[CHANGE] === 'resolved' || r[CHANGE] === 'not-rechecked' ? ' resolved' : '') + (state.open === idx ? ' open' : ''));
+        var tr = el('tr', 'frow' + (r[CHANGE] === 'resolved' || r[CHANGE] === 'not-rechecked' ? ' resolved' : '') + (r[OVERDUE] ? ' overdue' : '') + (state.open === idx ? ' open' : ''));
         tr.tabIndex = 0;
         tr.setAttribute('data-row', String(idx));
         tr.setAttribute('aria-expanded', state.open === idx ? 'true' : 'false');
-        cell(tr, el('span', 'badge badge-' + SEV[r[SEVI]], SEV[r[SEVI]]), r[STATUS] !== 'fail' ? r[STATUS] : '');
+        cell(tr, el('span', 'badge badge-' + SEV[r[SEVI]], SEV[r[SEVI]]), [r[STATUS] !== 'fail' ? r[STATUS] : '', r[OVERDUE] ? 'overdue' : '', r[AGE] !== '' && r[AGE] !== undefined ? r[AGE] + ' d' : ''].filter(Boolean).join(' · '));
         cell(tr, rule.id);
         cell(tr, a.name || a.id, a.name ? a.id : '', 'c-account');
         cell(tr, r[REGION], '', 'mono');

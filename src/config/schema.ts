@@ -78,6 +78,18 @@ export const policyConfigSchema = z.strictObject({
   image_block_public_access: z.enum(['block_new_sharing', 'unblocked']).default('block_new_sharing'),
   /** The tag that marks an AMI approved for production (seed 003). Exact, case-sensitive match. */
   approved_ami_tag: tagMatch.default({ key: 'Environment', values: ['Prod'] }),
+  /** Remediation SLA: days a finding of each severity may stay open (from its first run) before it is overdue. */
+  remediation_sla_days: z
+    .strictObject({
+      critical: z.number().int().positive().optional(),
+      high: z.number().int().positive().optional(),
+      medium: z.number().int().positive().optional(),
+      low: z.number().int().positive().optional(),
+      info: z.number().int().positive().optional(),
+    })
+    .default({}),
+  /** A waiver (config/waivers.json) whose approved_date to expiry_date is longer is rejected. */
+  max_waiver_duration_days: z.number().int().positive().default(90),
   /** What counts as production: instances with this tag, and/or whole accounts or OUs. */
   production: productionSchema.default({ instance_tag: { key: 'Environment', values: ['Prod'] }, account_ids: [], ou_ids: [] }),
 });

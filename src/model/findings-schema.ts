@@ -48,6 +48,32 @@ export const findingSchema = z.object({
   commands: z.array(remediationCommandSchema),
   change: z.enum(['new', 'persisting', 'resolved', 'not-rechecked']).optional(),
   notRechecked: z.object({ code: z.enum(NOT_RECHECKED_CODES), reason: str }).optional(),
+  history: z
+    .object({
+      firstSeen: str,
+      firstRunId: str,
+      lastSeen: str,
+      ageDays: count,
+      runsSeen: count,
+      resolvedAt: str.optional(),
+      reopenedAfter: str.optional(),
+      slaDays: count.optional(),
+      dueDate: str.optional(),
+      overdue: z.boolean().optional(),
+    })
+    .optional(),
+  waiver: z
+    .object({
+      id: str,
+      status: z.enum(['active', 'expired']),
+      reason: str,
+      ticket: str,
+      approvedBy: str,
+      approvedDate: str,
+      expiryDate: str,
+      note: str,
+    })
+    .optional(),
 });
 
 const ruleMetaSchema = z.object({ id: str, title: str, severity, description: str, docs: str });
@@ -87,6 +113,52 @@ const remediationAuthSchema = z.object({
   profileTemplate: str.optional(),
   roleName: str,
   rolePath: str.optional(),
+});
+
+const bySeverity = z.record(severity, count);
+
+const trendPointSchema = z.object({
+  runId: str,
+  date: str,
+  open: count,
+  bySeverity,
+  byRule: z.record(z.string(), count),
+  new: count,
+  resolved: count,
+  notRechecked: count,
+  waived: count,
+});
+
+const historyInfoSchema = z.object({
+  dir: str,
+  indexFile: str,
+  runsRead: count,
+  firstRunId: str.optional(),
+  firstRunDate: str.optional(),
+  slaDays: z.partialRecord(severity, count),
+  overdue: z.object({ total: count, bySeverity }),
+  resolved: count,
+  trend: z.array(trendPointSchema),
+});
+
+const waiverEntrySchema = z.object({
+  id: str,
+  status: z.enum(['active', 'expiring', 'expired']),
+  expiryDate: str,
+  daysLeft: count,
+  matched: count,
+  stale: z.boolean(),
+  reason: str,
+  ticket: str,
+  approvedBy: str,
+});
+
+const waiverInfoSchema = z.object({
+  file: str,
+  asOf: str,
+  waived: z.array(findingSchema),
+  entries: z.array(waiverEntrySchema),
+  counts: z.object({ waived: count, expired: count, stale: count, expiredFindings: count }),
 });
 
 export const findingsDocumentSchema = z.object({
@@ -136,6 +208,8 @@ export const findingsDocumentSchema = z.object({
       conditions: z.array(z.object({ kind: z.enum(['interrupted', 'empty', 'partial', 'findings']), exitCode: count, message: str })),
     })
     .optional(),
+  history: historyInfoSchema.optional(),
+  waivers: waiverInfoSchema.optional(),
 });
 
 // ---- compile-time: the schemas and the interfaces are the same types (see inventory-schema.ts) ----------
@@ -150,4 +224,8 @@ export type FindingsSchemaChecks = [
   Expect<Same<Out<typeof remediationAuthSchema>, M.RemediationAuth>>,
   Expect<Same<Out<typeof findingsDocumentSchema>, M.FindingsDocument>>,
   Expect<Same<Out<typeof changeCounts>, M.ChangeCounts>>,
+  Expect<Same<Out<typeof trendPointSchema>, M.TrendPoint>>,
+  Expect<Same<Out<typeof historyInfoSchema>, M.HistoryInfo>>,
+  Expect<Same<Out<typeof waiverInfoSchema>, M.WaiverInfo>>,
+  Expect<Same<Out<typeof waiverEntrySchema>, M.WaiverEntry>>,
 ];

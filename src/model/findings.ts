@@ -63,6 +63,44 @@ export interface Finding {
   change?: 'new' | 'persisting' | 'resolved' | 'not-rechecked';
   /** Only on findings in `comparison.notRechecked`: why this run could not re-check it. */
   notRechecked?: NotRechecked;
+  /** Its history over the earlier runs of the history folder (--history; docs/reports.md "History"). */
+  history?: FindingHistory;
+  /** The waiver that matches it (config/waivers.json): active (the finding is in `waivers.waived`) or expired (it counts again). */
+  waiver?: FindingWaiver;
+}
+
+/** A finding's history: when it was first and last seen, how often, and its remediation deadline. */
+export interface FindingHistory {
+  /** Date (the run's --as-of, YYYY-MM-DD) of the first run that had it, and that run's id. */
+  firstSeen: string;
+  firstRunId: string;
+  /** Date of the last run that had it (this run's, for a current finding). */
+  lastSeen: string;
+  /** Days from firstSeen to this run's date. */
+  ageDays: number;
+  /** Runs it was seen in, this one included. */
+  runsSeen: number;
+  /** Set on resolved findings: the date of the run that re-checked it and found it gone. */
+  resolvedAt?: string;
+  /** It was resolved once (on this date) and came back. */
+  reopenedAfter?: string;
+  /** policy_config.remediation_sla_days for its severity, and the deadline it gives. */
+  slaDays?: number;
+  dueDate?: string;
+  /** Open past its deadline (never set on waived or resolved findings). */
+  overdue?: boolean;
+}
+
+export interface FindingWaiver {
+  id: string;
+  status: 'active' | 'expired';
+  reason: string;
+  ticket: string;
+  approvedBy: string;
+  approvedDate: string;
+  expiryDate: string;
+  /** "waived until 2026-03-31 (WVR-1, SEC-1)" or "waiver expired on 2026-03-31 (WVR-1, SEC-1)". */
+  note: string;
 }
 
 /**
@@ -192,6 +230,73 @@ export interface FindingsDocument {
   remediation?: RemediationAuth;
   /** The run's exit code and every condition behind it (written by amigov scan and demo). */
   outcome?: RunOutcome;
+  /** History over the earlier runs of the history folder: SLA, overdue counts, trend (--history). */
+  history?: HistoryInfo;
+  /** The waivers applied (config/waivers.json): waived findings, expired and stale waivers. */
+  waivers?: WaiverInfo;
+}
+
+/** One run of the trend (the last 12 runs, this one last). */
+export interface TrendPoint {
+  runId: string;
+  /** The run's date (its --as-of). */
+  date: string;
+  /** Open findings (waived ones not counted), per severity and per rule. */
+  open: number;
+  bySeverity: Record<Severity, number>;
+  byRule: Record<string, number>;
+  /** Against the run before it in the history: first seen, re-checked and gone, and carried forward unchecked. */
+  new: number;
+  resolved: number;
+  notRechecked: number;
+  waived: number;
+}
+
+export interface HistoryInfo {
+  /** The history folder read, and its index file. */
+  dir: string;
+  indexFile: string;
+  /** Earlier scan runs read from it. */
+  runsRead: number;
+  firstRunId?: string;
+  firstRunDate?: string;
+  /** policy_config.remediation_sla_days as applied. */
+  slaDays: Partial<Record<Severity, number>>;
+  /** Open findings past their SLA deadline. */
+  overdue: { total: number; bySeverity: Record<Severity, number> };
+  /** Findings of earlier runs this run re-checked and found gone (resolvedAt = this run's date). */
+  resolved: number;
+  /** The last 12 runs, oldest first, this one last. */
+  trend: TrendPoint[];
+}
+
+export interface WaiverInfo {
+  /** The waivers file applied. */
+  file: string;
+  asOf: string;
+  /** Findings matched by an active waiver: not in `findings`, not counted by --fail-on, no commands in remediation.sh. */
+  waived: Finding[];
+  /** Every waiver with what it matched this run. */
+  entries: WaiverEntry[];
+  counts: { waived: number; expired: number; stale: number; expiredFindings: number };
+}
+
+export interface WaiverEntry {
+  id: string;
+  status: 'active' | 'expiring' | 'expired';
+  expiryDate: string;
+  /** Days until expiry (0 = last day is today; negative = expired). */
+  daysLeft: number;
+  /** Findings it matched in this run. */
+  matched: number;
+  /**
+   * It matched nothing this run. Not set when it matches a finding this run did not re-check (the finding may
+   * still be there).
+   */
+  stale: boolean;
+  reason: string;
+  ticket: string;
+  approvedBy: string;
 }
 
 export interface RunOutcome {

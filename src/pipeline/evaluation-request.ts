@@ -71,6 +71,8 @@ export function findingsExitCode(doc: FindingsDocument, failOn: Severity | undef
       `amigov: note: ${plural(carried, 'finding')} of run ${doc.comparison!.previousRunId} at or above ${failOn} were not re-checked by this run and are not counted by --fail-on (see "Not re-checked" in the report)\n`,
     );
   }
+  const waived = (doc.waivers?.waived ?? []).filter((f) => atOrAbove(f.severity, failOn)).length;
+  if (waived > 0) stderr.write(`amigov: note: ${plural(waived, 'waived finding')} at or above ${failOn} ${waived === 1 ? 'is' : 'are'} not counted by --fail-on (see "Waived findings" in the report)\n`);
   if (hits === 0) return EXIT.OK;
   stderr.write(`amigov: ${plural(hits, 'finding')} at or above ${failOn} (--fail-on ${failOn})\n`);
   return EXIT.FINDINGS;

@@ -11,6 +11,7 @@ import { writeFindingsOutputs } from '../evaluate/io.js';
 import { writeReports, type ReportFormat } from '../report/index.js';
 import { compareWithTarget, type CompareTarget } from '../report/compare.js';
 import { toolVersion } from '../util/paths.js';
+import { applyCompliance, type ComplianceInputs } from './compliance.js';
 
 export interface FinishRunInput {
   inventory: Inventory;
@@ -25,6 +26,8 @@ export interface FinishRunInput {
    */
   compare?: CompareTarget;
   evaluate?: EvaluateOptions;
+  /** Waivers and history (checkCompliance, before the scan): applied after the comparison. */
+  compliance?: ComplianceInputs;
   /** The run's exit code and its reasons, recorded in findings.json (amigov scan and demo). */
   outcome?: (doc: FindingsDocument) => RunOutcome;
 }
@@ -33,6 +36,8 @@ export interface FinishRunResult {
   doc: FindingsDocument;
   /** Every file written: findings.json, remediation.sh, then the reports. */
   written: string[];
+  /** Warnings of the compliance steps (an index that could not be written). */
+  warnings?: string[];
 }
 
 export async function finishRun(input: FinishRunInput): Promise<FinishRunResult> {
@@ -43,6 +48,8 @@ export async function finishRun(input: FinishRunInput): Promise<FinishRunResult>
     options: { source: 'scan', inventoryPath: input.inventoryPath, ...input.evaluate },
   });
   if (input.compare) doc = compareWithTarget(doc, input.compare);
+  let warnings: string[] = [];
+  if (input.compliance) ({ doc, warnings } = applyCompliance(doc, input.compliance, input.inventory));
   if (input.outcome) doc = { ...doc, outcome: input.outcome(doc) };
   const outputs = writeFindingsOutputs(doc, input.runDir, { toolVersion: toolVersion() });
   const written = [outputs.findings, ...(outputs.script ? [outputs.script] : [])];
@@ -58,5 +65,5 @@ export async function finishRun(input: FinishRunInput): Promise<FinishRunResult>
       ...(remediationScript !== undefined ? { remediationScript } : {}),
     })),
   );
-  return { doc, written };
+  return { doc, written, warnings };
 }

@@ -9,6 +9,7 @@ import { writeJsonAtomic } from '../util/atomic-write.js';
 import type { PublisherConfig } from '../config/schema.js';
 import { scanOrganization, ScanStoppedError } from '../scan/scanner.js';
 import { finishRun } from './finish-run.js';
+import { checkCompliance, formatCompliance } from './compliance.js';
 import { checkScanInvocation, type ScanCliOptions, type ScanPlan } from './scan-plan.js';
 import { judgeCoverage, runOutcome, scanExitCode, type CoverageVerdict } from './coverage-gate.js';
 import { formatComparison, formatFindingsSummary, formatScanSummary, shown } from './console.js';
@@ -72,9 +73,10 @@ export async function runScanAndReport(cli: ScanCliOptions, io: ScanIo): Promise
   // Every flag, the config, the output folder and the --compare target are checked before any AWS call:
   // a typo costs nothing, and the first run of the weekly job (no earlier run) is the baseline.
   const plan = checkScanInvocation(cli);
+  const compliance = checkCompliance(cli, plan.config, plan.runDir);
   const compare = plan.compare;
   const run = await runScan(cli, io, plan);
-  const { doc, written } = await finishRun({
+  const { doc, written, warnings } = await finishRun({
     inventory: run.inventory,
     inventoryPath: run.inventoryPath,
     config: run.config,
@@ -83,10 +85,13 @@ export async function runScanAndReport(cli: ScanCliOptions, io: ScanIo): Promise
     formats: plan.formats,
     ...(compare ? { compare } : {}),
     evaluate: plan.evaluate,
+    compliance,
     outcome: (judged) => runOutcome(run.inventory, run.coverage, judged, plan.failOn),
   });
   io.stdout.write('\n' + formatFindingsSummary(doc) + '\n');
   if (compare) io.stdout.write(formatComparison(doc, compare));
+  io.stdout.write(formatCompliance(doc));
+  for (const w of warnings ?? []) io.stderr.write(`amigov: warning: ${w}\n`);
   warnRuleErrors(doc, io.stderr);
   io.stdout.write('\nWrote:\n' + written.map((p) => `  ${shown(p)}\n`).join(''));
   findingsExitCode(doc, cli.failOn, io.stderr);

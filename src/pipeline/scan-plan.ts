@@ -17,9 +17,10 @@ import type { EvaluateOptions } from '../evaluate/evaluate.js';
 import { parseFormats, REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
 import { resolveCompareTarget, type CompareTarget } from '../report/compare.js';
 import { toEvaluateOptions, type EvaluationFlags } from './evaluation-request.js';
+import type { ComplianceFlags } from './compliance.js';
 
 /** Flags as commander hands them over. */
-export interface ScanCliOptions extends Partial<EvaluationFlags> {
+export interface ScanCliOptions extends Partial<EvaluationFlags>, ComplianceFlags {
   /** Reports to write after the inventory: html,xlsx,csv,json, "all" or "none". */
   format?: string;
   compare?: string;

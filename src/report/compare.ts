@@ -116,8 +116,10 @@ function recheckJudge(current: FindingsDocument, previous: FindingsDocument): (f
 }
 
 export function compareRuns(current: FindingsDocument, previous: FindingsDocument, previousDir: string): FindingsDocument {
-  const previousIds = new Set(previous.findings.map((f) => f.id));
-  const currentIds = new Set(current.findings.map((f) => f.id));
+  // A waived finding is still there (accepted, not fixed): present on either side, never new again nor resolved.
+  const previousFindings = [...previous.findings, ...(previous.waivers?.waived ?? [])];
+  const previousIds = new Set(previousFindings.map((f) => f.id));
+  const currentIds = new Set([...current.findings, ...(current.waivers?.waived ?? [])].map((f) => f.id));
   const byRule: Record<string, ChangeCounts> = {};
   const byAccount: Record<string, ChangeCounts> = {};
   const counts = zero();
@@ -138,10 +140,10 @@ export function compareRuns(current: FindingsDocument, previous: FindingsDocumen
   const notRechecked: Finding[] = [];
   const notRecheckedByReason: Comparison['notRecheckedByReason'] = {};
   const seen = new Set<string>();
-  for (const f of previous.findings) {
+  for (const f of previousFindings) {
     if (currentIds.has(f.id) || seen.has(f.id)) continue;
     seen.add(f.id);
-    const { change: _change, notRechecked: _why, ...data } = f;
+    const { change: _change, notRechecked: _why, waiver: _waiver, history: _history, ...data } = f;
     const why = judge(f);
     if (why) {
       notRechecked.push({ ...data, change: 'not-rechecked', notRechecked: why });

@@ -54,7 +54,10 @@ for (const header of Object.keys(JSON_COLUMNS)) {
 }
 export const CSV_COLUMNS: Column<FindingRow>[] = FINDING_COLUMNS.map((c) => {
   const json = JSON_COLUMNS[c.header];
-  return json ? { ...c, value: json } : c;
+  if (json) return { ...c, value: json };
+  // Calendar dates (first seen, SLA due) as YYYY-MM-DD, not as a midnight timestamp.
+  if (c.kind === 'day') return { ...c, value: (r) => { const v = c.value(r); return v instanceof Date ? v.toISOString().slice(0, 10) : v; } };
+  return c;
 });
 
 function* records(doc: FindingsDocument): Generator<string[]> {

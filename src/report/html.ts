@@ -23,6 +23,7 @@ import type { ReportMeta } from './meta.js';
 import { accountNames, findingRows } from './rows.js';
 import { runFacts } from './summary.js';
 import { notRecheckedOf } from './compare.js';
+import { historyView, waiversView } from './html-compliance.js';
 
 const TEMPLATE_FILES = { page: 'report.hbs', css: 'report.css', js: 'report.js', partials: 'partials' } as const;
 
@@ -91,6 +92,20 @@ const NOT_RECHECKED_LISTED = 200;
 
 const truncate = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
+/** A finding's history in one line for its detail row ('' without history). */
+function historyText(f: Finding): string {
+  const h = f.history;
+  if (!h) return '';
+  return [
+    `first seen ${h.firstSeen} (run ${h.firstRunId}), last seen ${h.lastSeen}, ${h.ageDays} days old, seen in ${h.runsSeen} run${h.runsSeen === 1 ? '' : 's'}`,
+    h.resolvedAt ? `resolved ${h.resolvedAt}` : '',
+    h.reopenedAfter ? `came back after being resolved ${h.reopenedAfter}` : '',
+    h.dueDate ? `SLA ${h.slaDays} days: due ${h.dueDate}${h.overdue ? ', OVERDUE' : ''}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
 /** Compact table data for the page's script: dictionaries for rules and accounts, one array per finding. */
 function tableData(doc: FindingsDocument) {
   const ruleIndex = new Map<string, number>();
@@ -98,7 +113,8 @@ function tableData(doc: FindingsDocument) {
   const rules: { id: string; title: string }[] = [];
   const accounts: { id: string; name: string }[] = [];
   const rows: unknown[] = [];
-  for (const { finding: f, change, accountName } of findingRows(doc)) {
+  // Waived findings have their own section (partials/waivers.hbs), not rows of the findings table.
+  for (const { finding: f, change, accountName } of findingRows(doc, { waived: false })) {
     if (!ruleIndex.has(f.ruleId)) {
       ruleIndex.set(f.ruleId, rules.length);
       rules.push({ id: f.ruleId, title: f.title });
@@ -128,6 +144,10 @@ function tableData(doc: FindingsDocument) {
       f.commands.map((c) => [c.title, c.command, c.kind, c.needsReview ? 1 : 0]),
       f.title,
       f.notRechecked ? `${f.notRechecked.reason} (${f.notRechecked.code})` : '',
+      f.history ? f.history.ageDays : '',
+      f.history?.overdue ? 1 : 0,
+      historyText(f),
+      f.waiver?.note ?? '',
     ]);
   }
   return { severities: SEVERITIES, rules, accounts, rows, compared: Boolean(doc.comparison) };
@@ -444,6 +464,8 @@ export function buildHtmlView(doc: FindingsDocument, meta: ReportMeta) {
       compared: Boolean(cmp),
     },
     remediation: script !== undefined ? { script, lines: fmt(script.split('\n').length) } : null,
+    history: historyView(doc),
+    waivers: waiversView(doc, names),
     hasFindings: doc.findings.length > 0 || Boolean(cmp && cmp.resolved.length + notRechecked.length > 0),
     findingsCountText: fmt(doc.findings.length),
   };

@@ -3,7 +3,8 @@
  * database loader). Each line is one JSON object: the finding exactly as in findings.json, with its
  * `accountName` filled in from the document and, after a comparison, its `change`; the resolved and
  * not-rescanned findings of a comparison follow as lines with `change: "resolved"` / `"not-rescanned"`
- * (the same rows as findings.csv). LF line ends, UTF-8 without a byte-order mark, no header line.
+ * (the same rows as findings.csv), then the waived findings with `change: "waived"`. LF line ends,
+ * UTF-8 without a byte-order mark, no header line.
  *
  * JSON.stringify never writes a raw line break, but leaves U+2028, U+2029 and U+0085 raw, which some
  * line splitters (Python's str.splitlines, editors) treat as line ends; they are written as `\uXXXX`

@@ -3,11 +3,11 @@
  * both files always carry the same fields in the same order.
  */
 import type { Finding, FindingsDocument } from '../model/findings.js';
-import { commandsBlock, keyValueLines } from './cells.js';
+import { commandsBlock, keyValueLines, toDate } from './cells.js';
 import { notRecheckedOf } from './compare.js';
 
-/** A finding's place in the weekly comparison; '' when the run was not compared. */
-export type ChangeLabel = NonNullable<Finding['change']> | '';
+/** A finding's place in the weekly comparison ('waived': matched by an active waiver); '' when the run was not compared. */
+export type ChangeLabel = NonNullable<Finding['change']> | 'waived' | '';
 
 export interface FindingRow {
   finding: Finding;
@@ -16,7 +16,7 @@ export interface FindingRow {
 }
 
 /** How a column's value is written: ids stay text, severity is coloured, wrap columns wrap. */
-export type ColumnKind = 'id' | 'text' | 'wrap' | 'severity' | 'change' | 'status' | 'date' | 'day' | 'number';
+export type ColumnKind = 'id' | 'text' | 'wrap' | 'severity' | 'change' | 'status' | 'date' | 'day' | 'number' | 'overdue';
 
 export interface Column<R> {
   header: string;
@@ -33,9 +33,10 @@ export function accountNames(doc: FindingsDocument): Map<string, string> {
 
 /**
  * Every row a findings table shows: the current findings, then (after a comparison) the resolved ones
- * and the previous run's findings this run did not re-check (with the reason), each labelled.
+ * and the previous run's findings this run did not re-check (with the reason), each labelled; then the
+ * findings an active waiver matched (change 'waived'; `waived: false` leaves them out, as the HTML table does).
  */
-export function* findingRows(doc: FindingsDocument): Generator<FindingRow> {
+export function* findingRows(doc: FindingsDocument, opts: { waived?: boolean } = {}): Generator<FindingRow> {
   const names = accountNames(doc);
   const row = (finding: Finding, change: ChangeLabel): FindingRow => ({
     finding,
@@ -43,20 +44,29 @@ export function* findingRows(doc: FindingsDocument): Generator<FindingRow> {
     accountName: finding.accountName ?? names.get(finding.accountId) ?? '',
   });
   for (const f of doc.findings) yield row(f, f.change ?? (doc.comparison ? 'new' : ''));
-  if (!doc.comparison) return;
-  for (const f of doc.comparison.resolved) yield row(f, 'resolved');
-  for (const f of notRecheckedOf(doc.comparison)) yield row(f, 'not-rechecked');
+  if (doc.comparison) {
+    for (const f of doc.comparison.resolved) yield row(f, 'resolved');
+    for (const f of notRecheckedOf(doc.comparison)) yield row(f, 'not-rechecked');
+  }
+  if (opts.waived !== false) for (const f of doc.waivers?.waived ?? []) yield row(f, 'waived');
 }
 
 export function findingRowCount(doc: FindingsDocument): number {
   const c = doc.comparison;
-  return doc.findings.length + (c ? c.resolved.length + notRecheckedOf(c).length : 0);
+  return doc.findings.length + (c ? c.resolved.length + notRecheckedOf(c).length : 0) + (doc.waivers?.waived.length ?? 0);
 }
 
 export const FINDING_COLUMNS: Column<FindingRow>[] = [
   { header: 'Finding ID', width: 20, kind: 'id', value: (r) => r.finding.id },
   { header: 'Change', width: 13, kind: 'change', value: (r) => r.change },
   { header: 'Not Re-checked Because', width: 40, kind: 'wrap', value: (r) => (r.finding.notRechecked ? `${r.finding.notRechecked.code}: ${r.finding.notRechecked.reason}` : undefined) },
+  { header: 'First Seen', width: 12, kind: 'day', value: (r) => toDate(r.finding.history?.firstSeen) },
+  { header: 'Age (Days)', width: 8, kind: 'number', value: (r) => r.finding.history?.ageDays },
+  { header: 'Runs Seen', width: 8, kind: 'number', value: (r) => r.finding.history?.runsSeen },
+  { header: 'SLA Due', width: 12, kind: 'day', value: (r) => toDate(r.finding.history?.dueDate) },
+  { header: 'Overdue', width: 9, kind: 'overdue', value: (r) => (r.finding.history?.overdue ? 'yes' : r.finding.history?.dueDate ? 'no' : undefined) },
+  { header: 'Resolved At', width: 12, kind: 'day', value: (r) => toDate(r.finding.history?.resolvedAt) },
+  { header: 'Waiver', width: 36, kind: 'wrap', value: (r) => r.finding.waiver?.note },
   { header: 'Severity', width: 10, kind: 'severity', value: (r) => r.finding.severity },
   { header: 'Status', width: 13, kind: 'text', value: (r) => r.finding.status },
   { header: 'Rule', width: 30, kind: 'text', value: (r) => r.finding.ruleId },

@@ -2,7 +2,7 @@
  * Row shapes of the XLSX sheets other than Findings (which shares its columns with the CSV, rows.ts).
  * Pure data shaping: the writer in xlsx.ts only turns these values into typed, styled cells.
  */
-import type { Finding, FindingsDocument, RemediationCommand } from '../model/findings.js';
+import { SEVERITIES, type Finding, type FindingsDocument, type RemediationCommand, type TrendPoint, type WaiverEntry } from '../model/findings.js';
 import type { CoverageEntry, Image, Instance, Inventory } from '../model/inventory.js';
 import { keyValueLines, toDate } from './cells.js';
 import { tagValue } from '../util/tags.js';
@@ -390,5 +390,58 @@ export function summaryRows(doc: FindingsDocument, meta: ReportMeta): SummaryRow
       rows.push({ section: 'Account delta', item: `${accountId} ${facts.accountName(accountId)}`.trim(), value: c.new + c.persisting, delta: c.new - c.resolved, note: `new ${c.new}, persisting ${c.persisting}, resolved ${c.resolved}, not re-checked ${c.notRechecked ?? 0}` });
     }
   }
+  const h = doc.history;
+  if (h) {
+    rows.push({ section: 'History', item: 'Earlier runs in the history', value: h.runsRead, note: `${h.dir}${h.firstRunDate ? `, since ${h.firstRunDate}` : ''}` });
+    rows.push({ section: 'History', item: 'Resolved since the last run', value: h.resolved });
+    const slas = SEVERITIES.filter((sv) => h.slaDays[sv] !== undefined).map((sv) => `${sv} ${h.slaDays[sv]} days`).join(', ');
+    rows.push({ section: 'History', item: 'Overdue (past their SLA)', value: h.overdue.total, note: slas ? `SLA: ${slas}` : 'No SLAs set (policy_config.remediation_sla_days).', alert: h.overdue.total > 0 });
+    for (const sv of SEVERITIES) if (h.overdue.bySeverity[sv]) rows.push({ section: 'History', item: `  overdue ${sv}`, value: h.overdue.bySeverity[sv], alert: true });
+  }
+  const w = doc.waivers;
+  if (w) {
+    rows.push({ section: 'Waivers', item: 'Waived findings (not counted)', value: w.counts.waived, note: w.file });
+    rows.push({ section: 'Waivers', item: 'Findings whose waiver expired (counted again)', value: w.counts.expiredFindings, alert: w.counts.expiredFindings > 0 });
+    rows.push({ section: 'Waivers', item: 'Expired waivers', value: w.counts.expired, alert: w.counts.expired > 0 });
+    rows.push({ section: 'Waivers', item: 'Stale waivers (matched nothing)', value: w.counts.stale, note: w.entries.filter((e) => e.stale).map((e) => e.id).join(', ') });
+  }
   return rows;
+}
+
+// ---------- Trend (with history) ----------
+/** The trend's columns: run, date, open per severity, new / resolved / not re-checked / waived, then open per rule. */
+export function TREND_COLUMNS(doc: FindingsDocument): Column<TrendPoint>[] {
+  const rules = [...new Set((doc.history?.trend ?? []).flatMap((p) => Object.keys(p.byRule)))].sort();
+  return [
+    { header: 'Run', width: 30, kind: 'id', value: (p) => p.runId },
+    { header: 'Date', width: 12, kind: 'day', value: (p) => toDate(p.date) },
+    { header: 'Open', width: 9, kind: 'number', value: (p) => p.open },
+    ...SEVERITIES.map((sv): Column<TrendPoint> => ({ header: sv, width: 9, kind: 'number', value: (p) => p.bySeverity[sv] ?? 0 })),
+    { header: 'New', width: 9, kind: 'number', value: (p) => p.new },
+    { header: 'Resolved', width: 9, kind: 'number', value: (p) => p.resolved },
+    { header: 'Not Re-checked', width: 10, kind: 'number', value: (p) => p.notRechecked },
+    { header: 'Waived', width: 9, kind: 'number', value: (p) => p.waived },
+    ...rules.map((id): Column<TrendPoint> => ({ header: id, width: Math.min(30, Math.max(10, id.length)), kind: 'number', value: (p) => p.byRule[id] ?? 0 })),
+  ];
+}
+
+export function* trendRows(doc: FindingsDocument): Generator<TrendPoint> {
+  yield* doc.history?.trend ?? [];
+}
+
+// ---------- Waivers ----------
+export const WAIVER_COLUMNS: Column<WaiverEntry>[] = [
+  { header: 'Waiver', width: 18, kind: 'id', value: (e) => e.id },
+  { header: 'Status', width: 10, kind: 'overdue', value: (e) => e.status },
+  { header: 'Expiry Date', width: 12, kind: 'day', value: (e) => toDate(e.expiryDate) },
+  { header: 'Days Left', width: 9, kind: 'number', value: (e) => e.daysLeft },
+  { header: 'Findings Matched', width: 10, kind: 'number', value: (e) => e.matched },
+  { header: 'Stale', width: 8, kind: 'text', value: (e) => (e.stale ? 'stale: matched nothing' : '') },
+  { header: 'Reason', width: 40, kind: 'wrap', value: (e) => e.reason },
+  { header: 'Ticket', width: 16, kind: 'text', value: (e) => e.ticket },
+  { header: 'Approved By', width: 24, kind: 'text', value: (e) => e.approvedBy },
+];
+
+export function* waiverRows(doc: FindingsDocument): Generator<WaiverEntry> {
+  yield* doc.waivers?.entries ?? [];
 }

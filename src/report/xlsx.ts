@@ -31,6 +31,10 @@ import {
   publicAmiRows,
   summaryRows,
   SUMMARY_COLUMNS,
+  TREND_COLUMNS,
+  trendRows,
+  WAIVER_COLUMNS,
+  waiverRows,
   type SummaryRow,
 } from './sheets.js';
 
@@ -64,7 +68,7 @@ const SEVERITY_COLORS: Record<Severity, { fill: string; font: string }> = {
   low: { fill: 'FF93C5FD', font: 'FF1F2937' },
   info: { fill: 'FFE5E7EB', font: 'FF1F2937' },
 };
-const CHANGE_FILLS: Record<string, string> = { new: 'FFFDE68A', resolved: 'FFBBF7D0', 'not-rechecked': 'FFE5E7EB', persisting: 'FFF3F4F6' };
+const CHANGE_FILLS: Record<string, string> = { new: 'FFFDE68A', resolved: 'FFBBF7D0', 'not-rechecked': 'FFE5E7EB', persisting: 'FFF3F4F6', waived: 'FFDBEAFE' };
 const STATUS_FILLS: Record<string, string> = { ok: 'FFBBF7D0', skipped: 'FFFDE68A', 'access-denied': 'FFFCA5A5', error: 'FFFCA5A5' };
 
 // Style objects are created once and reused: exceljs caches the style id per object.
@@ -93,6 +97,9 @@ function styleFor(kind: ColumnKind, value: string | number | Date): Partial<Styl
       return SEVERITY_STYLES[String(value)] ?? STYLES.text;
     case 'change':
       return CHANGE_STYLES[String(value)] ?? STYLES.text;
+    case 'overdue':
+      // An overdue finding, an expired waiver: shown in red.
+      return value === 'yes' || value === 'expired' ? STYLES.alert : STYLES.text;
     case 'status':
       return STATUS_STYLES[String(value)] ?? STYLES.text;
     case 'date':
@@ -209,6 +216,8 @@ export async function writeXlsx(doc: FindingsDocument, meta: ReportMeta, target:
     await summarySheet(wb, summaryRows(doc, meta));
     await tableSheet(wb, 'Findings', FINDING_COLUMNS, findingRows(doc), 'No findings.');
     if (doc.comparison) await tableSheet(wb, 'Not Re-checked', NOT_RECHECKED_COLUMNS, notRecheckedRows(doc), 'Every finding of the previous run was re-checked by this run.');
+    if (doc.history) await tableSheet(wb, 'Trend', TREND_COLUMNS(doc), trendRows(doc), 'No run in the history yet.');
+    if (doc.waivers) await tableSheet(wb, 'Waivers', WAIVER_COLUMNS, waiverRows(doc), 'config/waivers.json lists no waiver.');
     await tableSheet(wb, 'Instances', INSTANCE_COLUMNS, instanceRows(doc, inv), inv ? 'No instances in the scanned accounts.' : noInventory);
     await tableSheet(wb, 'Images', IMAGE_COLUMNS, imageRows(doc, inv), inv ? 'The scanned accounts own no AMIs.' : noInventory);
     await tableSheet(wb, 'Public AMIs', PUBLIC_AMI_COLUMNS, publicAmiRows(doc, inv), 'No public AMIs.');

@@ -14,6 +14,7 @@ import { writeReports } from '../../src/report/index.ts';
 import { compareRuns } from '../../src/report/compare.ts';
 import { PACKAGE_ROOT } from '../../src/util/paths.ts';
 import type { FindingsDocument } from '../../src/model/findings.ts';
+import { applyHistory } from '../../src/history/apply.ts';
 import { HOSTILE_NAME, assemble, bigDoc, sampleCoverage, sampleDoc, sampleFindings, sampleInventory, LEADING_ZERO_ACCOUNT } from './fixtures.ts';
 
 const CHROMIUM = process.env.AMIGOV_CHROMIUM ?? '/usr/bin/chromium';
@@ -240,6 +241,34 @@ describe('report.html in headless chromium', { skip }, () => {
       await page.screenshot({ path: join(PACKAGE_ROOT, 'docs', 'report-screenshot.png'), clip: { x: 0, y: 0, width: 1280, height: 1500 }, fullPage: true });
     }
     await page.screenshot({ path: join(ARTIFACTS, 'report-compared.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  test('history: the inline SVG trend renders under the CSP, hostile run ids and rule ids stay text, overdue rows are marked', async () => {
+    const base = sampleDoc({ partial: false });
+    const hostileRun = '2026-11-09T10-15-00Z-"><script>window.__xss4=1</script>';
+    const hostileRule = '<img src=x onerror=window.__xss5=1>';
+    const first = base.findings[0]!;
+    const before = {
+      runs: [1, 2].map((w) => ({
+        dir: `r${w}`, size: 0, mtimeMs: 0, runId: w === 1 ? hostileRun : `2026-11-16T10-15-00Z-000${w}`, date: w === 1 ? '2026-11-09' : '2026-11-16', startedAt: '',
+        point: { runId: w === 1 ? hostileRun : `2026-11-16T10-15-00Z-000${w}`, date: w === 1 ? '2026-11-09' : '2026-11-16', open: 3 * w, bySeverity: { critical: w, high: w, medium: w, low: 0, info: 0 }, byRule: { [hostileRule]: w, 'public-ami': 2 * w }, new: w, resolved: w - 1, notRechecked: 0, waived: 0 },
+      })),
+      ids: { [first.id]: { firstSeen: '2026-10-01', firstRunId: hostileRun, lastSeen: '2026-11-16', runsSeen: 2, open: { id: first.id, ruleId: first.ruleId, accountId: first.accountId, region: first.region, severity: first.severity, status: first.status, resourceId: first.resourceId } } },
+    };
+    const doc = applyHistory(base, before, { dir: 'reports', indexFile: 'reports/history-index.json', sla: { [first.severity]: 7 } });
+    assert.equal(doc.findings[0]!.history?.overdue, true);
+    const o = await open('history', doc, { script: SCRIPT, inventory: true });
+    const { page } = o;
+    assert.equal(await page.locator('#trend svg rect.fill-new').count(), 3, 'one new bar per run');
+    assert.ok((await page.locator('#trend svg rect[class^="fill-"]').count()) > 6);
+    assert.equal(await text(page, '[data-testid="overdue-total"]'), String(doc.history!.overdue.total));
+    assert.match(await text(page, '#trend-rules'), /<img src=x onerror=window.__xss5=1>/, 'a rule id is shown as text');
+    assert.match(await text(page, '#trend-runs'), /<script>window.__xss4=1<\/script>/, 'a run id is shown as text');
+    assert.equal(await page.evaluate('window.__xss4 === undefined && window.__xss5 === undefined'), true, 'nothing from the data ran');
+    assert.ok((await page.locator('#findings-body tr.frow.overdue').count()) >= 1, 'overdue rows are marked');
+    await assertClean(o);
+    await page.screenshot({ path: join(ARTIFACTS, 'report-history.png'), fullPage: true });
     await page.context().close();
   });
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/util/paths.ts';
 import { FINDING_COLUMNS } from '../../src/report/rows.ts';
-import { COMMAND_COLUMNS, COVERAGE_COLUMNS, IMAGE_COLUMNS, INSTANCE_COLUMNS, NOT_RECHECKED_COLUMNS, PUBLIC_AMI_COLUMNS, SUMMARY_COLUMNS } from '../../src/report/sheets.ts';
+import { COMMAND_COLUMNS, COVERAGE_COLUMNS, IMAGE_COLUMNS, INSTANCE_COLUMNS, NOT_RECHECKED_COLUMNS, PUBLIC_AMI_COLUMNS, SUMMARY_COLUMNS, TREND_COLUMNS, WAIVER_COLUMNS } from '../../src/report/sheets.ts';
 import { REPORT_FORMATS, reportFileName } from '../../src/report/index.ts';
 
 // Line breaks inside a paragraph do not matter.
@@ -16,6 +16,9 @@ test('docs/reports.md names every sheet column, sheet, format and file', () => {
     Summary: SUMMARY_COLUMNS,
     Findings: FINDING_COLUMNS,
     'Not Re-checked': NOT_RECHECKED_COLUMNS,
+    // The Trend sheet's fixed columns (one more per rule follows them).
+    Trend: TREND_COLUMNS({ history: { trend: [] } } as never),
+    Waivers: WAIVER_COLUMNS,
     Instances: INSTANCE_COLUMNS,
     Images: IMAGE_COLUMNS,
     'Public AMIs': PUBLIC_AMI_COLUMNS,

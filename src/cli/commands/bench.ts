@@ -8,6 +8,7 @@ import { cliIo } from '../io.js';
 import { parseAsOf } from '../../util/dates.js';
 import { EXIT, UserError } from '../errors.js';
 import { BENCH_DEFAULTS, FULL_PRESET, QUICK_PRESET, runBench, type BenchOptions } from '../../bench/run.js';
+import { formatHistoryBench, HISTORY_BENCH_DEFAULTS, runHistoryBench } from '../../history/bench.js';
 
 interface BenchCliOptions {
   quick?: boolean;
@@ -26,6 +27,7 @@ interface BenchCliOptions {
   asOf: string;
   keepRuns?: boolean;
   startup?: boolean;
+  history?: boolean;
 }
 
 function whole(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -89,8 +91,14 @@ export function register(program: Command): void {
     .option('--config <path>', 'publisher config used by the scan and the evaluation', BENCH_DEFAULTS.configPath)
     .option('--as-of <date>', 'allowlist date', BENCH_DEFAULTS.asOf)
     .option('--keep-runs', 'keep each size\'s inventory.json and reports under <out>/runs/<size>/')
+    .option('--history', `instead: time reading the history of ${HISTORY_BENCH_DEFAULTS.runs} weekly runs of a ${HISTORY_BENCH_DEFAULTS.accounts}-account organization (--sizes sets the accounts)`)
     .addHelpText('after', '\nExamples:\n  npm run bench -- --quick\n  amigov bench --sizes 200 --concurrency 64\n\nDocs: docs/benchmark.md')
     .action(async (cli: BenchCliOptions) => {
+      if (cli.history) {
+        const accounts = cli.sizes === undefined ? HISTORY_BENCH_DEFAULTS.accounts : whole('--sizes', cli.sizes, 0, 1, 20_000);
+        cliIo.stdout.write(`${formatHistoryBench(runHistoryBench({ accounts }, (line) => cliIo.stderr.write(`amigov bench: ${line}\n`)))}\n`);
+        return;
+      }
       const options = toBenchOptions(cli);
       const out = await runBench(options, { log: (line) => cliIo.stderr.write(`amigov bench: ${line}\n`) });
       cliIo.stdout.write(`${out.markdown}\n`);

@@ -7,6 +7,9 @@ import { checkExpiry, type ExpiryReport } from '../../policy/expiry.js';
 import { plural } from '../../util/format.js';
 import { parseAsOf } from '../../util/dates.js';
 import { terminalSafe, terminalSafeLines } from '../../util/sanitize.js';
+import { loadWaivers } from '../../waivers/load.js';
+import { checkWaiverExpiry, type WaiverExpiryReport } from '../../waivers/check.js';
+import { DEFAULT_WAIVERS_PATH } from '../../waivers/schema.js';
 
 /** Every line printed: config strings are the config author's (or a pull request's) text, so nothing in them may drive the terminal. */
 function out(text = ''): void {
@@ -35,6 +38,20 @@ function render(r: ExpiryReport): void {
   }
 }
 
+function renderWaivers(w: WaiverExpiryReport | undefined): void {
+  out();
+  if (!w) return out(`No waivers file (${DEFAULT_WAIVERS_PATH}).`);
+  out(`Waivers: ${terminalSafe(w.file)} (valid), ${plural(w.waivers.length, 'waiver')}`);
+  for (const e of w.waivers) {
+    const who = terminalSafe(`${e.id} (${e.reason}, ${e.ticket}, approved by ${e.approvedBy})`);
+    if (e.status === 'expired') out(`✗ EXPIRED   ${who}: expired ${e.expiryDate}, ${plural(-e.daysLeft, 'day')} ago; its findings count again`);
+    else if (e.status === 'expiring') out(`! EXPIRING  ${who}: ${e.daysLeft === 0 ? 'last valid day is today' : `expires ${e.expiryDate}, in ${plural(e.daysLeft, 'day')}`}`);
+    else out(`✓ active    ${who}: expires ${e.expiryDate}, in ${plural(e.daysLeft, 'day')}`);
+  }
+  if (w.status === 'expired') out('FAILED: remove the expired waivers from the waivers file (or renew them with a new approval)');
+  else if (w.status === 'warning') out('WARNING: waivers expire soon; their findings will count again.');
+}
+
 export function register(program: Command): void {
   const config = program
     .command('config')
@@ -46,9 +63,10 @@ export function register(program: Command): void {
     .option('--config <path>', 'publisher config', DEFAULT_CONFIG_PATH)
     .option('--warn-days <n>', 'warn about exceptions expiring within this many days (default: policy_config.expiry_warning_days)')
     .option('--as-of <date>', 'check as of this date, YYYY-MM-DD (default: today, UTC)')
+    .option('--waivers <path>', `waivers file to check too (default: ${DEFAULT_WAIVERS_PATH} when it exists)`)
     .option('--json', 'print a machine-readable report')
-    .addHelpText('after', '\nExit codes: 0 no exception has expired (expiring ones warn), 1 an exception has expired, 2 invalid config or usage.')
-    .action((opts: { config: string; warnDays?: string; asOf?: string; json?: boolean }) => {
+    .addHelpText('after', '\nExit codes: 0 no exception or waiver has expired (expiring ones warn), 1 an exception or a waiver has expired, 2 invalid config, invalid waivers or usage.')
+    .action((opts: { config: string; warnDays?: string; asOf?: string; json?: boolean; waivers?: string }) => {
       const asOf = parseAsOf(opts.asOf);
       let warnDays: number | undefined;
       if (opts.warnDays !== undefined) {
@@ -66,9 +84,24 @@ export function register(program: Command): void {
         }
         throw err;
       }
+      let loaded;
+      try {
+        loaded = loadWaivers(opts.waivers, cfg);
+      } catch (err) {
+        if (opts.json && err instanceof ConfigError) {
+          out(JSON.stringify({ schemaVersion: 1, kind: 'amigov.config-check', asOf, configPath: opts.config, waiversPath: err.file, status: 'invalid', problems: err.problems }, null, 2));
+          process.exitCode = EXIT.USAGE;
+          return;
+        }
+        throw err;
+      }
       const report = checkExpiry(cfg, { asOf, warnDays, configPath: opts.config });
-      if (opts.json) out(JSON.stringify(report, null, 2));
-      else render(report);
-      process.exitCode = report.status === 'expired' ? EXIT.FINDINGS : EXIT.OK;
+      const waivers = loaded ? checkWaiverExpiry(loaded, { asOf, warnDays: warnDays ?? cfg.policy_config.expiry_warning_days }) : undefined;
+      if (opts.json) out(JSON.stringify(waivers ? { ...report, waivers } : report, null, 2));
+      else {
+        render(report);
+        renderWaivers(waivers);
+      }
+      process.exitCode = report.status === 'expired' || waivers?.status === 'expired' ? EXIT.FINDINGS : EXIT.OK;
     });
 }

@@ -12,9 +12,11 @@ import { parseAsOf } from '../../util/dates.js';
 import { toolVersion } from '../../util/paths.js';
 import { SEVERITIES, type FindingsDocument } from '../../model/findings.js';
 import { addEvaluationOptions } from '../evaluation-flags.js';
+import { addComplianceOptions } from '../compliance-flags.js';
 import type { EvaluationFlags } from '../../pipeline/evaluation-request.js';
+import type { ComplianceFlags } from '../../pipeline/compliance.js';
 
-interface EvaluateFlags extends EvaluationFlags {
+interface EvaluateFlags extends EvaluationFlags, ComplianceFlags {
   inventory: string;
   config: string;
   asOf?: string;
@@ -35,7 +37,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'a new or empty folder for findings.json and remediation.sh (default: reports/<new-run-id>-evaluate/; never a scan run folder)')
     .option('--role-name <name>', 'role remediation.sh assumes in each account (default: the scan\'s role)')
     .option('--no-script', 'do not write remediation.sh');
-  addEvaluationOptions(cmd)
+  addComplianceOptions(addEvaluationOptions(cmd))
     .addHelpText(
       'after',
       `
@@ -47,7 +49,8 @@ Exit codes: 0 written, 1 findings at or above --fail-on, 2 usage or configuratio
 Examples:
   amigov evaluate --inventory reports/<run>/inventory.json
   amigov evaluate --inventory reports/<run>/inventory.json --as-of 2026-03-01 --fail-on high
-  amigov evaluate --inventory inv.json --rules unapproved-publisher,expired-exception --out /tmp/preview`,
+  amigov evaluate --inventory inv.json --rules unapproved-publisher,expired-exception --out /tmp/preview
+  amigov evaluate --inventory reports/<run>/inventory.json --waivers config/waivers.json   # preview a waiver`,
     )
     .action(async (flags: EvaluateFlags) => {
       // Loaded when the command runs, not when it is registered (README, Layout).
@@ -56,11 +59,13 @@ Examples:
       const { findingsExitCode, toEvaluateOptions, warnRuleErrors } = await import('../../pipeline/evaluation-request.js');
       const { formatFindingsSummary } = await import('../../pipeline/console.js');
       const { derivedOutDir, withDerivedFrom } = await import('../../report/load.js');
+      const { applyCompliance, checkCompliance, formatCompliance } = await import('../../pipeline/compliance.js');
       const asOf = parseAsOf(flags.asOf);
       const judging = toEvaluateOptions(flags);
       const config = loadConfig(flags.config);
       const inventory = readInventory(flags.inventory);
       const outDir = derivedOutDir('evaluate', flags.out);
+      const compliance = checkCompliance(flags, config, outDir);
       const judged = evaluateRun({
         inventory,
         config,
@@ -73,11 +78,14 @@ Examples:
           ...(flags.roleName !== undefined ? { roleName: flags.roleName } : {}),
         },
       });
-      const doc = withDerivedFrom(judged, { command: 'evaluate', runId: inventory.run.runId, runDir: dirname(resolve(flags.inventory)) });
+      const derived = withDerivedFrom(judged, { command: 'evaluate', runId: inventory.run.runId, runDir: dirname(resolve(flags.inventory)) });
+      const { doc, warnings } = applyCompliance(derived, compliance, inventory);
       const written = writeFindingsOutputs(doc, outDir, { toolVersion: toolVersion(), noScript: !flags.script });
 
       cliIo.stdout.write(`Evaluated ${flags.inventory} (run ${doc.run.runId}) against ${flags.config} as of ${asOf}\n\n`);
-      cliIo.stdout.write(formatFindingsSummary(doc) + '\n\n');
+      cliIo.stdout.write(formatFindingsSummary(doc) + '\n');
+      cliIo.stdout.write(formatCompliance(doc) + '\n');
+      for (const w of warnings) cliIo.stderr.write(`amigov: warning: ${w}\n`);
       cliIo.stdout.write(`Wrote ${written.findings}${written.script ? ` and ${written.script} (dry run by default; --apply to change)` : ''}\n`);
       warnRuleErrors(doc, cliIo.stderr);
       process.exitCode = findingsExitCode(doc, flags.failOn, cliIo.stderr);

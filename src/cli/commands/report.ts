@@ -6,12 +6,14 @@ import { dirname, resolve } from 'node:path';
 import { cliIo } from '../io.js';
 import type { Command } from 'commander';
 import { REPORT_FORMATS } from '../../report/formats.js';
+import { addHistoryOption } from '../compliance-flags.js';
 
 interface ReportOptions {
   run: string;
   format: string;
   compare?: string;
   out?: string;
+  history?: string | false;
 }
 
 /** `print` receives each written path, `warn` notes for stderr; tests pass their own. */
@@ -20,14 +22,15 @@ export function register(
   print: (line: string) => void = (line) => cliIo.stdout.write(`${line}\n`),
   warn: (line: string) => void = (line) => cliIo.stderr.write(`amigov: ${line}\n`),
 ): void {
-  program
+  const cmd = program
     .command('report')
     .summary('render the reports of a saved run again, optionally compared with an earlier run')
     .description('Render the HTML/XLSX/CSV/JSON reports again from a saved run folder (no AWS calls).')
     .requiredOption('--run <dir>', 'run folder holding findings.json (inventory.json and remediation.sh are used when present)')
     .option('--format <list>', `comma-separated formats: ${REPORT_FORMATS.join(', ')} (or "all")`, REPORT_FORMATS.join(','))
     .option('--compare <dir|latest>', 'compare with an earlier run: its folder, or "latest" for the newest earlier scan run beside --run (none: the run is the baseline)')
-    .option('--out <dir>', 'a new or empty folder to write the reports into (default: reports/<new-run-id>-report/; never the run folder)')
+    .option('--out <dir>', 'a new or empty folder to write the reports into (default: reports/<new-run-id>-report/; never the run folder)');
+  addHistoryOption(cmd)
     .addHelpText(
       'after',
       `
@@ -44,13 +47,18 @@ Examples:
       const { parseFormats, readRun, writeReports } = await import('../../report/index.js');
       const { compareWithTarget, resolveCompareTarget } = await import('../../report/compare.js');
       const { derivedOutDir, withDerivedFrom } = await import('../../report/load.js');
+      const { historyDirFor } = await import('../../pipeline/compliance.js');
+      const { withHistory } = await import('../../history/apply.js');
       const formats = parseFormats(opts.format);
       const run = readRun(opts.run);
       const outDir = resolve(derivedOutDir('report', opts.out));
       const target = opts.compare ? resolveCompareTarget(opts.compare, { reportsDir: dirname(run.dir), currentRunId: run.doc.run.runId, currentRunDir: run.dir }) : undefined;
       if (target?.kind === 'baseline') warn(target.message);
       const compared = target ? compareWithTarget(run.doc, target) : run.doc;
-      const doc = withDerivedFrom(compared, { command: 'report', runId: run.doc.run.runId, runDir: run.dir });
+      let doc = withDerivedFrom(compared, { command: 'report', runId: run.doc.run.runId, runDir: run.dir });
+      const historyDir = historyDirFor(opts.history, run.dir);
+      // The SLAs the run was judged with are in its findings.json already (history.slaDays).
+      if (historyDir !== undefined) doc = withHistory(doc, { dir: historyDir, exclude: [outDir], sla: run.doc.history?.slaDays ?? {} }).doc;
       const written = await writeReports({
         doc,
         formats,

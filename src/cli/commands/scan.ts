@@ -10,6 +10,7 @@ import { SCAN_DEFAULTS } from '../../scan/options.js';
 import { REPORT_FORMATS } from '../../report/formats.js';
 import type { ScanCliOptions } from '../../pipeline/scan-plan.js';
 import { addEvaluationOptions } from '../evaluation-flags.js';
+import { addComplianceOptions } from '../compliance-flags.js';
 import { withInterrupt } from '../interrupt.js';
 
 export function register(program: Command): void {
@@ -47,7 +48,7 @@ export function register(program: Command): void {
     .option('-q, --quiet', 'no progress output')
     .option('--format <formats>', `reports to write after the scan: ${REPORT_FORMATS.join(',')}, all, or none (findings.json and remediation.sh are always written)`, 'all')
     .option('--compare <dir|latest>', 'weekly comparison with an earlier run: new, persisting, resolved, and not re-checked apart ("latest" = newest earlier scan run beside this one; none: this run is the baseline)');
-  addEvaluationOptions(cmd)
+  addComplianceOptions(addEvaluationOptions(cmd))
     .addHelpText(
       'after',
       `
