@@ -48,6 +48,9 @@ export const findingSchema = z.object({
   commands: z.array(remediationCommandSchema),
   change: z.enum(['new', 'persisting', 'resolved', 'not-rechecked']).optional(),
   notRechecked: z.object({ code: z.enum(NOT_RECHECKED_CODES), reason: str }).optional(),
+  owner: str.optional(),
+  ownerTags: z.record(z.string(), z.string()).optional(),
+  ouPath: z.array(str).optional(),
 });
 
 const ruleMetaSchema = z.object({ id: str, title: str, severity, description: str, docs: str });
@@ -123,6 +126,7 @@ export const findingsDocumentSchema = z.object({
       name: str,
       ouPath: z.array(str),
       scanned: z.enum(['complete', 'partial', 'none']).optional(),
+      owner: str.optional(),
     }),
   ),
   findings: z.array(findingSchema),
