@@ -23,6 +23,7 @@ import type { ReportMeta } from './meta.js';
 import { accountNames, findingRows } from './rows.js';
 import { runFacts } from './summary.js';
 import { notRecheckedOf } from './compare.js';
+import { NO_OWNER, ownerGroups, ownersTracked } from './owners.js';
 
 const TEMPLATE_FILES = { page: 'report.hbs', css: 'report.css', js: 'report.js', partials: 'partials' } as const;
 
@@ -282,6 +283,7 @@ export function buildHtmlView(doc: FindingsDocument, meta: ReportMeta) {
         accountId: id,
         name: names.get(id) ?? '',
         ouPath: acct ? acct.ouPath.join(' / ') : '',
+        owner: acct?.owner ?? '',
         total: list.length,
         totalText: fmt(list.length),
         severities: SEVERITIES.map((s) => ({ severity: s, count: sev[s], text: sev[s] ? fmt(sev[s]) : '' })),
@@ -422,6 +424,21 @@ export function buildHtmlView(doc: FindingsDocument, meta: ReportMeta) {
     chart: chart(doc, names),
     rules,
     accounts,
+    owners: ownersTracked(doc)
+      ? {
+          tagKeys: (al.ownerTagKeys ?? []).join(', ') || '(none configured)',
+          noOwner: NO_OWNER,
+          groups: ownerGroups(doc).map((g) => ({
+            owner: g.owner,
+            hasOwner: g.hasOwner,
+            totalText: fmt(g.total),
+            severities: SEVERITIES.map((s) => ({ severity: s, count: g.bySeverity[s], text: g.bySeverity[s] ? fmt(g.bySeverity[s]) : '' })),
+            new: fmt(g.new ?? 0),
+            resolved: fmt(g.resolved ?? 0),
+            accounts: g.accounts.map((id) => (names.get(id) ? `${names.get(id)} (${id})` : id)).join(', '),
+          })),
+        }
+      : null,
     comparison,
     allowlist: {
       asOf: al.asOf,

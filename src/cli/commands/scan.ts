@@ -5,7 +5,7 @@
 import { Command, Option } from 'commander';
 import { cliIo } from '../io.js';
 import { existsSync, mkdtempSync, rmdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Inventory } from '../../model/inventory.js';
 import type { FindingsDocument, RunOutcome, Severity } from '../../model/findings.js';
@@ -24,7 +24,8 @@ import { newRunId } from '../../scan/run-id.js';
 import { SCAN_DEFAULTS, splitList, validateScanOptions, type ScanOptions } from '../../scan/options.js';
 import type { EvaluateOptions } from '../../evaluate/evaluate.js';
 import { finishRun } from '../../pipeline/finish-run.js';
-import { parseFormats, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
+import { formatAsffImport, parseFormats, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
+import { parseOutputFormat, printRunSummaryJson } from '../output-json.js';
 import { resolveCompareTarget, type CompareTarget } from '../../report/compare.js';
 import { formatSummary as formatFindingsSummary } from './evaluate.js';
 import { terminalSafe } from '../../util/sanitize.js';
@@ -64,6 +65,8 @@ export interface ScanCliOptions extends Partial<EvaluationFlags> {
   /** Accept a scan that judged nothing, or an account with no scanned region. */
   allowEmpty?: boolean;
   quiet?: boolean;
+  /** --output: `text` (default) or `json` (the machine-readable summary on stdout; the text goes to stderr). */
+  output?: string;
 }
 
 export interface ScanIo {
@@ -532,6 +535,8 @@ export async function runScanAndReport(cli: ScanCliOptions, io: ScanIo = { stdou
   if (compare) io.stdout.write(formatComparison(doc, compare));
   warnRuleErrors(doc, io.stderr);
   io.stdout.write('\nWrote:\n' + written.map((p) => `  ${shown(p)}\n`).join(''));
+  const asff = written.find((p) => basename(p) === RUN_FILES.asff);
+  if (asff) io.stdout.write('\n' + formatAsffImport(doc, shown(asff)));
   findingsExitCode(doc, cli.failOn, io.stderr);
   const outcome = doc.outcome ?? runOutcome(run.inventory, run.coverage, doc, plan.failOn);
   io.stdout.write(`\n${outcome.summary}\n`);
@@ -588,13 +593,15 @@ export function register(program: Command): void {
     .option('--allow-empty', `exit 0 even when nothing was scanned, or an account had no region to scan (default: exit ${EXIT.PARTIAL})`)
     .option('-q, --quiet', 'no progress output')
     .option('--format <formats>', `reports to write after the scan: ${REPORT_FORMATS.join(',')}, all, or none (findings.json and remediation.sh are always written)`, 'all')
-    .option('--compare <dir|latest>', 'weekly comparison with an earlier run: new, persisting, resolved, and not re-checked apart ("latest" = newest earlier scan run beside this one; none: this run is the baseline)');
+    .option('--compare <dir|latest>', 'weekly comparison with an earlier run: new, persisting, resolved, and not re-checked apart ("latest" = newest earlier scan run beside this one; none: this run is the baseline)')
+    .option('--output <text|json>', 'json: print the machine-readable run summary (summary.md as JSON) on stdout, everything else on stderr', 'text');
   addEvaluationOptions(cmd)
     .addHelpText(
       'after',
       `
 Writes into reports/<run-id>/ (or --out): inventory.json, findings.json, remediation.sh (dry run unless --apply),
-report.html, report.xlsx, findings.csv, findings.jsonl. An --out folder that already holds a run is refused.
+report.html, report.xlsx, findings.csv, findings.jsonl, findings.ocsf.json (OCSF), findings.asff.json (Security Hub
+ASFF batches; the import commands are printed, never run) and summary.md. An --out folder that already holds a run is refused.
 
 Exit codes:
   0    complete: every account x region scanned (or the gap accepted), nothing at or above --fail-on
@@ -610,7 +617,9 @@ Examples:
 The scan role's minimal read-only policy: docs/iam/amigov-scan-role-policy.json. Full reference: docs/scan.md.`,
     )
     .action(async (cli: ScanCliOptions) => {
-      const run = await withInterrupt((signal) => runScanAndReport(cli, { stdout: cliIo.stdout, stderr: cliIo.stderr, signal }));
+      const json = parseOutputFormat(cli.output) === 'json';
+      const run = await withInterrupt((signal) => runScanAndReport(cli, { stdout: json ? cliIo.stderr : cliIo.stdout, stderr: cliIo.stderr, signal }));
+      if (json) printRunSummaryJson(run.runDir, cliIo.stdout);
       process.exitCode = run.exitCode;
     });
 }
