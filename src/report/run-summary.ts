@@ -85,15 +85,16 @@ export function runSummary(doc: FindingsDocument): RunSummary {
 
 /**
  * Text from AWS as inert Markdown: one line, HTML's special characters as entities (GitHub renders inline
- * HTML), and every character Markdown gives a meaning backslash-escaped (CommonMark: any ASCII punctuation
- * may be escaped).
+ * HTML), and every character Markdown gives a meaning inside a line (emphasis, code, links, images, table
+ * cells, strike-through, @mentions) backslash-escaped (CommonMark: any ASCII punctuation may be escaped).
+ * amigov's own text (headline, counts) is written as is.
  */
 export function mdText(s: string): string {
   return singleLine(s)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/[\\`*_{}[\]()#+\-.!|~"'=:@]/g, (c) => `\\${c}`);
+    .replace(/[\\`*_{}[\]()#!|~@]/g, (c) => `\\${c}`);
 }
 
 const sevCells = (r: Record<Severity, number>) => SEVERITIES.map((s) => (r[s] ? String(r[s]) : '')).join(' | ');
@@ -101,10 +102,10 @@ const sevCells = (r: Record<Severity, number>) => SEVERITIES.map((s) => (r[s] ? 
 export function renderSummaryMarkdown(doc: FindingsDocument): string {
   const s = runSummary(doc);
   const lines: string[] = [];
-  lines.push(`## amigov: ${mdText(s.headline)}`, '');
+  lines.push(`## amigov: ${s.headline}`, '');
   lines.push(`Run \`${s.runId}\`, allowlist as of ${s.asOf}${s.organizationId ? `, organization \`${s.organizationId}\`` : ''}.`);
-  if (s.outcome) lines.push(`${mdText(s.outcome.summary)}.`);
-  if (!s.coverage.complete) lines.push('', `> **Partial scan:** ${mdText(s.coverage.gap)}. Findings cover only what was scanned: what failed is unknown, not compliant.`);
+  if (s.outcome) lines.push(`${s.outcome.summary}.`);
+  if (!s.coverage.complete) lines.push('', `> **Partial scan:** ${s.coverage.gap}. Findings cover only what was scanned: what failed is unknown, not compliant.`);
   lines.push('', '| Severity | Findings |', '|---|---:|');
   for (const sev of SEVERITIES) lines.push(`| ${sev} | ${s.counts.bySeverity[sev]} |`);
   lines.push(`| **total** | **${s.counts.total}** |`);
