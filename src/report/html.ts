@@ -97,7 +97,7 @@ function tableData(doc: FindingsDocument) {
   const ruleIndex = new Map<string, number>();
   const accountIndex = new Map<string, number>();
   const rules: { id: string; title: string }[] = [];
-  const accounts: { id: string; name: string }[] = [];
+  const accounts: { id: string; name: string; owner?: string; ou?: string }[] = [];
   const rows: unknown[] = [];
   for (const { finding: f, change, accountName } of findingRows(doc)) {
     if (!ruleIndex.has(f.ruleId)) {
@@ -106,7 +106,7 @@ function tableData(doc: FindingsDocument) {
     }
     if (!accountIndex.has(f.accountId)) {
       accountIndex.set(f.accountId, accounts.length);
-      accounts.push({ id: f.accountId, name: accountName });
+      accounts.push({ id: f.accountId, name: accountName, ...(f.owner !== undefined ? { owner: f.owner } : {}), ...(f.ouPath?.length ? { ou: f.ouPath.join(' / ') } : {}) });
     }
     rows.push([
       f.id,
