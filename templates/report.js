@@ -89,7 +89,7 @@
       haystack = new Array(rows.length);
       for (var i = 0; i < rows.length; i++) {
         var r = rows[i], a = accountOf(r);
-        var parts = [r[ID], ruleOf(r).id, a.id, a.name, r[REGION], r[RES], r[IMG], r[IMGNAME], r[OWNER], r[ALIAS], r[MSG], r[STATUS], r[TITLE]];
+        var parts = [r[ID], ruleOf(r).id, a.id, a.name, a.owner || '', r[REGION], r[RES], r[IMG], r[IMGNAME], r[OWNER], r[ALIAS], r[MSG], r[STATUS], r[TITLE]];
         if (r[TAGS]) for (var k in r[TAGS]) parts.push(k + '=' + r[TAGS][k]);
         haystack[i] = parts.join('\u0001').toLowerCase();
       }
@@ -162,6 +162,8 @@
       add('Status', r[STATUS]);
       add('Message', r[MSG]);
       add('Account', (a.name ? a.name + ' ' : '') + a.id);
+      add('Owner', a.owner);
+      add('OU path', a.ou);
       add('Region', r[REGION]);
       add('Resource', r[RTYPE] + ' ' + r[RES]);
       add('Image', r[IMG] + (r[IMGNAME] ? ' (' + r[IMGNAME] + ')' : ''));

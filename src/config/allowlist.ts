@@ -44,6 +44,11 @@ export interface ResolvedAllowlist {
   exceptionRequestUrl: string;
   approvedAmiTag: { key: string; values: string[] };
   production: { instanceTag: { key: string; values: string[] }; accountIds: string[]; ouIds: string[] };
+  /**
+   * owners.tag_keys of the config: the account tags that name an account's owner, first match wins. Absent when
+   * the config names none (the scan then reads no account tags).
+   */
+  ownerTagKeys?: string[];
 }
 
 export function resolveAllowlist(cfg: PublisherConfig, asOf: string = todayUtc(), warningDaysOverride?: number): ResolvedAllowlist {
@@ -88,6 +93,7 @@ export function resolveAllowlist(cfg: PublisherConfig, asOf: string = todayUtc()
       accountIds: cfg.policy_config.production.account_ids,
       ouIds: cfg.policy_config.production.ou_ids,
     },
+    ...(cfg.owners ? { ownerTagKeys: [...cfg.owners.tag_keys] } : {}),
   };
 }
 

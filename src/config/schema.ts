@@ -94,6 +94,18 @@ export const policyConfigSchema = z.strictObject({
   production: productionSchema.default({ instance_tag: { key: 'Environment', values: ['Prod'] }, account_ids: [], ou_ids: [] }),
 });
 
+/**
+ * Who owns an account: the account tags (in AWS Organizations) that name its owner, in order of preference.
+ * Organizations: a tag key is 1-128 characters ("Tag keys must be between 1 and 128 characters in length").
+ */
+export const ownersSchema = z.strictObject({
+  tag_keys: z
+    .array(z.string().min(1, 'is empty; name a tag key such as "owner"').max(128, 'is longer than 128 characters (the longest tag key AWS allows)'))
+    .min(1, 'is empty; name at least one tag key (e.g. ["owner", "team"]), or leave out "owners" to read no account tags')
+    .max(20, 'names more than 20 tag keys')
+    .refine((keys) => new Set(keys).size === keys.length, { error: 'names a tag key twice' }),
+});
+
 export const configSchema = z.strictObject({
   ops_publisher_account: opsPublisherSchema,
   vendor_publisher_accounts: z.array(vendorPublisherSchema).default([]),
@@ -107,6 +119,8 @@ export const configSchema = z.strictObject({
     )
     .default([]),
   policy_config: policyConfigSchema,
+  /** Account tags that name a finding's owner (read with organizations:ListTagsForResource); absent: none read. */
+  owners: ownersSchema.optional(),
   /**
    * Free-form notes (version, owner, contact...): any keys and values, since amigov never reads them and so a
    * typo here changes nothing. What it does refuse is a setting put here by mistake (a key in the wrong place).

@@ -13,6 +13,7 @@ import { runRules, selectRules, validateSeverityOverrides } from '../rules/engin
 import { buildIndex, type InventoryIndex } from '../rules/context.js';
 import { judgeInstanceLaunch, judgeLaunchTemplate } from '../rules/launch-verdict.js';
 import type { RuleDefinition } from '../rules/types.js';
+import { accountOwner, withOwners } from './owners.js';
 import { validateProfileTemplate } from '../remediation/commands.js';
 import { DEFAULT_ROLE_NAME } from '../remediation/script.js';
 
@@ -75,11 +76,14 @@ export function evaluate(inventory: Inventory, allowlist: ResolvedAllowlist, opt
     accountName: index.accountName,
   };
   // Each rule writes its findings' commands now: findings.json stores them, and reports never re-build them.
-  const { findings, errors, belowThresholdIds } = runRules(inventory, ctx, rules, {
+  const judged = runRules(inventory, ctx, rules, {
     severityThreshold: options.severityThreshold,
     severityOverrides: overrides,
     remediation: { env, allowlist },
   });
+  const { errors, belowThresholdIds } = judged;
+  // Every finding carries its account's owner (config owners.tag_keys over the account's Organizations tags) and OU path.
+  const findings = withOwners(judged.findings, inventory.accounts, allowlist.ownerTagKeys);
 
   const roleName = options.roleName ?? str(inventory.run.parameters['roleName']) ?? DEFAULT_ROLE_NAME;
   const rolePath = options.rolePath ?? str(inventory.run.parameters['rolePath']);
@@ -93,7 +97,10 @@ export function evaluate(inventory: Inventory, allowlist: ResolvedAllowlist, opt
     impact: computeImpact(inventory, index, allowlist),
     coverage: summarizeCoverage(inventory.coverage, inventory.accounts),
     accounts: inventory.accounts
-      .map((a) => ({ accountId: a.accountId, name: a.name, ouPath: a.ouPath, scanned: accountScanned(inventory.coverage, a.accountId) }))
+      .map((a) => {
+        const { owner } = accountOwner(a, allowlist.ownerTagKeys);
+        return { accountId: a.accountId, name: a.name, ouPath: a.ouPath, scanned: accountScanned(inventory.coverage, a.accountId), ...(owner !== undefined ? { owner } : {}) };
+      })
       .sort((x, y) => x.accountId.localeCompare(y.accountId)),
     findings,
     evaluation: {

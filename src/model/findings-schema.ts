@@ -74,6 +74,9 @@ export const findingSchema = z.object({
       note: str,
     })
     .optional(),
+  owner: str.optional(),
+  ownerTags: z.record(z.string(), z.string()).optional(),
+  ouPath: z.array(str).optional(),
 });
 
 const ruleMetaSchema = z.object({ id: str, title: str, severity, description: str, docs: str });
@@ -195,6 +198,7 @@ export const findingsDocumentSchema = z.object({
       name: str,
       ouPath: z.array(str),
       scanned: z.enum(['complete', 'partial', 'none']).optional(),
+      owner: str.optional(),
     }),
   ),
   findings: z.array(findingSchema),

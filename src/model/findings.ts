@@ -63,6 +63,15 @@ export interface Finding {
   change?: 'new' | 'persisting' | 'resolved' | 'not-rechecked';
   /** Only on findings in `comparison.notRechecked`: why this run could not re-check it. */
   notRechecked?: NotRechecked;
+  /**
+   * Its account's owner: the value of the first of the config's owners.tag_keys the account carries in AWS
+   * Organizations. Absent when the config names no owner tag keys, or the account has none of them.
+   */
+  owner?: string;
+  /** Every owners.tag_keys tag the account carries, key -> value (owner is the first of them in config order). */
+  ownerTags?: Record<string, string>;
+  /** Names of the OUs from the root down to its account, e.g. ["Root", "Workloads", "Prod"]; [] without Organizations. */
+  ouPath?: string[];
   /** Its history over the earlier runs of the history folder (--history; docs/reports.md "History"). */
   history?: FindingHistory;
   /** The waiver that matches it (config/waivers.json): active (the finding is in `waivers.waived`) or expired (it counts again). */
@@ -221,6 +230,8 @@ export interface FindingsDocument {
     ouPath: string[];
     /** How much of the account was scanned: complete (every region ok or skipped), partial, none. */
     scanned?: 'complete' | 'partial' | 'none';
+    /** The account's owner (see Finding.owner). */
+    owner?: string;
   }[];
   findings: Finding[];
   comparison?: Comparison;

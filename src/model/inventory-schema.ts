@@ -66,6 +66,7 @@ export const resolvedAllowlistSchema = z.object({
   exceptionRequestUrl: str,
   approvedAmiTag: tagMatch,
   production: z.object({ instanceTag: tagMatch, accountIds: z.array(str), ouIds: z.array(str) }),
+  ownerTagKeys: z.array(str).optional(),
 });
 
 const accountRecordSchema = z.object({
@@ -77,6 +78,8 @@ const accountRecordSchema = z.object({
   ouIds: z.array(str),
   access: z.enum(['assumed-role', 'caller', 'none']),
   accessError: z.object({ code: str, message: str }).optional(),
+  tags: tags.optional(),
+  tagsError: z.object({ code: str, message: str }).optional(),
 });
 
 export const coverageEntrySchema = z.object({

@@ -46,6 +46,13 @@ export interface AccountRecord {
   access: 'assumed-role' | 'caller' | 'none';
   /** Set when AssumeRole failed: the whole account is then access-denied or error in coverage. */
   accessError?: { code: string; message: string };
+  /**
+   * The account's tags in AWS Organizations (ListTagsForResource), read when the config names owner tag keys
+   * (owners.tag_keys). Absent when not read or when reading them failed (then tagsError says why).
+   */
+  tags?: Record<string, string>;
+  /** Why the account's tags could not be read (e.g. AccessDeniedException): its owner is unknown, nothing else is lost. */
+  tagsError?: { code: string; message: string };
 }
 
 export type CoverageStatus = 'ok' | 'skipped' | 'access-denied' | 'error';

@@ -10,4 +10,7 @@ export const RUN_FILES = {
   xlsx: 'report.xlsx',
   csv: 'findings.csv',
   jsonl: 'findings.jsonl',
+  ocsf: 'findings.ocsf.json',
+  asff: 'findings.asff.json',
+  summary: 'summary.md',
 } as const;

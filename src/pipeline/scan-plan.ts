@@ -53,6 +53,8 @@ export interface ScanCliOptions extends Partial<EvaluationFlags>, ComplianceFlag
   /** Accept a scan that judged nothing, or an account with no scanned region. */
   allowEmpty?: boolean;
   quiet?: boolean;
+  /** --output: `text` (default) or `json` (the machine-readable summary on stdout; the text goes to stderr). */
+  output?: string;
 }
 
 /** When a coverage gap still exits 0: never (default), always (--allow-partial), or above a share (--min-coverage). */

@@ -24,6 +24,7 @@ import { accountNames, findingRows } from './rows.js';
 import { runFacts } from './summary.js';
 import { notRecheckedOf } from './compare.js';
 import { historyView, waiversView } from './html-compliance.js';
+import { NO_OWNER, ownerGroups, ownersTracked } from './owners.js';
 
 const TEMPLATE_FILES = { page: 'report.hbs', css: 'report.css', js: 'report.js', partials: 'partials' } as const;
 
@@ -111,7 +112,7 @@ function tableData(doc: FindingsDocument) {
   const ruleIndex = new Map<string, number>();
   const accountIndex = new Map<string, number>();
   const rules: { id: string; title: string }[] = [];
-  const accounts: { id: string; name: string }[] = [];
+  const accounts: { id: string; name: string; owner?: string; ou?: string }[] = [];
   const rows: unknown[] = [];
   // Waived findings have their own section (partials/waivers.hbs), not rows of the findings table.
   for (const { finding: f, change, accountName } of findingRows(doc, { waived: false })) {
@@ -121,7 +122,7 @@ function tableData(doc: FindingsDocument) {
     }
     if (!accountIndex.has(f.accountId)) {
       accountIndex.set(f.accountId, accounts.length);
-      accounts.push({ id: f.accountId, name: accountName });
+      accounts.push({ id: f.accountId, name: accountName, ...(f.owner !== undefined ? { owner: f.owner } : {}), ...(f.ouPath?.length ? { ou: f.ouPath.join(' / ') } : {}) });
     }
     rows.push([
       f.id,
@@ -302,6 +303,7 @@ export function buildHtmlView(doc: FindingsDocument, meta: ReportMeta) {
         accountId: id,
         name: names.get(id) ?? '',
         ouPath: acct ? acct.ouPath.join(' / ') : '',
+        owner: acct?.owner ?? '',
         total: list.length,
         totalText: fmt(list.length),
         severities: SEVERITIES.map((s) => ({ severity: s, count: sev[s], text: sev[s] ? fmt(sev[s]) : '' })),
@@ -442,6 +444,21 @@ export function buildHtmlView(doc: FindingsDocument, meta: ReportMeta) {
     chart: chart(doc, names),
     rules,
     accounts,
+    owners: ownersTracked(doc)
+      ? {
+          tagKeys: (al.ownerTagKeys ?? []).join(', ') || '(none configured)',
+          noOwner: NO_OWNER,
+          groups: ownerGroups(doc).map((g) => ({
+            owner: g.owner,
+            hasOwner: g.hasOwner,
+            totalText: fmt(g.total),
+            severities: SEVERITIES.map((s) => ({ severity: s, count: g.bySeverity[s], text: g.bySeverity[s] ? fmt(g.bySeverity[s]) : '' })),
+            new: fmt(g.new ?? 0),
+            resolved: fmt(g.resolved ?? 0),
+            accounts: g.accounts.map((id) => (names.get(id) ? `${names.get(id)} (${id})` : id)).join(', '),
+          })),
+        }
+      : null,
     comparison,
     allowlist: {
       asOf: al.asOf,

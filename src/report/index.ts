@@ -1,6 +1,7 @@
 /**
  * Every report of a run, from one findings document: report.html, report.xlsx, findings.csv,
- * findings.json and findings.jsonl. Each format is its own module with the same shape, (doc, meta, target) => written,
+ * findings.json, findings.jsonl, and the exports other tools ingest: findings.ocsf.json (OCSF),
+ * findings.asff.json (AWS Security Finding Format) and summary.md. Each format is its own module with the same shape, (doc, meta, target) => written,
  * and every file is written atomically (a reader never sees half a report).
  */
 import { join } from 'node:path';
@@ -14,6 +15,9 @@ import { writeJsonl } from './jsonl.js';
 import { RUN_FILES } from '../model/run-files.js';
 import type { ReportMeta } from './meta.js';
 import { writeXlsx } from './xlsx.js';
+import { writeOcsf } from './ocsf.js';
+import { writeAsff } from './asff.js';
+import { writeSummaryMarkdown } from './run-summary.js';
 import { REPORT_FORMATS, type ReportFormat } from './formats.js';
 
 export { REPORT_FORMATS, parseFormats, type ReportFormat } from './formats.js';
@@ -26,6 +30,9 @@ const WRITERS: Record<ReportFormat, { file: string; write: Writer }> = {
   csv: { file: RUN_FILES.csv, write: writeCsv },
   html: { file: RUN_FILES.html, write: writeHtml },
   xlsx: { file: RUN_FILES.xlsx, write: writeXlsx },
+  ocsf: { file: RUN_FILES.ocsf, write: writeOcsf },
+  asff: { file: RUN_FILES.asff, write: writeAsff },
+  summary: { file: RUN_FILES.summary, write: writeSummaryMarkdown },
 };
 
 /** The file name each format writes into the output folder. */
@@ -66,4 +73,6 @@ export async function writeReports(opts: WriteReportsOptions): Promise<string[]>
 export { compareRuns, compareWithPrevious, resolvePreviousRun } from './compare.js';
 export { readRun, readFindingsDocument, readInventory } from './load.js';
 export { RUN_FILES } from '../model/run-files.js';
+export { formatAsffImport } from './asff.js';
+export { runSummary, renderSummaryMarkdown, type RunSummary } from './run-summary.js';
 export type { ReportMeta } from './meta.js';

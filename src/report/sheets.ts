@@ -3,6 +3,8 @@
  * Pure data shaping: the writer in xlsx.ts only turns these values into typed, styled cells.
  */
 import { SEVERITIES, type Finding, type FindingsDocument, type RemediationCommand, type TrendPoint, type WaiverEntry } from '../model/findings.js';
+import { ownerGroups, ownersTracked } from './owners.js';
+import { plural } from '../util/format.js';
 import type { CoverageEntry, Image, Instance, Inventory } from '../model/inventory.js';
 import { keyValueLines, toDate } from './cells.js';
 import { tagValue } from '../util/tags.js';
@@ -367,6 +369,18 @@ export function summaryRows(doc: FindingsDocument, meta: ReportMeta): SummaryRow
   for (const s of facts.severities) rows.push({ section: 'Severity', item: s.severity, value: s.count });
   for (const r of facts.rules) {
     rows.push({ section: 'Rule', item: r.id, value: r.count, delta: delta(cmp?.byRule[r.id]), note: `${r.title} (${r.severity})` });
+  }
+  if (ownersTracked(doc)) {
+    for (const g of ownerGroups(doc)) {
+      const sev = SEVERITIES.filter((s) => g.bySeverity[s] > 0).map((s) => `${s} ${g.bySeverity[s]}`).join(', ');
+      rows.push({
+        section: 'Owner',
+        item: g.owner,
+        value: g.total,
+        delta: cmp ? (g.new ?? 0) - (g.resolved ?? 0) : undefined,
+        note: `${sev || 'no current findings'}; ${plural(g.accounts.length, 'account')}: ${g.accounts.map((a) => `${a} ${facts.accountName(a)}`.trim()).join(', ')}`,
+      });
+    }
   }
   if (cmp) {
     rows.push({ section: 'Comparison', item: 'Previous run', value: cmp.previousRunId, note: cmp.previousRunDir });

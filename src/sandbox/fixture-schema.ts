@@ -65,6 +65,7 @@ export const fixtureSchema = z.object({
         }),
       ),
       enabledRegions: z.array(region),
+      tags: tags.optional(),
     }),
   ),
   images: z.array(

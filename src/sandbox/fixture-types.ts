@@ -62,6 +62,8 @@ export interface FixtureAccount {
   }[];
   /** Regions where the account may make calls: all non-opt-in regions plus the opt-in ones it enabled. */
   enabledRegions: string[];
+  /** The account's tags in Organizations (ListTagsForResource), e.g. { owner: "payments-team" }. */
+  tags?: Record<string, string>;
 }
 
 export interface FixtureImage {

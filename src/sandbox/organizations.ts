@@ -85,6 +85,9 @@ function ouJson(ctx: OrganizationsContext, id: string): Json {
   return { Id: ou.id, Arn: ctx.state.ouArn(ou.id), Name: ou.name };
 }
 
+/** ListTagsForResource ResourceId: an account, OU, root or policy id (API reference, ResourceId pattern). */
+const TAGGABLE_ID = /^(\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32}|p-[0-9a-z]{8,128})$/;
+
 const PARENT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
 
 function checkParent(ctx: OrganizationsContext, parentId: string): void {
@@ -173,6 +176,28 @@ export const ORGANIZATIONS_ACTIONS: Record<string, OrganizationsHandler> = {
     }
     const { items, NextToken } = page([parentId], input);
     return { Parents: items.map((Id) => ({ Id, Type: Id.startsWith('r-') ? 'ROOT' : 'ORGANIZATIONAL_UNIT' })), NextToken };
+  },
+  /**
+   * AWS: "Lists tags that are attached to the specified resource. You can attach tags to the following resources
+   * in AWS Organizations: AWS account, Organization root, Organizational unit (OU), Policy (any type). This
+   * operation can be called only from the organization's management account or by a member account that is a
+   * delegated administrator." ResourceId: "AWS account – specify the account ID number", an OU id (ou-...), a
+   * root id (r-...) or a policy id (p-...). The request has no MaxResults; the page size is not documented, so
+   * the sandbox pages at 20 tags to exercise NextToken. An id that names nothing: TargetNotFoundException
+   * ("We can't find a root, OU, account, or policy with the TargetId that you specified.").
+   */
+  ListTagsForResource: (ctx, input) => {
+    requireManagement(ctx);
+    const id = str(input, 'ResourceId')!;
+    if (!TAGGABLE_ID.test(id)) throw invalidInput(`The resource id '${id}' is not a valid account, root, OU or policy id.`, 'INVALID_PATTERN');
+    const s = ctx.state;
+    const account = s.accounts.get(id);
+    if (!account && id !== s.rootId && !s.ous.has(id)) {
+      throw new ApiError('TargetNotFoundException', "We can't find a root, OU, account, or policy with the TargetId that you specified.", 400);
+    }
+    const tags = Object.entries(account?.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
+    const { items, NextToken } = page(tags, { NextToken: input.NextToken });
+    return { Tags: items, NextToken };
   },
   DescribeOrganizationalUnit: (ctx, input) => {
     requireManagement(ctx);

@@ -49,6 +49,8 @@ import { ApiMetrics } from '../aws/metrics.js';
 import { recordedParameters, validateScanOptions, type ScanOptions } from './options.js';
 import { newRunId } from './run-id.js';
 import { discoverOrganization } from './organization.js';
+import { readAccountTags } from './collectors/account-tags.js';
+import { plural } from '../util/format.js';
 import { selectFromOrganization, selectWithoutOrganization, type PlannedAccount } from './accounts.js';
 import { describeRegions, type RegionInfo } from './collectors/regions.js';
 import { maxUnitRequestsInFlight, scanUnit, verdictFor, type UnitOutcome } from './unit.js';
@@ -244,10 +246,13 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
   try {
     const identity = await identifyCaller(run);
     const plan = await planAccounts(run, identity);
+    // Owner tags are read beside the scan of the accounts (they are needed only once the inventory is assembled).
+    const ownerTags = readOwnerTags(run, identity, plan, allowlist.ownerTagKeys);
     const states = new Map<string, AccountState>(plan.toScan.map((p) => [p.record.accountId, { plan: p }]));
     const outcomes = await scanUnits(run, identity, plan, states);
     const resolved = await resolveReferencedImages(run, states, outcomes);
     settleCoverage(run, identity, states, resolved.resolutionFailures);
+    await ownerTags;
     const inventory = assembleInventory(run, { startedAt, asOf, allowlist, identity, plan, outcomes, images: resolved.images });
     const stopped = run.stopped;
     if (stopped && !interrupted()) {
@@ -351,6 +356,34 @@ async function planAccounts(run: ScanRun, identity: CallerIdentity): Promise<Acc
   const toScan = planned.filter((p) => p.scan);
   if (toScan.length === 0) warn('no ACTIVE account matches the selection: nothing to scan');
   return { organization, planned, toScan };
+}
+
+/**
+ * Phase 1c (runs beside phase 2): the Organizations tags of every account to scan, when the config names owner
+ * tag keys and Organizations is used (--no-organizations has no tags to read). A failure leaves that account's
+ * owner unknown (AccountRecord.tagsError) and is reported once as a warning; it never fails the scan.
+ */
+async function readOwnerTags(run: ScanRun, identity: CallerIdentity, plan: AccountPlan, ownerTagKeys: string[] | undefined): Promise<void> {
+  if (!run.options.organizations || !ownerTagKeys?.length || plan.toScan.length === 0) return;
+  const orgs = makeOrganizationsClient(run.settings, organizationsRegion(run.homeRegion), identity.baseCredentials, run.callerMetrics);
+  const results = await readAccountTags(orgs, plan.toScan.map((p) => p.record.accountId), { abortSignal: run.signal, concurrency: run.options.concurrency });
+  const failed = new Map<string, number>();
+  for (const p of plan.toScan) {
+    const r = results.get(p.record.accountId);
+    if (!r) continue;
+    if ('tags' in r) p.record.tags = r.tags;
+    else {
+      p.record.tagsError = r.error;
+      failed.set(r.error.code, (failed.get(r.error.code) ?? 0) + 1);
+    }
+  }
+  if (failed.size && !run.aborted()) {
+    const n = [...failed.values()].reduce((a, b) => a + b, 0);
+    run.warn(
+      `could not read the Organizations tags of ${plural(n, 'account')} (${[...failed].map(([c, k]) => `${c} ${k}`).join(', ')}): their owners are unknown. ` +
+        'The caller needs organizations:ListTagsForResource (docs/iam/amigov-caller-policy.json).',
+    );
+  }
 }
 
 interface SessionSpec {

@@ -77,11 +77,11 @@ test('every unknown key is reported at once', () => {
 
 test('with no close match the message lists the keys allowed there', () => {
   const raw = structuredClone(shipped);
-  raw.owner = 'platform-team';
+  raw.contact = 'platform-team';
   const [p, ...rest] = problemsOf(raw);
   assert.equal(rest.length, 0);
-  assert.equal(p!.path, '$.owner');
-  assert.match(p!.message, /^unknown key "owner"; allowed here: ops_publisher_account, vendor_publisher_accounts, exception_accounts, provider_aliases, policy_config, metadata\b/);
+  assert.equal(p!.path, '$.contact');
+  assert.match(p!.message, /^unknown key "contact"; allowed here: ops_publisher_account, vendor_publisher_accounts, exception_accounts, provider_aliases, policy_config, owners, metadata\b/);
   assert.doesNotMatch(p!.message, /did you mean/);
 });
 

@@ -185,6 +185,30 @@ describe('report.html in headless chromium', { skip }, () => {
     await page.context().close();
   });
 
+  test("owners: the By owner table, search by owner, and Owner and OU path in a row's details", async () => {
+    const base = sampleDoc();
+    const owned = base.findings.map((f) => (f.accountId === LEADING_ZERO_ACCOUNT ? { ...f, owner: 'payments-team <b>x</b>', ouPath: ['Root', 'Workloads', 'Prod'] } : f));
+    const doc = { ...base, findings: owned, allowlist: { ...base.allowlist, ownerTagKeys: ['owner'] } };
+    const o = await open('owners', doc);
+    const { page } = o;
+    const rows = await page.locator('#owner-table tbody tr').allInnerTexts();
+    assert.equal(rows.length, 2, 'one row for the owner, one for (no owner tag)');
+    const mine = owned.filter((f) => f.owner).length;
+    assert.ok(rows.some((r) => r.startsWith('payments-team <b>x</b>') && r.includes(String(mine))), rows.join(' | '));
+    assert.ok(rows.some((r) => r.startsWith('(no owner tag)')));
+    assert.equal(await page.locator('#owner-table b').count(), 0, 'the owner is text, not markup');
+    await page.fill('#f-search', 'payments-team');
+    await waitMatching(page, (n) => n === mine);
+    await page.click('#findings-body tr.frow');
+    const detail = page.locator('#findings-body tr.detail');
+    await detail.waitFor();
+    const text = await detail.innerText();
+    assert.match(text, /Owner\s+payments-team <b>x<\/b>/);
+    assert.match(text, /OU path\s+Root \/ Workloads \/ Prod/);
+    await assertClean(o);
+    await page.context().close();
+  });
+
   test('a hostile AMI name shows as text and runs nothing; commands have working copy buttons', async () => {
     const doc = sampleDoc();
     const o = await open('hostile', doc, { script: SCRIPT, inventory: true });

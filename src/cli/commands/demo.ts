@@ -13,6 +13,7 @@ import { parseAsOf } from '../../util/dates.js';
 import { PACKAGE_ROOT } from '../../util/paths.js';
 import { newRunId } from '../../scan/run-id.js';
 import { RUN_FILES } from '../../model/run-files.js';
+import { REPORT_FORMATS } from '../../report/index.js';
 import { UserError } from '../errors.js';
 import type { ScanCliOptions } from '../../pipeline/scan-plan.js';
 import { withInterrupt } from '../interrupt.js';
@@ -50,7 +51,7 @@ export function register(program: Command): void {
     .option('--config <path>', 'base publisher config; the demo adds one exception expiring in 7 days', 'config/ami_publishers.json')
     .option('--as-of <date>', 'judge the allowlist as of this date, YYYY-MM-DD (default: today, UTC)')
     .option('--out <dir>', 'write into this directory instead of reports/<run-id>/')
-    .option('--format <formats>', 'reports to write: html,xlsx,csv,json,jsonl, all or none', 'all')
+    .option('--format <formats>', `reports to write: ${REPORT_FORMATS.join(',')}, all or none`, 'all')
     .option('--latency-ms <n>', 'latency the sandbox adds to every AWS call, to feel a real scan', '0')
     .option('-q, --quiet', 'no progress output')
     .addHelpText(

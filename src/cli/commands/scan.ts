@@ -47,13 +47,15 @@ export function register(program: Command): void {
     .option('--allow-empty', `exit 0 even when nothing was scanned, or an account had no region to scan (default: exit ${EXIT.PARTIAL})`)
     .option('-q, --quiet', 'no progress output')
     .option('--format <formats>', `reports to write after the scan: ${REPORT_FORMATS.join(',')}, all, or none (findings.json and remediation.sh are always written)`, 'all')
-    .option('--compare <dir|latest>', 'weekly comparison with an earlier run: new, persisting, resolved, and not re-checked apart ("latest" = newest earlier scan run beside this one; none: this run is the baseline)');
+    .option('--compare <dir|latest>', 'weekly comparison with an earlier run: new, persisting, resolved, and not re-checked apart ("latest" = newest earlier scan run beside this one; none: this run is the baseline)')
+    .option('--output <text|json>', 'json: print the machine-readable run summary (summary.md as JSON) on stdout, everything else on stderr', 'text');
   addComplianceOptions(addEvaluationOptions(cmd))
     .addHelpText(
       'after',
       `
 Writes into reports/<run-id>/ (or --out): inventory.json, findings.json, remediation.sh (dry run unless --apply),
-report.html, report.xlsx, findings.csv, findings.jsonl. An --out folder that already holds a run is refused.
+report.html, report.xlsx, findings.csv, findings.jsonl, findings.ocsf.json (OCSF), findings.asff.json (Security Hub
+ASFF batches; the import commands are printed, never run) and summary.md. An --out folder that already holds a run is refused.
 
 Exit codes:
   0    complete: every account x region scanned (or the gap accepted), nothing at or above --fail-on
@@ -70,8 +72,11 @@ The scan role's minimal read-only policy: docs/iam/amigov-scan-role-policy.json.
     )
     .action(async (cli: ScanCliOptions) => {
       // Loaded here, not at the top: the scan pipeline pulls in the AWS SDK and the report writers (README, Layout).
+      const { parseOutputFormat, printRunSummaryJson } = await import('../output-json.js');
+      const json = parseOutputFormat(cli.output) === 'json';
       const { runScanAndReport } = await import('../../pipeline/run-scan.js');
-      const run = await withInterrupt((signal) => runScanAndReport(cli, { stdout: cliIo.stdout, stderr: cliIo.stderr, signal }));
+      const run = await withInterrupt((signal) => runScanAndReport(cli, { stdout: json ? cliIo.stderr : cliIo.stdout, stderr: cliIo.stderr, signal }));
+      if (json) printRunSummaryJson(run.runDir, cliIo.stdout);
       process.exitCode = run.exitCode;
     });
 }

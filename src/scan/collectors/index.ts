@@ -2,6 +2,7 @@
 import type { CollectorMeta } from './types.js';
 import { ORGANIZATION } from '../organization.js';
 import { ASSUME_ROLE } from '../accounts.js';
+import { ACCOUNT_TAGS } from './account-tags.js';
 import { REGIONS } from './regions.js';
 import { INSTANCE_IMAGE_METADATA, INSTANCES } from './instances.js';
 import { OWNED_IMAGES } from './images.js';
@@ -12,6 +13,7 @@ import { LAUNCH_PERMISSIONS } from './launch-permissions.js';
 
 export const COLLECTORS: readonly CollectorMeta[] = [
   ORGANIZATION,
+  ACCOUNT_TAGS,
   ASSUME_ROLE,
   REGIONS,
   INSTANCE_IMAGE_METADATA,
