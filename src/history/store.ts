@@ -81,7 +81,11 @@ function contextOf(doc: FindingsDocument): RunContext {
   };
 }
 
-/** A previous-run document for compareRuns, from a context and the findings still open. */
+/**
+ * A previous-run document for compareRuns, from a context and the findings still open. The context is the last
+ * run's: a finding carried forward from an earlier run (not re-checked since) is judged against the last run's
+ * run-level gaps and scanned account x regions, which only matter for organization- and account-wide findings.
+ */
 function previousDoc(ctx: RunContext, open: OpenFinding[]): FindingsDocument {
   return {
     run: { runId: ctx.runId, parameters: { deep: ctx.deep }, organization: ctx.organization ? { id: 'o-history', managementAccountId: '' } : null },

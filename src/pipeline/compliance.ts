@@ -14,7 +14,6 @@ import { plural } from '../util/format.js';
 import { loadWaivers, type LoadedWaivers } from '../waivers/load.js';
 import { applyWaivers } from '../waivers/apply.js';
 import { withHistory, type SlaDays } from '../history/apply.js';
-import { HISTORY_INDEX_FILE } from '../history/store.js';
 
 /** The history folder when none is given: reports/, when the run folder is one of its folders. */
 export const DEFAULT_HISTORY_DIR = 'reports';
@@ -87,7 +86,11 @@ export function formatCompliance(doc: FindingsDocument): string {
     const over = h.overdue.total
       ? `${h.overdue.total} overdue (${Object.entries(h.overdue.bySeverity).filter(([, n]) => n).map(([s, n]) => `${s} ${n}`).join(', ')})`
       : Object.keys(h.slaDays).length ? 'none overdue' : 'no SLAs set (policy_config.remediation_sla_days)';
-    lines.push(`History: ${plural(h.runsRead, 'earlier run')} in ${h.dir}${since}; ${h.resolved} resolved since then; ${over}`);
+    lines.push(
+      h.runsRead === 0
+        ? `History: no earlier run in ${h.dir}: this run starts the history; ${over}`
+        : `History: ${plural(h.runsRead, 'earlier run')} in ${h.dir}${since}; ${h.resolved} resolved since then; ${over}`,
+    );
   }
   const w = doc.waivers;
   if (w) {
@@ -99,5 +102,3 @@ export function formatCompliance(doc: FindingsDocument): string {
   }
   return lines.length ? lines.join('\n') + '\n' : '';
 }
-
-export { HISTORY_INDEX_FILE };

@@ -89,6 +89,7 @@ describe('history, SLAs, trend and waivers across three runs', () => {
       assert.equal(f.history?.overdue ?? false, false);
     }
     assert.equal(d1!.history!.trend.length, 1);
+    assert.match(outs[0]!, /History: no earlier run in .*: this run starts the history; none overdue/);
   });
 
   test('run 2: the fixed finding is resolved on its date; the unscanned account is not re-checked, never resolved', () => {
