@@ -5,8 +5,13 @@ import { configSchema, type PublisherConfig } from './schema.js';
 import { closestKey } from './suggest.js';
 import { daysBetween } from '../util/dates.js';
 import { UserError } from '../errors.js';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../util/paths.js';
 
 export const DEFAULT_CONFIG_PATH = 'config/ami_publishers.json';
+
+/** The config documentation, inside the installed package (docs/ ships with it). */
+export const CONFIG_DOCS = join(PACKAGE_ROOT, 'docs', 'configuration.md');
 
 export interface ConfigProblem {
   /** JSONPath-like location, e.g. $.exception_accounts[0].expiry_date */
@@ -28,7 +33,7 @@ export class ConfigError extends UserError {
         hint:
           (problems.some((p) => p.message.startsWith(UNKNOWN_KEY))
             ? 'Unknown keys are errors, so that a misspelt key cannot silently change the allowlist. '
-            : '') + 'Fix the file and run again; `amigov config check` validates it without scanning. The format is described in docs/configuration.md.',
+            : '') + 'Fix the file and run again; `amigov config check` validates it without scanning. The format is described in ' + CONFIG_DOCS + '.',
       },
     );
   }
@@ -166,14 +171,21 @@ export function validateConfig(raw: unknown, file = DEFAULT_CONFIG_PATH): Publis
 
 /** Reads, parses and validates the config file. */
 export function loadConfig(file = DEFAULT_CONFIG_PATH): PublisherConfig {
-  let text: string;
+  return validateConfig(parseJsonWithLocation(readConfigText(file), file), file);
+}
+
+/** The config file's text; a missing file says where amigov looks and how to create one. */
+export function readConfigText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(
-      `${file}: cannot read the configuration (${code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message})`, { hint: `Pass --config PATH, or create ${DEFAULT_CONFIG_PATH} (see docs/configuration.md).` },
-    );
+    throw new UserError(`${file}: cannot read the configuration (${code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message})`, {
+      hint:
+        code === 'ENOENT'
+          ? `amigov reads --config PATH, else $AMIGOV_CONFIG, else ./${DEFAULT_CONFIG_PATH} (in ${process.cwd()}). ` +
+            `Create a starter config with \`amigov init\`, or point amigov at yours with --config PATH or AMIGOV_CONFIG=PATH. Format: ${CONFIG_DOCS}.`
+          : `Check that the file is readable, or pass another one with --config PATH. Format: ${CONFIG_DOCS}.`,
+    });
   }
-  return validateConfig(parseJsonWithLocation(text, file), file);
 }

@@ -16,7 +16,8 @@ import { writeJsonAtomic } from '../../util/atomic-write.js';
 import { parseAsOf, todayUtc } from '../../util/dates.js';
 import { plural } from '../../util/format.js';
 import { RUN_FILES } from '../../model/run-files.js';
-import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.js';
+import { loadConfig } from '../../config/load.js';
+import { CONFIG_FLAG_HELP, configPathFrom } from '../../config/discover.js';
 import { resolveAllowlist, type ResolvedAllowlist } from '../../config/allowlist.js';
 import type { PublisherConfig } from '../../config/schema.js';
 import { scanOrganization, ScanStoppedError, type ScanProgress } from '../../scan/scanner.js';
@@ -129,7 +130,7 @@ export function toScanOptions(cli: ScanCliOptions, runId: string): ScanOptions {
   const regions = splitList(cli.regions);
   const opts: ScanOptions = {
     runId,
-    configPath: cli.config ?? DEFAULT_CONFIG_PATH,
+    configPath: configPathFrom(cli.config),
     asOf: cli.asOf ?? todayUtc(),
     ...(cli.profile ? { profile: cli.profile } : {}),
     ...(cli.region ? { region: cli.region } : {}),
@@ -562,7 +563,7 @@ export function register(program: Command): void {
       'Scan every account x region of the organization (read-only) into reports/<run-id>/inventory.json: ' +
         'instances with their AMIs, owned and referenced images, launch templates, image block public access and Allowed AMIs settings.',
     )
-    .option('--config <path>', 'publisher config (the allowlist)', DEFAULT_CONFIG_PATH)
+    .option('--config <path>', `${CONFIG_FLAG_HELP}: the allowlist`)
     .option('--as-of <date>', 'resolve the allowlist as of this date (YYYY-MM-DD, UTC; default today)')
     .option('--profile <name>', 'AWS shared config profile for the base credentials (default: the SDK default chain)')
     .option('--region <region>', 'region for STS, Organizations and DescribeRegions calls (default: AWS_REGION, the profile region, or us-east-1)')
