@@ -7,7 +7,8 @@
 import { invokedAsCli } from './node-version.js';
 import { cliIo } from './io.js';
 import { Command, CommanderError } from 'commander';
-import { toolVersion } from '../util/paths.js';
+import { PACKAGE_ROOT, toolVersion } from '../util/paths.js';
+import { join } from 'node:path';
 import { EXIT, UserError } from './errors.js';
 import { precedenceLine } from '../pipeline/exit-codes.js';
 import { COMMANDS } from './commands/index.js';
@@ -43,12 +44,14 @@ Exit codes:
 
 Examples:
   amigov demo                                   # full scan of the bundled sandbox organization
-  amigov scan --role-name OrganizationAccountAccessRole --format html,xlsx
+  amigov init --ci github                       # starter config and pipeline in this folder
+  amigov iam --trusted 123456789012 --out iam   # the read-only scan role: StackSet, CloudFormation, Terraform
+  amigov scan --role-name amigov-scan --format html,xlsx
   amigov evaluate --inventory reports/<run>/inventory.json --as-of 2026-12-01
   amigov policy generate --mode audit_mode && amigov policy validate
   amigov config check --warn-days 14
 
-Docs: README.md and docs/ in the amigov repository.`,
+Docs: ${join(PACKAGE_ROOT, 'docs')} (start with getting-started.md) and README.md.`,
     );
   for (const register of COMMANDS) register(program);
   return program;

@@ -5,8 +5,13 @@ import { closestKey } from './suggest.js';
 import { daysBetween } from '../util/dates.js';
 import { readUserFile } from '../util/read-text.js';
 import { UserError } from '../errors.js';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../util/paths.js';
 
 export const DEFAULT_CONFIG_PATH = 'config/ami_publishers.json';
+
+/** The config documentation, inside the installed package (docs/ ships with it). */
+export const CONFIG_DOCS = join(PACKAGE_ROOT, 'docs', 'configuration.md');
 
 export interface ConfigProblem {
   /** JSONPath-like location, e.g. $.exception_accounts[0].expiry_date */
@@ -28,7 +33,7 @@ export class ConfigError extends UserError {
         hint:
           (problems.some((p) => p.message.startsWith(UNKNOWN_KEY))
             ? 'Unknown keys are errors, so that a misspelt key cannot silently change the allowlist. '
-            : '') + 'Fix the file and run again; `amigov config check` validates it without scanning. The format is described in docs/configuration.md.',
+            : '') + 'Fix the file and run again; `amigov config check` validates it without scanning. The format is described in ' + CONFIG_DOCS + '.',
       },
     );
   }
@@ -166,6 +171,15 @@ export function validateConfig(raw: unknown, file = DEFAULT_CONFIG_PATH): Publis
 
 /** Reads, parses and validates the config file. */
 export function loadConfig(file = DEFAULT_CONFIG_PATH): PublisherConfig {
-  const text = readUserFile(file, 'configuration', `Pass --config PATH, or create ${DEFAULT_CONFIG_PATH} (see docs/configuration.md).`);
-  return validateConfig(parseJsonWithLocation(text, file), file);
+  return validateConfig(parseJsonWithLocation(readConfigText(file), file), file);
+}
+
+/** The config file's text; a missing file says where amigov looks and how to create one. */
+export function readConfigText(file: string): string {
+  return readUserFile(file, 'configuration', (code) =>
+    code === 'ENOENT'
+      ? `amigov reads --config PATH, else $AMIGOV_CONFIG, else ./${DEFAULT_CONFIG_PATH} (in ${process.cwd()}). ` +
+        `Create a starter config with \`amigov init\`, or point amigov at yours with --config PATH or AMIGOV_CONFIG=PATH. Format: ${CONFIG_DOCS}.`
+      : `Check that the file is readable, or pass another one with --config PATH. Format: ${CONFIG_DOCS}.`,
+  );
 }

@@ -8,7 +8,8 @@ import type { Severity } from '../model/findings.js';
 import { UserError } from '../errors.js';
 import { parseAsOf, todayUtc } from '../util/dates.js';
 import { RUN_FILES } from '../model/run-files.js';
-import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
+import { configPathFrom } from '../config/discover.js';
 import { resolveAllowlist, type ResolvedAllowlist } from '../config/allowlist.js';
 import type { PublisherConfig } from '../config/schema.js';
 import { newRunId } from '../scan/run-id.js';
@@ -101,7 +102,7 @@ export function toScanOptions(cli: ScanCliOptions, runId: string): ScanOptions {
   const regions = splitList(cli.regions);
   const opts: ScanOptions = {
     runId,
-    configPath: cli.config ?? DEFAULT_CONFIG_PATH,
+    configPath: configPathFrom(cli.config),
     asOf: cli.asOf ?? todayUtc(),
     ...(cli.profile ? { profile: cli.profile } : {}),
     ...(cli.region ? { region: cli.region } : {}),

@@ -1,4 +1,4 @@
-/** Names of the files `amigov policy generate` writes into the output folder (dist/ by default). */
+/** Names of the files `amigov policy generate` writes into the output folder (policies/ by default). */
 export const DIST_FILES = {
   declarative: 'declarative-policy-ec2.json',
   scp: 'scp-ami-guardrail.json',
@@ -7,7 +7,8 @@ export const DIST_FILES = {
 } as const;
 export type DistFileKey = keyof typeof DIST_FILES;
 
-export const DEFAULT_DIST_DIR = 'dist';
+/** Not dist/ (the build output: in a clone the policies would land beside dist/cli/main.js and be packed). */
+export const DEFAULT_DIST_DIR = 'policies';
 
 /**
  * Organizations stores a policy sent through the CLI or an SDK exactly as given and counts every character

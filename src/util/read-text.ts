@@ -2,12 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 
-/** The file's text; throws UserError "FILE: cannot read the WHAT (no such file | EACCES ...)" with the hint. */
-export function readUserFile(file: string, what: string, hint: string): string {
+/** The file's text; throws UserError "FILE: cannot read the WHAT (no such file | EACCES ...)" with the hint (or the hint for that errno code). */
+export function readUserFile(file: string, what: string, hint: string | ((code: string | undefined) => string)): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`${file}: cannot read the ${what} (${code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message})`, { hint });
+    throw new UserError(`${file}: cannot read the ${what} (${code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message})`, {
+      hint: typeof hint === 'function' ? hint(code) : hint,
+    });
   }
 }

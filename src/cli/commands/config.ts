@@ -1,7 +1,8 @@
 /** `amigov config check`: the scheduled expiry check of config/ami_publishers.json. */
 import type { Command } from 'commander';
 import { cliIo } from '../io.js';
-import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.js';
+import { ConfigError, loadConfig } from '../../config/load.js';
+import { CONFIG_FLAG_HELP, configPathFrom } from '../../config/discover.js';
 import { EXIT, UserError } from '../errors.js';
 import { checkExpiry, type ExpiryReport } from '../../policy/expiry.js';
 import { plural } from '../../util/format.js';
@@ -60,14 +61,15 @@ export function register(program: Command): void {
   config
     .command('check')
     .description('validate the config and check exception expiry: warn within --warn-days, fail (exit 1) on expired ones, exit 2 on an invalid config')
-    .option('--config <path>', 'publisher config', DEFAULT_CONFIG_PATH)
+    .option('--config <path>', CONFIG_FLAG_HELP)
     .option('--warn-days <n>', 'warn about exceptions expiring within this many days (default: policy_config.expiry_warning_days)')
     .option('--as-of <date>', 'check as of this date, YYYY-MM-DD (default: today, UTC)')
     .option('--waivers <path>', `waivers file to check too (default: ${DEFAULT_WAIVERS_PATH} when it exists)`)
     .option('--json', 'print a machine-readable report')
     .addHelpText('after', '\nExit codes: 0 no exception or waiver has expired (expiring ones warn), 1 an exception or a waiver has expired, 2 invalid config, invalid waivers or usage.')
-    .action((opts: { config: string; warnDays?: string; asOf?: string; json?: boolean; waivers?: string }) => {
+    .action((opts: { config?: string; warnDays?: string; asOf?: string; json?: boolean; waivers?: string }) => {
       const asOf = parseAsOf(opts.asOf);
+      const configPath = configPathFrom(opts.config);
       let warnDays: number | undefined;
       if (opts.warnDays !== undefined) {
         if (!/^\d+$/.test(opts.warnDays)) throw new UserError(`--warn-days ${JSON.stringify(opts.warnDays)} is not a whole number of days`, { hint: 'Example: --warn-days 14' });
@@ -75,10 +77,10 @@ export function register(program: Command): void {
       }
       let cfg;
       try {
-        cfg = loadConfig(opts.config);
+        cfg = loadConfig(configPath);
       } catch (err) {
         if (opts.json && err instanceof ConfigError) {
-          out(JSON.stringify({ schemaVersion: 1, kind: 'amigov.config-check', asOf, configPath: opts.config, status: 'invalid', problems: err.problems }, null, 2));
+          out(JSON.stringify({ schemaVersion: 1, kind: 'amigov.config-check', asOf, configPath, status: 'invalid', problems: err.problems }, null, 2));
           process.exitCode = EXIT.USAGE;
           return;
         }
@@ -89,13 +91,13 @@ export function register(program: Command): void {
         loaded = loadWaivers(opts.waivers, cfg);
       } catch (err) {
         if (opts.json && err instanceof ConfigError) {
-          out(JSON.stringify({ schemaVersion: 1, kind: 'amigov.config-check', asOf, configPath: opts.config, waiversPath: err.file, status: 'invalid', problems: err.problems }, null, 2));
+          out(JSON.stringify({ schemaVersion: 1, kind: 'amigov.config-check', asOf, configPath, waiversPath: err.file, status: 'invalid', problems: err.problems }, null, 2));
           process.exitCode = EXIT.USAGE;
           return;
         }
         throw err;
       }
-      const report = checkExpiry(cfg, { asOf, warnDays, configPath: opts.config });
+      const report = checkExpiry(cfg, { asOf, warnDays, configPath });
       const waivers = loaded ? checkWaiverExpiry(loaded, { asOf, warnDays: warnDays ?? cfg.policy_config.expiry_warning_days }) : undefined;
       if (opts.json) out(JSON.stringify(waivers ? { ...report, waivers } : report, null, 2));
       else {

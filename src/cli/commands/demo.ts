@@ -6,14 +6,15 @@
 import type { Command } from 'commander';
 import { cliIo } from '../io.js';
 import { join, relative } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { parseJsonWithLocation, validateConfig } from '../../config/load.js';
+import { existsSync } from 'node:fs';
+import { DEFAULT_CONFIG_PATH, parseJsonWithLocation, readConfigText, validateConfig } from '../../config/load.js';
+import { CONFIG_FLAG_HELP, discoverConfig } from '../../config/discover.js';
 import { writeJsonAtomic } from '../../util/atomic-write.js';
 import { parseAsOf } from '../../util/dates.js';
 import { PACKAGE_ROOT } from '../../util/paths.js';
 import { newRunId } from '../../scan/run-id.js';
 import { RUN_FILES } from '../../model/run-files.js';
-import { REPORT_FORMATS } from '../../report/index.js';
+import { REPORT_FORMATS } from '../../report/formats.js';
 import { UserError } from '../errors.js';
 import type { ScanCliOptions } from '../../pipeline/scan-plan.js';
 import { withInterrupt } from '../interrupt.js';
@@ -48,7 +49,7 @@ export function register(program: Command): void {
     .description(
       'Run a full scan of the bundled demo organization in the local sandbox (no AWS account needed) and write every report',
     )
-    .option('--config <path>', 'base publisher config; the demo adds one exception expiring in 7 days', 'config/ami_publishers.json')
+    .option('--config <path>', `base ${CONFIG_FLAG_HELP}, else the one shipped with amigov; the demo adds one exception expiring in 7 days`)
     .option('--as-of <date>', 'judge the allowlist as of this date, YYYY-MM-DD (default: today, UTC)')
     .option('--out <dir>', 'write into this directory instead of reports/<run-id>/')
     .option('--format <formats>', `reports to write: ${REPORT_FORMATS.join(',')}, all or none`, 'all')
@@ -77,14 +78,11 @@ Example:
 
       const runId = newRunId();
       const runDir = flags.out ?? join('reports', runId);
-      const basePath = flags.config ?? 'config/ami_publishers.json';
-      let baseText: string;
-      try {
-        baseText = readFileSync(basePath, 'utf8');
-      } catch {
-        // Run from outside a clone (npx amigov demo): use the config shipped in the package.
-        baseText = readFileSync(join(PACKAGE_ROOT, 'config', 'ami_publishers.json'), 'utf8');
-      }
+      // --config, else $AMIGOV_CONFIG, else ./config/ami_publishers.json; from a folder without one (an
+      // installed amigov), the config shipped in the package. A named config that is missing is an error.
+      const found = discoverConfig(flags.config);
+      const basePath = found.source === 'default' && !existsSync(found.path) ? join(PACKAGE_ROOT, DEFAULT_CONFIG_PATH) : found.path;
+      const baseText = readConfigText(basePath);
       const configPath = join(runDir, 'demo-config.json');
       const cfg = demoConfig(parseJsonWithLocation(baseText, basePath) as Record<string, unknown>, asOf);
       const config = validateConfig(cfg, configPath);

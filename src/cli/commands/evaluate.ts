@@ -7,7 +7,8 @@ import { cliIo } from '../io.js';
 import { plural } from '../../util/format.js';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.js';
+import { loadConfig } from '../../config/load.js';
+import { CONFIG_FLAG_HELP, configPathFrom } from '../../config/discover.js';
 import { parseAsOf } from '../../util/dates.js';
 import { toolVersion } from '../../util/paths.js';
 import { SEVERITIES, type FindingsDocument } from '../../model/findings.js';
@@ -18,7 +19,7 @@ import type { ComplianceFlags } from '../../pipeline/compliance.js';
 
 interface EvaluateFlags extends EvaluationFlags, ComplianceFlags {
   inventory: string;
-  config: string;
+  config?: string;
   asOf?: string;
   out?: string;
   roleName?: string;
@@ -32,7 +33,7 @@ export function register(program: Command): void {
     .summary('re-judge a saved inventory against the current config (no AWS calls)')
     .description('Re-evaluate a saved inventory against the current config (no AWS calls) and write findings.json and remediation.sh into a new folder')
     .requiredOption('--inventory <file>', 'inventory.json of a previous scan')
-    .option('--config <path>', 'publisher config', DEFAULT_CONFIG_PATH)
+    .option('--config <path>', CONFIG_FLAG_HELP)
     .option('--as-of <date>', 'judge exceptions as of this date, YYYY-MM-DD UTC (default: today)')
     .option('--out <dir>', 'a new or empty folder for findings.json and remediation.sh (default: reports/<new-run-id>-evaluate/; never a scan run folder)')
     .option('--role-name <name>', 'role remediation.sh assumes in each account (default: the scan\'s role)')
@@ -62,7 +63,8 @@ Examples:
       const { applyCompliance, checkCompliance, formatCompliance } = await import('../../pipeline/compliance.js');
       const asOf = parseAsOf(flags.asOf);
       const judging = toEvaluateOptions(flags);
-      const config = loadConfig(flags.config);
+      const configPath = configPathFrom(flags.config);
+      const config = loadConfig(configPath);
       const inventory = readInventory(flags.inventory);
       const outDir = derivedOutDir('evaluate', flags.out);
       const compliance = checkCompliance(flags, config, outDir);
@@ -73,7 +75,7 @@ Examples:
         options: {
           source: 'evaluate',
           inventoryPath: flags.inventory,
-          configPath: flags.config,
+          configPath,
           ...judging,
           ...(flags.roleName !== undefined ? { roleName: flags.roleName } : {}),
         },
@@ -82,7 +84,7 @@ Examples:
       const { doc, warnings } = applyCompliance(derived, compliance, inventory);
       const written = writeFindingsOutputs(doc, outDir, { toolVersion: toolVersion(), noScript: !flags.script });
 
-      cliIo.stdout.write(`Evaluated ${flags.inventory} (run ${doc.run.runId}) against ${flags.config} as of ${asOf}\n\n`);
+      cliIo.stdout.write(`Evaluated ${flags.inventory} (run ${doc.run.runId}) against ${configPath} as of ${asOf}\n\n`);
       cliIo.stdout.write(formatFindingsSummary(doc) + '\n');
       cliIo.stdout.write(formatCompliance(doc) + '\n');
       for (const w of warnings) cliIo.stderr.write(`amigov: warning: ${w}\n`);

@@ -8,5 +8,7 @@ import { register as config } from './config.js';
 import { register as sandbox } from './sandbox.js';
 import { register as demo } from './demo.js';
 import { register as bench } from './bench.js';
+import { register as init } from './init.js';
+import { register as iam } from './iam.js';
 
-export const COMMANDS: ((program: Command) => void)[] = [scan, evaluate, report, policy, config, sandbox, demo, bench];
+export const COMMANDS: ((program: Command) => void)[] = [init, scan, evaluate, report, policy, config, iam, sandbox, demo, bench];

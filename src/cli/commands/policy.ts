@@ -7,7 +7,8 @@ import { cliIo } from '../io.js';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ENFORCEMENT_MODES, type EnforcementMode } from '../../config/schema.js';
-import { DEFAULT_CONFIG_PATH, loadConfig } from '../../config/load.js';
+import { loadConfig } from '../../config/load.js';
+import { CONFIG_FLAG_HELP, configPathFrom } from '../../config/discover.js';
 import { parseAsOf, todayUtc } from '../../util/dates.js';
 import { atomicTarget } from '../../util/atomic-write.js';
 import { EXIT, UserError } from '../errors.js';
@@ -157,7 +158,7 @@ export function register(program: Command): void {
     .command('generate')
     .description('write the declarative policy, SCP, prod AMI tag policy and Allowed AMIs CLI criteria from the config')
     .addOption(new Option('--mode <mode>', 'Allowed AMIs state in the declarative policy (default: policy_config.enforcement_mode)').choices([...ENFORCEMENT_MODES]))
-    .option('--config <path>', 'publisher config', DEFAULT_CONFIG_PATH)
+    .option('--config <path>', CONFIG_FLAG_HELP)
     .option('--as-of <date>', 'resolve exceptions as of this date, YYYY-MM-DD (default: today, UTC)')
     .option('--out <dir>', 'output folder', DEFAULT_DIST_DIR)
     .addOption(
@@ -172,15 +173,16 @@ Writes ${DIST_FILES.declarative}, ${DIST_FILES.scp}, ${DIST_FILES.tagPolicy} and
 Nothing is written when a document would not fit its size quota or Allowed AMIs' 10 x 200 providers.
 Exit codes: 0 written, 2 invalid config, usage error or allowlist too large. See docs/policies.md.`,
     )
-    .action(async (opts: { mode?: string; config: string; asOf?: string; out: string; scpPublisherExemption: ScpPublisherExemption }) => {
+    .action(async (opts: { mode?: string; config?: string; asOf?: string; out: string; scpPublisherExemption: ScpPublisherExemption }) => {
       // Each subcommand loads its own part of src/policy/ when it runs (README, Layout).
       const { generatePolicies } = await import('../../policy/generate.js');
       const asOf = parseAsOf(opts.asOf);
       const mode = parseMode(opts.mode);
-      const cfg = loadConfig(opts.config);
+      const configPath = configPathFrom(opts.config);
+      const cfg = loadConfig(configPath);
       const result = generatePolicies(cfg, { asOf, mode, scpExemption: opts.scpPublisherExemption });
       const paths = writeAll(opts.out, result.files);
-      renderGenerate(result, opts.config, opts.out, paths);
+      renderGenerate(result, configPath, opts.out, paths);
       process.exitCode = EXIT.OK;
     });
 
@@ -188,15 +190,16 @@ Exit codes: 0 written, 2 invalid config, usage error or allowlist too large. See
     .command('validate')
     .description('check the config and the generated policies: syntax, expired exceptions, allowlist consistency, modes, sizes')
     .option('--dist <dir>', 'folder holding the generated policies', DEFAULT_DIST_DIR)
-    .option('--config <path>', 'publisher config', DEFAULT_CONFIG_PATH)
+    .option('--config <path>', CONFIG_FLAG_HELP)
     .option('--as-of <date>', 'check expiry and the allowlist as of this date, YYYY-MM-DD (default: today, UTC)')
     .option('--json', 'print the report as JSON')
     .addHelpText('after', '\nExit codes: 0 every check passed (warnings allowed), 1 a check failed (each is named), 2 invalid config or usage error.')
-    .action(async (opts: { dist: string; config: string; asOf?: string; json?: boolean }) => {
+    .action(async (opts: { dist: string; config?: string; asOf?: string; json?: boolean }) => {
       const { validatePolicies } = await import('../../policy/validate.js');
       const asOf = parseAsOf(opts.asOf);
-      const cfg = loadConfig(opts.config);
-      const report = validatePolicies({ cfg, configPath: opts.config, distDir: opts.dist, asOf });
+      const configPath = configPathFrom(opts.config);
+      const cfg = loadConfig(configPath);
+      const report = validatePolicies({ cfg, configPath, distDir: opts.dist, asOf });
       if (opts.json) out(JSON.stringify(report, null, 2));
       else renderValidation(report);
       process.exitCode = report.ok ? EXIT.OK : EXIT.FINDINGS;
@@ -206,22 +209,23 @@ Exit codes: 0 written, 2 invalid config, usage error or allowlist too large. See
     .command('diff')
     .description("compare the declarative policy built from the config with the settings a scan found live (exit 1 when they differ)")
     .requiredOption('--inventory <file>', 'inventory.json of a scan')
-    .option('--config <path>', 'publisher config', DEFAULT_CONFIG_PATH)
+    .option('--config <path>', CONFIG_FLAG_HELP)
     .option('--as-of <date>', 'resolve the allowlist as of this date (default: today, UTC)')
     .addOption(new Option('--mode <mode>', 'expected Allowed AMIs state (default: policy_config.enforcement_mode)').choices([...ENFORCEMENT_MODES]))
     .option('--json', 'print the differences as JSON')
     .addHelpText('after', '\nExit codes: 0 every scanned account x region matches, 1 some differ or could not be read (unknown), 2 invalid config, inventory or usage.')
-    .action(async (opts: { inventory: string; config: string; asOf?: string; mode?: string; json?: boolean }) => {
+    .action(async (opts: { inventory: string; config?: string; asOf?: string; mode?: string; json?: boolean }) => {
       const { generatePolicies } = await import('../../policy/generate.js');
       const { diffPolicyWithInventory, readInventoryForDiff } = await import('../../policy/drift.js');
       const asOf = parseAsOf(opts.asOf);
-      const cfg = loadConfig(opts.config);
+      const configPath = configPathFrom(opts.config);
+      const cfg = loadConfig(configPath);
       const inventory = readInventoryForDiff(opts.inventory);
       const generated = generatePolicies(cfg, { asOf, mode: parseMode(opts.mode) });
       const dp = generated.files.find((f) => f.key === 'declarative')!.value as Parameters<typeof diffPolicyWithInventory>[0];
       const report = diffPolicyWithInventory(dp, inventory, asOf);
       if (opts.json) out(JSON.stringify(report, null, 2));
-      else renderDrift(report, opts.config);
+      else renderDrift(report, configPath);
       process.exitCode = report.differing === 0 && report.unknown === 0 && report.accountRegions > 0 ? EXIT.OK : EXIT.FINDINGS;
     });
 }

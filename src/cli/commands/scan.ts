@@ -5,7 +5,7 @@ import { Command, Option } from 'commander';
 import { cliIo } from '../io.js';
 import { EXIT } from '../errors.js';
 import { EXIT_PRECEDENCE, precedenceLine } from '../../pipeline/exit-codes.js';
-import { DEFAULT_CONFIG_PATH } from '../../config/load.js';
+import { CONFIG_FLAG_HELP } from '../../config/discover.js';
 import { SCAN_DEFAULTS } from '../../scan/options.js';
 import { REPORT_FORMATS } from '../../report/formats.js';
 import type { ScanCliOptions } from '../../pipeline/scan-plan.js';
@@ -21,7 +21,7 @@ export function register(program: Command): void {
       'Scan every account x region of the organization (read-only) into reports/<run-id>/inventory.json: ' +
         'instances with their AMIs, owned and referenced images, launch templates, image block public access and Allowed AMIs settings.',
     )
-    .option('--config <path>', 'publisher config (the allowlist)', DEFAULT_CONFIG_PATH)
+    .option('--config <path>', `${CONFIG_FLAG_HELP}: the allowlist`)
     .option('--as-of <date>', 'resolve the allowlist as of this date (YYYY-MM-DD, UTC; default today)')
     .option('--profile <name>', 'AWS shared config profile for the base credentials (default: the SDK default chain)')
     .option('--region <region>', 'region for STS, Organizations and DescribeRegions calls (default: AWS_REGION, the profile region, or us-east-1)')
