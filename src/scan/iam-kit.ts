@@ -10,11 +10,10 @@
  * Pure: strings and objects; the CLI prints or writes them.
  */
 import { callerPolicy, scanRolePolicy, type IamPolicyDocument } from './iam-policy.js';
+import { KIT_FILES, KIT_ROLE_NAME, KIT_STACK_SET_NAME } from './iam-kit-names.js';
 import { renderArgv, raw } from '../remediation/shell.js';
 
 /** The role name the kit creates and `--role-name` then names (OrganizationAccountAccessRole stays supported). */
-export const KIT_ROLE_NAME = 'amigov-scan';
-export const KIT_STACK_SET_NAME = 'amigov-scan-role';
 
 export interface KitOptions {
   /** The scanner: a 12-digit account id (any principal of it that its own IAM allows) or an IAM role ARN. */
@@ -129,14 +128,6 @@ export function cloudFormationTemplate(o: KitOptions): Record<string, unknown> {
   };
 }
 
-export const KIT_FILES = {
-  scanPolicy: 'amigov-scan-role-policy.json',
-  trustPolicy: 'amigov-scan-role-trust-policy.json',
-  callerPolicy: 'amigov-caller-policy.json',
-  cloudFormation: 'amigov-scan-role.cfn.json',
-  stackSet: 'stackset.sh',
-  terraform: 'terraform/main.tf',
-} as const;
 
 /**
  * The commands that create the StackSet and deploy the role to every account below the targets, from the

@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { cliIo } from '../io.js';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { KIT_FILES, KIT_ROLE_NAME, kitFiles, kitProblems, type KitOptions } from '../../scan/iam-kit.js';
+import { KIT_FILES, KIT_ROLE_NAME } from '../../scan/iam-kit-names.js';
+import type { KitOptions } from '../../scan/iam-kit.js';
 
 const PARTS = {
   'scan-policy': KIT_FILES.scanPolicy,
@@ -64,7 +65,7 @@ Examples:
 
 Exit codes: 0 printed or written, 2 usage error (nothing written). See docs/getting-started.md.`,
     )
-    .action((part: Part | undefined, flags: IamFlags) => {
+    .action(async (part: Part | undefined, flags: IamFlags) => {
       if (!part && !flags.out) throw new UserError('name a part to print (e.g. amigov iam scan-policy) or pass --out DIR to write them all', { hint: `Parts: ${Object.keys(PARTS).join(', ')}` });
       if (part && flags.out) throw new UserError('--out writes every part: leave out the part name, or print one part without --out');
       const needsTrusted = !part || NEED_TRUSTED.includes(part);
@@ -80,6 +81,7 @@ Exit codes: 0 printed or written, 2 usage error (nothing written). See docs/gett
         ...(flags.region !== undefined ? { region: flags.region } : {}),
         ...(flags.delegatedAdmin ? { delegatedAdmin: true } : {}),
       };
+      const { kitFiles, kitProblems } = await import('../../scan/iam-kit.js');
       const problems = kitProblems(options);
       if (problems.length) throw new UserError(problems.join('\n'));
       const files = kitFiles(options);

