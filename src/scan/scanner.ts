@@ -46,6 +46,8 @@ import {
 import { assumedRoleProvider, normaliseRolePath, partitionOf, roleArn, sessionNameFor } from '../aws/credentials.js';
 import { classifyError, errorCode, errorMessage, isCredentialFailure, isCredentialFailureCode } from '../aws/errors.js';
 import { ApiMetrics } from '../aws/metrics.js';
+import { EndpointCapabilities } from '../aws/capabilities.js';
+import { COLLECTORS } from './collectors/index.js';
 import { recordedParameters, validateScanOptions, type ScanOptions } from './options.js';
 import { newRunId } from './run-id.js';
 import { discoverOrganization } from './organization.js';
@@ -192,6 +194,8 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
     maxAttempts: options.maxAttempts,
     requestTimeoutMs: options.requestTimeoutMs,
     transport,
+    // The optional collectors' actions may be missing on an endpoint: learned once per endpoint x region, then skipped.
+    capabilities: new EndpointCapabilities(new Set(COLLECTORS.filter((c) => c.optional).flatMap((c) => c.permissions))),
   };
   const homeRegion = options.region ?? (await configuredRegion(settings)) ?? 'us-east-1';
   const metrics = new ApiMetrics();
@@ -247,6 +251,9 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
     const outcomes = await scanUnits(run, identity, plan, states);
     const resolved = await resolveReferencedImages(run, states, outcomes);
     settleCoverage(run, identity, states, resolved.resolutionFailures);
+    for (const l of settings.capabilities!.learned()) {
+      warn(`the endpoint ${l.endpoint} does not support ${l.action} in ${l.region} (${l.answer}): asked once, then skipped there`);
+    }
     const inventory = assembleInventory(run, { startedAt, asOf, allowlist, identity, plan, outcomes, images: resolved.images });
     const stopped = run.stopped;
     if (stopped && !interrupted()) {
