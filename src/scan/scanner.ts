@@ -828,6 +828,13 @@ function organizationFailure(err: unknown, maxAttempts: number): UserError {
         `lower --concurrency (it also bounds the Organizations calls) or raise --max-attempts (now ${maxAttempts}, up to 20) to wait longer between retries.`,
     );
   }
+  if (kind === 'unsupported') {
+    // A "not implemented" answer (src/aws/errors.ts isNotImplemented) is not retried: the endpoint answers the same every time.
+    return fatal(
+      `the endpoint does not implement the AWS Organizations call that lists the accounts (${detail})`,
+      'Scan a fixed list of accounts instead: --no-organizations --accounts ID,... (and check --endpoint-url / AWS_ENDPOINT_URL).',
+    );
+  }
   if (kind === 'timeout' || kind === 'network' || kind === 'server') {
     return fatal(
       `AWS Organizations kept failing while listing the accounts (${detail}) after ${maxAttempts} attempt${maxAttempts === 1 ? '' : 's'}`,

@@ -90,4 +90,19 @@ describe('capabilities learned once', () => {
       sb.setFaults([]);
     }
   });
+
+  test('Organizations answering with an HTML 500 is asked once and named as not implemented, with the way out', async () => {
+    sb.setFaults([{ action: 'organizations:ListRoots', raw: HTML_500 }]);
+    sb.resetStats();
+    try {
+      await assert.rejects(scanOrganization(scanOptions(sb.endpoint)), (err: Error & { hint?: string }) => {
+        assert.match(err.message, /^the endpoint does not implement the AWS Organizations call that lists the accounts/);
+        assert.match(err.hint ?? '', /--no-organizations --accounts/);
+        return true;
+      });
+      assert.equal(sb.stats().byAction['organizations:ListRoots'], 1);
+    } finally {
+      sb.setFaults([]);
+    }
+  });
 });
