@@ -7,7 +7,7 @@
  *   service-specific AWS_ENDPOINT_URL_EC2 / _STS / _ORGANIZATIONS (and `endpoint_url` in the shared
  *   config), see @smithy/core endpoints getEndpointUrlConfig: the variable is AWS_ENDPOINT_URL_ + the
  *   service id upper-cased with spaces as underscores.
- * - Retries: adaptive mode, whose client-side rate limiter is per client; EC2 throttles per account
+ * - Retries: adaptive mode (LearningRetryStrategy: no retry of a "not implemented" answer), whose client-side rate limiter is per client; EC2 throttles per account
  *   and region, so the scanner builds one EC2 client per account x region and never shares them.
  * - Timeouts: requestTimeout bounds each attempt (throwOnRequestTimeout: recent @smithy/node-http-handler
  *   versions otherwise only log a warning); a hung call is retried, then fails that account x region only.
@@ -18,6 +18,7 @@ import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { STSClient } from '@aws-sdk/client-sts';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ApiMetrics, instrumentClient } from './metrics.js';
+import { LearningRetryStrategy, type EndpointCapabilities } from './capabilities.js';
 import { redactUrl } from '../util/redact.js';
 
 export type CredentialsOption = EC2ClientConfig['credentials'];
@@ -38,6 +39,8 @@ export interface AwsSettings {
    * client (see resolveClientDefaults): resolved once per scan, they make a client per account x region cheap.
    */
   clientDefaults?: ClientDefaults;
+  /** What the scan learned its endpoints do not implement (src/aws/capabilities.ts); EC2 clients consult it. */
+  capabilities?: EndpointCapabilities;
 }
 
 /**
@@ -89,7 +92,8 @@ function commonConfig(settings: AwsSettings, region: string, credentials?: Crede
     ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
     ...(credentials ? { credentials } : {}),
     ...(settings.clientDefaults ?? {}),
-    retryMode: 'adaptive',
+    // The SDK's adaptive strategy, except that an action the endpoint does not implement is not retried.
+    retryStrategy: new LearningRetryStrategy(settings.maxAttempts),
     maxAttempts: settings.maxAttempts,
     requestHandler: {
       requestTimeout: settings.requestTimeoutMs,
@@ -104,6 +108,7 @@ function commonConfig(settings: AwsSettings, region: string, credentials?: Crede
 export function makeEc2Client(settings: AwsSettings, region: string, credentials: CredentialsOption | undefined, metrics: ApiMetrics): EC2Client {
   const client = new EC2Client(commonConfig(settings, region, credentials));
   instrumentClient(client, 'ec2', metrics);
+  settings.capabilities?.install(client, 'ec2', region);
   return client;
 }
 

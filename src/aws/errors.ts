@@ -77,6 +77,62 @@ const UNSUPPORTED = new Set([
   'InvalidRequest.NotSupported',
 ]);
 
+/**
+ * The name of the error amigov raises, without a call, for an action the endpoint already answered as not
+ * implemented (src/aws/capabilities.ts).
+ */
+export const ENDPOINT_UNSUPPORTED = 'EndpointDoesNotSupportAction';
+
+/** Error names the SDK gives when the response held no AWS error code (no error document, or an unparseable body). */
+const NO_AWS_CODE = new Set(['Unknown', 'UnknownError', 'Error', 'SyntaxError']);
+
+/**
+ * The AWS error code the response's error document named, if it had one: EC2 answers errors as
+ * `<Response><Errors><Error><Code>`, the Query protocol (STS) as `<ErrorResponse><Error><Code>`, JSON 1.1
+ * (Organizations) as `{"__type": ...}`. A body that is not such a document (an HTML page, plain text, nothing)
+ * leaves the SDK with a generic name, a status code as name, or a parse error.
+ */
+export function awsErrorCode(err: unknown): string | undefined {
+  const e = (err ?? {}) as SdkLikeError;
+  if (e.Code) return e.Code;
+  const name = e.name;
+  if (!name || NO_AWS_CODE.has(name) || /^\d{3}$/.test(name)) return undefined;
+  return name;
+}
+
+/**
+ * The endpoint does not implement the action ("capabilities are learned once", issue #18): a code that says so
+ * (EC2's InvalidAction: "The action or operation requested is invalid"; UnsupportedOperation; JSON services'
+ * UnknownOperationException), HTTP 501, or HTTP 500 whose body is not an AWS error document. AWS itself answers
+ * every error with an error document ("Error codes for the Amazon EC2 API": server errors "are usually caused by
+ * an AWS server-side issue. These errors are accompanied by a 500-series HTTP response code", always in the
+ * Response/Errors/Error shape), so a bare 500 comes from an emulator (moto and LocalStack answer unimplemented
+ * actions with HTML 500 or 501). 502, 503 and 504 are not read this way: HTTP defines them as a gateway's
+ * failure or a temporary overload (RFC 9110, 15.6.3-15.6.5), so they keep their retries whatever their body.
+ */
+export function isNotImplemented(err: unknown): boolean {
+  const e = (err ?? {}) as SdkLikeError;
+  if (e.name === ENDPOINT_UNSUPPORTED) return true;
+  const code = awsErrorCode(err);
+  if (code !== undefined && UNSUPPORTED.has(code)) return true;
+  const status = httpStatus(err);
+  return status === 501 || (status === 500 && code === undefined);
+}
+
+/** How the endpoint said it does not implement the action, for a degraded reason. */
+export function notImplementedDetail(err: unknown): string {
+  const e = (err ?? {}) as SdkLikeError & { firstAnswer?: string };
+  if (e.name === ENDPOINT_UNSUPPORTED) return `${e.firstAnswer ?? 'not implemented'}; learned from an earlier call, not called again`;
+  const code = awsErrorCode(err);
+  if (code !== undefined) return code;
+  return `HTTP ${httpStatus(err)}${httpStatus(err) === 500 ? ' without an AWS error document' : ''}`;
+}
+
+/** The degraded reason of an optional action the endpoint does not implement. */
+export function unsupportedReason(action: string, err: unknown): string {
+  return `endpoint does not support ${action} (${notImplementedDetail(err)})`;
+}
+
 /** Throttling codes of EC2 (RequestLimitExceeded), STS (Throttling), Organizations (TooManyRequestsException) and the SDK's list. */
 export const THROTTLING_CODES = new Set([
   'Throttling',
@@ -131,7 +187,7 @@ export function classifyError(err: unknown): ErrorKind {
   if (CREDENTIALS_PROVIDER_ERRORS.has(code) || /Could not load credentials/i.test(e.message ?? '')) return 'credentials';
   if (EXPIRED_CREDENTIALS_CODES.has(code)) return 'expired-credentials';
   if (THROTTLING_CODES.has(code) || status === 429) return 'throttling';
-  if (UNSUPPORTED.has(code) || status === 501) return 'unsupported';
+  if (isNotImplemented(err)) return 'unsupported';
   if (REGION_DISABLED.has(code)) return 'region-disabled';
   if (code === STS_REGION_DISABLED) return 'sts-region-disabled';
   if (ACCESS_DENIED.has(code) || status === 403) return 'access-denied';

@@ -17,9 +17,15 @@ export function childExecArgv(): string[] {
   return RUNNING_FROM_SOURCE ? ['--import', import.meta.resolve('tsx')] : [];
 }
 
+/** AMIGOV_BENCH_CPU_PROF=DIR: the scan child writes a V8 CPU profile there (node --cpu-prof), to find the scanner's hot spots. */
+function profileArgv(name: string): string[] {
+  const dir = process.env.AMIGOV_BENCH_CPU_PROF;
+  return dir && name === 'scan-child' ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
+}
+
 function start(name: Parameters<typeof childPath>[0], config: unknown): ChildProcess {
   return fork(childPath(name), [JSON.stringify(config)], {
-    execArgv: childExecArgv(),
+    execArgv: [...childExecArgv(), ...profileArgv(name)],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, NODE_OPTIONS: '' },
   });

@@ -80,6 +80,11 @@ export interface FaultSpec {
   region?: string;
   /** Answer with this error instead of the real response. */
   error?: { code: string; status: number; message?: string };
+  /**
+   * Answer with this raw HTTP response instead, no AWS error document: what an emulator sends for an action it
+   * does not implement (moto and LocalStack answer some EC2 actions with an HTML page and status 500).
+   */
+  raw?: { status: number; contentType: string; body: string };
   /** Fraction of matching requests affected, 0..1 (default 1). Drawn from a seeded generator: reproducible. */
   rate?: number;
   /** Hold the response this long before answering (past the client's timeout, to test timeouts). */
@@ -103,7 +108,7 @@ export class FaultInjector {
   set(faults: FaultSpec[]): void {
     for (const f of faults) {
       if (f.rate !== undefined && !(f.rate >= 0 && f.rate <= 1)) throw new Error(`fault rate must be within 0..1, got ${f.rate}`);
-      if (!f.error && f.hangMs === undefined) throw new Error('a fault needs an error or a hangMs');
+      if (!f.error && !f.raw && f.hangMs === undefined) throw new Error('a fault needs an error, a raw response or a hangMs');
     }
     this.faults = [...faults];
   }

@@ -192,6 +192,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     if (fault) {
       counter.fault();
       if (fault.hangMs !== undefined) await sleep(fault.hangMs, res);
+      if (fault.raw) return send(res, fault.raw.status, fault.raw.contentType, fault.raw.body, requestId);
       if (fault.error) {
         return sendError(res, service, new ApiError(fault.error.code, fault.error.message ?? `Injected fault: ${fault.error.code}`, fault.error.status), requestId);
       }

@@ -46,6 +46,8 @@ import {
 import { assumedRoleProvider, normaliseRolePath, partitionOf, roleArn, sessionNameFor } from '../aws/credentials.js';
 import { classifyError, errorCode, errorMessage, isCredentialFailure, isCredentialFailureCode } from '../aws/errors.js';
 import { ApiMetrics } from '../aws/metrics.js';
+import { EndpointCapabilities } from '../aws/capabilities.js';
+import { COLLECTORS } from './collectors/index.js';
 import { recordedParameters, validateScanOptions, type ScanOptions } from './options.js';
 import { newRunId } from './run-id.js';
 import { discoverOrganization } from './organization.js';
@@ -195,6 +197,8 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
     maxAttempts: options.maxAttempts,
     requestTimeoutMs: options.requestTimeoutMs,
     transport,
+    // The optional collectors' actions may be missing on an endpoint: learned once per endpoint x region, then skipped.
+    capabilities: new EndpointCapabilities(new Set(COLLECTORS.filter((c) => c.optional).flatMap((c) => c.permissions))),
   };
   const homeRegion = options.region ?? (await configuredRegion(settings)) ?? 'us-east-1';
   const metrics = new ApiMetrics();
@@ -253,6 +257,9 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
     const resolved = await resolveReferencedImages(run, states, outcomes);
     settleCoverage(run, identity, states, resolved.resolutionFailures);
     await ownerTags;
+    for (const l of settings.capabilities!.learned()) {
+      warn(`the endpoint ${l.endpoint} does not support ${l.action} in ${l.region} (${l.answer}): asked once, then skipped there`);
+    }
     const inventory = assembleInventory(run, { startedAt, asOf, allowlist, identity, plan, outcomes, images: resolved.images });
     const stopped = run.stopped;
     if (stopped && !interrupted()) {
@@ -853,6 +860,13 @@ function organizationFailure(err: unknown, maxAttempts: number): UserError {
       `AWS Organizations kept throttling the account listing (${detail}) after ${maxAttempts} attempt${maxAttempts === 1 ? '' : 's'}`,
       'Its request quota is per account and shared with every other tool calling Organizations from it. Try again later; ' +
         `lower --concurrency (it also bounds the Organizations calls) or raise --max-attempts (now ${maxAttempts}, up to 20) to wait longer between retries.`,
+    );
+  }
+  if (kind === 'unsupported') {
+    // A "not implemented" answer (src/aws/errors.ts isNotImplemented) is not retried: the endpoint answers the same every time.
+    return fatal(
+      `the endpoint does not implement the AWS Organizations call that lists the accounts (${detail})`,
+      'Scan a fixed list of accounts instead: --no-organizations --accounts ID,... (and check --endpoint-url / AWS_ENDPOINT_URL).',
     );
   }
   if (kind === 'timeout' || kind === 'network' || kind === 'server') {

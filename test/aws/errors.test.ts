@@ -24,6 +24,13 @@ const table: [string, unknown, ErrorKind][] = [
   ['EC2 UnauthorizedOperation', sdkError('UnauthorizedOperation', 403), 'access-denied'],
   ['EC2 AuthFailure', sdkError('AuthFailure', 401), 'access-denied'],
   ['EC2 InternalError', sdkError('InternalError', 500, 'server'), 'server'],
+  // Not implemented by the endpoint (issue #18): learned once, never retried.
+  ['EC2 InvalidAction', sdkError('InvalidAction', 400), 'unsupported'],
+  ['UnknownOperationException (JSON services)', sdkError('UnknownOperationException', 400), 'unsupported'],
+  ['HTTP 501', sdkError('Unknown', 501, 'server'), 'unsupported'],
+  ['HTML 500: the SDK found no error document (EC2/STS)', sdkError('Unknown', 500, 'server'), 'unsupported'],
+  ['HTML 500: the SDK could not parse the body (Organizations)', Object.assign(new Error('Unexpected token'), { name: 'SyntaxError', $metadata: { httpStatusCode: 500 } }), 'unsupported'],
+  ['HTML 503 from a gateway stays transient', sdkError('Unknown', 503, 'server'), 'server'],
 ];
 
 for (const [what, err, kind] of table) {

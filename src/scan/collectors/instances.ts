@@ -18,7 +18,7 @@ import {
   type Instance as SdkInstance,
 } from '@aws-sdk/client-ec2';
 import type { Instance } from '../../model/inventory.js';
-import { classifyError, errorCode, errorMessage } from '../../aws/errors.js';
+import { classifyError, errorCode, errorMessage, unsupportedReason } from '../../aws/errors.js';
 import { defined, isoOf, tagsToRecord } from './map.js';
 import { sendOptions, type CollectorMeta, type RegionContext } from './types.js';
 
@@ -129,7 +129,7 @@ export async function collectInstances(ctx: RegionContext): Promise<InstancesRes
     const kind = classifyError(err);
     const why =
       kind === 'unsupported'
-        ? `DescribeInstanceImageMetadata is not supported by this endpoint (${errorCode(err)})`
+        ? unsupportedReason('DescribeInstanceImageMetadata', err)
         : kind === 'access-denied'
           ? `DescribeInstanceImageMetadata was denied (${errorCode(err)}): add ec2:DescribeInstanceImageMetadata to the scan role`
           : `DescribeInstanceImageMetadata failed (${errorCode(err)}: ${errorMessage(err)})`;

@@ -7,7 +7,7 @@
  */
 import { DescribeImageAttributeCommand } from '@aws-sdk/client-ec2';
 import type { Image } from '../../model/inventory.js';
-import { errorCode, errorMessage } from '../../aws/errors.js';
+import { classifyError, errorCode, errorMessage, unsupportedReason } from '../../aws/errors.js';
 import { sendOptions, type CollectorMeta, type RegionContext } from './types.js';
 
 export const LAUNCH_PERMISSIONS: CollectorMeta = {
@@ -24,6 +24,7 @@ export const LAUNCH_PERMISSIONS_PARALLEL = 4;
 /** Fills `launchPermissions` on each owned image; returns a reason when some could not be read. */
 export async function collectLaunchPermissions(ctx: RegionContext, images: Image[]): Promise<string | undefined> {
   const failures: string[] = [];
+  let unsupported: unknown;
   let next = 0;
   const worker = async () => {
     while (next < images.length) {
@@ -40,11 +41,18 @@ export async function collectLaunchPermissions(ctx: RegionContext, images: Image
         };
       } catch (err) {
         if (ctx.abortSignal?.aborted) throw err;
+        // The endpoint does not implement it: no image's permissions can be read here, so stop asking.
+        if (classifyError(err) === 'unsupported') {
+          unsupported ??= err;
+          next = images.length;
+          continue;
+        }
         failures.push(`${image.imageId}: ${errorCode(err)} ${errorMessage(err)}`);
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(LAUNCH_PERMISSIONS_PARALLEL, images.length) }, worker));
+  if (unsupported !== undefined) return `${unsupportedReason('DescribeImageAttribute', unsupported)}: launch permissions of the ${images.length} images unknown`;
   if (!failures.length) return undefined;
   return `launch permissions of ${failures.length} of ${images.length} images unknown (${failures.slice(0, 3).join('; ')}${failures.length > 3 ? '; ...' : ''})`;
 }

@@ -7,7 +7,7 @@
  */
 import { GetAllowedImagesSettingsCommand, GetImageBlockPublicAccessStateCommand, type ImageCriterion as SdkImageCriterion } from '@aws-sdk/client-ec2';
 import type { AllowedImagesState, ImageBlockPublicAccessState, ImageCriterion, RegionSettings } from '../../model/inventory.js';
-import { classifyError, errorCode, errorMessage } from '../../aws/errors.js';
+import { classifyError, errorCode, errorMessage, unsupportedReason } from '../../aws/errors.js';
 import { defined } from './map.js';
 import { sendOptions, type CollectorMeta, type RegionContext } from './types.js';
 
@@ -30,7 +30,7 @@ export const ALLOWED_IMAGES_SETTINGS: CollectorMeta = {
 /** Why an optional call gave no answer, in words a person can act on. */
 export function degradedReason(action: string, permission: string, err: unknown): string {
   const kind = classifyError(err);
-  if (kind === 'unsupported') return `${action} is not supported by this endpoint (${errorCode(err)})`;
+  if (kind === 'unsupported') return unsupportedReason(action, err);
   if (kind === 'access-denied') return `${action} was denied (${errorCode(err)}); add ${permission} to the scan role`;
   return `${action} failed (${errorCode(err)}: ${errorMessage(err)})`;
 }
