@@ -10,4 +10,8 @@ export const RUN_FILES = {
   xlsx: 'report.xlsx',
   csv: 'findings.csv',
   jsonl: 'findings.jsonl',
+  /** `amigov remediate`: one JSON line per change it attempted (appended by each remediation of the run). */
+  remediationLog: 'remediation-log.jsonl',
+  /** `amigov remediate`: the commands that undo every applied change the log has not undone yet. */
+  remediationUndo: 'remediation-undo.sh',
 } as const;

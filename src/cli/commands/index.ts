@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { register as scan } from './scan.js';
 import { register as evaluate } from './evaluate.js';
+import { register as remediate } from './remediate.js';
 import { register as report } from './report.js';
 import { register as policy } from './policy.js';
 import { register as config } from './config.js';
@@ -9,4 +10,4 @@ import { register as sandbox } from './sandbox.js';
 import { register as demo } from './demo.js';
 import { register as bench } from './bench.js';
 
-export const COMMANDS: ((program: Command) => void)[] = [scan, evaluate, report, policy, config, sandbox, demo, bench];
+export const COMMANDS: ((program: Command) => void)[] = [scan, evaluate, report, remediate, policy, config, sandbox, demo, bench];
