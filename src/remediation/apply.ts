@@ -21,6 +21,19 @@ import { ApiMetrics } from '../aws/metrics.js';
 import { UserError } from '../errors.js';
 import { granteeOf, type ChangeAction, type PlannedChange } from './plan.js';
 
+/**
+ * The IAM actions `amigov remediate` calls with the remediation role: the changes (and their undo), and the
+ * describes that verify them. docs/iam/amigov-remediation-role-policy.json grants exactly these (a test keeps them equal).
+ */
+export const REMEDIATION_PERMISSIONS = [
+  'ec2:ModifyImageAttribute',
+  'ec2:EnableImageBlockPublicAccess',
+  'ec2:DisableImageBlockPublicAccess',
+  'ec2:DescribeImages',
+  'ec2:DescribeImageAttribute',
+  'ec2:GetImageBlockPublicAccessState',
+] as const;
+
 export interface RemediateSettings {
   profile?: string;
   endpointUrl?: string;
