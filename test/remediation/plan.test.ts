@@ -23,6 +23,7 @@ const doc = () =>
       .image({ id: AMI_SELF, owner: WORKLOAD, public: true })
       .regionSettings({ account: WORKLOAD_2, bpa: 'unblocked', allowed: 'audit-mode' })
       .build(),
+    undefined,
   );
 
 test('the plan: public AMIs made private and block public access enabled, each with its reverse', () => {
