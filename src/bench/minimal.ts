@@ -24,6 +24,12 @@ export interface MinimalModelOptions {
   regions?: string[];
   /** Role the scanner assumes (default OrganizationAccountAccessRole, path "/"). */
   roleName?: string;
+  /**
+   * A targeted scan (`scan --rules`): only these collectors' data (the selected rules' meta.reads). Default: all.
+   * Each per-unit call below belongs to one collector and is left out when it is not wanted; referenced images
+   * are looked up only for what instances or launch templates of the scan reference.
+   */
+  collectors?: readonly string[];
 }
 
 export interface FixtureShape {
@@ -76,6 +82,9 @@ function hasRole(a: FixtureAccount, roleName: string): boolean {
  *   reference and that no scanned account owns (assuming one account may describe them all).
  */
 export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): MinimalModel {
+  const wants = (collector: string) => !opts.collectors || opts.collectors.includes(collector);
+  const wantInstances = wants('instances') || wants('instance-image-metadata');
+  const wantTemplates = wants('launch-templates');
   const caller = opts.callerAccountId ?? fx.caller.accountId;
   const roleName = opts.roleName ?? 'OrganizationAccountAccessRole';
   const regionList = fx.regions ?? DEFAULT_REGIONS;
@@ -125,7 +134,7 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
     s.add(imageId);
   };
   let instances = 0;
-  for (const i of fx.instances) {
+  for (const i of wantInstances ? fx.instances : []) {
     const k = unitKey(i.accountId, i.region);
     if (!units.has(k) || !isLive(i.state)) continue;
     instances++;
@@ -135,7 +144,7 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
   const owned = new Map<string, number>();
   const ownedIds = new Map<string, Set<string>>(); // region -> ids a scanned owner lists
   for (const img of fx.images) {
-    if (img.state === 'deregistered') continue;
+    if (img.state === 'deregistered' || !wants('owned-images')) continue;
     const k = unitKey(img.ownerId, img.region);
     if (!units.has(k)) continue;
     owned.set(k, (owned.get(k) ?? 0) + 1);
@@ -145,7 +154,7 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
   }
   const ltVersions = new Map<string, number>();
   let launchTemplates = 0;
-  for (const lt of fx.launchTemplates ?? []) {
+  for (const lt of wantTemplates ? (fx.launchTemplates ?? []) : []) {
     const k = unitKey(lt.accountId, lt.region);
     if (!units.has(k)) continue;
     launchTemplates++;
@@ -162,14 +171,14 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
   let populated = 0;
   for (const k of units) {
     const [acct, region] = k.split('|') as [string, string];
-    const diim = pages(liveInstances.get(k) ?? 0, PAGE.instanceImageMetadata);
-    const imgs = pages(owned.get(k) ?? 0, PAGE.images);
-    const ltv = pages(ltVersions.get(k) ?? 0, PAGE.launchTemplateVersions);
+    const diim = wantInstances ? pages(liveInstances.get(k) ?? 0, PAGE.instanceImageMetadata) : 0;
+    const imgs = wants('owned-images') ? pages(owned.get(k) ?? 0, PAGE.images) : 0;
+    const ltv = wantTemplates ? pages(ltVersions.get(k) ?? 0, PAGE.launchTemplateVersions) : 0;
     add('ec2:DescribeInstanceImageMetadata', diim);
     add('ec2:DescribeImages', imgs);
     add('ec2:DescribeLaunchTemplateVersions', ltv);
-    add('ec2:GetImageBlockPublicAccessState', 1);
-    add('ec2:GetAllowedImagesSettings', 1);
+    if (wants('image-block-public-access')) add('ec2:GetImageBlockPublicAccessState', 1);
+    if (wants('allowed-images-settings')) add('ec2:GetAllowedImagesSettings', 1);
     if (liveInstances.has(k) || owned.has(k) || ltVersions.has(k)) populated++;
     const done = readyAt.get(acct)! + Math.max(diim, imgs, ltv, 1);
     regionDone.set(region, Math.max(regionDone.get(region) ?? 0, done));

@@ -24,6 +24,8 @@ export interface SandboxChildConfig {
   generate: GenerateOptions;
   latencyMs: number;
   throttling: boolean;
+  /** A targeted scan's collectors (bench --rules): the minimal-call model counts only their calls. */
+  collectors?: string[];
 }
 
 export type ToSandbox = { type: 'reset' } | { type: 'snapshot' } | { type: 'close' };
@@ -57,6 +59,8 @@ export interface ScanChildConfig {
   configPath: string;
   asOf: string;
   outDir: string;
+  /** A targeted scan (bench --rules): the collectors to run. */
+  collectors?: string[];
 }
 
 export interface ScanChildResult {

@@ -42,6 +42,8 @@ export interface BenchOptions {
   startup: boolean;
   /** per child process */
   timeoutMs: number;
+  /** A targeted scan (bench --rules public-ami): the collectors those rules read. Default: a full scan. */
+  collectors?: string[];
 }
 
 export const FULL_PRESET = { sizes: [50, 200, 1000], regions: 17, populatedRegionsPerAccount: 1, instancesPerRegion: 100, ownedImagesPerRegion: 20 } as const;
@@ -91,6 +93,7 @@ export async function runSize(size: number, o: BenchOptions, hooks: BenchHooks =
       },
       latencyMs: o.latencyMs,
       throttling: o.throttling,
+      ...(o.collectors ? { collectors: o.collectors } : {}),
     },
     o.timeoutMs,
   );
@@ -101,7 +104,7 @@ export async function runSize(size: number, o: BenchOptions, hooks: BenchHooks =
     sandbox.reset();
     const scan = await runWorker<ScanChildResult>(
       'scan-child',
-      { endpoint: sandbox.ready.endpoint, credentials: sandbox.ready.credentials, concurrency: o.concurrency, configPath: o.configPath, asOf: o.asOf, outDir: runDir },
+      { endpoint: sandbox.ready.endpoint, credentials: sandbox.ready.credentials, concurrency: o.concurrency, configPath: o.configPath, asOf: o.asOf, outDir: runDir, ...(o.collectors ? { collectors: o.collectors } : {}) },
       'scan-result',
       o.timeoutMs,
     );

@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     endpointUrl: config.endpoint,
     region: 'us-east-1',
     concurrency: config.concurrency,
+    ...(config.collectors ? { collectors: config.collectors } : {}),
   });
   const wallMs = performance.now() - t0;
   const scanMaxRssBytes = process.resourceUsage().maxRSS * 1024;

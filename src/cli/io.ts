@@ -6,6 +6,8 @@
 export interface CliIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Where a confirmation is read from (amigov remediate); isTTY says whether a person can answer. */
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
-export const cliIo: CliIo = { stdout: process.stdout, stderr: process.stderr };
+export const cliIo: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };

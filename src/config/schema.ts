@@ -74,6 +74,15 @@ export const policyConfigSchema = z.strictObject({
   exception_message: z.string().max(1024).optional(),
   max_exception_duration_days: z.number().int().positive().default(90),
   expiry_warning_days: z.number().int().nonnegative().default(14),
+  /**
+   * The IAM role `amigov remediate` assumes in each account (its --role-name default). The generated SCP exempts
+   * it (aws:PrincipalArn) from the statement that denies changing AMI launch permissions, so amigov's own
+   * make-private fix is not blocked in the accounts where side-loaded public AMIs live.
+   */
+  remediation_role_name: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name: 1-64 of letters, digits and +=,.@_-')
+    .default('amigov-remediation'),
   /** Image block public access state to enforce. */
   image_block_public_access: z.enum(['block_new_sharing', 'unblocked']).default('block_new_sharing'),
   /** The tag that marks an AMI approved for production (seed 003). Exact, case-sensitive match. */

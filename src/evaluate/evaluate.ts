@@ -16,6 +16,7 @@ import type { RuleDefinition } from '../rules/types.js';
 import { accountOwner, withOwners } from './owners.js';
 import { validateProfileTemplate } from '../remediation/commands.js';
 import { DEFAULT_ROLE_NAME } from '../remediation/script.js';
+import { UserError } from '../errors.js';
 
 export interface EvaluateOptions {
   /** Rule ids to run (default: all). */
@@ -63,9 +64,39 @@ export function checkEvaluateOptions(options: Pick<EvaluateOptions, 'rules' | 's
   return { rules, overrides };
 }
 
+/**
+ * Collectors a run may leave out as a whole and that rules judge with what is there: launch permissions
+ * (without --deep) and the organization (with --no-organizations). The weekly comparison accounts for them.
+ */
+const RUN_OPTIONAL_COLLECTORS = new Set(['launch-permissions', 'organization']);
+
+/**
+ * The rules whose data the inventory has. A targeted scan (`scan --rules`) records the collectors it ran
+ * (run.collectors); a rule reading one it did not run would judge missing data as "nothing found". Rules
+ * asked for by name are then a usage error; otherwise they are left out and recorded.
+ */
+export function rulesWithData(inventory: Inventory, rules: RuleDefinition[], explicit: boolean): { rules: RuleDefinition[]; notCollected: { ruleId: string; missing: string[] }[] } {
+  const ran = inventory.run.collectors;
+  if (!ran) return { rules, notCollected: [] };
+  const have = new Set(ran);
+  const notCollected = rules
+    .map((r) => ({ ruleId: r.meta.id, missing: r.meta.reads.filter((c) => !have.has(c) && !RUN_OPTIONAL_COLLECTORS.has(c)) }))
+    .filter((r) => r.missing.length > 0);
+  if (explicit && notCollected.length) {
+    throw new UserError(
+      `the inventory lacks data ${notCollected.map((r) => `${r.ruleId} reads (${r.missing.join(', ')})`).join('; ')}: it comes from a targeted scan that collected only ${ran.join(', ')}`,
+      { hint: `Leave those rules out of --rules, or scan again with --rules ${notCollected.map((r) => r.ruleId).join(',')} (or without --rules).` },
+    );
+  }
+  const skip = new Set(notCollected.map((r) => r.ruleId));
+  return { rules: rules.filter((r) => !skip.has(r.meta.id)), notCollected };
+}
+
 /** Judges an inventory. Throws UserError for bad options (unknown rule, bad severity, bad profile template). */
 export function evaluate(inventory: Inventory, allowlist: ResolvedAllowlist, options: EvaluateOptions = {}): FindingsDocument {
-  const { rules, overrides } = checkEvaluateOptions(options);
+  const checked = checkEvaluateOptions(options);
+  const { overrides } = checked;
+  const { rules, notCollected } = rulesWithData(inventory, checked.rules, options.rules !== undefined && options.rules.length > 0);
 
   const index = buildIndex(inventory);
   const deep = options.deep ?? (inventory.run.parameters['deep'] === true || inventory.images.some((i) => i.launchPermissions !== undefined));
@@ -110,6 +141,7 @@ export function evaluate(inventory: Inventory, allowlist: ResolvedAllowlist, opt
       scanAsOf: inventory.run.asOf,
       scanConfigPath: inventory.run.configPath,
       rulesRun: rules.map((r) => r.meta.id),
+      ...(notCollected.length ? { rulesNotCollected: notCollected } : {}),
       severityThreshold: options.severityThreshold ?? null,
       severityOverrides: overrides,
       deep,

@@ -103,6 +103,7 @@ const evaluationInfoSchema = z.object({
   scanAsOf: str,
   scanConfigPath: str,
   rulesRun: z.array(str),
+  rulesNotCollected: z.array(z.object({ ruleId: str, missing: z.array(str) })).optional(),
   severityThreshold: severity.nullable().optional(),
   severityOverrides: z.record(z.string(), severity).optional(),
   deep: z.boolean(),

@@ -328,6 +328,11 @@ export interface EvaluationInfo {
   scanAsOf: string;
   scanConfigPath: string;
   rulesRun: string[];
+  /**
+   * Rules left out because the inventory lacks data they read (a targeted scan, `scan --rules`, did not
+   * collect it): never judged as "nothing found". Absent when none were left out.
+   */
+  rulesNotCollected?: { ruleId: string; missing: string[] }[];
   severityThreshold?: Severity | null;
   severityOverrides?: Record<string, Severity>;
   deep: boolean;

@@ -32,6 +32,7 @@ export const runMetaSchema = z.object({
   organization: z.object({ id: str, managementAccountId: str }).nullable().optional(),
   endpoint: str.nullable().optional(),
   homeRegion: str.optional(),
+  collectors: z.array(str).optional(),
   interrupted: z.boolean().optional(),
 });
 

@@ -29,6 +29,12 @@ export interface RunMeta {
   endpoint?: string | null;
   /** Region used for STS, Organizations and DescribeRegions calls (scan). */
   homeRegion?: string;
+  /**
+   * Ids of the collectors whose data the scan gathered (src/scan/collectors; rules' meta.reads name them). A
+   * targeted scan (`scan --rules`) lists fewer. Absent in inventories of older versions: every collector ran
+   * (launch-permissions only with --deep).
+   */
+  collectors?: string[];
   /** true when the run was interrupted (SIGINT): coverage marks what was not scanned (errorCode "Interrupted"). */
   interrupted?: boolean;
 }

@@ -13,4 +13,8 @@ export const RUN_FILES = {
   ocsf: 'findings.ocsf.json',
   asff: 'findings.asff.json',
   summary: 'summary.md',
+  /** `amigov remediate`: one JSON line per change it attempted (appended by each remediation of the run). */
+  remediationLog: 'remediation-log.jsonl',
+  /** `amigov remediate`: the commands that undo every applied change the log has not undone yet. */
+  remediationUndo: 'remediation-undo.sh',
 } as const;

@@ -83,4 +83,7 @@ export function warnRuleErrors(doc: FindingsDocument, stderr: NodeJS.WritableStr
   for (const e of doc.evaluation?.ruleErrors ?? []) {
     stderr.write(`amigov: warning: rule ${e.ruleId} failed (${terminalSafe(e.message)}); its findings are missing. Please report this bug.\n`);
   }
+  for (const r of doc.evaluation?.rulesNotCollected ?? []) {
+    stderr.write(`amigov: note: rule ${r.ruleId} was not run: the inventory comes from a targeted scan that did not collect ${r.missing.join(', ')}\n`);
+  }
 }

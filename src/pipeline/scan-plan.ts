@@ -14,7 +14,8 @@ import { resolveAllowlist, type ResolvedAllowlist } from '../config/allowlist.js
 import type { PublisherConfig } from '../config/schema.js';
 import { newRunId } from '../scan/run-id.js';
 import { SCAN_DEFAULTS, splitList, validateScanOptions, type ScanOptions } from '../scan/options.js';
-import type { EvaluateOptions } from '../evaluate/evaluate.js';
+import { checkEvaluateOptions, type EvaluateOptions } from '../evaluate/evaluate.js';
+import type { RuleDefinition } from '../rules/types.js';
 import { parseFormats, REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
 import { resolveCompareTarget, type CompareTarget } from '../report/compare.js';
 import { toEvaluateOptions, type EvaluationFlags } from './evaluation-request.js';
@@ -85,6 +86,11 @@ function intFlag(flag: string, value: string | undefined, fallback: number): num
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value.trim())) throw new UserError(`${flag}: ${JSON.stringify(value)} is not a whole number`);
   return Number(value);
+}
+
+/** The collectors a set of rules reads: the union of their meta.reads, in first-seen order. */
+export function collectorsFor(rules: readonly RuleDefinition[]): string[] {
+  return [...new Set(rules.flatMap((r) => r.meta.reads))];
 }
 
 /** Commander flags -> ScanOptions (validated; exit 2 on bad input). */
@@ -204,6 +210,8 @@ export function checkScanInvocation(cli: ScanCliOptions, preloaded?: { config: P
   const coverage = coveragePolicyFrom(cli);
   const formats = cli.format === undefined ? [...REPORT_FORMATS] : cli.format.trim() === 'none' ? [] : parseFormats(cli.format);
   const evaluate = toEvaluateOptions({ severityOverride: [], ...cli });
+  // A targeted scan: `--rules` runs only the collectors those rules read (their meta.reads).
+  if (evaluate.rules) options.collectors = collectorsFor(checkEvaluateOptions(evaluate).rules);
   const config = preloaded?.config ?? loadConfig(options.configPath);
   const allowlist = resolveAllowlist(config, options.asOf ?? todayUtc());
   const runDir = cli.out ?? join('reports', runId);

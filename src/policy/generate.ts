@@ -118,7 +118,7 @@ export function generatePolicies(cfg: PublisherConfig, opts: GenerateOptions): G
     }
     throw err;
   }
-  const scp = buildScp({ providers, publisherAccounts, exemption });
+  const scp = buildScp({ providers, publisherAccounts, exemption, remediationRoleName: cfg.policy_config.remediation_role_name });
   const tagPolicy = buildProdAmiTagPolicy(allowlist.approvedAmiTag);
 
   // Our own output must match the documented syntax; a mismatch is a bug in amigov, not a user error.

@@ -9,6 +9,15 @@
  *    access, to every account but the publishers; the publishers' own public sharing is stopped by
  *    image block public access (block_new_sharing) in the declarative policy.
  *  - SCPs never apply to the management account or to service-linked roles (Auto Scaling, EC2 Fleet).
+ *  - Statement 3 would also deny amigov's own make-private fix (ModifyImageAttribute, Remove group all) in the
+ *    workload accounts, where side-loaded public AMIs live. It exempts the remediation role by aws:PrincipalArn
+ *    (IAM: "For IAM roles, the request context returns the ARN of the role, not the ARN of the user that assumed
+ *    the role"), with ArnNotLike and a "*" partition and account ("Each of the six colon-delimited components of
+ *    the ARN is checked separately and each can include multi-character match wildcards"), so one SCP works in
+ *    aws, aws-cn and aws-us-gov. Conditions of one statement must all hold for the Deny to apply, so the role is
+ *    spared in every account and the publishers stay spared by aws:PrincipalAccount. What stops that role (or
+ *    anyone) from making an AMI public is image block public access, enforced by the declarative policy:
+ *    "block public access for AMIs ... will block any attempt to publicly share your AMIs in the specified Region."
  */
 import type { IamStatement, Scp } from './syntax.js';
 import { normalizeProviders } from './providers.js';
@@ -41,6 +50,16 @@ export interface ScpInput {
   /** Accounts allowed to create and share AMIs: the approved publisher accounts. */
   publisherAccounts: readonly string[];
   exemption: ScpPublisherExemption;
+  /** The role amigov remediate uses (policy_config.remediation_role_name): exempt from the sharing statement. */
+  remediationRoleName?: string;
+}
+
+/**
+ * The partition- and account-neutral aws:PrincipalArn pattern of the remediation role, at path "/" (a wildcard
+ * path would also spare any role whose name merely ends with it).
+ */
+export function remediationRolePattern(roleName: string): string {
+  return `arn:*:iam::*:role/${roleName}`;
 }
 
 export function buildScp(input: ScpInput): Scp {
@@ -58,7 +77,15 @@ export function buildScp(input: ScpInput): Scp {
       Condition: { StringNotEquals: { 'ec2:Owner': normalizeProviders(input.providers) } },
     },
     { Sid: SCP_SIDS.creation, Effect: 'Deny', Action: AMI_CREATION_ACTIONS, Resource: '*', ...exempt },
-    { Sid: SCP_SIDS.sharing, Effect: 'Deny', Action: AMI_SHARING_ACTIONS, Resource: '*', ...exempt },
+    {
+      Sid: SCP_SIDS.sharing,
+      Effect: 'Deny',
+      Action: AMI_SHARING_ACTIONS,
+      Resource: '*',
+      ...(input.remediationRoleName
+        ? { Condition: { ...(exempt.Condition ?? {}), ArnNotLike: { 'aws:PrincipalArn': [remediationRolePattern(input.remediationRoleName)] } } }
+        : exempt),
+    },
   ];
   return { Version: '2012-10-17', Statement: statements };
 }
@@ -74,6 +101,8 @@ export interface ScpSummary {
   /** aws:PrincipalAccount exemptions of the creation / sharing statements (undefined: no such condition). */
   creationExempt?: string[];
   sharingExempt?: string[];
+  /** aws:PrincipalArn patterns (ArnNotLike) the sharing statement spares: the remediation role. */
+  sharingRoleExempt?: string[];
   sids: string[];
   missingStatements: string[];
 }
@@ -91,6 +120,7 @@ export function summarizeScp(scp: Scp): ScpSummary {
     providers: ownerList ? normalizeProviders(ownerList) : undefined,
     creationExempt: exemptOf(SCP_SIDS.creation),
     sharingExempt: exemptOf(SCP_SIDS.sharing),
+    sharingRoleExempt: asList(bySid.get(SCP_SIDS.sharing)?.Condition?.['ArnNotLike']?.['aws:PrincipalArn']),
     sids: [...bySid.keys()],
     missingStatements: Object.values(SCP_SIDS).filter((sid) => !bySid.has(sid)),
   };

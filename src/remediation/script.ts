@@ -115,6 +115,8 @@ export function renderRemediationScript(doc: FindingsDocument, opts: ScriptOptio
   const plan: string[] = [];
   let totalChanges = 0;
   let totalReview = 0;
+  let accountsWithChanges = 0;
+  let accountsReviewOnly = 0;
   for (const a of accounts) {
     const seen = new Set<string>();
     const ops = new Map<string, number>();
@@ -131,6 +133,8 @@ export function renderRemediationScript(doc: FindingsDocument, opts: ScriptOptio
     const review = reviewed.size;
     totalChanges += n;
     totalReview += review;
+    if (n > 0) accountsWithChanges++;
+    else if (review > 0) accountsReviewOnly++;
     if (n === 0 && review === 0) continue;
     const what = [...ops].map(([op, k]) => `${k} x ${op}`).join(', ');
     plan.push(`#   ${label(a)}: ${plural(n, 'change')}${what ? ` (${what})` : ''}${review ? `; ${review} for review` : ''}`);
@@ -142,14 +146,18 @@ export function renderRemediationScript(doc: FindingsDocument, opts: ScriptOptio
   const when = opts.generatedAt ?? doc.evaluation?.evaluatedAt;
   if (when) L.push(comment(`Generated ${when} from ${doc.findings.length} findings.`));
   L.push('#');
-  L.push(`# With --apply this script makes ${plural(totalChanges, 'change')} in ${plural(plan.length, 'account')}:`);
+  // Accounts are counted where something changes; accounts with review items only are named apart.
+  const reviewOnly = accountsReviewOnly ? ` (and ${plural(accountsReviewOnly, 'more account')} with review items only)` : '';
+  L.push(`# With --apply this script makes ${plural(totalChanges, 'change')} in ${plural(accountsWithChanges, 'account')}${reviewOnly}:`);
   L.push(...(plan.length ? plan : ['#   (nothing to change)']));
   L.push(`# ${plural(totalReview, 'change')} need a person's review: they are printed below as comments and never run.`);
   L.push('# Read-only look-ups (investigate) are printed as comments too.');
   L.push('#');
   L.push('# Usage:');
-  L.push('#   ./remediation.sh           dry run (default): EC2 changes are checked with --dry-run, nothing changes');
-  L.push('#   ./remediation.sh --apply   make the changes, then run the verification commands');
+  L.push('#   ./remediation.sh                 dry run (default): EC2 changes are checked with --dry-run, nothing changes');
+  L.push('#   ./remediation.sh --apply         print the plan, ask (type yes), make the changes, then verify them');
+  L.push('#   ./remediation.sh --apply --yes   the same without asking (automation; needed without a terminal)');
+  L.push('#   Scope: --accounts IDS, --regions LIST, --rules IDS, --finding IDS (comma-separated); --help for all flags.');
   L.push(
     profileMode
       ? `# Credentials: every command carries --profile (profile template ${oneLine(auth?.profileTemplate ?? '')}).`
@@ -162,6 +170,9 @@ export function renderRemediationScript(doc: FindingsDocument, opts: ScriptOptio
   }
   L.push('');
   L.push(scriptPart('start'));
+  // The accounts run once as a plan and once more to apply (--apply), or once as a dry run.
+  L.push('run_accounts() {');
+  L.push('  :');
 
   for (const account of accounts) {
     const regions = byAccount.get(account)!;
@@ -172,12 +183,14 @@ export function renderRemediationScript(doc: FindingsDocument, opts: ScriptOptio
     L.push(`account_${account}() {`);
     L.push('  :');
     const done = new Set<string>();
+    const scoped: string[] = [];
     let runs = false;
     for (const region of [...regions.keys()].sort()) {
       L.push('');
       L.push(`  # ---- ${region} ----`);
       let lastFinding: string | undefined;
       for (const { finding, command } of regions.get(region)!) {
+        if (!/^[0-9a-f]{16}$/.test(finding.id) || !/^[a-z0-9-]+$/.test(finding.ruleId)) throw new Error(`invalid finding id or rule id: ${JSON.stringify([finding.id, finding.ruleId])}`);
         if (finding.id !== lastFinding) {
           lastFinding = finding.id;
           L.push('');
@@ -191,11 +204,12 @@ export function renderRemediationScript(doc: FindingsDocument, opts: ScriptOptio
           }
           done.add(command.command);
           runs = true;
-          L.push(`  change ${command.supportsDryRun ? 1 : 0} ${shellWord(oneLine(command.title))} ${command.command}`);
+          scoped.push(`in_scope ${account} ${region} ${shellWord(finding.ruleId)} ${finding.id}`);
+          L.push(`  change ${command.supportsDryRun ? 1 : 0} ${account} ${region} ${shellWord(finding.ruleId)} ${finding.id} ${shellWord(oneLine(command.title))} ${command.command}`);
         } else if (command.kind === 'verify' && command.command.startsWith('aws ')) {
           if (done.has(command.command)) continue;
           done.add(command.command);
-          L.push(`  check ${shellWord(oneLine(command.title))} ${command.command}`);
+          L.push(`  check ${account} ${region} ${shellWord(finding.ruleId)} ${finding.id} ${shellWord(oneLine(command.title))} ${command.command}`);
         } else {
           const tag = command.kind === 'fix' ? 'REVIEW, not run' : command.kind === 'investigate' ? 'look-up' : command.kind;
           if (done.has(command.command)) {
@@ -210,9 +224,19 @@ export function renderRemediationScript(doc: FindingsDocument, opts: ScriptOptio
     }
     L.push('}');
     if (!runs) L.push(`# (nothing runs in ${account}: look-ups and review items only, so no credentials are needed)`);
-    else L.push(profileMode ? `account_${account}` : `if assume_role ${account}; then account_${account}; fi`);
+    else {
+      // Credentials only for an account with something in scope, and not to print the plan.
+      L.push(`scoped_${account}() { ${[...new Set(scoped)].join(' || ')}; }`);
+      L.push(
+        profileMode
+          ? `if scoped_${account}; then account_${account}; fi`
+          : `if scoped_${account} && { [[ $MODE == plan ]] || assume_role ${account}; }; then account_${account}; fi`,
+      );
+    }
   }
   if (!profileMode) L.push('restore_base_credentials');
+  L.push('}');
+  L.push('run_accounts');
 
   // Findings whose only action is a request (a link): listed for completeness.
   const requests = new Set(doc.findings.flatMap((f) => f.commands.filter((c) => c.kind === 'request').map((c) => c.command)));

@@ -42,6 +42,12 @@ function runLevelGaps(doc: FindingsDocument): Map<string, string> {
   const deep = doc.evaluation?.deep ?? doc.run.parameters['deep'] === true;
   if (!deep) gaps.set('launch-permissions', 'launch-permissions (who an AMI is shared with) was not read: this run was not --deep');
   if (!doc.run.organization) gaps.set('organization', 'the organization (OUs, organization id) was not read: this run used --no-organizations or found no organization');
+  // A targeted scan (scan --rules) records the collectors it ran; the others' data was not gathered at all.
+  const ran = doc.run.collectors;
+  if (ran) {
+    const have = new Set(ran);
+    for (const c of ALL_READS) if (!have.has(c) && !gaps.has(c)) gaps.set(c, `${c} was not collected: this run was a targeted scan (--rules) that did not need it`);
+  }
   return gaps;
 }
 

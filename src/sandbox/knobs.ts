@@ -3,6 +3,7 @@
  * request counters. Bucket sizes come from AWS documentation (see docs/sandbox.md, "Knobs").
  */
 import { mulberry32 } from './random.js';
+import { arnLike, principalArnOf } from '../util/arn.js';
 
 export interface BucketSpec {
   /** Maximum tokens (the burst). */
@@ -171,4 +172,29 @@ export class RequestCounter {
   reset(): void {
     this.s = RequestCounter.empty();
   }
+}
+
+/**
+ * An SCP-style explicit deny, as an organization's service control policy would write it: deny `action` in
+ * `accountId` (any when absent) to every principal whose aws:PrincipalArn matches none of `exceptPrincipalArns`
+ * (ArnLike patterns, the condition an SCP uses to exempt a role). IAM: aws:PrincipalArn — "For IAM roles, the
+ * request context returns the ARN of the role, not the ARN of the user that assumed the role." EC2 answers a
+ * denied call, DryRun or not, with UnauthorizedOperation: DryRun "checks whether you have the required
+ * permissions for the action ... If you have the required permissions, the error response is DryRunOperation.
+ * Otherwise, it is UnauthorizedOperation."
+ */
+export interface DenySpec {
+  /** "<service>:<Action>", e.g. "ec2:ModifyImageAttribute". */
+  action: string;
+  accountId?: string;
+  /** ArnLike patterns of aws:PrincipalArn that are exempt (e.g. "arn:*:iam::*:role/amigov-remediation"). */
+  exceptPrincipalArns?: string[];
+}
+
+/** The deny that applies to this request, if any. */
+export function deniedBy(denials: readonly DenySpec[], req: RequestKey, principalArn: string): DenySpec | undefined {
+  const arn = principalArnOf(principalArn);
+  return denials.find(
+    (d) => d.action === req.action && (d.accountId === undefined || d.accountId === req.accountId) && !(d.exceptPrincipalArns ?? []).some((p) => arnLike(p, arn)),
+  );
 }

@@ -12,8 +12,8 @@ import { CredentialStore, parseAuthorization } from './auth.js';
 import type { Principal, ServiceName } from './auth.js';
 import { ApiError } from './errors.js';
 import type { OrgFixture } from './fixture-types.js';
-import type { BucketCategory, FaultSpec, SandboxStats, ThrottleSettings } from './knobs.js';
-import { FaultInjector, RequestCounter, Throttler } from './knobs.js';
+import type { BucketCategory, DenySpec, FaultSpec, SandboxStats, ThrottleSettings } from './knobs.js';
+import { deniedBy, FaultInjector, RequestCounter, Throttler } from './knobs.js';
 import { QueryParams, ec2ErrorResponse, ec2Response, stsErrorResponse, stsResponse } from './protocol/query.js';
 import { JSON_CONTENT_TYPE, jsonErrorBody, organizationsAction } from './protocol/json.js';
 import { SandboxState } from './state.js';
@@ -32,6 +32,8 @@ export interface SandboxOptions {
   /** true = AWS's documented buckets (see knobs.ts); an object overrides some of them. */
   throttling?: boolean | ThrottleSettings;
   faults?: FaultSpec[];
+  /** SCP-style explicit denials (see knobs.ts DenySpec). */
+  denials?: DenySpec[];
   /** Seed of the generator that decides which requests a fault with a rate < 1 hits. */
   faultSeed?: number;
 }
@@ -47,6 +49,8 @@ export interface RunningSandbox {
   stats(): SandboxStats;
   resetStats(): void;
   setFaults(faults: FaultSpec[]): void;
+  /** Replaces the SCP-style denials (see knobs.ts DenySpec). */
+  setDenials(denials: DenySpec[]): void;
   /** The live in-memory state (tests inspect mutations through it). */
   state: SandboxState;
   close(): Promise<void>;
@@ -104,6 +108,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   const faults = new FaultInjector(opts.faults ?? [], opts.faultSeed ?? 1);
   const throttler = opts.throttling ? new Throttler(opts.throttling === true ? true : opts.throttling) : undefined;
   const latencyMs = opts.latencyMs ?? 0;
+  let denials: DenySpec[] = [...(opts.denials ?? [])];
 
   // Timers of requests still waiting (latency, hangs): close() releases them so nothing outlives the server.
   const pending = new Set<() => void>();
@@ -198,6 +203,19 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
       }
     }
     if (res.destroyed) return;
+    const deny = deniedBy(denials, key, principal.arn);
+    if (deny) {
+      return sendError(
+        res,
+        service,
+        new ApiError(
+          'UnauthorizedOperation',
+          `You are not authorized to perform this operation. User: ${principal.arn} is not authorized to perform: ${deny.action} with an explicit deny in a service control policy`,
+          403,
+        ),
+        requestId,
+      );
+    }
 
     try {
       if (service === 'organizations') {
@@ -271,6 +289,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     stats: () => counter.snapshot(),
     resetStats: () => counter.reset(),
     setFaults: (f) => faults.set(f),
+    setDenials: (d) => {
+      denials = [...d];
+    },
     state,
     close: async () => {
       closing = true;

@@ -6,6 +6,7 @@ import type { ResolvedAllowlist } from '../config/allowlist.js';
 import { UserError } from '../errors.js';
 import { parseAsOf } from '../util/dates.js';
 import { redactUrl } from '../util/redact.js';
+import { COLLECTORS } from './collectors/index.js';
 
 export interface ScanOptions {
   /** Run id (see newRunId); generated when absent. */
@@ -44,6 +45,11 @@ export interface ScanOptions {
 
   /** Also collect owned images' launch permissions (who they are shared with): one extra call per owned image. */
   deep?: boolean;
+  /**
+   * A targeted scan: gather only these collectors' data (collector ids, e.g. the union of the selected rules'
+   * meta.reads). Account x region collectors that gather none of them are not run. Undefined: everything.
+   */
+  collectors?: string[];
 
   // How hard to push
   concurrency: number;
@@ -126,6 +132,11 @@ export function validateScanOptions(o: ScanOptions): void {
   if (!Number.isInteger(o.maxAttempts) || o.maxAttempts < 1 || o.maxAttempts > 20) throw usage(`--max-attempts: ${o.maxAttempts} is not an integer from 1 to 20`);
   if (!Number.isFinite(o.requestTimeoutMs) || o.requestTimeoutMs < 100 || o.requestTimeoutMs > 600_000) throw usage(`--timeout: ${o.requestTimeoutMs} ms is outside 100-600000`);
   if (o.asOf !== undefined) parseAsOf(o.asOf);
+  if (o.collectors) {
+    const known = new Set(COLLECTORS.map((c) => c.id));
+    const unknown = o.collectors.filter((c) => !known.has(c));
+    if (unknown.length) throw usage(`unknown collector${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, `Known collectors: ${[...known].join(', ')}`);
+  }
   if (o.endpointUrl !== undefined) {
     let ok = false;
     try {
@@ -157,5 +168,6 @@ export function recordedParameters(o: ScanOptions): Record<string, unknown> {
     maxAttempts: o.maxAttempts,
     requestTimeoutMs: o.requestTimeoutMs,
     deep: o.deep === true,
+    collectors: o.collectors ?? null,
   };
 }

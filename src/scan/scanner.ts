@@ -55,7 +55,13 @@ import { readAccountTags } from './collectors/account-tags.js';
 import { plural } from '../util/format.js';
 import { selectFromOrganization, selectWithoutOrganization, type PlannedAccount } from './accounts.js';
 import { describeRegions, type RegionInfo } from './collectors/regions.js';
-import { maxUnitRequestsInFlight, scanUnit, verdictFor, type UnitOutcome } from './unit.js';
+import { maxUnitRequestsInFlight, scanUnit, selectUnitCollectors, unitCollectorIds, verdictFor, type UnitCollector, type UnitOutcome } from './unit.js';
+import { ORGANIZATION } from './organization.js';
+import { ASSUME_ROLE } from './accounts.js';
+import { REGIONS } from './collectors/regions.js';
+import { LAUNCH_PERMISSIONS } from './collectors/launch-permissions.js';
+import { INSTANCES } from './collectors/instances.js';
+import { LAUNCH_TEMPLATES } from './collectors/launch-templates.js';
 import { CoverageTracker } from './tracker.js';
 import { IMAGE_ID_RE, REFERENCED_IMAGES, resolveImagesById, type NotFound } from './collectors/referenced-images.js';
 
@@ -139,6 +145,8 @@ interface ScanRun {
   warn(message: string): void;
   /** The one concurrency bound of the scan (account preparation, units, image batches). */
   limit: LimitFunction;
+  /** The account x region collectors this scan runs (all, or a targeted scan's subset). */
+  unitCollectors: UnitCollector<unknown>[];
   /** Set when the scan's own credentials failed: it stops, and fails with exit 4. */
   stopped?: { err: unknown; where: string };
   stopScan(err: unknown, where: string): void;
@@ -239,6 +247,7 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
     emit,
     warn,
     limit: pLimit(options.concurrency),
+    unitCollectors: selectUnitCollectors(options.collectors),
     /** The credentials the scan runs with failed: stop scheduling, cancel what is in flight, and fail the run (exit 4). */
     stopScan(err, where) {
       if (run.stopped) return;
@@ -529,7 +538,7 @@ async function scanUnits(run: ScanRun, identity: CallerIdentity, plan: AccountPl
       return;
     }
     const outcome = await withClient(run, accountId, region, state.credentials, (client) =>
-      scanUnit({ accountId, region, client, deep: options.deep === true, abortSignal: signal }),
+      scanUnit({ accountId, region, client, deep: options.deep === true, abortSignal: signal }, run.unitCollectors),
     );
     if (outcome.coverage.status !== 'ok' && isCredentialFailureCode(outcome.coverage.errorCode)) {
       // The unit's calls were refused for expired credentials (the base ones, or the refresh of the role's).
@@ -738,6 +747,7 @@ function assembleInventory(run: ScanRun, input: AssemblyInput): Inventory {
       organization,
       endpoint,
       homeRegion,
+      collectors: collectorsRun(run, organization !== null),
       ...(interrupted() ? { interrupted: true } : {}),
     },
     allowlist,
@@ -764,6 +774,20 @@ function assembleInventory(run: ScanRun, input: AssemblyInput): Inventory {
   return inventory;
 }
 
+
+/**
+ * The collectors whose data this scan gathered, as rules name them in meta.reads: the organization (when it
+ * was listed), AssumeRole and DescribeRegions, each account x region collector that ran with what it runs as
+ * part of its work (launch-permissions only with --deep), and the referenced-image look-up when instances or
+ * launch templates were listed. The weekly comparison and `evaluate` read it: data a targeted scan did not
+ * gather is never judged as "nothing found".
+ */
+function collectorsRun(run: ScanRun, organization: boolean): string[] {
+  const ids = new Set<string>([...(organization ? [ORGANIZATION.id] : []), ASSUME_ROLE.id, REGIONS.id]);
+  for (const c of run.unitCollectors) for (const id of unitCollectorIds(c)) if (id !== LAUNCH_PERMISSIONS.id || run.options.deep) ids.add(id);
+  if (ids.has(INSTANCES.id) || ids.has(LAUNCH_TEMPLATES.id)) ids.add(REFERENCED_IMAGES.id);
+  return [...ids];
+}
 
 /**
  * Picks which referencing account describes which images: greedily the account that references the

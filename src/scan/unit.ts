@@ -85,6 +85,9 @@ export interface UnitCollector<T> {
 
 const unitCollector = <T>(c: UnitCollector<T>): UnitCollector<unknown> => c as UnitCollector<unknown>;
 const interruptedSetting = { state: 'unknown', reason: 'scan interrupted' } as const;
+/** A setting whose collector this (targeted) scan did not run. */
+const notCollectedSetting = { state: 'unknown', reason: 'not collected: a targeted scan (--rules) that did not need it' } as const;
+const SETTINGS_COLLECTORS = new Set([IMAGE_BLOCK_PUBLIC_ACCESS.id, ALLOWED_IMAGES_SETTINGS.id]);
 
 /**
  * Every collector of an account x region, in the order their failures are reported (the first core
@@ -155,6 +158,22 @@ export function maxUnitRequestsInFlight(deep: boolean, collectors: readonly Unit
   return collectors.length + (deep ? LAUNCH_PERMISSIONS_PARALLEL - 1 : 0);
 }
 
+/** The ids a unit collector gathers: its own and those it runs as part of its work. */
+export function unitCollectorIds(c: UnitCollector<unknown>): string[] {
+  return [c.meta.id, ...(c.includes ?? []).map((m) => m.id)];
+}
+
+/**
+ * The unit collectors a targeted scan runs: those that gather any of `wanted` (collector ids, the union
+ * of the selected rules' meta.reads). Any collector added to UNIT_COLLECTORS takes part, by its ids.
+ * `undefined` = every one.
+ */
+export function selectUnitCollectors(wanted: readonly string[] | undefined, all: readonly UnitCollector<unknown>[] = UNIT_COLLECTORS): UnitCollector<unknown>[] {
+  if (!wanted) return [...all];
+  const set = new Set(wanted);
+  return all.filter((c) => unitCollectorIds(c).some((id) => set.has(id)));
+}
+
 /** Degraded collectors are listed in the order of COLLECTORS, whichever finished first. */
 const COLLECTOR_ORDER = new Map(COLLECTORS.map((c, i) => [c.id, i]));
 
@@ -168,7 +187,8 @@ export async function scanUnit(ctx: RegionContext, collectors: readonly UnitColl
     instances: [],
     ownedImages: [],
     launchTemplates: [],
-    settings: { imageBlockPublicAccess: interruptedSetting, allowedImages: interruptedSetting },
+    // Every collector that runs overwrites its own (applied or failed); a setting no collector reads stays "not collected".
+    settings: { imageBlockPublicAccess: notCollectedSetting, allowedImages: notCollectedSetting },
     degraded: {},
   };
   collectors.forEach((c, i) => {
@@ -191,6 +211,8 @@ export async function scanUnit(ctx: RegionContext, collectors: readonly UnitColl
     instances: draft.instances,
     ownedImages: draft.ownedImages,
     launchTemplates: draft.launchTemplates,
-    settings: { accountId: ctx.accountId, region: ctx.region, imageBlockPublicAccess: draft.settings.imageBlockPublicAccess, allowedImages: draft.settings.allowedImages },
+    ...(collectors.some((c) => SETTINGS_COLLECTORS.has(c.meta.id))
+      ? { settings: { accountId: ctx.accountId, region: ctx.region, imageBlockPublicAccess: draft.settings.imageBlockPublicAccess, allowedImages: draft.settings.allowedImages } }
+      : {}),
   };
 }

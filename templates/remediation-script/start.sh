@@ -1,1 +1,1 @@
-if [[ $APPLY == 1 ]]; then echo "amigov remediation: APPLYING changes"; else echo "amigov remediation: DRY RUN (nothing changes; run with --apply to make the changes)"; fi
+if [[ $MODE == plan ]]; then echo "amigov remediation: --apply: the plan first, nothing has changed yet"; echo "Plan:"; else echo "amigov remediation: DRY RUN (nothing changes; run with --apply to make the changes)"; fi

@@ -126,6 +126,28 @@ describe('minimal-call model', () => {
     }
   });
 
+  test('a public-AMI sweep (scan --rules public-ami): the model and a real targeted scan agree, call for call', async () => {
+    const fixture = generateOrg({ accounts: 4, regions: 3, seed: 11 });
+    const collectors = ['owned-images', 'launch-permissions', 'organization'];
+    const full = minimalCalls(fixture);
+    const model = minimalCalls(fixture, { collectors });
+    for (const a of ['ec2:DescribeInstanceImageMetadata', 'ec2:DescribeLaunchTemplateVersions', 'ec2:GetImageBlockPublicAccessState', 'ec2:GetAllowedImagesSettings']) {
+      assert.equal(model.byAction[a], undefined, a);
+    }
+    assert.equal(model.byAction['ec2:DescribeImages'], model.shape.accountRegions, 'one owned listing per unit, no by-id batch');
+    assert.ok(model.total < full.total / 2, `sweep ${model.total} vs full ${full.total}`);
+    const sb = await startSandbox({ fixture });
+    useSandboxCredentials(sb.credentials);
+    try {
+      const inv = await scanOrganization(scanOptions(sb.endpoint, { collectors }));
+      assert.deepEqual(sb.stats().byAction, model.byAction);
+      assert.equal(sb.stats().total, model.total);
+      assert.equal(inv.coverage.filter((c) => c.status === 'ok').length, model.shape.accountRegions);
+    } finally {
+      await sb.close();
+    }
+  });
+
   test('the latency bound is the largest of throughput, chain and rate', () => {
     const model: MinimalModel = {
       shape: { accounts: 1, scannedAccounts: 1, accountRegions: 1, populatedAccountRegions: 1, instances: 0, images: 0, launchTemplates: 0 },

@@ -63,7 +63,7 @@ describe('remediation.sh with the AWS CLI against the sandbox', { skip: !enabled
   });
 
   test('--apply fixes public AMIs and block public access; the rescan has no such findings left', async () => {
-    const r = await run('bash', [script, '--apply'], env);
+    const r = await run('bash', [script, '--apply', '--yes'], env);
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /4 change\(s\) made, 0 failure\(s\)/);
     const left = (await scan()).findings.filter((f) => f.ruleId === 'public-ami' || f.ruleId === 'image-block-public-access-off');

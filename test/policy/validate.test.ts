@@ -88,8 +88,14 @@ const failurePaths: [string, (dir: string) => void, string[], RegExp?][] = [
   [
     'an SCP statement removed',
     (d) => edit(d, 'scp-ami-guardrail.json', (v) => v.Statement.splice(2, 1)),
-    ['scp.required-statements'],
+    ['scp.required-statements', 'scp.remediation-exemption'],
     /DenyPublicAMISharing is missing/,
+  ],
+  [
+    'an SCP without the remediation role exemption',
+    (d) => edit(d, 'scp-ami-guardrail.json', (v) => delete v.Statement[2].Condition.ArnNotLike),
+    ['scp.remediation-exemption'],
+    /would deny amigov remediate's make-private fix/,
   ],
   [
     'an SCP exempting an extra account from the creation deny',
@@ -227,10 +233,10 @@ test('a missing SCP: the runner skips exactly the checks that need it, each nami
   const skipped = v.report.checks.filter((c: any) => c.status === 'skip');
   assert.deepEqual(
     skipped.map((c: any) => c.id),
-    ['file.scp.syntax', 'scp.required-statements', 'allowlist.declarative-vs-scp', 'allowlist.scp-vs-config', 'scp.publisher-exemption', 'size.scp'],
+    ['file.scp.syntax', 'scp.required-statements', 'allowlist.declarative-vs-scp', 'allowlist.scp-vs-config', 'scp.publisher-exemption', 'scp.remediation-exemption', 'size.scp'],
   );
   for (const c of skipped) assert.match(c.message, /^not checked: .* \(file\.scp\.json failed\)$/);
-  assert.equal(v.report.counts.skip, 6);
+  assert.equal(v.report.counts.skip, 7);
   const human = await runCli('policy', 'validate', '--dist', dir, '--as-of', AS_OF);
   assert.match(human.stdout, /^- not checked: the SCP carries the config's allowlist as of the date \(file\.scp\.json failed\) {2}\[allowlist\.scp-vs-config\]$/m);
 });

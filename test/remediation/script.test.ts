@@ -85,7 +85,8 @@ test('script: bash -n accepts it; header says what changes per account', () => {
   assert.match(script, new RegExp(`^#   ${WORKLOAD} \\(evil'; touch pwned; echo "\\$\\(id\\)" \`x\` \\*\\\\nnext line\\): 1 change \\(1 x ec2 modify-image-attribute\\)$`, 'm'));
   assert.match(script, new RegExp(`^#   ${WORKLOAD_2} \\(data\\): 1 change \\(1 x ec2 enable-image-block-public-access\\); 1 for review$`, 'm'));
   assert.match(script, new RegExp(`^#   ${OPS} \\(ops\\): 0 changes; 1 for review$`, 'm'));
-  assert.match(script, /With --apply this script makes 2 changes in 3 accounts/);
+  // Only accounts with changes are counted: OPS has review items only.
+  assert.match(script, /With --apply this script makes 2 changes in 2 accounts \(and 1 more account with review items only\):/);
   // No line outside a quoted command carries the hostile name unsanitized.
   for (const line of script.split('\n')) if (line.includes('next line') && !line.trimStart().startsWith('#')) assert.fail(`unsanitized: ${line}`);
 });
@@ -111,7 +112,7 @@ test('script: dry run (default) checks EC2 changes with --dry-run, assumes each 
 });
 
 test('script: --apply makes the changes without --dry-run, then verifies', () => {
-  const r = runScript(renderRemediationScript(sampleDoc()), ['--apply']);
+  const r = runScript(renderRemediationScript(sampleDoc()), ['--apply', '--yes']);
   assert.equal(r.status, 0, r.stdout + r.stderr);
   const ec2 = r.calls.filter((c) => c[0] === 'ec2');
   assert.ok(ec2.every((c) => !c.includes('--dry-run')));
@@ -140,6 +141,14 @@ test('script: with a profile template no role is assumed and hostile profile nam
 test('script: unknown arguments are refused; an empty document changes nothing', () => {
   const r = runScript(renderRemediationScript(sampleDoc()), ['--aply']);
   assert.equal(r.status, 2);
+  assert.match(r.stderr, /unknown argument: --aply \(did you mean --apply\?\)/);
+  assert.match(r.stderr, /--help/);
+  assert.deepEqual(r.calls, [], 'no AWS call for a usage error');
+  for (const bad of [['--accounts'], ['--accounts', 'abc'], ['--regions', 'us east'], ['--finding', 'zz'], ['--rules', 'x;y']]) {
+    const b = runScript(renderRemediationScript(sampleDoc()), bad);
+    assert.equal(b.status, 2, `${bad.join(' ')}: ${b.stderr}`);
+    assert.deepEqual(b.calls, []);
+  }
   const empty = { ...sampleDoc(), findings: [] };
   const script = renderRemediationScript(empty);
   assert.match(script, /\(nothing to change\)/);
@@ -157,4 +166,46 @@ test('script: AMIGOV_ROLE_NAME and AMIGOV_EXTERNAL_ID reach sts assume-role as s
   const assume = r.calls.find((c) => c[1] === 'assume-role')!;
   assert.equal(assume[3], `arn:aws:iam::${WORKLOAD}:role/AmigovRemediation`);
   assert.deepEqual(assume.slice(assume.indexOf('--external-id'), assume.indexOf('--external-id') + 2), ['--external-id', "ext id'with $(x)"]);
+});
+
+test('script: --help prints the usage and the scope flags, exit 0, no AWS call', () => {
+  const r = runScript(renderRemediationScript(sampleDoc()), ['--help']);
+  assert.equal(r.status, 0, r.stderr);
+  for (const flag of ['--apply', '--yes', '--accounts', '--regions', '--rules', '--finding']) assert.match(r.stdout, new RegExp(flag));
+  assert.deepEqual(r.calls, []);
+});
+
+test('script: --apply without a terminal and without --yes refuses (exit 2) and changes nothing', () => {
+  const r = runScript(renderRemediationScript(sampleDoc()), ['--apply']);
+  assert.equal(r.status, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /--yes/);
+  assert.ok(!r.calls.some((c) => c[0] === 'ec2'), 'no EC2 call');
+});
+
+test('script: --apply --yes shows the plan (account and region on every line) before it changes anything', () => {
+  const r = runScript(renderRemediationScript(sampleDoc()), ['--apply', '--yes']);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const planAt = r.stdout.indexOf('Plan:');
+  const applyAt = r.stdout.indexOf('APPLYING');
+  assert.ok(planAt >= 0 && planAt < applyAt, r.stdout);
+  assert.match(r.stdout, new RegExp(`^  \\[account ${WORKLOAD} us-east-1\\] Make ${AMI_SELF} private`, 'm'));
+  // Every change and check line names its account and region.
+  for (const line of r.stdout.split('\n').filter((l) => l.startsWith('== ') || l.startsWith('-- '))) assert.match(line, /^(==|--) \[account \d{12} [a-z0-9-]+\] /, line);
+});
+
+test('script: --accounts / --regions / --rules / --finding limit what runs, and the header of the run says so', () => {
+  const doc = sampleDoc();
+  const only = runScript(renderRemediationScript(doc), ['--accounts', WORKLOAD_2]);
+  assert.equal(only.status, 0, only.stdout + only.stderr);
+  const ec2 = only.calls.filter((c) => c[0] === 'ec2');
+  assert.deepEqual(ec2.map((c) => c[1]), ['enable-image-block-public-access']);
+  assert.deepEqual(only.calls.filter((c) => c[1] === 'assume-role').map((c) => c[3]), [`arn:aws:iam::${WORKLOAD_2}:role/OrganizationAccountAccessRole`]);
+  const byRule = runScript(renderRemediationScript(doc), ['--rules', 'public-ami']);
+  assert.deepEqual(byRule.calls.filter((c) => c[0] === 'ec2').map((c) => c[1]), ['modify-image-attribute']);
+  const f = doc.findings.find((x) => x.ruleId === 'image-block-public-access-off')!;
+  const byFinding = runScript(renderRemediationScript(doc), ['--finding', f.id]);
+  assert.deepEqual(byFinding.calls.filter((c) => c[0] === 'ec2').map((c) => c[1]), ['enable-image-block-public-access']);
+  const none = runScript(renderRemediationScript(doc), ['--regions', 'ap-south-1']);
+  assert.deepEqual(none.calls.filter((c) => c[0] === 'ec2'), []);
+  assert.ok(!none.calls.some((c) => c[1] === 'assume-role'), 'no role assumed for an account with nothing in scope');
 });

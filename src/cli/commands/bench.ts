@@ -7,6 +7,9 @@ import type { Command } from 'commander';
 import { cliIo } from '../io.js';
 import { parseAsOf } from '../../util/dates.js';
 import { EXIT, UserError } from '../errors.js';
+import { RULES, RULE_IDS } from '../../rules/index.js';
+import { selectRules } from '../../rules/engine.js';
+import { collectorsFor } from '../../pipeline/scan-plan.js';
 import { BENCH_DEFAULTS, FULL_PRESET, QUICK_PRESET, runBench, type BenchOptions } from '../../bench/run.js';
 import { formatHistoryBench, HISTORY_BENCH_DEFAULTS, runHistoryBench } from '../../history/bench.js';
 
@@ -28,6 +31,7 @@ interface BenchCliOptions {
   keepRuns?: boolean;
   startup?: boolean;
   history?: boolean;
+  rules?: string;
 }
 
 function whole(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -46,7 +50,14 @@ export function toBenchOptions(cli: BenchCliOptions): BenchOptions {
     sizes = parts.map((p) => whole('--sizes', p, 0, 1, 20_000));
   }
   parseAsOf(cli.asOf);
+  let collectors: string[] | undefined;
+  if (cli.rules !== undefined) {
+    const ids = cli.rules.split(',').map((s) => s.trim()).filter(Boolean);
+    if (!ids.length) throw new UserError('--rules is empty', { hint: `Valid rule ids: ${RULE_IDS.join(', ')}` });
+    collectors = collectorsFor(selectRules(RULES, ids));
+  }
   return {
+    ...(collectors ? { collectors } : {}),
     preset: cli.quick ? 'quick' : cli.sizes ? 'custom sizes' : 'full',
     sizes,
     regions: whole('--regions', cli.regions, preset.regions, 1, 17),
@@ -90,9 +101,10 @@ export function register(program: Command): void {
     .option('--out <dir>', 'where the tables go', BENCH_DEFAULTS.outDir)
     .option('--config <path>', 'publisher config used by the scan and the evaluation', BENCH_DEFAULTS.configPath)
     .option('--as-of <date>', 'allowlist date', BENCH_DEFAULTS.asOf)
+    .option('--rules <ids>', 'a targeted scan: only the collectors these rules read (e.g. public-ami); the model counts the same')
     .option('--keep-runs', 'keep each size\'s inventory.json and reports under <out>/runs/<size>/')
     .option('--history', `instead: time reading the history of ${HISTORY_BENCH_DEFAULTS.runs} weekly runs of a ${HISTORY_BENCH_DEFAULTS.accounts}-account organization (--sizes sets the accounts)`)
-    .addHelpText('after', '\nExamples:\n  npm run bench -- --quick\n  amigov bench --sizes 200 --concurrency 64\n\nDocs: docs/benchmark.md')
+    .addHelpText('after', '\nExamples:\n  npm run bench -- --quick\n  amigov bench --sizes 200 --concurrency 64\n  amigov bench --sizes 1000 --rules public-ami --no-reports   # a public-AMI sweep\n\nDocs: docs/benchmark.md')
     .action(async (cli: BenchCliOptions) => {
       if (cli.history) {
         const accounts = cli.sizes === undefined ? HISTORY_BENCH_DEFAULTS.accounts : whole('--sizes', cli.sizes, 0, 1, 20_000);

@@ -114,6 +114,11 @@ Example:
         if (html) cliIo.stdout.write(`  HTML: ${rel(html)}\n`);
         if (xlsx) cliIo.stdout.write(`  XLSX: ${rel(xlsx)}\n`);
         cliIo.stdout.write(`  Re-judge without scanning: npx amigov evaluate --inventory ${rel(run.inventoryPath)} --config ${rel(configPath)}\n`);
+        cliIo.stdout.write(
+          '\nTry the clean-up of the public AMIs (start the sandbox in a second terminal: npx amigov sandbox --port 4566, and paste the env it prints):\n' +
+            `  npx amigov remediate --run ${rel(run.runDir)} --config ${rel(configPath)} --rules public-ami --endpoint-url http://127.0.0.1:4566 --dry-run\n` +
+            '  then the same without --dry-run (type yes), and --undo to put it back\n',
+        );
         process.exitCode = run.exitCode;
       } finally {
         await sandbox.close();

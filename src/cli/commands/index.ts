@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { register as scan } from './scan.js';
 import { register as evaluate } from './evaluate.js';
+import { register as remediate } from './remediate.js';
 import { register as report } from './report.js';
 import { register as policy } from './policy.js';
 import { register as config } from './config.js';
@@ -11,4 +12,4 @@ import { register as bench } from './bench.js';
 import { register as init } from './init.js';
 import { register as iam } from './iam.js';
 
-export const COMMANDS: ((program: Command) => void)[] = [init, scan, evaluate, report, policy, config, iam, sandbox, demo, bench];
+export const COMMANDS: ((program: Command) => void)[] = [init, scan, evaluate, report, remediate, policy, config, iam, sandbox, demo, bench];

@@ -15,7 +15,7 @@ import {
   scpSchema,
 } from '../syntax.js';
 import { summarizeDeclarativePolicy } from '../declarative.js';
-import { summarizeScp } from '../scp.js';
+import { remediationRolePattern, SCP_SIDS, summarizeScp } from '../scp.js';
 import { summarizeTagPolicy } from '../tag-policy.js';
 import { summarizeCliCriteria } from '../cli-criteria.js';
 import { compareProviderSets, normalizeProviders } from '../providers.js';
@@ -304,6 +304,23 @@ export const CHECKS: readonly AnyCheck[] = [
       return bad.length
         ? fail("the SCP exempts other accounts than the config's publishers", bad)
         : pass(`SCP spares the ${plural(publishers.length, 'publisher account')} (aws:PrincipalAccount)`);
+    },
+  }),
+  check({
+    id: 'scp.remediation-exemption',
+    section: 'policies',
+    verifies: "the SCP lets amigov remediate's role make AMIs private (aws:PrincipalArn, any partition)",
+    needs: ['config', 'scp'],
+    run: ({ config, scp }) => {
+      const name = config.cfg.policy_config.remediation_role_name;
+      const want = remediationRolePattern(name);
+      const have = scp.sharingRoleExempt ?? [];
+      return have.includes(want)
+        ? pass(`SCP spares the remediation role ${name} in ${SCP_SIDS.sharing} (ArnNotLike aws:PrincipalArn ${want})`)
+        : fail(`the SCP would deny amigov remediate's make-private fix (ec2:ModifyImageAttribute) to the role ${name} outside the publisher accounts`, [
+            `${SCP_SIDS.sharing} has ${have.length ? `ArnNotLike aws:PrincipalArn ${have.join(', ')}` : 'no aws:PrincipalArn exemption'}; expected ${want}`,
+            'Regenerate with amigov policy generate (policy_config.remediation_role_name names the role).',
+          ]);
     },
   }),
 
