@@ -4,6 +4,7 @@
  * the status (access-denied or error) but never discards what the other collectors gathered.
  */
 import type { CoverageEntry, Image, Instance, LaunchTemplate, RegionSettings } from '../model/inventory.js';
+import { AUTO_SCALING_GROUPS, collectLaunchPaths, LAUNCH_PATH_COLLECTORS, type LaunchPathsValue } from './collectors/launch-paths.js';
 import { classifyError, errorCode, errorMessage } from '../aws/errors.js';
 import { collectInstances, INSTANCES, INSTANCE_IMAGE_METADATA } from './collectors/instances.js';
 import { collectOwnedImages, OWNED_IMAGES } from './collectors/images.js';
@@ -24,6 +25,8 @@ export interface UnitOutcome {
   ownedImages: Image[];
   launchTemplates: LaunchTemplate[];
   settings?: RegionSettings;
+  /** Auto Scaling groups, launch configurations, fleets and pinned template versions (launch-paths collectors). */
+  launchPaths?: Omit<LaunchPathsValue, 'degraded'>;
 }
 
 export interface CoreFailure {
@@ -67,6 +70,7 @@ export interface UnitDraft {
   ownedImages: Image[];
   launchTemplates: LaunchTemplate[];
   settings: Settings;
+  launchPaths?: Omit<LaunchPathsValue, 'degraded'>;
   /** collector id -> why it degraded. */
   degraded: Record<string, string>;
 }
@@ -120,6 +124,15 @@ export const UNIT_COLLECTORS: readonly UnitCollector<unknown>[] = [
     collect: collectLaunchTemplates,
     apply(value, d) {
       d.launchTemplates = value;
+    },
+  }),
+  unitCollector({
+    meta: AUTO_SCALING_GROUPS,
+    includes: LAUNCH_PATH_COLLECTORS.slice(1),
+    collect: collectLaunchPaths,
+    apply({ degraded, ...paths }: LaunchPathsValue, d) {
+      d.launchPaths = paths;
+      Object.assign(d.degraded, degraded);
     },
   }),
   unitCollector({
@@ -182,6 +195,7 @@ export async function scanUnit(ctx: RegionContext, collectors: readonly UnitColl
     instances: draft.instances,
     ownedImages: draft.ownedImages,
     launchTemplates: draft.launchTemplates,
+    ...(draft.launchPaths ? { launchPaths: draft.launchPaths } : {}),
     settings: { accountId: ctx.accountId, region: ctx.region, imageBlockPublicAccess: draft.settings.imageBlockPublicAccess, allowedImages: draft.settings.allowedImages },
   };
 }
