@@ -34,7 +34,7 @@ export const findingSchema = z.object({
   accountId: str,
   accountName: str.optional(),
   region: str,
-  resourceType: z.enum(['instance', 'image', 'launch-template', 'account-region', 'rule']),
+  resourceType: z.enum(['instance', 'image', 'launch-template', 'auto-scaling-group', 'ec2-fleet', 'spot-fleet', 'account-region', 'rule']),
   resourceId: str,
   imageId: str.optional(),
   imageName: str.optional(),

@@ -10,7 +10,7 @@ export const FINDINGS_SCHEMA_VERSION = 1 as const;
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export type ResourceType = 'instance' | 'image' | 'launch-template' | 'account-region' | 'rule';
+export type ResourceType = 'instance' | 'image' | 'launch-template' | 'auto-scaling-group' | 'ec2-fleet' | 'spot-fleet' | 'account-region' | 'rule';
 
 export interface RemediationCommand {
   /** What the command does, one line. */

@@ -165,3 +165,4 @@ test('launch-path-unapproved-ami judges the version each group and fleet actuall
   assert.equal(spot.blockedBy, 'scp');
   assert.equal(doc.findings.length, 6, doc.findings.map((f) => f.resourceId).join(', '));
 });
+
