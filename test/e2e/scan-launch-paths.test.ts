@@ -14,6 +14,7 @@ import { evaluate } from '../../src/evaluate/evaluate.js';
 import { resolveAllowlist } from '../../src/config/allowlist.js';
 import { loadConfig } from '../../src/config/load.js';
 import { DEV, EXTERNAL, OPS, PROD, miniOrg, scanOptions, useSandboxCredentials } from '../scan/helpers.js';
+import { minimalCalls } from '../../src/bench/minimal.js';
 
 const R = 'us-east-1';
 const LT_PINNED = 'lt-0000000000000003';
@@ -166,3 +167,15 @@ test('launch-path-unapproved-ami judges the version each group and fleet actuall
   assert.equal(doc.findings.length, 6, doc.findings.map((f) => f.resourceId).join(', '));
 });
 
+
+test('the bench\'s minimal-call model counts the launch-path calls the scan makes', () => {
+  const model = minimalCalls(launchPathOrg(), { regions: [R] });
+  for (const action of ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeLaunchConfigurations', 'ec2:DescribeFleets', 'ec2:DescribeSpotFleetRequests']) {
+    assert.equal(inv.stats.apiCalls[action], model.byAction[action], action);
+  }
+  // The pinned version (app v2) costs one DescribeLaunchTemplateVersions beyond the account-wide $Latest/$Default call.
+  assert.equal(model.byAction['ec2:DescribeLaunchTemplateVersions'], model.shape.accountRegions + 1);
+  // The scan: one account-wide call per unit that has templates (DEV, PROD), plus that one pinned version; the
+  // fleet's pin to version 1 is lt-0000000000000001's default, already described, so it costs nothing.
+  assert.equal(inv.stats.apiCalls['ec2:DescribeLaunchTemplateVersions'], 2 + 1);
+});

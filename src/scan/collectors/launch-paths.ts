@@ -20,7 +20,7 @@
  */
 import { paginateDescribeAutoScalingGroups, paginateDescribeLaunchConfigurations, type AutoScalingClient, type LaunchTemplateSpecification as AsgLts } from '@aws-sdk/client-auto-scaling';
 import { paginateDescribeFleets, paginateDescribeSpotFleetRequests, paginateDescribeLaunchTemplateVersions, type FleetLaunchTemplateSpecification } from '@aws-sdk/client-ec2';
-import type { AutoScalingGroup, Fleet, ImageReference, LaunchConfiguration, LaunchTemplateSpec, PinnedLaunchTemplateVersion } from '../../model/inventory.js';
+import type { AutoScalingGroup, Fleet, ImageReference, LaunchConfiguration, LaunchTemplate, LaunchTemplateSpec, PinnedLaunchTemplateVersion } from '../../model/inventory.js';
 import { classifyError, errorCode, errorMessage } from '../../aws/errors.js';
 import { imageReferenceOf } from './launch-templates.js';
 import { defined, tagsToRecord } from './map.js';
@@ -261,11 +261,23 @@ export async function collectLaunchPaths(ctx: RegionContext): Promise<LaunchPath
   ]);
   const lcNames = [...new Set(groups.flatMap((g) => (g.launchConfigurationName ? [g.launchConfigurationName] : [])))].sort();
   const allFleets = [...fleets, ...spot];
-  const [launchConfigs, versions] = await Promise.all([
-    lcNames.length && asClient ? degradable(LAUNCH_CONFIGURATIONS, degraded, [] as LaunchConfiguration[], () => launchConfigurations(ctx, asClient, lcNames)) : Promise.resolve([]),
-    degradable(PINNED_LAUNCH_TEMPLATE_VERSIONS, degraded, [] as PinnedLaunchTemplateVersion[], () => pinnedVersions(ctx, templateSpecsOf(groups, allFleets))),
-  ]);
-  return { autoScalingGroups: groups, launchConfigurations: launchConfigs, fleets: allFleets, launchTemplateVersions: versions, degraded };
+  const launchConfigs = lcNames.length && asClient ? await degradable(LAUNCH_CONFIGURATIONS, degraded, [] as LaunchConfiguration[], () => launchConfigurations(ctx, asClient, lcNames)) : [];
+  return { autoScalingGroups: groups, launchConfigurations: launchConfigs, fleets: allFleets, launchTemplateVersions: [], degraded };
+}
+
+/**
+ * After the unit's collectors: the versions groups and fleets pin by a number that is neither the template's
+ * default nor its latest (those the launch-templates collector already described), one call per template.
+ */
+export async function collectPinnedVersions(ctx: RegionContext, paths: Omit<LaunchPathsValue, 'degraded'>, templates: LaunchTemplate[], degraded: Record<string, string>): Promise<void> {
+  const known = (s: LaunchTemplateSpec) => {
+    const lt = templates.find((t) => (s.launchTemplateId ? t.launchTemplateId === s.launchTemplateId : t.launchTemplateName === s.launchTemplateName));
+    const n = Number(s.version);
+    return lt !== undefined && (lt.defaultVersion?.versionNumber === n || lt.latestVersion?.versionNumber === n);
+  };
+  const specs = templateSpecsOf(paths.autoScalingGroups, paths.fleets).filter((s) => s.version !== undefined && /^\d+$/.test(s.version) && !known(s));
+  if (specs.length === 0) return;
+  paths.launchTemplateVersions = await degradable(PINNED_LAUNCH_TEMPLATE_VERSIONS, degraded, [] as PinnedLaunchTemplateVersion[], () => pinnedVersions(ctx, specs));
 }
 
 /** The AMI ids the launch paths name directly (to resolve by id with the referenced images). */
