@@ -17,6 +17,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { STSClient } from '@aws-sdk/client-sts';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { ApiMetrics, instrumentClient } from './metrics.js';
 import { LearningRetryStrategy, type EndpointCapabilities } from './capabilities.js';
 import { redactUrl } from '../util/redact.js';
@@ -159,4 +160,10 @@ export async function configuredRegion(settings: AwsSettings): Promise<string | 
   } catch {
     return undefined;
   }
+}
+
+export function makeAutoScalingClient(settings: AwsSettings, region: string, credentials: CredentialsOption | undefined, metrics: ApiMetrics): AutoScalingClient {
+  const client = new AutoScalingClient(commonConfig(settings, region, credentials));
+  instrumentClient(client, 'autoscaling', metrics);
+  return client;
 }

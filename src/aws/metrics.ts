@@ -10,7 +10,7 @@
  */
 import { isThrottlingError } from './errors.js';
 
-export type ServiceName = 'ec2' | 'sts' | 'organizations';
+export type ServiceName = 'ec2' | 'sts' | 'organizations' | 'autoscaling';
 
 export interface MetricsSnapshot {
   calls: Record<string, number>;

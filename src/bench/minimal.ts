@@ -15,6 +15,9 @@ export const PAGE = {
   images: 1000, // DescribeImages Owners=self: MaxResults 1-1000
   launchTemplateVersions: 200, // DescribeLaunchTemplateVersions: MaxResults 1-200
   imageIdsPerCall: 100, // DescribeImages ImageIds: amigov's batch (no documented maximum; 100 keeps URLs short)
+  autoScalingGroups: 100, // DescribeAutoScalingGroups: "The default value is 50 and the maximum value is 100."
+  launchConfigurationNames: 50, // DescribeLaunchConfigurations LaunchConfigurationNames: 50 names per call
+  fleets: 1000, // DescribeFleets / DescribeSpotFleetRequests: MaxResults up to 1000
 } as const;
 
 export interface MinimalModelOptions {
@@ -77,9 +80,13 @@ function hasRole(a: FixtureAccount, roleName: string): boolean {
  * - per account x enabled region: DescribeInstanceImageMetadata pages of 1000 live instances,
  *   DescribeImages Owners=self pages of 1000, DescribeLaunchTemplateVersions $Latest,$Default pages of 200
  *   (account-wide: it names each template and flags its default, so DescribeLaunchTemplates is not needed),
- *   GetImageBlockPublicAccessState and GetAllowedImagesSettings; each at least once;
+ *   GetImageBlockPublicAccessState and GetAllowedImagesSettings, autoscaling:DescribeAutoScalingGroups pages of
+ *   100, DescribeFleets and DescribeSpotFleetRequests pages of 1000; each at least once; then, where a group
+ *   uses one, DescribeLaunchConfigurations for those names (50 per call), and one DescribeLaunchTemplateVersions
+ *   per template a group or fleet pins by a number that is neither its default nor its latest version;
  * - per region: DescribeImages by id, in batches of 100, for the images that instances or launch templates
- *   reference and that no scanned account owns (assuming one account may describe them all).
+ *   reference (and launch configurations, fleet overrides and launch specifications, pinned versions) and
+ *   that no scanned account owns (assuming one account may describe them all).
  */
 export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): MinimalModel {
   const wants = (collector: string) => !opts.collectors || opts.collectors.includes(collector);
@@ -164,6 +171,50 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
     for (const v of lt.versions) if (wanted.has(v.versionNumber)) ref(lt.region, v.imageId);
   }
 
+  // Launch paths (issue #14): groups, fleets, the launch configurations groups use, versions pinned by number.
+  const groups = new Map<string, number>();
+  const fleets = new Map<string, number>();
+  const spot = new Map<string, number>();
+  const lcNames = new Map<string, Set<string>>();
+  const pins = new Map<string, Set<string>>(); // unit -> template ids pinned by a number not default/latest
+  const ltByKey = new Map((fx.launchTemplates ?? []).map((lt) => [`${unitKey(lt.accountId, lt.region)}|${lt.launchTemplateId}`, lt]));
+  const ltByName = new Map((fx.launchTemplates ?? []).map((lt) => [`${unitKey(lt.accountId, lt.region)}|${lt.launchTemplateName}`, lt]));
+  const pin = (k: string, region: string, spec: { launchTemplateId?: string; launchTemplateName?: string; version?: string }) => {
+    if (!spec.version || !/^\d+$/.test(spec.version)) return;
+    const lt = spec.launchTemplateId ? ltByKey.get(`${k}|${spec.launchTemplateId}`) : ltByName.get(`${k}|${spec.launchTemplateName}`);
+    const n = Number(spec.version);
+    if (lt && (n === lt.defaultVersion || n === Math.max(...lt.versions.map((v) => v.versionNumber)))) return;
+    let s = pins.get(k);
+    if (!s) pins.set(k, (s = new Set()));
+    s.add(spec.launchTemplateId ?? `name:${spec.launchTemplateName}`);
+    ref(region, lt?.versions.find((v) => v.versionNumber === n)?.imageId);
+  };
+  for (const g of fx.autoScalingGroups ?? []) {
+    const k = unitKey(g.accountId, g.region);
+    if (!units.has(k)) continue;
+    groups.set(k, (groups.get(k) ?? 0) + 1);
+    if (g.launchConfigurationName) {
+      let s = lcNames.get(k);
+      if (!s) lcNames.set(k, (s = new Set()));
+      s.add(g.launchConfigurationName);
+      ref(g.region, fx.launchConfigurations?.find((lc) => lc.accountId === g.accountId && lc.region === g.region && lc.name === g.launchConfigurationName)?.imageId);
+    }
+    for (const spec of [g.launchTemplate, g.mixedInstancesPolicy?.launchTemplate, ...(g.mixedInstancesPolicy?.overrides ?? []).map((o) => o.launchTemplate)]) if (spec) pin(k, g.region, spec);
+  }
+  for (const f of fx.fleets ?? []) {
+    const k = unitKey(f.accountId, f.region);
+    if (!units.has(k)) continue;
+    if (f.kind === 'ec2-fleet' && f.type === 'instant') continue; // not listed without its id
+    const m = f.kind === 'ec2-fleet' ? fleets : spot;
+    m.set(k, (m.get(k) ?? 0) + 1);
+    if (!['submitted', 'active', 'modifying'].includes(f.state)) continue;
+    for (const c of f.launchTemplateConfigs ?? []) {
+      pin(k, f.region, c.launchTemplate);
+      for (const o of c.overrides ?? []) ref(f.region, o.imageId);
+    }
+    for (const l of f.launchSpecifications ?? []) ref(f.region, l.imageId);
+  }
+
   // Per unit calls, and the chain: known -> AssumeRole -> DescribeRegions -> the unit's longest listing.
   const readyAt = new Map<string, number>();
   for (const a of reachable) readyAt.set(a.id, (knownAt.get(a.id) ?? 1) + (a.id === caller ? 0 : 1) + 1);
@@ -179,8 +230,17 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
     add('ec2:DescribeLaunchTemplateVersions', ltv);
     if (wants('image-block-public-access')) add('ec2:GetImageBlockPublicAccessState', 1);
     if (wants('allowed-images-settings')) add('ec2:GetAllowedImagesSettings', 1);
+    const asg = wants('auto-scaling-groups') ? pages(groups.get(k) ?? 0, PAGE.autoScalingGroups) : 0;
+    add('autoscaling:DescribeAutoScalingGroups', asg);
+    if (wants('ec2-fleets')) add('ec2:DescribeFleets', pages(fleets.get(k) ?? 0, PAGE.fleets));
+    if (wants('spot-fleets')) add('ec2:DescribeSpotFleetRequests', pages(spot.get(k) ?? 0, PAGE.fleets));
+    const lcs = wants('launch-configurations') ? ceilDiv(lcNames.get(k)?.size ?? 0, PAGE.launchConfigurationNames) : 0;
+    add('autoscaling:DescribeLaunchConfigurations', lcs);
+    if (wants('pinned-launch-template-versions')) add('ec2:DescribeLaunchTemplateVersions', pins.get(k)?.size ?? 0);
     if (liveInstances.has(k) || owned.has(k) || ltVersions.has(k)) populated++;
-    const done = readyAt.get(acct)! + Math.max(diim, imgs, ltv, 1);
+    // Launch configurations and pinned versions are known only once the groups and fleets are listed.
+    const paths = asg + (lcs > 0 || pins.has(k) ? 1 : 0);
+    const done = readyAt.get(acct)! + Math.max(diim, imgs, ltv, paths, 1);
     regionDone.set(region, Math.max(regionDone.get(region) ?? 0, done));
   }
 

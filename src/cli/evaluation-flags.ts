@@ -10,12 +10,13 @@ function severityOption(flags: string, description: string): Option {
   return new Option(flags, description).choices(SEVERITIES as unknown as string[]);
 }
 
-/** Adds --rules, --severity-threshold, --severity-override, --profile-template and --fail-on. */
+/** Adds --rules, --severity-threshold, --severity-override, --profile-template, --fail-on and --horizon. */
 export function addEvaluationOptions(cmd: Command): Command {
   return cmd
     .option('--rules <ids>', `comma-separated rule ids to run (default: all): ${RULE_IDS.join(', ')}`)
     .addOption(severityOption('--severity-threshold <level>', 'keep only findings at or above this severity'))
     .option('--severity-override <rule=level>', "set a rule's severity (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--profile-template <template>', "commands carry --profile built from this, e.g. '{accountName}-admin' ({accountId}, {accountName})")
-    .addOption(severityOption('--fail-on <level>', 'exit 1 when findings at or above this severity exist (default: never)'));
+    .addOption(severityOption('--fail-on <level>', 'exit 1 when findings at or above this severity exist (default: never)'))
+    .option('--horizon <days>', 'days ahead the blast radius timeline looks for exception expiries (default 90)');
 }

@@ -12,6 +12,7 @@ import { RULES } from '../rules/index.js';
 import { runRules, selectRules, validateSeverityOverrides } from '../rules/engine.js';
 import { buildIndex, type InventoryIndex } from '../rules/context.js';
 import { judgeInstanceLaunch, judgeLaunchTemplate } from '../rules/launch-verdict.js';
+import { computeBlastRadius } from './impact.js';
 import type { RuleDefinition } from '../rules/types.js';
 import { accountOwner, withOwners } from './owners.js';
 import { validateProfileTemplate } from '../remediation/commands.js';
@@ -42,6 +43,8 @@ export interface EvaluateOptions {
   configPath?: string;
   /** The evaluation time recorded in the document (default: now). Never used to judge. */
   now?: Date;
+  /** Days ahead the blast radius' timeline looks for exception expiries (default 90). */
+  horizonDays?: number;
   /** Rule set (tests inject failing rules); default: every rule. */
   ruleSet?: readonly RuleDefinition[];
 }
@@ -125,7 +128,7 @@ export function evaluate(inventory: Inventory, allowlist: ResolvedAllowlist, opt
     allowlist,
     rules: rules.map(({ meta }) => ({ id: meta.id, title: meta.title, severity: overrides[meta.id] ?? meta.severity, description: meta.description, docs: meta.docs })),
     counts: countFindings(findings),
-    impact: computeImpact(inventory, index, allowlist),
+    impact: computeImpact(inventory, index, allowlist, options.horizonDays),
     coverage: summarizeCoverage(inventory.coverage, inventory.accounts),
     accounts: inventory.accounts
       .map((a) => {
@@ -213,7 +216,7 @@ function accountScanned(coverage: CoverageEntry[], accountId: string): 'complete
  * Instances whose owner is unknown, and SSM or unresolved launch template images, are counted apart.
  * The judgement is the rules' own (src/rules/launch-verdict.ts): a count and its findings always agree.
  */
-export function computeImpact(inventory: Inventory, index: InventoryIndex, allowlist: ResolvedAllowlist): FindingsDocument['impact'] {
+export function computeImpact(inventory: Inventory, index: InventoryIndex, allowlist: ResolvedAllowlist, horizonDays?: number): FindingsDocument['impact'] {
   const accounts = new Set<string>();
   let instances = 0;
   let both = 0;
@@ -244,5 +247,7 @@ export function computeImpact(inventory: Inventory, index: InventoryIndex, allow
     instancesByLayer: { declarativePolicyAndScp: both, scpOnly },
     instancesCannotVerify: instancesUnknown,
     launchTemplatesCannotVerify: templatesUnknown,
+    // Every launch path, per account, per OU and over time, from the same judgement (src/evaluate/impact.ts).
+    blastRadius: computeBlastRadius(inventory, index, allowlist, horizonDays !== undefined ? { horizonDays } : {}).radius,
   };
 }

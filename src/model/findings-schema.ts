@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { coverageEntrySchema, resolvedAllowlistSchema, runMetaSchema, type Expect, type Same } from './inventory-schema.js';
 import type * as M from './findings.js';
-import { FINDINGS_SCHEMA_VERSION, NOT_RECHECKED_CODES, SEVERITIES } from './findings.js';
+import { FINDINGS_SCHEMA_VERSION, LAUNCH_PATH_KINDS, NOT_RECHECKED_CODES, SEVERITIES } from './findings.js';
 
 const str = z.string();
 const count = z.number();
@@ -34,7 +34,7 @@ export const findingSchema = z.object({
   accountId: str,
   accountName: str.optional(),
   region: str,
-  resourceType: z.enum(['instance', 'image', 'launch-template', 'account-region', 'rule']),
+  resourceType: z.enum(['instance', 'image', 'launch-template', 'auto-scaling-group', 'ec2-fleet', 'spot-fleet', 'account-region', 'rule']),
   resourceId: str,
   imageId: str.optional(),
   imageName: str.optional(),
@@ -165,6 +165,55 @@ const waiverInfoSchema = z.object({
   counts: z.object({ waived: count, expired: count, stale: count, expiredFindings: count }),
 });
 
+const pathKind = z.enum(LAUNCH_PATH_KINDS);
+const layerCounts = z.object({ declarativePolicy: count, scp: count, unavailable: count, cannotVerify: count });
+const byPathOf = <T extends z.ZodType>(v: T) => z.object({ instance: v, 'launch-template': v, 'auto-scaling-group': v, 'ec2-fleet': v, 'spot-fleet': v });
+const blastResource = z.object({ kind: pathKind, accountId: str, region: str, resourceId: str });
+export const blastRadiusSchema = z.object({
+  byPath: byPathOf(layerCounts),
+  byAccount: z.record(z.string(), layerCounts),
+  images: z.array(
+    z.object({
+      region: str,
+      imageId: str,
+      imageName: str.optional(),
+      imageOwnerId: str.optional(),
+      reason: str,
+      blockedBy: z.enum(['scp', 'both']).optional(),
+      paths: z.array(blastResource),
+    }),
+  ),
+  rollout: z.array(
+    z.object({
+      id: str,
+      name: str,
+      path: z.array(str),
+      accounts: count,
+      accountsNotFullyScanned: count,
+      counts: layerCounts,
+      byPath: byPathOf(count),
+      safeForDeclarativePolicy: z.boolean(),
+      safeForScp: z.boolean(),
+    }),
+  ),
+  timeline: z.object({
+    horizonDays: count,
+    from: str,
+    until: str,
+    events: z.array(
+      z.object({
+        date: str,
+        cause: z.literal('exception-expiry'),
+        exceptionAccountId: str,
+        ticket: str,
+        expiryDate: str,
+        counts: layerCounts,
+        resources: z.array(blastResource),
+      }),
+    ),
+  }),
+});
+
 export const findingsDocumentSchema = z.object({
   schemaVersion: z.literal(FINDINGS_SCHEMA_VERSION),
   kind: z.literal('amigov.findings'),
@@ -184,6 +233,7 @@ export const findingsDocumentSchema = z.object({
     instancesByLayer: z.object({ declarativePolicyAndScp: count, scpOnly: count }).optional(),
     instancesCannotVerify: count.optional(),
     launchTemplatesCannotVerify: count.optional(),
+    blastRadius: blastRadiusSchema.optional(),
   }),
   coverage: z.object({
     entries: z.array(coverageEntrySchema),
@@ -228,6 +278,7 @@ export type FindingsSchemaChecks = [
   Expect<Same<Out<typeof evaluationInfoSchema>, M.EvaluationInfo>>,
   Expect<Same<Out<typeof remediationAuthSchema>, M.RemediationAuth>>,
   Expect<Same<Out<typeof findingsDocumentSchema>, M.FindingsDocument>>,
+  Expect<Same<Out<typeof blastRadiusSchema>, M.BlastRadius>>,
   Expect<Same<Out<typeof changeCounts>, M.ChangeCounts>>,
   Expect<Same<Out<typeof trendPointSchema>, M.TrendPoint>>,
   Expect<Same<Out<typeof historyInfoSchema>, M.HistoryInfo>>,

@@ -10,7 +10,7 @@ export const FINDINGS_SCHEMA_VERSION = 1 as const;
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export type ResourceType = 'instance' | 'image' | 'launch-template' | 'account-region' | 'rule';
+export type ResourceType = 'instance' | 'image' | 'launch-template' | 'auto-scaling-group' | 'ec2-fleet' | 'spot-fleet' | 'account-region' | 'rule';
 
 export interface RemediationCommand {
   /** What the command does, one line. */
@@ -211,6 +211,8 @@ export interface FindingsDocument {
     /** Instances whose AMI owner is unknown, and launch templates resolving via SSM or unresolved: not judged either way. */
     instancesCannotVerify?: number;
     launchTemplatesCannotVerify?: number;
+    /** The blast radius (issue #14): every launch path, per account, per OU, and over time. Absent in older files. */
+    blastRadius?: BlastRadius;
   };
   coverage: {
     entries: CoverageEntry[];
@@ -365,4 +367,78 @@ export interface RemediationAuth {
   profileTemplate?: string;
   roleName: string;
   rolePath?: string;
+}
+
+/** The launch paths the blast radius counts. */
+export const LAUNCH_PATH_KINDS = ['instance', 'launch-template', 'auto-scaling-group', 'ec2-fleet', 'spot-fleet'] as const;
+export type LaunchPathKind = (typeof LAUNCH_PATH_KINDS)[number];
+
+/**
+ * What breaks, by layer: `declarativePolicy` resources the declarative policy (Allowed AMIs) would refuse,
+ * `scp` those the SCP would refuse (a superset: the SCP also stops AMIs the account owns itself),
+ * `unavailable` those whose AMI is gone whatever the policies, `cannotVerify` those amigov could not judge.
+ */
+export interface LayerCounts {
+  declarativePolicy: number;
+  scp: number;
+  unavailable: number;
+  cannotVerify: number;
+}
+
+export interface BlastResource {
+  kind: LaunchPathKind;
+  accountId: AccountId;
+  region: Region;
+  resourceId: string;
+}
+
+export interface BlastRadius {
+  byPath: Record<LaunchPathKind, LayerCounts>;
+  byAccount: Record<AccountId, LayerCounts>;
+  /** One root cause per refused or gone image, with every path that uses it (most paths first). */
+  images: {
+    region: Region;
+    imageId: string;
+    imageName?: string;
+    imageOwnerId?: AccountId;
+    /** unapproved, expired-exception or unavailable */
+    reason: string;
+    /** The strongest layer that refuses it somewhere (absent for an unavailable image). */
+    blockedBy?: 'scp' | 'both';
+    paths: BlastResource[];
+  }[];
+  /**
+   * Per OU (and the root): what breaks if the policy were attached there today. Safe nodes first
+   * (nothing breaks by that layer, nothing unjudged, every account fully scanned), then the tree order.
+   */
+  rollout: {
+    id: string;
+    name: string;
+    /** OU names from the root down. */
+    path: string[];
+    accounts: number;
+    /** Accounts under it that were not scanned completely: their breakage is unknown. */
+    accountsNotFullyScanned: number;
+    counts: LayerCounts;
+    /** Resources the SCP would refuse, by path. */
+    byPath: Record<LaunchPathKind, number>;
+    safeForDeclarativePolicy: boolean;
+    safeForScp: boolean;
+  }[];
+  /** What flips from allowed to refused on each exception expiry within the horizon. */
+  timeline: {
+    horizonDays: number;
+    from: string;
+    until: string;
+    events: {
+      /** The first day the exception no longer holds (the day after its expiry date). */
+      date: string;
+      cause: 'exception-expiry';
+      exceptionAccountId: AccountId;
+      ticket: string;
+      expiryDate: string;
+      counts: LayerCounts;
+      resources: BlastResource[];
+    }[];
+  };
 }

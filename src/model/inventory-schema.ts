@@ -154,6 +154,47 @@ const imageReferenceSchema = z.discriminatedUnion('kind', [
 
 const launchTemplateVersionSchema = z.object({ versionNumber: z.number(), image: imageReferenceSchema });
 
+const launchTemplateSpecSchema = z.object({ launchTemplateId: str.optional(), launchTemplateName: str.optional(), version: str.optional() });
+
+const autoScalingGroupSchema = z.object({
+  accountId: str,
+  region: str,
+  name: str,
+  minSize: z.number(),
+  maxSize: z.number(),
+  desiredCapacity: z.number(),
+  instanceIds: z.array(str),
+  status: str.optional(),
+  tags,
+  launchTemplate: launchTemplateSpecSchema.optional(),
+  launchConfigurationName: str.optional(),
+  mixedInstancesPolicy: z
+    .object({
+      launchTemplate: launchTemplateSpecSchema,
+      overrides: z.array(z.object({ instanceType: str.optional(), launchTemplate: launchTemplateSpecSchema.optional() })),
+    })
+    .optional(),
+});
+
+const launchConfigurationSchema = z.object({ accountId: str, region: str, name: str, image: imageReferenceSchema });
+
+const fleetSchema = z.object({
+  accountId: str,
+  region: str,
+  kind: z.enum(['ec2-fleet', 'spot-fleet']),
+  fleetId: str,
+  state: str,
+  type: str.optional(),
+  targetCapacity: z.number().optional(),
+  tags,
+  launchTemplateConfigs: z.array(
+    z.object({ launchTemplate: launchTemplateSpecSchema, overrides: z.array(z.object({ instanceType: str.optional(), image: imageReferenceSchema.optional() })) }),
+  ),
+  launchSpecifications: z.array(z.object({ instanceType: str.optional(), image: imageReferenceSchema })),
+});
+
+const pinnedVersionSchema = z.object({ accountId: str, region: str, launchTemplateId: str, versionNumber: z.number(), image: imageReferenceSchema });
+
 const launchTemplateSchema = z.object({
   accountId: str,
   region: str,
@@ -209,6 +250,10 @@ export const inventorySchema = z.object({
   instances: z.array(instanceSchema),
   images: z.array(imageSchema),
   launchTemplates: z.array(launchTemplateSchema),
+  autoScalingGroups: z.array(autoScalingGroupSchema).optional(),
+  launchConfigurations: z.array(launchConfigurationSchema).optional(),
+  fleets: z.array(fleetSchema).optional(),
+  launchTemplateVersions: z.array(pinnedVersionSchema).optional(),
   regionSettings: z.array(regionSettingsSchema),
   stats: scanStatsSchema,
 });
@@ -231,6 +276,8 @@ export type InventorySchemaChecks = [
   Expect<Same<Out<typeof imageSchema>, M.Image>>,
   Expect<Same<Out<typeof imageReferenceSchema>, M.ImageReference>>,
   Expect<Same<Out<typeof launchTemplateSchema>, M.LaunchTemplate>>,
+  Expect<Same<Out<typeof autoScalingGroupSchema>, M.AutoScalingGroup>>,
+  Expect<Same<Out<typeof fleetSchema>, M.Fleet>>,
   Expect<Same<Out<typeof imageCriterionSchema>, M.ImageCriterion>>,
   Expect<Same<Out<typeof regionSettingsSchema>, M.RegionSettings>>,
   Expect<Same<Out<typeof scanStatsSchema>, M.ScanStats>>,

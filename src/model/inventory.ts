@@ -177,6 +177,76 @@ export interface LaunchTemplate {
   latestVersion?: LaunchTemplateVersionRef;
 }
 
+/**
+ * A launch template as a launch path names it. `version` is "$Latest", "$Default" or a version number; absent
+ * means $Default (Auto Scaling LaunchTemplateSpecification: "The default value is $Default.").
+ */
+export interface LaunchTemplateSpec {
+  launchTemplateId?: string;
+  launchTemplateName?: string;
+  version?: string;
+}
+
+/**
+ * An Auto Scaling group (DescribeAutoScalingGroups): what it launches on scale-out, instance refresh and
+ * when it replaces an unhealthy instance. EKS managed node groups appear as their groups (labelled from tags).
+ */
+export interface AutoScalingGroup {
+  accountId: AccountId;
+  region: Region;
+  name: string;
+  minSize: number;
+  maxSize: number;
+  desiredCapacity: number;
+  /** Instances currently in the group (InService, Pending, ...). */
+  instanceIds: string[];
+  /** e.g. "Delete in progress" while the group is being deleted. */
+  status?: string;
+  tags: Record<string, string>;
+  launchTemplate?: LaunchTemplateSpec;
+  launchConfigurationName?: string;
+  mixedInstancesPolicy?: {
+    launchTemplate: LaunchTemplateSpec;
+    /** Overrides; one that names its own launch template launches that one for its instance type. */
+    overrides: { instanceType?: string; launchTemplate?: LaunchTemplateSpec }[];
+  };
+}
+
+/** A legacy launch configuration used by an Auto Scaling group (DescribeLaunchConfigurations): its ImageId. */
+export interface LaunchConfiguration {
+  accountId: AccountId;
+  region: Region;
+  name: string;
+  image: ImageReference;
+}
+
+/** An EC2 Fleet (DescribeFleets) or a Spot Fleet request (DescribeSpotFleetRequests) that can still launch. */
+export interface Fleet {
+  accountId: AccountId;
+  region: Region;
+  kind: 'ec2-fleet' | 'spot-fleet';
+  fleetId: string;
+  /** fleetState / spotFleetRequestState, e.g. active, submitted, modifying. */
+  state: string;
+  /** maintain, request or instant. */
+  type?: string;
+  targetCapacity?: number;
+  tags: Record<string, string>;
+  /** Launch template configs; an override's ImageId (EC2 Fleet only) replaces the template's. */
+  launchTemplateConfigs: { launchTemplate: LaunchTemplateSpec; overrides: { instanceType?: string; image?: ImageReference }[] }[];
+  /** Spot Fleet launch specifications (no launch template): their ImageId. */
+  launchSpecifications: { instanceType?: string; image: ImageReference }[];
+}
+
+/** A launch template version a launch path pins by number (not the template's default or latest). */
+export interface PinnedLaunchTemplateVersion {
+  accountId: AccountId;
+  region: Region;
+  launchTemplateId: string;
+  versionNumber: number;
+  image: ImageReference;
+}
+
 export type ImageBlockPublicAccessState = 'block-new-sharing' | 'unblocked' | 'unknown';
 export type AllowedImagesState = 'enabled' | 'audit-mode' | 'disabled' | 'unknown';
 
@@ -227,6 +297,12 @@ export interface Inventory {
   /** Owned images of every scanned account, plus referenced images resolved by id; one record per region x imageId. */
   images: Image[];
   launchTemplates: LaunchTemplate[];
+  /** Launch paths beyond instances and templates (absent in inventories written before they were collected). */
+  autoScalingGroups?: AutoScalingGroup[];
+  launchConfigurations?: LaunchConfiguration[];
+  fleets?: Fleet[];
+  /** Versions pinned by number by a group or fleet, when not the template's default or latest. */
+  launchTemplateVersions?: PinnedLaunchTemplateVersion[];
   regionSettings: RegionSettings[];
   stats: ScanStats;
 }

@@ -17,6 +17,8 @@ export interface EvaluationFlags {
   severityOverride: string[];
   profileTemplate?: string;
   failOn?: Severity;
+  /** --horizon: whole days, 1..3650. */
+  horizon?: string;
 }
 
 function parseOverrides(list: string[]): Record<string, string> {
@@ -27,6 +29,13 @@ function parseOverrides(list: string[]): Record<string, string> {
     out[m[1]!] = m[2]!;
   }
   return out;
+}
+
+function parseHorizon(v: string): number {
+  if (!/^\d+$/.test(v.trim()) || Number(v) < 1 || Number(v) > 3650) {
+    throw new UserError(`--horizon ${JSON.stringify(v)}: expected a whole number of days from 1 to 3650`, { hint: 'e.g. --horizon 90 (the default)' });
+  }
+  return Number(v);
 }
 
 /**
@@ -46,6 +55,7 @@ export function toEvaluateOptions(flags: EvaluationFlags): EvaluateOptions {
     ...(flags.severityThreshold ? { severityThreshold: flags.severityThreshold } : {}),
     severityOverrides: parseOverrides(flags.severityOverride ?? []),
     ...(flags.profileTemplate !== undefined ? { profileTemplate: flags.profileTemplate } : {}),
+    ...(flags.horizon !== undefined ? { horizonDays: parseHorizon(flags.horizon) } : {}),
   };
   checkEvaluateOptions(options);
   return options;

@@ -12,6 +12,7 @@
  *   and script, named by their sha256 hashes. Injected markup could neither run a script nor load
  *   anything, even if escaping failed somewhere.
  */
+import { blastView } from './blast.js';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -435,6 +436,7 @@ export function buildHtmlView(doc: FindingsDocument, meta: ReportMeta) {
       launchTemplates: fmt(doc.impact.launchTemplatesAffected),
       audit: al.enforcementMode !== 'enabled',
     },
+    blast: blastView(doc),
     totals: {
       total: doc.counts.total,
       totalText: fmt(doc.counts.total),

@@ -48,6 +48,9 @@ const RESOURCE_TYPE: Record<Finding['resourceType'], string> = {
   image: 'AWS::EC2::Image',
   'launch-template': 'AWS::EC2::LaunchTemplate',
   'account-region': 'AWS::::Account',
+  'auto-scaling-group': 'AWS::AutoScaling::AutoScalingGroup',
+  'ec2-fleet': 'AWS::EC2::EC2Fleet',
+  'spot-fleet': 'AWS::EC2::SpotFleet',
   rule: 'amigov rule',
 };
 

@@ -8,6 +8,7 @@
  * zeros); timestamps are real Excel dates (UTC); every string is an inline string and formula-looking
  * strings get a leading `'` (see cells.ts), so no AWS-sourced text can become a formula.
  */
+import { ROLLOUT_COLUMNS, ROOT_CAUSE_COLUMNS, TIMELINE_COLUMNS } from './blast.js';
 import { once } from 'node:events';
 import ExcelJS from 'exceljs';
 import type { Cell, Fill, Font, Style, Worksheet } from 'exceljs';
@@ -222,6 +223,12 @@ export async function writeXlsx(doc: FindingsDocument, meta: ReportMeta, target:
     await tableSheet(wb, 'Images', IMAGE_COLUMNS, imageRows(doc, inv), inv ? 'The scanned accounts own no AMIs.' : noInventory);
     await tableSheet(wb, 'Public AMIs', PUBLIC_AMI_COLUMNS, publicAmiRows(doc, inv), 'No public AMIs.');
     await tableSheet(wb, 'Coverage', COVERAGE_COLUMNS, coverageRows(doc), 'No account x region was scanned.');
+    // The blast radius (issue #14): per OU, over time, and by root cause.
+    const blast = doc.impact.blastRadius;
+    const noBlast = 'findings.json has no blast radius (written by an older amigov): re-run amigov evaluate.';
+    await tableSheet(wb, 'Rollout', ROLLOUT_COLUMNS, blast?.rollout ?? [], blast ? 'No OUs: the inventory has no organization tree.' : noBlast);
+    await tableSheet(wb, 'Timeline', TIMELINE_COLUMNS, blast?.timeline.events ?? [], blast ? `No exception expires within ${blast.timeline.horizonDays} days.` : noBlast);
+    await tableSheet(wb, 'Blast Radius', ROOT_CAUSE_COLUMNS, blast?.images ?? [], blast ? 'No image would be refused.' : noBlast);
     await tableSheet(wb, 'Commands', COMMAND_COLUMNS, commandRows(doc), 'No commands: there are no findings.');
     await wb.commit();
     t.commit();

@@ -4,6 +4,7 @@ import unapprovedPublisher from './unapproved-publisher.js';
 import expiredException from './expired-exception.js';
 import expiringException from './expiring-exception.js';
 import launchTemplateUnapprovedAmi from './launch-template-unapproved-ami.js';
+import launchPathUnapprovedAmi from './launch-path-unapproved-ami.js';
 import unknownImage from './unknown-image.js';
 import prodAmiNotTagged from './prod-ami-not-tagged.js';
 import publicAmi from './public-ami.js';
@@ -17,6 +18,7 @@ export const RULES: readonly RuleDefinition[] = [
   expiredException,
   expiringException,
   launchTemplateUnapprovedAmi,
+  launchPathUnapprovedAmi,
   unknownImage,
   prodAmiNotTagged,
   publicAmi,

@@ -4,7 +4,7 @@
  * expired-exception, launch-template-unapproved-ami) and the enforcement impact in findings.json
  * (computeImpact) both call it, so a count and the findings behind it can never disagree.
  */
-import type { Instance, LaunchTemplate } from '../model/inventory.js';
+import type { AutoScalingGroup, Fleet, ImageReference, Instance, Inventory, LaunchTemplate, LaunchTemplateSpec } from '../model/inventory.js';
 import type { ResolvedAllowlist } from '../config/allowlist.js';
 import {
   blockedByFor,
@@ -46,23 +46,37 @@ export type VersionVerdict =
 
 /** A launch template version's image: refused, unverifiable (SSM parameter, not resolved, lookup failed) or fine. */
 export function judgeLaunchTemplateVersion(index: InventoryIndex, allowlist: ResolvedAllowlist, lt: LaunchTemplate, v: LaunchTemplateVersion): VersionVerdict {
-  const label = `version ${v.versionNumber} (${v.label})`;
-  if (v.image.kind === 'none') return { kind: 'ok' };
-  if (v.image.kind === 'ssm') {
+  return judgeImageReference(index, allowlist, lt, `version ${v.versionNumber} (${v.label})`, v.image);
+}
+
+/**
+ * The image a launch path names (a template version's, a launch configuration's, an override's ImageId), judged
+ * from `where` (the account x region that launches it). `label` starts the verdict's text ("version 2 (default)",
+ * "launch configuration \"lc\"").
+ */
+export function judgeImageReference(
+  index: InventoryIndex,
+  allowlist: ResolvedAllowlist,
+  where: { accountId: string; region: string },
+  label: string,
+  image: ImageReference,
+): VersionVerdict {
+  if (image.kind === 'none') return { kind: 'ok' };
+  if (image.kind === 'ssm') {
     return {
       kind: 'cannot-verify',
       reason: 'ssm-parameter',
-      text: `${label} resolves its AMI from the SSM parameter ${JSON.stringify(v.image.parameter)} at launch time, so amigov cannot verify it`,
+      text: `${label} resolves its AMI from the SSM parameter ${JSON.stringify(image.parameter)} at launch time, so amigov cannot verify it`,
     };
   }
-  const img = resolveImageById(index, lt.region, v.image.imageId);
-  if (!img) return { kind: 'cannot-verify', reason: 'not-resolved', text: `${label} launches ${v.image.imageId}, which the scan did not resolve` };
+  const img = resolveImageById(index, where.region, image.imageId);
+  if (!img) return { kind: 'cannot-verify', reason: 'not-resolved', text: `${label} launches ${image.imageId}, which the scan did not resolve` };
   // The lookup failed (or was interrupted): AWS said nothing about the image, so it is not "gone".
   if (img.availability === 'unverified') return { kind: 'cannot-verify', reason: 'lookup-failed', text: `${label} launches ${imageText(img)}, which could not be checked: ${img.availabilityReason}` };
   if (img.availability !== 'ok') return { kind: 'fail', reason: 'unavailable', img, text: `${label} launches ${imageText(img)}, which is unavailable: ${img.availabilityReason}` };
   const pv = judgeImageOwner(allowlist, img);
   if (pv.approved) return { kind: 'ok' };
-  const blockedBy = blockedByFor(lt.accountId, img.ownerId, pv);
+  const blockedBy = blockedByFor(where.accountId, img.ownerId, pv);
   return pv.expired
     ? {
         kind: 'fail',
@@ -83,6 +97,142 @@ export interface LaunchTemplateVerdict {
 
 export function judgeLaunchTemplate(index: InventoryIndex, allowlist: ResolvedAllowlist, lt: LaunchTemplate): LaunchTemplateVerdict {
   const judged = launchTemplateVersions(lt).map((v) => ({ v, verdict: judgeLaunchTemplateVersion(index, allowlist, lt, v) }));
+  const status = judged.some((j) => j.verdict.kind === 'fail') ? 'fail' : judged.some((j) => j.verdict.kind === 'cannot-verify') ? 'cannot-verify' : 'ok';
+  return { judged, status };
+}
+
+// ---- launch paths: Auto Scaling groups, EC2 Fleets, Spot Fleets (issue #14) ------------------------------------
+
+/** Look-ups of the templates, pinned versions and launch configurations the launch paths name, per inventory. */
+export interface LaunchPathIndex {
+  template(accountId: string, region: string, spec: LaunchTemplateSpec): LaunchTemplate | undefined;
+  pinned(accountId: string, region: string, launchTemplateId: string, versionNumber: number): ImageReference | undefined;
+  launchConfiguration(accountId: string, region: string, name: string): ImageReference | undefined;
+}
+
+const cache = new WeakMap<Inventory, LaunchPathIndex>();
+const k3 = (...parts: (string | number)[]) => parts.join('|');
+
+export function launchPathIndex(inv: Inventory): LaunchPathIndex {
+  const hit = cache.get(inv);
+  if (hit) return hit;
+  const byId = new Map(inv.launchTemplates.map((lt) => [k3(lt.accountId, lt.region, lt.launchTemplateId), lt]));
+  const byName = new Map(inv.launchTemplates.map((lt) => [k3(lt.accountId, lt.region, lt.launchTemplateName), lt]));
+  const pinned = new Map((inv.launchTemplateVersions ?? []).map((v) => [k3(v.accountId, v.region, v.launchTemplateId, v.versionNumber), v.image]));
+  const lcs = new Map((inv.launchConfigurations ?? []).map((lc) => [k3(lc.accountId, lc.region, lc.name), lc.image]));
+  const index: LaunchPathIndex = {
+    template: (a, r, s) => (s.launchTemplateId ? byId.get(k3(a, r, s.launchTemplateId)) : s.launchTemplateName !== undefined ? byName.get(k3(a, r, s.launchTemplateName)) : undefined),
+    pinned: (a, r, id, n) => pinned.get(k3(a, r, id, n)),
+    launchConfiguration: (a, r, name) => lcs.get(k3(a, r, name)),
+  };
+  cache.set(inv, index);
+  return index;
+}
+
+export type LaunchPath = { kind: 'auto-scaling-group'; group: AutoScalingGroup } | { kind: 'ec2-fleet' | 'spot-fleet'; fleet: Fleet };
+
+/** Every launch path of the inventory: groups, then fleets. */
+export function launchPathsOf(inv: Inventory): LaunchPath[] {
+  return [
+    ...(inv.autoScalingGroups ?? []).map((group) => ({ kind: 'auto-scaling-group' as const, group })),
+    ...(inv.fleets ?? []).map((fleet) => ({ kind: fleet.kind, fleet })),
+  ];
+}
+
+export const pathWhere = (p: LaunchPath) => (p.kind === 'auto-scaling-group' ? p.group : p.fleet);
+export const pathId = (p: LaunchPath) => (p.kind === 'auto-scaling-group' ? p.group.name : p.fleet.fleetId);
+
+/** One thing a path launches: a template version (as the path selects it), or an image it names itself. */
+interface LaunchSource {
+  /** e.g. "launch template lt-1 (\"app\")", "override c5.large: launch template ...", "launch configuration \"lc\"" */
+  label: string;
+  template?: LaunchTemplateSpec;
+  image?: ImageReference;
+}
+
+function templateText(spec: LaunchTemplateSpec, lt: LaunchTemplate | undefined): string {
+  const id = lt?.launchTemplateId ?? spec.launchTemplateId;
+  const name = lt?.launchTemplateName ?? spec.launchTemplateName;
+  return id && name ? `launch template ${id} (${JSON.stringify(name)})` : id ? `launch template ${id}` : `launch template ${JSON.stringify(name)}`;
+}
+
+function sourcesOf(p: LaunchPath, paths: LaunchPathIndex): LaunchSource[] | { missing: string } {
+  if (p.kind === 'auto-scaling-group') {
+    const g = p.group;
+    const out: LaunchSource[] = [];
+    if (g.launchTemplate) out.push({ label: '', template: g.launchTemplate });
+    if (g.mixedInstancesPolicy) {
+      out.push({ label: 'its mixed instances policy: ', template: g.mixedInstancesPolicy.launchTemplate });
+      for (const o of g.mixedInstancesPolicy.overrides) if (o.launchTemplate) out.push({ label: `its override ${o.instanceType ?? '(any type)'}: `, template: o.launchTemplate });
+    }
+    if (g.launchConfigurationName !== undefined) {
+      const image = paths.launchConfiguration(g.accountId, g.region, g.launchConfigurationName);
+      if (!image) return { missing: `its launch configuration ${JSON.stringify(g.launchConfigurationName)} was not collected` };
+      out.push({ label: `launch configuration ${JSON.stringify(g.launchConfigurationName)}`, image });
+    }
+    return out;
+  }
+  const f = p.fleet;
+  const out: LaunchSource[] = [];
+  for (const c of f.launchTemplateConfigs) {
+    const own = c.overrides.filter((o) => o.image);
+    // An override's ImageId replaces the template's; the template's own image is launched where no override names one.
+    if (c.overrides.length === 0 || own.length < c.overrides.length) out.push({ label: '', template: c.launchTemplate });
+    for (const o of own) out.push({ label: `its override ${o.instanceType ?? '(any type)'}`, image: o.image! });
+  }
+  f.launchSpecifications.forEach((l, i) => out.push({ label: `its launch specification ${i + 1}${l.instanceType ? ` (${l.instanceType})` : ''}`, image: l.image }));
+  return out;
+}
+
+export interface JudgedSource {
+  verdict: VersionVerdict;
+  /** The template version the source launches, when it is one. */
+  launchTemplateId?: string;
+  versionNumber?: number;
+  /** As the path names the version: $Latest, $Default (also when absent) or a number. */
+  versionSelector?: string;
+}
+
+export interface LaunchPathVerdict {
+  judged: JudgedSource[];
+  status: 'ok' | 'fail' | 'cannot-verify';
+}
+
+/**
+ * The version a path launches, as Auto Scaling and EC2 Fleet select it. LaunchTemplateSpecification.Version: "If
+ * the value is $Latest, Amazon EC2 Auto Scaling selects the latest version of the launch template when launching
+ * instances. If the value is $Default, Amazon EC2 Auto Scaling selects the default version of the launch template
+ * when launching instances. The default value is $Default."
+ */
+function judgeTemplateSource(index: InventoryIndex, paths: LaunchPathIndex, allowlist: ResolvedAllowlist, where: { accountId: string; region: string }, src: LaunchSource): JudgedSource {
+  const spec = src.template!;
+  const selector = spec.version ?? '$Default';
+  const lt = paths.template(where.accountId, where.region, spec);
+  const base = { versionSelector: selector, ...(lt ? { launchTemplateId: lt.launchTemplateId } : {}) };
+  if (!lt) return { ...base, verdict: { kind: 'cannot-verify', reason: 'not-resolved', text: `${src.label}${templateText(spec, lt)} was not collected` } };
+  let versionNumber: number | undefined;
+  let image: ImageReference | undefined;
+  if (selector === '$Default' || selector === '$Latest') {
+    const v = selector === '$Default' ? lt.defaultVersion : lt.latestVersion;
+    versionNumber = v?.versionNumber;
+    image = v?.image;
+  } else {
+    versionNumber = Number(selector);
+    image = [lt.defaultVersion, lt.latestVersion].find((v) => v?.versionNumber === versionNumber)?.image ?? paths.pinned(where.accountId, where.region, lt.launchTemplateId, versionNumber);
+  }
+  const label = `${src.label}${templateText(spec, lt)} version ${versionNumber ?? '?'}${selector.startsWith('$') ? ` (${selector})` : ' (pinned)'}`;
+  if (!image) return { ...base, verdict: { kind: 'cannot-verify', reason: 'not-resolved', text: `${label} was not collected` } };
+  return { ...base, ...(versionNumber !== undefined ? { versionNumber } : {}), verdict: judgeImageReference(index, allowlist, where, label, image) };
+}
+
+/** Every source a group or fleet launches from, judged as the instance launch and template rules judge theirs. */
+export function judgeLaunchPath(index: InventoryIndex, paths: LaunchPathIndex, allowlist: ResolvedAllowlist, p: LaunchPath): LaunchPathVerdict {
+  const where = pathWhere(p);
+  const sources = sourcesOf(p, paths);
+  const judged: JudgedSource[] =
+    'missing' in sources
+      ? [{ verdict: { kind: 'cannot-verify', reason: 'not-resolved', text: sources.missing } }]
+      : sources.map((src) => (src.template ? judgeTemplateSource(index, paths, allowlist, where, src) : { verdict: judgeImageReference(index, allowlist, where, src.label, src.image!) }));
   const status = judged.some((j) => j.verdict.kind === 'fail') ? 'fail' : judged.some((j) => j.verdict.kind === 'cannot-verify') ? 'cannot-verify' : 'ok';
   return { judged, status };
 }

@@ -35,7 +35,7 @@ export interface Principal {
   expiresAt?: number;
 }
 
-export type ServiceName = 'ec2' | 'sts' | 'organizations';
+export type ServiceName = 'ec2' | 'sts' | 'organizations' | 'autoscaling';
 
 /** How each service words "we don't know this key" / "no signature at all" / "this token expired". */
 function unknownKeyError(service: ServiceName): ApiError {
@@ -43,6 +43,7 @@ function unknownKeyError(service: ServiceName): ApiError {
     case 'ec2':
       return new ApiError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
     case 'sts':
+    case 'autoscaling':
       return new ApiError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
     case 'organizations':
       return new ApiError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400);
@@ -54,6 +55,7 @@ function missingAuthError(service: ServiceName): ApiError {
     case 'ec2':
       return new ApiError('MissingAuthenticationToken', 'Request is missing Authentication Token', 401);
     case 'sts':
+    case 'autoscaling':
       return new ApiError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
     case 'organizations':
       return new ApiError('MissingAuthenticationTokenException', 'Missing Authentication Token', 400);
@@ -65,6 +67,7 @@ function expiredError(service: ServiceName): ApiError {
     case 'ec2':
       return new ApiError('RequestExpired', 'Request has expired.', 400);
     case 'sts':
+    case 'autoscaling':
       return new ApiError('ExpiredToken', 'The security token included in the request is expired', 400);
     case 'organizations':
       return new ApiError('ExpiredTokenException', 'The security token included in the request is expired', 400);

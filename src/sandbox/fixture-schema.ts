@@ -32,6 +32,8 @@ const settings = {
     .optional(),
 };
 
+const ltSpec = z.object({ launchTemplateId: z.string().optional(), launchTemplateName: z.string().optional(), version: z.string().regex(/^(\$Latest|\$Default|[1-9][0-9]*)$/).optional() });
+
 export const fixtureSchema = z.object({
   description: z.string().optional(),
   organization: z.object({
@@ -113,6 +115,45 @@ export const fixtureSchema = z.object({
         region,
         defaultVersion: z.number().int().positive(),
         versions: z.array(z.object({ versionNumber: z.number().int().positive(), imageId: z.string().optional(), description: z.string().optional() })).min(1),
+      }),
+    )
+    .optional(),
+  autoScalingGroups: z
+    .array(
+      z.object({
+        name: z.string().min(1),
+        accountId,
+        region,
+        minSize: z.number().int().nonnegative(),
+        maxSize: z.number().int().nonnegative(),
+        desiredCapacity: z.number().int().nonnegative(),
+        instanceIds: z.array(z.string()).optional(),
+        tags: tags.optional(),
+        status: z.string().optional(),
+        launchTemplate: ltSpec.optional(),
+        launchConfigurationName: z.string().optional(),
+        mixedInstancesPolicy: z
+          .object({ launchTemplate: ltSpec, overrides: z.array(z.object({ instanceType: z.string().optional(), launchTemplate: ltSpec.optional() })).optional() })
+          .optional(),
+      }),
+    )
+    .optional(),
+  launchConfigurations: z.array(z.object({ name: z.string().min(1), accountId, region, imageId: z.string(), instanceType: z.string().optional() })).optional(),
+  fleets: z
+    .array(
+      z.object({
+        fleetId: z.string().regex(/^(fleet-[0-9a-f-]+|sfr-[0-9a-f-]+)$/, 'must look like fleet-... or sfr-...'),
+        kind: z.enum(['ec2-fleet', 'spot-fleet']),
+        accountId,
+        region,
+        state: z.string(),
+        type: z.enum(['maintain', 'request', 'instant']).optional(),
+        targetCapacity: z.number().int().nonnegative().optional(),
+        tags: tags.optional(),
+        launchTemplateConfigs: z
+          .array(z.object({ launchTemplate: ltSpec, overrides: z.array(z.object({ instanceType: z.string().optional(), imageId: z.string().optional() })).optional() }))
+          .optional(),
+        launchSpecifications: z.array(z.object({ instanceType: z.string().optional(), imageId: z.string() })).optional(),
       }),
     )
     .optional(),

@@ -22,6 +22,12 @@ export interface OrgFixture {
   images: FixtureImage[];
   instances: FixtureInstance[];
   launchTemplates?: FixtureLaunchTemplate[];
+  /** Auto Scaling groups (served by DescribeAutoScalingGroups over the Auto Scaling Query API). */
+  autoScalingGroups?: FixtureAutoScalingGroup[];
+  /** Legacy launch configurations (DescribeLaunchConfigurations). */
+  launchConfigurations?: FixtureLaunchConfiguration[];
+  /** EC2 Fleets (DescribeFleets) and Spot Fleet requests (DescribeSpotFleetRequests). */
+  fleets?: FixtureFleet[];
   regionSettings?: FixtureRegionSettings[];
   /**
    * Settings of every account x region not listed in regionSettings (e.g. what a declarative policy at the root
@@ -114,6 +120,52 @@ export interface FixtureLaunchTemplate {
   defaultVersion: number;
   /** Versions in order; imageId is an AMI id, a `resolve:ssm:/param` reference, or absent. */
   versions: { versionNumber: number; imageId?: string; description?: string }[];
+}
+
+/** A launch template as a group or fleet names it; version "$Latest", "$Default" or a number (absent: $Default). */
+export interface FixtureLaunchTemplateSpec {
+  launchTemplateId?: string;
+  launchTemplateName?: string;
+  version?: string;
+}
+
+export interface FixtureAutoScalingGroup {
+  name: string;
+  accountId: string;
+  region: string;
+  minSize: number;
+  maxSize: number;
+  desiredCapacity: number;
+  /** Instance ids of the fixture's instances that are in the group. */
+  instanceIds?: string[];
+  tags?: Record<string, string>;
+  status?: string;
+  launchTemplate?: FixtureLaunchTemplateSpec;
+  launchConfigurationName?: string;
+  mixedInstancesPolicy?: { launchTemplate: FixtureLaunchTemplateSpec; overrides?: { instanceType?: string; launchTemplate?: FixtureLaunchTemplateSpec }[] };
+}
+
+export interface FixtureLaunchConfiguration {
+  name: string;
+  accountId: string;
+  region: string;
+  imageId: string;
+  instanceType?: string;
+}
+
+export interface FixtureFleet {
+  /** fleet-... for an EC2 Fleet, sfr-... for a Spot Fleet request */
+  fleetId: string;
+  kind: 'ec2-fleet' | 'spot-fleet';
+  accountId: string;
+  region: string;
+  state: string;
+  type?: 'maintain' | 'request' | 'instant';
+  targetCapacity?: number;
+  tags?: Record<string, string>;
+  launchTemplateConfigs?: { launchTemplate: FixtureLaunchTemplateSpec; overrides?: { instanceType?: string; imageId?: string }[] }[];
+  /** Spot Fleet only: launch specifications with their own ImageId. */
+  launchSpecifications?: { instanceType?: string; imageId: string }[];
 }
 
 export interface FixtureRegionSettings {

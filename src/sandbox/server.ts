@@ -14,7 +14,8 @@ import { ApiError } from './errors.js';
 import type { OrgFixture } from './fixture-types.js';
 import type { BucketCategory, DenySpec, FaultSpec, SandboxStats, ThrottleSettings } from './knobs.js';
 import { deniedBy, FaultInjector, RequestCounter, Throttler } from './knobs.js';
-import { QueryParams, ec2ErrorResponse, ec2Response, stsErrorResponse, stsResponse } from './protocol/query.js';
+import { QueryParams, ec2ErrorResponse, ec2Response, queryErrorResponse, queryResultResponse, stsErrorResponse, stsResponse } from './protocol/query.js';
+import { AUTO_SCALING_ACTIONS, AUTO_SCALING_NAMESPACE } from './autoscaling.js';
 import { JSON_CONTENT_TYPE, jsonErrorBody, organizationsAction } from './protocol/json.js';
 import { SandboxState } from './state.js';
 import { EC2_ACTIONS } from './ec2/index.js';
@@ -87,6 +88,8 @@ function throttleError(service: ServiceName): ApiError {
       return new ApiError('RequestLimitExceeded', 'Request limit exceeded.', 503);
     case 'sts':
       return new ApiError('Throttling', 'Rate exceeded', 400);
+    case 'autoscaling':
+      return new ApiError('Throttling', 'Rate exceeded', 400);
     case 'organizations':
       return new ApiError(
         'TooManyRequestsException',
@@ -141,6 +144,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   function sendError(res: ServerResponse, service: ServiceName, err: ApiError, requestId: string): void {
     if (service === 'organizations') send(res, err.status, JSON_CONTENT_TYPE, jsonErrorBody(err), requestId);
     else if (service === 'sts') send(res, err.status, 'text/xml', stsErrorResponse(err, requestId), requestId);
+    else if (service === 'autoscaling') send(res, err.status, 'text/xml', queryErrorResponse(AUTO_SCALING_NAMESPACE, err, requestId), requestId);
     else send(res, err.status, 'text/xml;charset=UTF-8', ec2ErrorResponse(err, requestId), requestId);
   }
 
@@ -163,7 +167,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     const params = QueryParams.parse(body);
     const action = params.action ?? '';
     const service: ServiceName =
-      scopeService === 'sts' ? 'sts' : scopeService === 'ec2' ? 'ec2' : action in STS_ACTIONS ? 'sts' : 'ec2';
+      scopeService === 'sts' ? 'sts' : scopeService === 'autoscaling' ? 'autoscaling' : scopeService === 'ec2' ? 'ec2' : action in STS_ACTIONS ? 'sts' : 'ec2';
     return { service, action, params };
   }
 
@@ -232,6 +236,15 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
         if (!allow('sts', principal.accountId)) throw throttleError(service);
         const out = handler({ state, credentials, principal, now: Date.now() }, params);
         return send(res, 200, 'text/xml', stsResponse(action, requestId, out), requestId);
+      }
+      if (service === 'autoscaling') {
+        const handler = AUTO_SCALING_ACTIONS[action];
+        if (!handler) throw new ApiError('InvalidAction', `Could not find operation ${action} for version 2011-01-01`, 400);
+        if (!state.isRegionEnabled(principal.accountId, region)) {
+          throw new ApiError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+        }
+        const out = handler({ state, principal, accountId: principal.accountId, region }, params);
+        return send(res, 200, 'text/xml', queryResultResponse(AUTO_SCALING_NAMESPACE, action, requestId, out), requestId);
       }
       const ec2 = EC2_ACTIONS[action];
       if (!ec2) throw new ApiError('InvalidAction', `The action ${action || '(none)'} is not valid for this web service.`, 400);

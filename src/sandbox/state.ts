@@ -5,6 +5,9 @@
  */
 import type {
   FixtureAccount,
+  FixtureAutoScalingGroup,
+  FixtureFleet,
+  FixtureLaunchConfiguration,
   FixtureImage,
   FixtureInstance,
   FixtureLaunchTemplate,
@@ -122,6 +125,9 @@ export class SandboxState {
   private readonly liveReferences = new Map<string, number>();
 
   private readonly templates = new Map<string, LaunchTemplateRec[]>();
+  private readonly groups = new Map<string, FixtureAutoScalingGroup[]>();
+  private readonly launchConfigs = new Map<string, FixtureLaunchConfiguration[]>();
+  private readonly fleetRecs = new Map<string, FixtureFleet[]>();
   private readonly settings = new Map<string, RegionSettingsRec>();
 
   constructor(fixture: OrgFixture) {
@@ -151,6 +157,9 @@ export class SandboxState {
     for (const lt of fixture.launchTemplates ?? []) {
       push(this.templates, key(lt.accountId, lt.region), { ...lt, createTime: '2025-06-01T09:00:00.000Z' });
     }
+    for (const g of fixture.autoScalingGroups ?? []) push(this.groups, key(g.accountId, g.region), g);
+    for (const lc of fixture.launchConfigurations ?? []) push(this.launchConfigs, key(lc.accountId, lc.region), lc);
+    for (const f of fixture.fleets ?? []) push(this.fleetRecs, key(f.accountId, f.region), f);
     // A listed account x region overrides the defaults field by field.
     const d = fixture.defaultRegionSettings;
     for (const s of fixture.regionSettings ?? []) {
@@ -345,6 +354,20 @@ export class SandboxState {
 
   launchTemplates(accountId: string, region: string): LaunchTemplateRec[] {
     return this.templates.get(key(accountId, region)) ?? [];
+  }
+
+  // ---- Auto Scaling groups, launch configurations, fleets ---------------------------------------------------
+
+  autoScalingGroups(accountId: string, region: string): FixtureAutoScalingGroup[] {
+    return [...(this.groups.get(key(accountId, region)) ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  launchConfigurations(accountId: string, region: string): FixtureLaunchConfiguration[] {
+    return [...(this.launchConfigs.get(key(accountId, region)) ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  fleets(accountId: string, region: string, kind: FixtureFleet['kind']): FixtureFleet[] {
+    return (this.fleetRecs.get(key(accountId, region)) ?? []).filter((f) => f.kind === kind).sort((a, b) => (a.fleetId < b.fleetId ? -1 : 1));
   }
 }
 

@@ -15,7 +15,12 @@ import { setMaxListeners } from 'node:events';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type {
+  AutoScalingGroup,
+  Fleet,
+  LaunchConfiguration,
+  PinnedLaunchTemplateVersion,
   AccountRecord,
   CoverageEntry,
   CoverageStatus,
@@ -35,6 +40,7 @@ import {
   configuredRegion,
   createSharedTransport,
   effectiveEndpoint,
+  makeAutoScalingClient,
   makeEc2Client,
   makeOrganizationsClient,
   makeStsClient,
@@ -62,6 +68,7 @@ import { REGIONS } from './collectors/regions.js';
 import { LAUNCH_PERMISSIONS } from './collectors/launch-permissions.js';
 import { INSTANCES } from './collectors/instances.js';
 import { LAUNCH_TEMPLATES } from './collectors/launch-templates.js';
+import { launchPathImageRefs, sortedLaunchPaths } from './collectors/launch-paths.js';
 import { CoverageTracker } from './tracker.js';
 import { IMAGE_ID_RE, REFERENCED_IMAGES, resolveImagesById, type NotFound } from './collectors/referenced-images.js';
 
@@ -291,11 +298,19 @@ const stoppedReason = (err: unknown) =>
  * transport, so once the unit ends the client holds nothing but garbage-collectable state (it is not
  * destroyed: that would destroy the shared agents), and tens of thousands of units never pile up sockets.
  */
-async function withClient<T>(run: ScanRun, accountId: string, region: string, credentials: CredentialsOption, fn: (c: EC2Client) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  run: ScanRun,
+  accountId: string,
+  region: string,
+  credentials: CredentialsOption,
+  fn: (c: EC2Client, autoScaling: () => AutoScalingClient) => Promise<T>,
+): Promise<T> {
   const k = key(accountId, region);
   let m = run.unitMetrics.get(k);
   if (!m) run.unitMetrics.set(k, (m = run.metrics.child()));
-  return fn(makeEc2Client(run.settings, region, credentials, m));
+  const metrics = m;
+  let as: AutoScalingClient | undefined;
+  return fn(makeEc2Client(run.settings, region, credentials, metrics), () => (as ??= makeAutoScalingClient(run.settings, region, credentials, metrics)));
 }
 
 /** Phase 1a: the caller's identity with the default credential chain, and the regions its account knows (validates --regions). */
@@ -537,8 +552,8 @@ async function scanUnits(run: ScanRun, identity: CallerIdentity, plan: AccountPl
       setCoverage({ accountId, region, status: 'error', errorCode: 'Interrupted', reason: 'scan interrupted before this region was scanned' });
       return;
     }
-    const outcome = await withClient(run, accountId, region, state.credentials, (client) =>
-      scanUnit({ accountId, region, client, deep: options.deep === true, abortSignal: signal }, run.unitCollectors),
+    const outcome = await withClient(run, accountId, region, state.credentials, (client, autoScaling) =>
+      scanUnit({ accountId, region, client, autoScaling, deep: options.deep === true, abortSignal: signal }, run.unitCollectors),
     );
     if (outcome.coverage.status !== 'ok' && isCredentialFailureCode(outcome.coverage.errorCode)) {
       // The unit's calls were refused for expired credentials (the base ones, or the refresh of the role's).
@@ -585,6 +600,8 @@ async function resolveReferencedImages(run: ScanRun, states: Map<string, Account
     for (const lt of o.launchTemplates) {
       for (const v of [lt.defaultVersion, lt.latestVersion]) if (v?.image.kind === 'ami') want(lt.accountId, lt.region, v.image.imageId);
     }
+    // Launch paths (issue #14): launch configurations, fleet overrides and launch specifications, pinned versions.
+    if (o.launchPaths) for (const r of launchPathImageRefs(o.launchPaths)) want(r.accountId, r.region, r.imageId);
   }
   // Prefer accounts whose unit succeeded; when a batch fails, its images are tried from the next
   // referencing account; only images no referencing account could describe fail their units.
@@ -716,10 +733,17 @@ function assembleInventory(run: ScanRun, input: AssemblyInput): Inventory {
   const instances: Instance[] = [];
   const launchTemplates: LaunchTemplate[] = [];
   const regionSettings: RegionSettings[] = [];
+  const paths = { autoScalingGroups: [] as AutoScalingGroup[], launchConfigurations: [] as LaunchConfiguration[], fleets: [] as Fleet[], launchTemplateVersions: [] as PinnedLaunchTemplateVersion[] };
   for (const o of outcomes.values()) {
     for (const i of o.instances) instances.push(joinImage(i, images.get(key(i.region, i.image.imageId))));
     launchTemplates.push(...o.launchTemplates);
     if (o.settings) regionSettings.push(o.settings);
+    if (o.launchPaths) {
+      paths.autoScalingGroups.push(...o.launchPaths.autoScalingGroups);
+      paths.launchConfigurations.push(...o.launchPaths.launchConfigurations);
+      paths.fleets.push(...o.launchPaths.fleets);
+      paths.launchTemplateVersions.push(...o.launchPaths.launchTemplateVersions);
+    }
   }
   const coverageList = tracker.entries().map((c) => {
     const m = unitMetrics.get(key(c.accountId, c.region));
@@ -758,6 +782,7 @@ function assembleInventory(run: ScanRun, input: AssemblyInput): Inventory {
     launchTemplates: launchTemplates.sort(
       (a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region) || a.launchTemplateId.localeCompare(b.launchTemplateId),
     ),
+    ...sortedLaunchPaths(paths),
     regionSettings: regionSettings.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region)),
     stats: {
       durationMs: finishedAt.getTime() - startedAt.getTime(),

@@ -4,6 +4,7 @@
  * the status (access-denied or error) but never discards what the other collectors gathered.
  */
 import type { CoverageEntry, Image, Instance, LaunchTemplate, RegionSettings } from '../model/inventory.js';
+import { AUTO_SCALING_GROUPS, collectLaunchPaths, collectPinnedVersions, LAUNCH_PATH_COLLECTORS, type LaunchPathsValue } from './collectors/launch-paths.js';
 import { classifyError, errorCode, errorMessage } from '../aws/errors.js';
 import { collectInstances, INSTANCES, INSTANCE_IMAGE_METADATA } from './collectors/instances.js';
 import { collectOwnedImages, OWNED_IMAGES } from './collectors/images.js';
@@ -24,6 +25,8 @@ export interface UnitOutcome {
   ownedImages: Image[];
   launchTemplates: LaunchTemplate[];
   settings?: RegionSettings;
+  /** Auto Scaling groups, launch configurations, fleets and pinned template versions (launch-paths collectors). */
+  launchPaths?: Omit<LaunchPathsValue, 'degraded'>;
 }
 
 export interface CoreFailure {
@@ -67,6 +70,7 @@ export interface UnitDraft {
   ownedImages: Image[];
   launchTemplates: LaunchTemplate[];
   settings: Settings;
+  launchPaths?: Omit<LaunchPathsValue, 'degraded'>;
   /** collector id -> why it degraded. */
   degraded: Record<string, string>;
 }
@@ -81,6 +85,8 @@ export interface UnitCollector<T> {
   apply(value: T, draft: UnitDraft): void;
   /** It threw (optional collectors throw only when the scan is interrupted): what stands in for its data. */
   failed?(draft: UnitDraft): void;
+  /** A follow-up that needs what the other collectors gathered (run after every apply, in order). */
+  after?(ctx: RegionContext, draft: UnitDraft): Promise<void>;
 }
 
 const unitCollector = <T>(c: UnitCollector<T>): UnitCollector<unknown> => c as UnitCollector<unknown>;
@@ -123,6 +129,19 @@ export const UNIT_COLLECTORS: readonly UnitCollector<unknown>[] = [
     collect: collectLaunchTemplates,
     apply(value, d) {
       d.launchTemplates = value;
+    },
+  }),
+  unitCollector({
+    meta: AUTO_SCALING_GROUPS,
+    includes: LAUNCH_PATH_COLLECTORS.slice(1),
+    collect: collectLaunchPaths,
+    apply({ degraded, ...paths }: LaunchPathsValue, d) {
+      d.launchPaths = paths;
+      Object.assign(d.degraded, degraded);
+    },
+    // Pinned versions need the templates' default and latest numbers (launch-templates collector).
+    async after(ctx, d) {
+      if (d.launchPaths) await collectPinnedVersions(ctx, d.launchPaths, d.launchTemplates, d.degraded);
     },
   }),
   unitCollector({
@@ -200,6 +219,14 @@ export async function scanUnit(ctx: RegionContext, collectors: readonly UnitColl
     }
   });
 
+  for (const c of collectors) {
+    if (!c.after) continue;
+    try {
+      await c.after(ctx, draft);
+    } catch (err) {
+      failures.push({ collector: c.meta, err });
+    }
+  }
   const { coverage } = draft;
   if (failures.length) Object.assign(coverage, verdictFor(failures));
   const degraded = Object.entries(draft.degraded).sort(([a], [b]) => (COLLECTOR_ORDER.get(a) ?? 99) - (COLLECTOR_ORDER.get(b) ?? 99));
@@ -211,6 +238,7 @@ export async function scanUnit(ctx: RegionContext, collectors: readonly UnitColl
     instances: draft.instances,
     ownedImages: draft.ownedImages,
     launchTemplates: draft.launchTemplates,
+    ...(draft.launchPaths ? { launchPaths: draft.launchPaths } : {}),
     ...(collectors.some((c) => SETTINGS_COLLECTORS.has(c.meta.id))
       ? { settings: { accountId: ctx.accountId, region: ctx.region, imageBlockPublicAccess: draft.settings.imageBlockPublicAccess, allowedImages: draft.settings.allowedImages } }
       : {}),

@@ -76,6 +76,9 @@ describe('minimal-call model', () => {
     assert.equal(m.shape.accountRegions, 43);
     assert.equal(m.shape.instances, 1002);
     assert.deepEqual(m.byAction, {
+      'autoscaling:DescribeAutoScalingGroups': 43, // one page per unit, even when it has no group
+      'ec2:DescribeFleets': 43,
+      'ec2:DescribeSpotFleetRequests': 43,
       'ec2:DescribeImages': 43 + 1 + 1, // owned listing per unit, + one by-id batch in each region with a foreign image
       'ec2:DescribeInstanceImageMetadata': 43 + 1, // A0 us-east-1 needs a second page (1,001 live instances)
       'ec2:DescribeLaunchTemplateVersions': 43,

@@ -11,6 +11,7 @@ import { startSandbox, demoOrg, type RunningSandbox } from '../../src/sandbox/in
 import { DEMO_AS_OF } from '../../src/sandbox/fixtures/demo-org.ts';
 import { scanOrganization } from '../../src/scan/scanner.ts';
 import { resolveAllowlist } from '../../src/config/allowlist.ts';
+import { addDays } from '../../src/util/dates.ts';
 import { evaluateRun } from '../../src/evaluate/evaluate.ts';
 import { renderRemediationScript } from '../../src/remediation/script.ts';
 import type { FindingsDocument } from '../../src/model/findings.ts';
@@ -64,6 +65,26 @@ describe('demo organization findings', () => {
     assert.equal(doc.impact.launchTemplatesCannotVerify, templates.filter((f) => f.status === 'cannot-verify').length);
     const accounts = new Set([...refusedInstances, ...templates.filter((f) => f.status === 'fail')].map((f) => f.accountId));
     assert.equal(doc.impact.accountsAffected, accounts.size);
+  });
+
+  test('the blast radius: an OU that is safe to enforce, one that is not, and the launch paths counted (issue #14)', () => {
+    const r = doc.impact.blastRadius!;
+    const node = (name: string) => r.rollout.find((n) => n.name === name)!;
+    // Platform (the ops publisher) is safe under both layers and listed first; Dev is safe for the declarative
+    // policy only (its own AMIs: the SCP stops them); Prod is not safe; Suspended is unknown (not scanned).
+    assert.equal(r.rollout[0]!.name, 'Platform');
+    assert.deepEqual([node('Platform').safeForDeclarativePolicy, node('Platform').safeForScp], [true, true]);
+    assert.deepEqual([node('Dev').safeForDeclarativePolicy, node('Dev').safeForScp], [true, false]);
+    assert.deepEqual([node('Prod').safeForDeclarativePolicy, node('Prod').safeForScp], [false, false]);
+    assert.equal(node('Suspended').safeForScp, false);
+    assert.equal(node('Suspended').accountsNotFullyScanned, 1);
+    // Groups and fleets: mixed override, legacy launch configuration and the Spot Fleet break; the node group is unjudged.
+    const paths = doc.findings.filter((f) => f.ruleId === 'launch-path-unapproved-ami');
+    assert.equal(r.byPath['auto-scaling-group'].scp + r.byPath['spot-fleet'].scp, paths.filter((f) => f.status === 'fail').length);
+    assert.equal(r.byPath['auto-scaling-group'].cannotVerify, paths.filter((f) => f.status === 'cannot-verify').length);
+    assert.match(paths.find((f) => f.resourceId === 'eks-payments-workers-2a3b4c5d')!.message, /EKS node group payments\/workers/);
+    // The partner exception expires 7 days after the as-of date: its instance flips the day after.
+    assert.deepEqual(r.timeline.events.map((e) => [e.date, e.resources.map((x) => x.resourceId)]), [[addDays(DEMO_AS_OF, 8), [demoOrg.instances.find((i) => i.tags?.['Name'] === 'analytics-collector')!.instanceId]]]);
   });
 
   test('the demo remediation script is valid bash', () => {

@@ -5,6 +5,10 @@
  * unknown image); an image owned by a built account is seen from its owner's listing, with its tags.
  */
 import type {
+  AutoScalingGroup,
+  Fleet,
+  LaunchConfiguration,
+  PinnedLaunchTemplateVersion,
   AccountRecord,
   CoverageEntry,
   Image,
@@ -132,6 +136,10 @@ export class InventoryBuilder {
   private instances: InstanceOpts[] = [];
   private templates: LaunchTemplate[] = [];
   private settings: RegionSettings[] = [];
+  private groups: AutoScalingGroup[] = [];
+  private launchConfigs: LaunchConfiguration[] = [];
+  private fleetList: Fleet[] = [];
+  private pinned: PinnedLaunchTemplateVersion[] = [];
   private nextInstance = 1;
   private parameters: Record<string, unknown> = {};
 
@@ -179,6 +187,28 @@ export class InventoryBuilder {
       ...(opts.default ? { defaultVersion: { versionNumber: opts.default[0], image: imageRef(opts.default[1]) } } : {}),
       ...(opts.latest ? { latestVersion: { versionNumber: opts.latest[0], image: imageRef(opts.latest[1]) } } : {}),
     });
+    return this;
+  }
+
+  /** An Auto Scaling group (defaults: region, size 1/1/2, no instances, no tags). */
+  autoScalingGroup(g: Partial<AutoScalingGroup> & { name: string; accountId: string }): this {
+    this.groups.push({ region: REGION, minSize: 1, desiredCapacity: 1, maxSize: 2, instanceIds: [], tags: {}, ...g });
+    return this;
+  }
+
+  launchConfiguration(name: string, account: string, image: string | null, region = REGION): this {
+    this.launchConfigs.push({ accountId: account, region, name, image: imageRef(image) });
+    return this;
+  }
+
+  fleet(f: Partial<Fleet> & { fleetId: string; accountId: string; kind: Fleet['kind'] }): this {
+    this.fleetList.push({ region: REGION, state: 'active', type: 'maintain', targetCapacity: 2, tags: {}, launchTemplateConfigs: [], launchSpecifications: [], ...f });
+    return this;
+  }
+
+  /** A launch template version pinned by number (not the template's default or latest). */
+  pinnedVersion(account: string, launchTemplateId: string, versionNumber: number, image: string | null, region = REGION): this {
+    this.pinned.push({ accountId: account, region, launchTemplateId, versionNumber, image: imageRef(image) });
     return this;
   }
 
@@ -274,6 +304,10 @@ export class InventoryBuilder {
       instances,
       images,
       launchTemplates: this.templates,
+      ...(this.groups.length ? { autoScalingGroups: this.groups } : {}),
+      ...(this.launchConfigs.length ? { launchConfigurations: this.launchConfigs } : {}),
+      ...(this.fleetList.length ? { fleets: this.fleetList } : {}),
+      ...(this.pinned.length ? { launchTemplateVersions: this.pinned } : {}),
       regionSettings: this.settings,
       stats: { durationMs: 1, apiCalls: {}, apiCallsTotal: 0, retries: 0, throttled: 0, accountsTotal: this.accounts.length, accountRegionsTotal: this.coverageEntries.length },
     };
@@ -316,6 +350,8 @@ export interface Expected {
   severity?: Finding['severity'];
   blockedBy?: Finding['blockedBy'];
   accountId?: string;
+  resourceType?: Finding['resourceType'];
+  imageId?: string;
   /** The message the rule chose (a key of its meta.messages). */
   messageId?: string;
   /**
@@ -359,7 +395,7 @@ export function matchFindings(findings: Finding[], expected: Expected[]): string
   if (JSON.stringify(got) !== JSON.stringify(want)) return `resources: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}\n${findings.map((f) => f.message).join('\n')}`;
   for (const e of expected) {
     const f = findings.find((x) => x.resourceId === e.resourceId)!;
-    for (const k of ['status', 'severity', 'blockedBy', 'accountId'] as const) {
+    for (const k of ['status', 'severity', 'blockedBy', 'accountId', 'resourceType', 'imageId'] as const) {
       if (e[k] !== undefined && f[k] !== e[k]) return `${e.resourceId}: ${k} is ${JSON.stringify(f[k])}, want ${JSON.stringify(e[k])} (${f.message})`;
     }
     if (e.messageId !== undefined && f.messageId !== e.messageId) return `${e.resourceId}: messageId is ${JSON.stringify(f.messageId)}, want ${JSON.stringify(e.messageId)} (${f.message})`;

@@ -11,7 +11,7 @@ import { HOSTILE_DESC, HOSTILE_NAME, HOSTILE_TAG, LEADING_ZERO_ACCOUNT, sampleDo
 import { readZip } from './zip.ts';
 
 const META = { generatedAt: '2026-11-23T10:20:00.000Z', toolVersion: '0.1.0' };
-const SHEETS = ['Summary', 'Findings', 'Instances', 'Images', 'Public AMIs', 'Coverage', 'Commands'];
+const SHEETS = ['Summary', 'Findings', 'Instances', 'Images', 'Public AMIs', 'Coverage', 'Rollout', 'Timeline', 'Blast Radius', 'Commands'];
 
 async function written(withInventory = true, doc = sampleDoc()) {
   const dir = mkdtempSync(join(tmpdir(), 'amigov-xlsx-'));

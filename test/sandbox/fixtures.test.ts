@@ -6,6 +6,7 @@ import type { OrgFixture } from '../../src/sandbox/index.ts';
 const RULE_IDS = [
   'unapproved-publisher',
   'launch-template-unapproved-ami',
+  'launch-path-unapproved-ami',
   'expired-exception',
   'expiring-exception',
   'prod-ami-not-tagged',
@@ -30,6 +31,8 @@ describe('sandbox fixtures', () => {
       ...demoOrg.instances.map((i) => i.instanceId),
       ...demoOrg.images.map((i) => i.imageId),
       ...(demoOrg.launchTemplates ?? []).map((l) => l.launchTemplateId),
+      ...(demoOrg.autoScalingGroups ?? []).map((g) => g.name),
+      ...(demoOrg.fleets ?? []).map((f) => f.fleetId),
       'image-block-public-access',
       'allowed-images-settings',
     ]);

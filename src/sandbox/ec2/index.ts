@@ -12,6 +12,7 @@ import {
 } from './settings.js';
 import { describeImageReferences } from './references.js';
 import { createTags } from './tags.js';
+import { describeFleets, describeSpotFleetRequests } from './fleets.js';
 
 export interface Ec2Action {
   handler: Ec2Handler;
@@ -29,6 +30,8 @@ export const EC2_ACTIONS: Record<string, Ec2Action> = {
   DescribeImageReferences: { handler: describeImageReferences, mutating: false },
   DescribeLaunchTemplates: { handler: describeLaunchTemplates, mutating: false, paginated: true },
   DescribeLaunchTemplateVersions: { handler: describeLaunchTemplateVersions, mutating: false, paginated: true },
+  DescribeFleets: { handler: describeFleets, mutating: false, paginated: true },
+  DescribeSpotFleetRequests: { handler: describeSpotFleetRequests, mutating: false, paginated: true },
   GetImageBlockPublicAccessState: { handler: getImageBlockPublicAccessState, mutating: false },
   GetAllowedImagesSettings: { handler: getAllowedImagesSettings, mutating: false },
   ModifyImageAttribute: { handler: modifyImageAttribute, mutating: true },

@@ -139,12 +139,16 @@ export function ec2ErrorResponse(err: ApiError, requestId: string): string {
   );
 }
 
-export function stsResponse(action: string, requestId: string, result: Record<string, XmlValue>): string {
+/**
+ * A Query-protocol service with the `<ActionResponse><ActionResult>` envelope (STS, Auto Scaling), in its own
+ * namespace; its errors in `<ErrorResponse>` with Type Sender or Receiver.
+ */
+export function queryResultResponse(namespace: string, action: string, requestId: string, result: Record<string, XmlValue>): string {
   return (
     XML_DECL +
     builder.build({
       [`${action}Response`]: {
-        '@_xmlns': STS_NAMESPACE,
+        '@_xmlns': namespace,
         [`${action}Result`]: clean(result),
         ResponseMetadata: { RequestId: requestId },
       },
@@ -152,16 +156,24 @@ export function stsResponse(action: string, requestId: string, result: Record<st
   );
 }
 
-export function stsErrorResponse(err: ApiError, requestId: string): string {
+export function queryErrorResponse(namespace: string, err: ApiError, requestId: string): string {
   const type = err.status >= 500 ? 'Receiver' : 'Sender';
   return (
     XML_DECL +
     builder.build({
       ErrorResponse: {
-        '@_xmlns': STS_NAMESPACE,
+        '@_xmlns': namespace,
         Error: clean({ Type: type, Code: err.code, Message: err.message }),
         RequestId: requestId,
       },
     })
   );
+}
+
+export function stsResponse(action: string, requestId: string, result: Record<string, XmlValue>): string {
+  return queryResultResponse(STS_NAMESPACE, action, requestId, result);
+}
+
+export function stsErrorResponse(err: ApiError, requestId: string): string {
+  return queryErrorResponse(STS_NAMESPACE, err, requestId);
 }

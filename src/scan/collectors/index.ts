@@ -10,6 +10,7 @@ import { LAUNCH_TEMPLATES } from './launch-templates.js';
 import { IMAGE_BLOCK_PUBLIC_ACCESS, ALLOWED_IMAGES_SETTINGS } from './region-settings.js';
 import { REFERENCED_IMAGES } from './referenced-images.js';
 import { LAUNCH_PERMISSIONS } from './launch-permissions.js';
+import { LAUNCH_PATH_COLLECTORS } from './launch-paths.js';
 
 export const COLLECTORS: readonly CollectorMeta[] = [
   ORGANIZATION,
@@ -24,4 +25,5 @@ export const COLLECTORS: readonly CollectorMeta[] = [
   ALLOWED_IMAGES_SETTINGS,
   REFERENCED_IMAGES,
   LAUNCH_PERMISSIONS,
+  ...LAUNCH_PATH_COLLECTORS,
 ];

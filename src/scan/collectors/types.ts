@@ -5,6 +5,7 @@
  * declarations equal, and fails when a collector declares nothing.
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 
 export interface CollectorMeta {
   id: string;
@@ -25,6 +26,8 @@ export interface RegionContext {
   accountId: string;
   region: string;
   client: EC2Client;
+  /** The account x region's Auto Scaling client, built on first use (launch-paths collector). */
+  autoScaling?: () => AutoScalingClient;
   abortSignal?: AbortSignal;
   /** --deep: also read who each owned image is shared with (one call per image). */
   deep?: boolean;
