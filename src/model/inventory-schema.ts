@@ -53,6 +53,14 @@ const exceptionStatusSchema = z.object({
   daysLeft: z.number(),
 });
 
+const imageCriterionSchema = z.object({
+  imageProviders: z.array(str).optional(),
+  imageNames: z.array(str).optional(),
+  marketplaceProductCodes: z.array(str).optional(),
+  creationDateCondition: z.object({ maximumDaysSinceCreated: z.number().optional() }).optional(),
+  deprecationTimeCondition: z.object({ maximumDaysSinceDeprecated: z.number().optional() }).optional(),
+});
+
 export const resolvedAllowlistSchema = z.object({
   asOf: str,
   enforcementMode: z.enum(ENFORCEMENT_MODES),
@@ -66,6 +74,7 @@ export const resolvedAllowlistSchema = z.object({
   exceptionRequestUrl: str,
   approvedAmiTag: tagMatch,
   production: z.object({ instanceTag: tagMatch, accountIds: z.array(str), ouIds: z.array(str) }),
+  imageCriteria: z.array(imageCriterionSchema).optional(),
 });
 
 const accountRecordSchema = z.object({
@@ -159,13 +168,6 @@ const launchTemplateSchema = z.object({
   latestVersion: launchTemplateVersionSchema.optional(),
 });
 
-const imageCriterionSchema = z.object({
-  imageProviders: z.array(str).optional(),
-  imageNames: z.array(str).optional(),
-  marketplaceProductCodes: z.array(str).optional(),
-  creationDateCondition: z.object({ maximumDaysSinceCreated: z.number().optional() }).optional(),
-  deprecationTimeCondition: z.object({ maximumDaysSinceDeprecated: z.number().optional() }).optional(),
-});
 
 const regionSettingsSchema = z.object({
   accountId: str,
