@@ -84,7 +84,7 @@ const imageName = z
 export const imageCriterionSchema = z.strictObject({
   allowed_image_providers: z
     .array(
-      z.union([accountId, z.enum(PROVIDER_ALIASES)], {
+      z.string().refine((p) => /^\d{12}$/.test(p) || (PROVIDER_ALIASES as readonly string[]).includes(p), {
         error: (iss) => `${JSON.stringify(iss.input)} is not a 12-digit account id or one of ${PROVIDER_ALIASES.join(', ')}`,
       }),
     )

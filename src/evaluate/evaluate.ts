@@ -11,9 +11,8 @@ import type { PublisherConfig } from '../config/schema.js';
 import { RULES } from '../rules/index.js';
 import { runRules, selectRules, validateSeverityOverrides } from '../rules/engine.js';
 import {
-  blockedByFor,
   buildIndex,
-  judgeImageOwner,
+  judgeImage,
   launchTemplateVersions,
   resolveImageById,
   resolveInstanceImage,
@@ -185,6 +184,7 @@ export function computeImpact(inventory: Inventory, index: InventoryIndex, allow
   let instances = 0;
   let both = 0;
   let scpOnly = 0;
+  let declarativeOnly = 0;
   let instancesUnknown = 0;
   for (const inst of index.liveInstances) {
     const img = resolveInstanceImage(index, inst);
@@ -192,11 +192,16 @@ export function computeImpact(inventory: Inventory, index: InventoryIndex, allow
       instancesUnknown++;
       continue;
     }
-    const verdict = judgeImageOwner(allowlist, img);
+    const verdict = judgeImage(allowlist, index, inst.accountId, img);
     if (verdict.approved) continue;
+    if (verdict.unverified) {
+      instancesUnknown++;
+      continue;
+    }
     instances++;
     accounts.add(inst.accountId);
-    if (blockedByFor(inst.accountId, img.ownerId, verdict) === 'scp') scpOnly++;
+    if (verdict.blockedBy === 'scp') scpOnly++;
+    else if (verdict.blockedBy === 'declarative-policy') declarativeOnly++;
     else both++;
   }
   let templates = 0;
@@ -210,7 +215,12 @@ export function computeImpact(inventory: Inventory, index: InventoryIndex, allow
       const img = resolveImageById(index, lt.region, v.image.imageId);
       // A failed lookup says nothing about the image: unverifiable, not broken.
       if (!img || img.availability === 'unverified') unverifiable = true;
-      else if (img.availability !== 'ok' || !judgeImageOwner(allowlist, img).approved) broken = true;
+      else if (img.availability !== 'ok') broken = true;
+      else {
+        const verdict = judgeImage(allowlist, index, lt.accountId, img);
+        if (verdict.unverified) unverifiable = true;
+        else if (!verdict.approved) broken = true;
+      }
     }
     if (broken) {
       templates++;
@@ -221,7 +231,7 @@ export function computeImpact(inventory: Inventory, index: InventoryIndex, allow
     instancesAffected: instances,
     accountsAffected: accounts.size,
     launchTemplatesAffected: templates,
-    instancesByLayer: { declarativePolicyAndScp: both, scpOnly },
+    instancesByLayer: { declarativePolicyAndScp: both, scpOnly, ...(declarativeOnly ? { declarativePolicyOnly: declarativeOnly } : {}) },
     instancesCannotVerify: instancesUnknown,
     launchTemplatesCannotVerify: templatesUnknown,
   };

@@ -105,7 +105,7 @@ export const findingsDocumentSchema = z.object({
     instancesAffected: count,
     accountsAffected: count,
     launchTemplatesAffected: count,
-    instancesByLayer: z.object({ declarativePolicyAndScp: count, scpOnly: count }).optional(),
+    instancesByLayer: z.object({ declarativePolicyAndScp: count, scpOnly: count, declarativePolicyOnly: count.optional() }).optional(),
     instancesCannotVerify: count.optional(),
     launchTemplatesCannotVerify: count.optional(),
   }),

@@ -160,7 +160,8 @@ export interface FindingsDocument {
     accountsAffected: number;
     launchTemplatesAffected: number;
     /** Affected instances by the layer that stops them (optional breakdown). */
-    instancesByLayer?: { declarativePolicyAndScp: number; scpOnly: number };
+    /** declarativePolicyOnly: approved owners' images outside policy_config.image_criteria (absent when none). */
+    instancesByLayer?: { declarativePolicyAndScp: number; scpOnly: number; declarativePolicyOnly?: number };
     /** Instances whose AMI owner is unknown, and launch templates resolving via SSM or unresolved: not judged either way. */
     instancesCannotVerify?: number;
     launchTemplatesCannotVerify?: number;

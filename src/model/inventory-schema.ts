@@ -140,6 +140,7 @@ const imageSchema = z.object({
   seenVia: z.enum(['owner', 'reference']),
   seenFromAccountId: str,
   imageAllowed: z.boolean().optional(),
+  productCodes: z.array(str).optional(),
   snapshotIds: z.array(str).optional(),
   platform: str.optional(),
   launchPermissions: z

@@ -119,6 +119,11 @@ export interface Image {
   /** The scanned account whose credentials listed it. */
   seenFromAccountId: AccountId;
   imageAllowed?: boolean;
+  /**
+   * Marketplace product code ids (DescribeImages ProductCodes[].ProductCodeId); [] when it described none.
+   * Absent in inventories written before amigov recorded it: criteria with product codes then cannot be judged.
+   */
+  productCodes?: string[];
   snapshotIds?: string[];
   platform?: string;
   /** Launch permissions (accounts, org/OU ARNs, groups) when collected (`--deep`), for owned images only. */

@@ -9,7 +9,7 @@ import {
   blockedByFor,
   describeBlockedBy,
   imageText,
-  judgeImageOwner,
+  judgeImage,
   launchTemplateVersions,
   ownerText,
   resolveImageById,
@@ -21,8 +21,8 @@ import { opsAccount, requestException, targetOf } from '../remediation/common.js
 
 type VersionVerdict =
   | { kind: 'ok' }
-  | { kind: 'fail'; text: string; img?: ResolvedImage; blockedBy?: BlockedBy; reason: 'unapproved' | 'expired-exception' | 'unavailable' }
-  | { kind: 'cannot-verify'; text: string; reason: 'ssm-parameter' | 'not-resolved' | 'lookup-failed' };
+  | { kind: 'fail'; text: string; img?: ResolvedImage; blockedBy?: BlockedBy; reason: 'unapproved' | 'expired-exception' | 'unavailable' | 'criteria' }
+  | { kind: 'cannot-verify'; text: string; reason: 'ssm-parameter' | 'not-resolved' | 'lookup-failed' | 'criteria-unknown' };
 
 const LAYER_ORDER: BlockedBy[] = ['none', 'declarative-policy', 'scp', 'both'];
 
@@ -81,19 +81,24 @@ export default defineRule({
           } else if (img.availability !== 'ok') {
             verdict = { kind: 'fail', reason: 'unavailable', img, text: `${label} launches ${imageText(img)}, which is unavailable: ${img.availabilityReason}` };
           } else {
-            const pv = judgeImageOwner(allowlist, img);
+            const pv = judgeImage(allowlist, index, lt.accountId, img);
             if (pv.approved) verdict = { kind: 'ok' };
-            else {
-              const blockedBy = blockedByFor(lt.accountId, img.ownerId, pv);
-              verdict = pv.expired
-                ? {
-                    kind: 'fail',
-                    reason: 'expired-exception',
-                    img,
-                    blockedBy,
-                    text: `${label} launches ${imageText(img)} from ${ownerText(img)}, whose exception (ticket ${pv.expired.ticket}) expired on ${pv.expired.expiryDate}`,
-                  }
-                : { kind: 'fail', reason: 'unapproved', img, blockedBy, text: `${label} launches ${imageText(img)} from ${ownerText(img)}, not an approved publisher` };
+            else if (pv.unverified) {
+              verdict = { kind: 'cannot-verify', reason: 'criteria-unknown', text: `${label} launches ${imageText(img)}, whose Allowed AMIs criteria cannot be judged: ${pv.reason}` };
+            } else {
+              const blockedBy = pv.blockedBy;
+              verdict =
+                pv.failed === 'criteria'
+                  ? { kind: 'fail', reason: 'criteria', img, blockedBy, text: `${label} launches ${imageText(img)} from ${ownerText(img)}, which no Allowed AMIs image criterion allows: ${pv.reason}` }
+                  : pv.expired
+                    ? {
+                        kind: 'fail',
+                        reason: 'expired-exception',
+                        img,
+                        blockedBy,
+                        text: `${label} launches ${imageText(img)} from ${ownerText(img)}, whose exception (ticket ${pv.expired.ticket}) expired on ${pv.expired.expiryDate}`,
+                      }
+                    : { kind: 'fail', reason: 'unapproved', img, blockedBy, text: `${label} launches ${imageText(img)} from ${ownerText(img)}, not an approved publisher` };
             }
           }
         }

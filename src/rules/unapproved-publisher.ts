@@ -1,17 +1,17 @@
 /**
- * An instance whose AMI comes from a publisher the config does not approve: the audit-phase question
- * "what can no longer be relaunched or scaled out once Allowed AMIs is enabled".
- * Owners whose exception has expired are reported by expired-exception instead (with the ticket).
+ * An instance whose AMI enforcement will refuse: from a publisher the config does not approve, or from an
+ * approved one but outside the Allowed AMIs image criteria of policy_config.image_criteria (name, age,
+ * deprecation, product code): the audit-phase question "what can no longer be relaunched or scaled out once
+ * Allowed AMIs is enabled". Owners whose exception has expired are reported by expired-exception instead.
  */
 import { defineRule, type FindingDraft } from './types.js';
 import {
-  blockedByFor,
   describeBlockedBy,
   imageText,
   instanceDetails,
   instanceFindingBase,
   instanceText,
-  judgeImageOwner,
+  judgeImage,
   ownerText,
   resolveInstanceImage,
   type ImageAvailability,
@@ -19,7 +19,7 @@ import {
 } from './context.js';
 import { replaceImage, requestException } from '../remediation/common.js';
 
-type Details = InstanceDetails & { selfOwned: boolean; imageAvailability: ImageAvailability };
+type Details = InstanceDetails & { selfOwned: boolean; imageAvailability: ImageAvailability; failedConditions?: string[] };
 
 const messages = {
   unapproved:
@@ -28,6 +28,12 @@ const messages = {
   unapprovedSelfOwned:
     'Instance {{instance}} ({{state}}) runs AMI {{image}} owned by {{owner}}, this account itself, which is not an approved publisher. ' +
     'Once enforcement is on it cannot be relaunched or scaled out from this AMI; {{blockedBy}}.',
+  criteriaNotMet:
+    'Instance {{instance}} ({{state}}) runs AMI {{image}} from the approved publisher {{owner}}, but no Allowed AMIs image criterion allows the image: {{reason}}. ' +
+    'Once Allowed AMIs is enabled it cannot be relaunched or scaled out from this AMI; {{blockedBy}}.',
+  criteriaUnknown:
+    'Instance {{instance}} ({{state}}) runs AMI {{image}} from the approved publisher {{owner}}; whether the Allowed AMIs image criteria allow it cannot be judged: {{reason}}. ' +
+    'Re-run the scan (amigov scan) so it records the image.',
 };
 
 export default defineRule({
@@ -36,7 +42,8 @@ export default defineRule({
     title: 'Instance runs an AMI from an unapproved publisher',
     severity: 'high',
     description:
-      'A running or stopped instance whose AMI owner is not an approved provider (ops publisher, vendors, unexpired exceptions, configured aliases). ' +
+      'A running or stopped instance whose AMI owner is not an approved provider (ops publisher, vendors, unexpired exceptions, configured aliases), ' +
+      'or whose AMI from an approved provider meets none of the configured Allowed AMIs image criteria (name, age, deprecation, product code). ' +
       'Once Allowed AMIs is enabled and the SCP is in force it cannot be relaunched or scaled out from that AMI.',
     docs: 'docs/rules/unapproved-publisher.md',
     reads: ['instances', 'instance-image-metadata', 'owned-images', 'referenced-images'],
@@ -47,20 +54,37 @@ export default defineRule({
     for (const inst of index.liveInstances) {
       const img = resolveInstanceImage(index, inst);
       if (!img.ownerId && !img.ownerAlias) continue; // unknown-image reports it: the owner can't be judged
-      const verdict = judgeImageOwner(allowlist, img);
+      const verdict = judgeImage(allowlist, index, inst.accountId, img);
       if (verdict.approved || verdict.expired) continue;
-      const blockedBy = blockedByFor(inst.accountId, img.ownerId, verdict);
       const selfOwned = img.ownerId === inst.accountId;
+      const base = { ...instanceFindingBase(inst, img, allowlist), details: { ...instanceDetails(inst), selfOwned, imageAvailability: img.availability } };
+      const words = { instance: instanceText(inst), state: inst.state, image: imageText(img), owner: ownerText(img) };
+      if (verdict.unverified) {
+        out.push({ ...base, status: 'cannot-verify', messageId: 'criteriaUnknown', data: { ...words, reason: verdict.reason } });
+        continue;
+      }
+      const blockedBy = verdict.blockedBy;
+      if (verdict.failed === 'criteria') {
+        out.push({
+          ...base,
+          status: 'fail',
+          blockedBy,
+          messageId: 'criteriaNotMet',
+          data: { ...words, reason: verdict.reason, blockedBy: describeBlockedBy(blockedBy) },
+          details: { ...base.details, failedConditions: verdict.conditions },
+        });
+        continue;
+      }
       out.push({
-        ...instanceFindingBase(inst, img, allowlist),
+        ...base,
         status: 'fail',
         blockedBy,
         messageId: selfOwned ? 'unapprovedSelfOwned' : 'unapproved',
-        data: { instance: instanceText(inst), state: inst.state, image: imageText(img), owner: ownerText(img), blockedBy: describeBlockedBy(blockedBy) },
-        details: { ...instanceDetails(inst), selfOwned, imageAvailability: img.availability },
+        data: { ...words, blockedBy: describeBlockedBy(blockedBy) },
       });
     }
     return out;
   },
-  remediate: (f, ctx) => [...replaceImage(ctx, f), requestException(ctx)],
+  // An exception approves a publisher; it cannot make an image meet the criteria, so criteria findings only get the replacement.
+  remediate: (f, ctx) => [...replaceImage(ctx, f), ...(f.messageId === 'unapproved' || f.messageId === 'unapprovedSelfOwned' ? [requestException(ctx)] : [])],
 });

@@ -96,6 +96,12 @@ export interface ImageOpts {
   lookup?: Image['lookup'] | null;
   lookupError?: Image['lookupError'];
   launchPermissions?: Image['launchPermissions'];
+  /** default 2025-06-01T00:00:00.000Z */
+  creationDate?: string;
+  deprecationTime?: string;
+  productCodes?: string[];
+  /** AWS's Allowed AMIs verdict (ImageAllowed), as the describing account saw it. */
+  imageAllowed?: boolean;
 }
 
 export interface InstanceOpts {
@@ -217,7 +223,10 @@ export class InventoryBuilder {
         ...(o.owner !== undefined ? { ownerId: o.owner } : {}),
         ...(o.ownerAlias !== undefined ? { ownerAlias: o.ownerAlias } : {}),
         ...(o.name !== undefined ? { name: o.name } : { name: `image-${o.id}` }),
-        creationDate: '2025-06-01T00:00:00.000Z',
+        creationDate: o.creationDate ?? '2025-06-01T00:00:00.000Z',
+        ...(o.deprecationTime ? { deprecationTime: o.deprecationTime } : {}),
+        ...(o.productCodes ? { productCodes: o.productCodes } : {}),
+        ...(o.imageAllowed !== undefined ? { imageAllowed: o.imageAllowed } : {}),
         state: o.state ?? 'available',
         public: o.public ?? false,
         tags: o.tags ?? {},

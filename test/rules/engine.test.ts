@@ -225,3 +225,22 @@ test('evaluate: re-judging as of a later date changes only what the date changes
   assert.equal(after.impact.instancesAffected, 1);
   assert.equal(before.impact.instancesAffected, 0);
 });
+
+test('evaluate: the impact headline counts images outside the image criteria as stopped by the declarative policy only', () => {
+  const inv = inventory()
+    .account(WORKLOAD)
+    .image({ id: 'ami-000000000000000b1', owner: OPS, name: 'golden-old', creationDate: '2024-01-01T00:00:00.000Z' })
+    .image({ id: 'ami-000000000000000b2', owner: OPS, name: 'golden-new', creationDate: '2026-01-01T00:00:00.000Z' })
+    .image({ id: 'ami-000000000000000b3', owner: OPS, name: 'golden-coded' })
+    .instance({ account: WORKLOAD, image: 'ami-000000000000000b1' })
+    .instance({ account: WORKLOAD, image: 'ami-000000000000000b2' })
+    .launchTemplate({ id: 'lt-0000000000000000a', account: WORKLOAD, default: [1, 'ami-000000000000000b1'] })
+    .build();
+  const config = { policy_config: { image_criteria: [{ creation_date_condition: { maximum_days_since_created: 365 } }] } };
+  const doc = judgeDoc(inv, ['unapproved-publisher'], { config });
+  assert.deepEqual(doc.impact.instancesByLayer, { declarativePolicyAndScp: 0, scpOnly: 0, declarativePolicyOnly: 1 });
+  assert.equal(doc.impact.instancesAffected, 1);
+  assert.equal(doc.impact.launchTemplatesAffected, 1);
+  // Without image_criteria the same inventory breaks nothing (providers only, as before).
+  assert.equal(judgeDoc(inv, ['unapproved-publisher']).impact.instancesAffected, 0);
+});
