@@ -3,7 +3,7 @@
  * the size quotas and each other before anything is written. Pure: the CLI writes the files.
  */
 import type { EnforcementMode, PublisherConfig } from '../config/schema.js';
-import { resolveAllowlist, type ResolvedAllowlist } from '../config/allowlist.js';
+import { criteriaOf, resolveAllowlist, type ResolvedAllowlist } from '../config/allowlist.js';
 import { UserError } from '../errors.js';
 import {
   DECLARATIVE_POLICY_MAX_CHARS,
@@ -20,7 +20,7 @@ import { buildDeclarativePolicy, exceptionMessageFor, summarizeDeclarativePolicy
 import { buildScp, summarizeScp, type ScpPublisherExemption } from './scp.js';
 import { buildProdAmiTagPolicy } from './tag-policy.js';
 import { buildCliCriteria, summarizeCliCriteria } from './cli-criteria.js';
-import { TooManyProvidersError, compareProviderSets, normalizeProviders } from './providers.js';
+import { TooManyCriteriaError, TooManyProvidersError, compareProviderSets, criteriaProviders, normalizeProviders } from './providers.js';
 import { DIST_FILES, compactJson, minifiedLength, prettyJson, type DistFileKey } from './files.js';
 
 export interface GenerateOptions {
@@ -97,6 +97,10 @@ export function generatePolicies(cfg: PublisherConfig, opts: GenerateOptions): G
   const exemption = opts.scpExemption ?? 'principal-account';
   const providers = normalizeProviders(allowlist.approvedProviders);
   const publisherAccounts = normalizeProviders(allowlist.publishers.map((p) => p.accountId));
+  // The declarative policy and the CLI criteria carry policy_config.image_criteria (or one criterion of every
+  // provider); the SCP judges owners only and carries the whole allowlist.
+  const criteria = criteriaOf(allowlist);
+  const allowedAmisProviders = criteriaProviders(criteria);
   const warnings: string[] = [];
 
   let declarative;
@@ -105,11 +109,15 @@ export function generatePolicies(cfg: PublisherConfig, opts: GenerateOptions): G
     declarative = buildDeclarativePolicy({
       mode,
       providers,
+      criteria,
       imageBlockPublicAccess: cfg.policy_config.image_block_public_access,
       exceptionMessage: exceptionMessageFor(cfg.policy_config.exception_message, cfg.policy_config.exception_request_url),
     });
-    cli = buildCliCriteria(providers);
+    cli = buildCliCriteria(providers, criteria);
   } catch (err) {
+    if (err instanceof TooManyCriteriaError) {
+      throw new PolicyGenerationError([err.message], 'Nothing was written. Merge criteria in policy_config.image_criteria, or name fewer providers in each (allowed_image_providers).');
+    }
     if (err instanceof TooManyProvidersError) {
       throw new PolicyGenerationError(
         [err.message],
@@ -160,12 +168,12 @@ export function generatePolicies(cfg: PublisherConfig, opts: GenerateOptions): G
   // Cross-check what each document carries, read back the way `policy validate` reads it.
   const fromDp = summarizeDeclarativePolicy(declarative);
   const fromScp = summarizeScp(scp);
-  for (const [name, list] of [
-    [DIST_FILES.declarative, fromDp.providers],
-    [DIST_FILES.scp, fromScp.providers ?? []],
-    [DIST_FILES.cliCriteria, summarizeCliCriteria(cli)],
+  for (const [name, list, want] of [
+    [DIST_FILES.declarative, fromDp.providers, allowedAmisProviders],
+    [DIST_FILES.scp, fromScp.providers ?? [], providers],
+    [DIST_FILES.cliCriteria, summarizeCliCriteria(cli), allowedAmisProviders],
   ] as const) {
-    const cmp = compareProviderSets(providers, list);
+    const cmp = compareProviderSets(want, list);
     if (!cmp.equal) throw new Error(`generated ${name} does not carry the allowlist (missing ${cmp.missing.join(',')}; extra ${cmp.extra.join(',')})`);
   }
 
