@@ -267,6 +267,24 @@ export type ImageJudgement =
     }
   | { approved: false; unverified: true; reason: string; expired?: undefined };
 
+/**
+ * The fields the criteria test, from what describes the image: its own fields (a ResolvedImage has them from
+ * the instance metadata or the record), else its record's. Where a description exists, no DeprecationTime
+ * there means the image is not deprecated. Product codes come from DescribeImages (the record) only.
+ */
+export function criteriaSubject(img: JudgeableImage): CriteriaImage {
+  const r = img.record;
+  const described = img.creationDate !== undefined ? img : r?.found ? r : img;
+  return {
+    ownerId: img.ownerId,
+    ownerAlias: img.ownerAlias,
+    name: img.name ?? r?.name,
+    creationDate: described.creationDate,
+    deprecationTime: described.deprecationTime,
+    productCodes: img.productCodes ?? (r?.found ? r.productCodes : undefined),
+  };
+}
+
 export function judgeImage(allowlist: ResolvedAllowlist, index: Pick<InventoryIndex, 'scanStartedAt'>, accountId: string, img: JudgeableImage): ImageJudgement {
   const owner = judgeProvider(allowlist, img.ownerId, img.ownerAlias);
   if (!owner.approved) {
@@ -281,18 +299,7 @@ export function judgeImage(allowlist: ResolvedAllowlist, index: Pick<InventoryIn
         : `owner ${ownerText(img)} is not an approved publisher`,
     };
   }
-  const r = img.record;
-  // What describes the image: its own fields (a ResolvedImage has them from the instance metadata or the record),
-  // else the record's. Where a description exists, no DeprecationTime there means the image is not deprecated.
-  const described = img.creationDate !== undefined ? img : r?.found ? r : img;
-  const subject: CriteriaImage = {
-    ownerId: img.ownerId,
-    ownerAlias: img.ownerAlias,
-    name: img.name ?? r?.name,
-    creationDate: described.creationDate,
-    deprecationTime: described.deprecationTime,
-    productCodes: img.productCodes ?? (r?.found ? r.productCodes : undefined),
-  };
+  const subject = criteriaSubject(img);
   const v = judgeAllowedImages(criteriaOf(allowlist), subject, accountId, judgementTime(allowlist.asOf, index.scanStartedAt));
   if (v.verdict === 'allowed') return owner;
   if (v.verdict === 'unknown') return { approved: false, unverified: true, reason: v.text };
