@@ -12,7 +12,7 @@ import { RULES } from '../rules/index.js';
 import { runRules, selectRules, validateSeverityOverrides } from '../rules/engine.js';
 import {
   buildIndex,
-  judgeImage,
+  enforcementVerdict,
   launchTemplateVersions,
   resolveImageById,
   resolveInstanceImage,
@@ -176,7 +176,9 @@ function accountScanned(coverage: CoverageEntry[], accountId: string): 'complete
 
 /**
  * What breaks once enforcement is on, computed from the inventory (independent of --rules and the
- * threshold): instances and launch templates whose AMI owner is not approved, by the layer that stops them.
+ * threshold): instances and launch templates whose AMI enforcement refuses, by the layer that stops them,
+ * judged with AWS's ImageAllowed where the scan got one and amigov's verdict elsewhere (enforcementVerdict;
+ * verdictSources counts the image verdicts of each kind).
  * Instances whose owner is unknown, and SSM or unresolved launch template images, are counted apart.
  */
 export function computeImpact(inventory: Inventory, index: InventoryIndex, allowlist: ResolvedAllowlist): FindingsDocument['impact'] {
@@ -186,18 +188,20 @@ export function computeImpact(inventory: Inventory, index: InventoryIndex, allow
   let scpOnly = 0;
   let declarativeOnly = 0;
   let instancesUnknown = 0;
+  const sources = { aws: 0, amigov: 0 };
   for (const inst of index.liveInstances) {
     const img = resolveInstanceImage(index, inst);
     if (!img.ownerId && !img.ownerAlias) {
       instancesUnknown++;
       continue;
     }
-    const verdict = judgeImage(allowlist, index, inst.accountId, img);
-    if (verdict.approved) continue;
+    const verdict = enforcementVerdict(allowlist, index, inst.accountId, inst.region, img, inst.image.imageAllowed);
     if (verdict.unverified) {
       instancesUnknown++;
       continue;
     }
+    sources[verdict.source]++;
+    if (!verdict.stopped) continue;
     instances++;
     accounts.add(inst.accountId);
     if (verdict.blockedBy === 'scp') scpOnly++;
@@ -217,9 +221,14 @@ export function computeImpact(inventory: Inventory, index: InventoryIndex, allow
       if (!img || img.availability === 'unverified') unverifiable = true;
       else if (img.availability !== 'ok') broken = true;
       else {
-        const verdict = judgeImage(allowlist, index, lt.accountId, img);
+        // ImageAllowed is relative to the account that described the image: only the template's own account's counts.
+        const aws = img.record?.seenFromAccountId === lt.accountId ? img.record.imageAllowed : undefined;
+        const verdict = enforcementVerdict(allowlist, index, lt.accountId, lt.region, img, aws);
         if (verdict.unverified) unverifiable = true;
-        else if (!verdict.approved) broken = true;
+        else {
+          sources[verdict.source]++;
+          if (verdict.stopped) broken = true;
+        }
       }
     }
     if (broken) {
@@ -233,6 +242,7 @@ export function computeImpact(inventory: Inventory, index: InventoryIndex, allow
     launchTemplatesAffected: templates,
     instancesByLayer: { declarativePolicyAndScp: both, scpOnly, ...(declarativeOnly ? { declarativePolicyOnly: declarativeOnly } : {}) },
     instancesCannotVerify: instancesUnknown,
+    verdictSources: sources,
     launchTemplatesCannotVerify: templatesUnknown,
   };
 }

@@ -108,6 +108,7 @@ export const findingsDocumentSchema = z.object({
     instancesByLayer: z.object({ declarativePolicyAndScp: count, scpOnly: count, declarativePolicyOnly: count.optional() }).optional(),
     instancesCannotVerify: count.optional(),
     launchTemplatesCannotVerify: count.optional(),
+    verdictSources: z.object({ aws: count, amigov: count }).optional(),
   }),
   coverage: z.object({
     entries: z.array(coverageEntrySchema),

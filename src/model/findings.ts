@@ -165,6 +165,8 @@ export interface FindingsDocument {
     /** Instances whose AMI owner is unknown, and launch templates resolving via SSM or unresolved: not judged either way. */
     instancesCannotVerify?: number;
     launchTemplatesCannotVerify?: number;
+    /** Image verdicts (instances and launch-template versions) taken from AWS's ImageAllowed, and from amigov's own judgement. */
+    verdictSources?: { aws: number; amigov: number };
   };
   coverage: {
     entries: CoverageEntry[];

@@ -398,3 +398,36 @@ export function launchTemplateVersions(lt: {
   }
   return out;
 }
+
+/**
+ * Which verdict decides whether enforcement stops a launch: AWS's own Allowed AMIs verdict where the scan got
+ * one (ImageAllowed, returned where Allowed AMIs is audit-mode or enabled; `awsImageAllowed` is relative to
+ * the launching account) for the Allowed AMIs layer, with the SCP's owner condition judged from the
+ * allowlist; amigov's judgeImage everywhere else. AWS's answer is what enforcement does; where the two differ,
+ * image-allowed-disagreement reports it.
+ */
+export type EnforcementVerdict =
+  | { source: 'aws' | 'amigov'; stopped: false; unverified?: undefined }
+  | { source: 'aws' | 'amigov'; stopped: true; blockedBy: Exclude<BlockedBy, 'none'>; unverified?: undefined }
+  | { source: 'amigov'; stopped: false; unverified: true };
+
+export function enforcementVerdict(
+  allowlist: ResolvedAllowlist,
+  index: InventoryIndex,
+  accountId: string,
+  region: string,
+  img: JudgeableImage,
+  awsImageAllowed: boolean | undefined,
+): EnforcementVerdict {
+  const state = index.regionSettings(accountId, region)?.allowedImages.state;
+  if (awsImageAllowed !== undefined && (state === 'audit-mode' || state === 'enabled')) {
+    const scp = !judgeProvider(allowlist, img.ownerId, img.ownerAlias).approved;
+    const declarative = !awsImageAllowed;
+    if (!scp && !declarative) return { source: 'aws', stopped: false };
+    return { source: 'aws', stopped: true, blockedBy: scp && declarative ? 'both' : scp ? 'scp' : 'declarative-policy' };
+  }
+  const v = judgeImage(allowlist, index, accountId, img);
+  if (v.approved) return { source: 'amigov', stopped: false };
+  if (v.unverified) return { source: 'amigov', stopped: false, unverified: true };
+  return { source: 'amigov', stopped: true, blockedBy: v.blockedBy };
+}
