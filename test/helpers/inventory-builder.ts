@@ -195,13 +195,20 @@ export class InventoryBuilder {
     bpaManagedBy?: string;
     allowed?: RegionSettings['allowedImages']['state'];
     criteria?: RegionSettings['allowedImages']['criteria'];
+    /** GetAllowedImagesSettings ManagedBy: 'account' or 'declarative-policy'. */
+    allowedManagedBy?: string;
     reason?: string;
   }): this {
     this.settings.push({
       accountId: s.account,
       region: s.region ?? REGION,
       imageBlockPublicAccess: { state: s.bpa ?? 'block-new-sharing', ...(s.bpaManagedBy ? { managedBy: s.bpaManagedBy } : {}), ...(s.reason ? { reason: s.reason } : {}) },
-      allowedImages: { state: s.allowed ?? 'audit-mode', ...(s.criteria ? { criteria: s.criteria } : {}), ...(s.reason ? { reason: s.reason } : {}) },
+      allowedImages: {
+        state: s.allowed ?? 'audit-mode',
+        ...(s.criteria ? { criteria: s.criteria } : {}),
+        ...(s.allowedManagedBy ? { managedBy: s.allowedManagedBy } : {}),
+        ...(s.reason ? { reason: s.reason } : {}),
+      },
     });
     return this;
   }
