@@ -79,6 +79,7 @@ export function evaluate(inventory: Inventory, allowlist: ResolvedAllowlist, opt
     ...(options.profileTemplate !== undefined ? { profileTemplate: options.profileTemplate } : {}),
     ...(options.goldenImageNameFilter !== undefined ? { goldenImageNameFilter: options.goldenImageNameFilter } : {}),
     accountName: index.accountName,
+    ...(inventory.run.organization ? { organization: { managementAccountId: inventory.run.organization.managementAccountId, region: inventory.run.homeRegion ?? 'us-east-1' } } : {}),
   };
   // Each rule writes its findings' commands now: findings.json stores them, and reports never re-build them.
   const { findings, errors, belowThresholdIds } = runRules(inventory, ctx, rules, {

@@ -9,7 +9,7 @@
 import { defineRule, type FindingDraft } from './types.js';
 import type { AllowedImagesState, ImageCriterion } from '../model/inventory.js';
 import * as cmd from '../remediation/commands.js';
-import { targetOf } from '../remediation/common.js';
+import { organizationPolicyFix, targetOf } from '../remediation/common.js';
 import { criteriaOf } from '../config/allowlist.js';
 
 /** The providers the criteria lack and the ones they add, and the extra conditions ("; " between them). */
@@ -107,6 +107,6 @@ export default defineRule({
   },
   remediate: (f, ctx) => [
     cmd.getAllowedImagesSettings(ctx.env, targetOf(f)),
-    ...(f.status === 'fail' ? [cmd.policyGeneratePointer(ctx.allowlist.enforcementMode)] : []),
+    ...(f.status !== 'fail' ? [] : f.details.managedBy === 'declarative-policy' ? organizationPolicyFix(ctx, f.accountId) : [cmd.policyGeneratePointer(ctx.allowlist.enforcementMode)]),
   ],
 });
