@@ -29,7 +29,12 @@ export const SCP_SIDS = {
   sharing: 'DenyPublicAMISharing',
 } as const;
 
-export const IMAGE_ARN_ALL_REGIONS = 'arn:aws:ec2:*::image/*';
+/**
+ * Every image, in every Region and every partition: "You can use wildcard characters (* and ?) within the
+ * individual segments of an ARN (the parts separated by colons)" (IAM, Resource element); an ARN starts with
+ * its partition (aws, aws-cn, aws-us-gov), so arn:aws: would deny nothing in China or GovCloud.
+ */
+export const IMAGE_ARN_ALL_REGIONS = 'arn:*:ec2:*::image/*';
 
 /** Every API path that brings a new AMI into an account. */
 export const AMI_CREATION_ACTIONS = ['ec2:CreateImage', 'ec2:CopyImage', 'ec2:RegisterImage', 'ec2:ImportImage', 'ec2:CreateRestoreImageTask'];
