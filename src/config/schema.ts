@@ -102,6 +102,25 @@ export const imageCriterionSchema = z.strictObject({
 });
 export type ImageCriterionConfig = z.infer<typeof imageCriterionSchema>;
 
+/**
+ * Roles that AWS Backup and Amazon Data Lifecycle Manager create and copy AMIs with. DLM's "default role for
+ * managing AMIs" is AWSDataLifecycleManagerDefaultRoleForAMIManagement, and "The ARN format of the role differs
+ * depending on whether you use the console or the AWS CLI to create it": role/service-role/... from the console,
+ * role/... from the CLI (Amazon EBS User Guide, "IAM service roles for Amazon Data Lifecycle Manager"). AWS
+ * Backup's console-created default service role is role/service-role/AWSBackupDefaultServiceRole. Every partition.
+ */
+export const DEFAULT_SCP_EXEMPT_PRINCIPALS = [
+  'arn:*:iam::*:role/AWSDataLifecycleManagerDefaultRoleForAMIManagement',
+  'arn:*:iam::*:role/service-role/AWSBackupDefaultServiceRole',
+  'arn:*:iam::*:role/service-role/AWSDataLifecycleManagerDefaultRoleForAMIManagement',
+];
+const roleArnPattern = z
+  .string()
+  .max(2048)
+  .regex(/^arn:(\*|aws|aws-cn|aws-us-gov):iam::(\*|\d{12}):role\/[\w+=,.@\-/*?]{1,512}$/, {
+    error: (iss) => `${JSON.stringify(iss.input)} is not an IAM role ARN pattern (arn:*:iam::*:role/NAME, * and ? allowed)`,
+  });
+
 export const policyConfigSchema = z.strictObject({
   enforcement_mode: z.enum(ENFORCEMENT_MODES, {
     error: (iss) => `${JSON.stringify(iss.input)} is not an enforcement mode; use "audit_mode" or "enabled"`,
@@ -124,6 +143,11 @@ export const policyConfigSchema = z.strictObject({
    * one criterion with every approved provider, as before.
    */
   image_criteria: z.array(imageCriterionSchema).min(1).max(10).optional(),
+  /**
+   * aws:PrincipalArn patterns the SCP's AMI creation and sharing denies spare (ArnNotLike): the service roles of
+   * AWS Backup and Data Lifecycle Manager by default, whose AMI backups the creation deny would otherwise break.
+   */
+  scp_exempt_principal_arns: z.array(roleArnPattern).max(50).default(DEFAULT_SCP_EXEMPT_PRINCIPALS),
   /** The tag that marks an AMI approved for production (seed 003). Exact, case-sensitive match. */
   approved_ami_tag: tagMatch.default({ key: 'Environment', values: ['Prod'] }),
   /** What counts as production: instances with this tag, and/or whole accounts or OUs. */

@@ -68,7 +68,7 @@ export class PolicyGenerationError extends UserError {
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-function scpTooLarge(size: number, providers: string[], publishers: string[], exemption: ScpPublisherExemption): PolicyGenerationError {
+function scpTooLarge(size: number, providers: string[], publishers: string[], exemption: ScpPublisherExemption, exemptPrincipalArns: readonly string[]): PolicyGenerationError {
   const over = size - SCP_MAX_CHARS;
   const lines = [
     `${DIST_FILES.scp} would be ${fmt(size)} characters, ${fmt(over)} over the ${fmt(SCP_MAX_CHARS)}-character limit of a service control policy ` +
@@ -77,7 +77,7 @@ function scpTooLarge(size: number, providers: string[], publishers: string[], ex
   ];
   const hints: string[] = ['Nothing was written. What to do:', '  - remove providers that are no longer needed from config/ami_publishers.json (expired exceptions, retired vendors);'];
   if (exemption === 'principal-account') {
-    const alt = minifiedLength(buildScp({ providers, publisherAccounts: publishers, exemption: 'ou' }));
+    const alt = minifiedLength(buildScp({ providers, publisherAccounts: publishers, exemption: 'ou', exemptPrincipalArns }));
     hints.push(
       `  - or generate with --scp-publisher-exemption ou: the SCP then carries the account list once (${fmt(alt)} characters, ` +
         (alt <= SCP_MAX_CHARS ? 'which fits' : `still ${fmt(alt - SCP_MAX_CHARS)} over`) +
@@ -126,7 +126,8 @@ export function generatePolicies(cfg: PublisherConfig, opts: GenerateOptions): G
     }
     throw err;
   }
-  const scp = buildScp({ providers, publisherAccounts, exemption });
+  const exemptPrincipalArns = cfg.policy_config.scp_exempt_principal_arns;
+  const scp = buildScp({ providers, publisherAccounts, exemption, exemptPrincipalArns });
   const tagPolicy = buildProdAmiTagPolicy(allowlist.approvedAmiTag);
 
   // Our own output must match the documented syntax; a mismatch is a bug in amigov, not a user error.
@@ -158,7 +159,7 @@ export function generatePolicies(cfg: PublisherConfig, opts: GenerateOptions): G
   }
   const scpFile = files[1]!;
   if (scpFile.size > scpFile.limit) {
-    if (problems.length === 0) throw scpTooLarge(scpFile.size, providers, publisherAccounts, exemption);
+    if (problems.length === 0) throw scpTooLarge(scpFile.size, providers, publisherAccounts, exemption, exemptPrincipalArns);
     problems.push(`${scpFile.name} would be ${fmt(scpFile.size)} characters, ${fmt(scpFile.size - scpFile.limit)} over the ${fmt(scpFile.limit)}-character SCP limit`);
   }
   const tag = files[2]!;

@@ -46,14 +46,22 @@ export interface ScpInput {
   /** Accounts allowed to create and share AMIs: the approved publisher accounts. */
   publisherAccounts: readonly string[];
   exemption: ScpPublisherExemption;
+  /**
+   * aws:PrincipalArn patterns the creation and sharing denies spare (policy_config.scp_exempt_principal_arns):
+   * "aws:PrincipalArn: Use this key to compare the ARN of the principal that made the request with the ARN that
+   * you specify in the policy", compared with ArnNotLike. Two condition operators in one block must both hold,
+   * so the deny applies only to principals outside the publisher accounts AND outside these roles.
+   */
+  exemptPrincipalArns?: readonly string[];
 }
 
 export function buildScp(input: ScpInput): Scp {
   const publishers = normalizeProviders(input.publisherAccounts);
-  const exempt =
-    input.exemption === 'principal-account' && publishers.length
-      ? { Condition: { StringNotEquals: { 'aws:PrincipalAccount': publishers } } }
-      : {};
+  const arns = [...new Set(input.exemptPrincipalArns ?? [])].sort();
+  const condition: Record<string, Record<string, string[]>> = {};
+  if (input.exemption === 'principal-account' && publishers.length) condition['StringNotEquals'] = { 'aws:PrincipalAccount': publishers };
+  if (arns.length) condition['ArnNotLike'] = { 'aws:PrincipalArn': arns };
+  const exempt = Object.keys(condition).length ? { Condition: condition } : {};
   const statements: IamStatement[] = [
     {
       Sid: SCP_SIDS.launch,
@@ -79,6 +87,8 @@ export interface ScpSummary {
   /** aws:PrincipalAccount exemptions of the creation / sharing statements (undefined: no such condition). */
   creationExempt?: string[];
   sharingExempt?: string[];
+  /** aws:PrincipalArn patterns (ArnNotLike) of the creation statement. */
+  exemptPrincipalArns?: string[];
   sids: string[];
   missingStatements: string[];
 }
@@ -96,6 +106,7 @@ export function summarizeScp(scp: Scp): ScpSummary {
     providers: ownerList ? normalizeProviders(ownerList) : undefined,
     creationExempt: exemptOf(SCP_SIDS.creation),
     sharingExempt: exemptOf(SCP_SIDS.sharing),
+    exemptPrincipalArns: asList(bySid.get(SCP_SIDS.creation)?.Condition?.['ArnNotLike']?.['aws:PrincipalArn']),
     sids: [...bySid.keys()],
     missingStatements: Object.values(SCP_SIDS).filter((sid) => !bySid.has(sid)),
   };

@@ -112,3 +112,31 @@ test('validate: generated policies with criteria pass; a criterion edited by han
   assert.match(JSON.stringify(failed[0]), /in the config but not in the policy: names golden-\*; created within 365 days; deprecated within 0 days/);
   assert.equal(v2.code, 1);
 });
+
+// ---- SCP principal exemption (AWS Backup / Data Lifecycle Manager) ---------------------------------------
+
+const scpOf = (r: GenerationResult) => JSON.parse(file(r, 'scp').content) as { Statement: { Sid: string; Condition?: Record<string, Record<string, unknown>> }[] };
+
+test('SCP: the creation and sharing denies spare the standard AWS Backup and DLM roles by default (aws:PrincipalArn, every partition)', () => {
+  const scp = scpOf(generatePolicies(seedConfig(), { asOf: '2026-02-01', mode: 'enabled' }));
+  for (const sid of ['DenyAMICreationAndSideload', 'DenyPublicAMISharing']) {
+    const st = scp.Statement.find((s) => s.Sid === sid)!;
+    assert.deepEqual(st.Condition!['ArnNotLike'], {
+      'aws:PrincipalArn': [
+        'arn:*:iam::*:role/AWSDataLifecycleManagerDefaultRoleForAMIManagement',
+        'arn:*:iam::*:role/service-role/AWSBackupDefaultServiceRole',
+        'arn:*:iam::*:role/service-role/AWSDataLifecycleManagerDefaultRoleForAMIManagement',
+      ],
+    });
+    assert.ok(st.Condition!['StringNotEquals']!['aws:PrincipalAccount'], 'the publisher exemption stays');
+  }
+  assert.equal(scp.Statement.find((s) => s.Sid === 'DenyEC2LaunchWithNonApprovedAMIs')!.Condition!['ArnNotLike'], undefined, 'launches are never exempt');
+});
+
+test('SCP: the exemption is configurable, and an empty list removes it', () => {
+  const custom = scpOf(generatePolicies(seedConfig((raw) => (raw.policy_config.scp_exempt_principal_arns = ['arn:*:iam::*:role/backup/*'])), { asOf: '2026-02-01', mode: 'enabled' }));
+  assert.deepEqual(custom.Statement[1]!.Condition!['ArnNotLike'], { 'aws:PrincipalArn': ['arn:*:iam::*:role/backup/*'] });
+  const none = scpOf(generatePolicies(seedConfig((raw) => (raw.policy_config.scp_exempt_principal_arns = [])), { asOf: '2026-02-01', mode: 'enabled', scpExemption: 'ou' }));
+  assert.equal(none.Statement[1]!.Condition, undefined);
+  assert.throws(() => seedConfig((raw) => (raw.policy_config.scp_exempt_principal_arns = ['arn:aws:s3:::bucket'])), /is not an IAM role ARN pattern/);
+});
