@@ -141,6 +141,10 @@ const imageSchema = z.object({
   seenFromAccountId: str,
   imageAllowed: z.boolean().optional(),
   productCodes: z.array(str).optional(),
+  sourceImageId: str.optional(),
+  sourceImageRegion: str.optional(),
+  lastLaunchedTime: str.optional(),
+  deregistrationProtection: str.optional(),
   snapshotIds: z.array(str).optional(),
   platform: str.optional(),
   launchPermissions: z

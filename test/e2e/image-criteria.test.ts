@@ -26,7 +26,10 @@ before(async () => {
   const day = 86_400_000;
   fixture.images.push(
     { imageId: OLD, ownerId: OPS, region: 'us-east-1', name: 'golden-old', creationDate: new Date(Date.now() - 400 * day).toISOString(), sharedWith: [PROD] },
-    { imageId: CODED, ownerId: OPS, region: 'us-east-1', name: 'golden-coded', creationDate: new Date(Date.now() - 10 * day).toISOString(), sharedWith: [PROD], productCodes: ['abc123'] },
+    {
+      imageId: CODED, ownerId: OPS, region: 'us-east-1', name: 'golden-coded', creationDate: new Date(Date.now() - 10 * day).toISOString(), sharedWith: [PROD], productCodes: ['abc123'],
+      sourceImageId: 'ami-0000000000000a001', sourceImageRegion: 'us-east-1', lastLaunchedTime: '2026-11-30T10:00:00.000Z', deregistrationProtection: 'enabled',
+    },
   );
   fixture.instances.push(
     { instanceId: 'i-00000000000000f1', accountId: PROD, region: 'us-east-1', imageId: OLD, state: 'running' },
@@ -71,4 +74,14 @@ test('the too-old golden image is reported with the condition that failed, stopp
   assert.equal(f.blockedBy, 'declarative-policy');
   assert.match(f.message, /created 400 days ago, more than the 365 allowed/);
   assert.ok(!doc.findings.some((x) => x.resourceId === 'i-00000000000000f2' && x.ruleId === 'unapproved-publisher'));
+});
+
+test('the scanner records the image fields AWS added: source image, last launch, deregistration protection', () => {
+  const img = inv.images.find((i) => i.imageId === CODED && i.found)!;
+  assert.equal(img.sourceImageId, 'ami-0000000000000a001');
+  assert.equal(img.sourceImageRegion, 'us-east-1');
+  assert.equal(img.lastLaunchedTime, '2026-11-30T10:00:00.000Z');
+  assert.equal(img.deregistrationProtection, 'enabled');
+  const plain = inv.images.find((i) => i.imageId === OLD && i.found)!;
+  assert.equal(plain.sourceImageId, undefined);
 });
