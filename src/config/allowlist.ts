@@ -3,7 +3,8 @@
  * An exception is valid through the end of its expiry date, UTC: on 2026-02-28 an exception expiring
  * 2026-02-28 is active; on 2026-03-01 it has expired.
  */
-import type { PublisherConfig, ProviderAlias } from './schema.js';
+import type { PublisherConfig, ProviderAlias, ImageCriterionConfig } from './schema.js';
+import type { ImageCriterion } from '../model/inventory.js';
 import { daysBetween, todayUtc } from '../util/dates.js';
 
 export type PublisherKind = 'ops' | 'vendor' | 'exception';
@@ -49,6 +50,13 @@ export interface ResolvedAllowlist {
    * the config names none (the scan then reads no account tags).
    */
   ownerTagKeys?: string[];
+  /**
+   * policy_config.image_criteria as of asOf, in the API's shape, each criterion's providers resolved (an
+   * expired exception's account dropped, absent providers = every approved provider). Absent when the config
+   * has none: one criterion of approvedProviders (see criteriaOf). A criterion left with no provider is dropped,
+   * never kept as "any provider".
+   */
+  imageCriteria?: ImageCriterion[];
 }
 
 export function resolveAllowlist(cfg: PublisherConfig, asOf: string = todayUtc(), warningDaysOverride?: number): ResolvedAllowlist {
@@ -76,10 +84,12 @@ export function resolveAllowlist(cfg: PublisherConfig, asOf: string = todayUtc()
     }
   }
   const aliases = [...new Set(cfg.provider_aliases)].sort() as ProviderAlias[];
+  const approvedProviders = [...publishers.map((p) => p.accountId).sort(), ...aliases];
+  const imageCriteria = cfg.policy_config.image_criteria?.flatMap((c) => resolveCriterion(c, approvedProviders));
   return {
     asOf,
     enforcementMode: cfg.policy_config.enforcement_mode,
-    approvedProviders: [...publishers.map((p) => p.accountId).sort(), ...aliases],
+    approvedProviders,
     publishers,
     aliases,
     activeExceptions,
@@ -94,7 +104,24 @@ export function resolveAllowlist(cfg: PublisherConfig, asOf: string = todayUtc()
       ouIds: cfg.policy_config.production.ou_ids,
     },
     ...(cfg.owners ? { ownerTagKeys: [...cfg.owners.tag_keys] } : {}),
+    ...(imageCriteria ? { imageCriteria } : {}),
   };
+}
+
+function resolveCriterion(c: ImageCriterionConfig, approvedProviders: string[]): ImageCriterion[] {
+  const providers = c.allowed_image_providers ? approvedProviders.filter((p) => c.allowed_image_providers!.includes(p as never)) : approvedProviders;
+  if (providers.length === 0) return [];
+  const out: ImageCriterion = { imageProviders: providers };
+  if (c.image_names) out.imageNames = [...c.image_names];
+  if (c.marketplace_product_codes) out.marketplaceProductCodes = [...c.marketplace_product_codes];
+  if (c.creation_date_condition) out.creationDateCondition = { maximumDaysSinceCreated: c.creation_date_condition.maximum_days_since_created };
+  if (c.deprecation_time_condition) out.deprecationTimeCondition = { maximumDaysSinceDeprecated: c.deprecation_time_condition.maximum_days_since_deprecated };
+  return [out];
+}
+
+/** The Allowed AMIs criteria the allowlist stands for: its image criteria, or one criterion of every approved provider. */
+export function criteriaOf(allowlist: ResolvedAllowlist): ImageCriterion[] {
+  return allowlist.imageCriteria ?? (allowlist.approvedProviders.length ? [{ imageProviders: allowlist.approvedProviders }] : []);
 }
 
 export type ProviderVerdict =

@@ -139,6 +139,19 @@ function semanticProblems(cfg: PublisherConfig): ConfigProblem[] {
   cfg.vendor_publisher_accounts.forEach((v, i) => note(v.account_id, `$.vendor_publisher_accounts[${i}].account_id`));
   cfg.exception_accounts.forEach((e, i) => note(e.account_id, `$.exception_accounts[${i}].account_id`));
 
+  // A criterion's providers narrow the allowlist, never widen it: the allowlist stays the one list of approved publishers.
+  const approved = new Set<string>([...seen.keys(), ...cfg.provider_aliases]);
+  cfg.policy_config.image_criteria?.forEach((c, i) =>
+    c.allowed_image_providers?.forEach((p, j) => {
+      if (!approved.has(p)) {
+        problems.push({
+          path: `$.policy_config.image_criteria[${i}].allowed_image_providers[${j}]`,
+          message: `${JSON.stringify(p)} is not an approved publisher of this file; add it to ops_publisher_account, vendor_publisher_accounts, exception_accounts or provider_aliases first, or leave allowed_image_providers out to mean every approved publisher`,
+        });
+      }
+    }),
+  );
+
   const max = cfg.policy_config.max_exception_duration_days;
   cfg.exception_accounts.forEach((e, i) => {
     if (!e.approved_date) return;

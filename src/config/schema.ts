@@ -59,6 +59,68 @@ const productionSchema = z.strictObject({
   ou_ids: z.array(z.string().regex(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, 'is not an OU id (ou-xxxx-yyyyyyyy)')).default([]),
 });
 
+/**
+ * One Allowed AMIs criterion, in the declarative policy's spelling ("EC2 declarative policy syntax":
+ * image_criteria.criteria_N with allowed_image_providers, image_names, marketplace_product_codes,
+ * creation_date_condition.maximum_days_since_created, deprecation_time_condition.maximum_days_since_deprecated),
+ * with the API reference's limits (ImageCriterionRequest):
+ * - "Each ImageCriterion can include up to: 200 values for ImageProviders, 50 values for ImageNames,
+ *   50 values for MarketplaceProductCodes"
+ * - ImageNames: "Names can include wildcards (? and *). Length: 1–128 characters. With ?, the minimum is 3
+ *   characters. Valid characters: Letters: A–Z, a–z; Numbers: 0–9; Special characters: ( ) [ ] . / - ' @ _ * ?; Spaces"
+ * - MarketplaceProductCodes: "Length: 1-25 characters. Valid characters: Letters (A–Z, a–z) and numbers (0–9)"
+ * - MaximumDaysSinceCreated / MaximumDaysSinceDeprecated: "Valid Range: Minimum value of 0. Maximum value of 2147483647."
+ * `allowed_image_providers` defaults to every approved provider of the allowlist (which stays the single source
+ * of approved publishers: a provider listed here must be one of them; see load.ts).
+ */
+export const IMAGE_NAME_RE = /^[A-Za-z0-9()[\]./\-'@_*? ]{1,128}$/;
+const maxDays = z.number().int().min(0).max(2147483647);
+const imageName = z
+  .string()
+  .regex(IMAGE_NAME_RE, {
+    error: (iss) => `${JSON.stringify(iss.input)} is not an Allowed AMIs image name: 1-128 characters, letters, digits, spaces and ( ) [ ] . / - ' @ _ * ? only`,
+  })
+  .refine((n) => !n.includes('?') || n.length >= 3, { error: (iss) => `${JSON.stringify(iss.input)}: a name with "?" must be at least 3 characters (AWS's limit)` });
+export const imageCriterionSchema = z.strictObject({
+  allowed_image_providers: z
+    .array(
+      z.string().refine((p) => /^\d{12}$/.test(p) || (PROVIDER_ALIASES as readonly string[]).includes(p), {
+        error: (iss) => `${JSON.stringify(iss.input)} is not a 12-digit account id or one of ${PROVIDER_ALIASES.join(', ')}`,
+      }),
+    )
+    .min(1)
+    .max(200)
+    .optional(),
+  image_names: z.array(imageName).min(1).max(50).optional(),
+  marketplace_product_codes: z
+    .array(z.string().regex(/^[A-Za-z0-9]{1,25}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a Marketplace product code (1-25 letters and digits)` }))
+    .min(1)
+    .max(50)
+    .optional(),
+  creation_date_condition: z.strictObject({ maximum_days_since_created: maxDays }).optional(),
+  deprecation_time_condition: z.strictObject({ maximum_days_since_deprecated: maxDays }).optional(),
+});
+export type ImageCriterionConfig = z.infer<typeof imageCriterionSchema>;
+
+/**
+ * Roles that AWS Backup and Amazon Data Lifecycle Manager create and copy AMIs with. DLM's "default role for
+ * managing AMIs" is AWSDataLifecycleManagerDefaultRoleForAMIManagement, and "The ARN format of the role differs
+ * depending on whether you use the console or the AWS CLI to create it": role/service-role/... from the console,
+ * role/... from the CLI (Amazon EBS User Guide, "IAM service roles for Amazon Data Lifecycle Manager"). AWS
+ * Backup's console-created default service role is role/service-role/AWSBackupDefaultServiceRole. Every partition.
+ */
+export const DEFAULT_SCP_EXEMPT_PRINCIPALS = [
+  'arn:*:iam::*:role/AWSDataLifecycleManagerDefaultRoleForAMIManagement',
+  'arn:*:iam::*:role/service-role/AWSBackupDefaultServiceRole',
+  'arn:*:iam::*:role/service-role/AWSDataLifecycleManagerDefaultRoleForAMIManagement',
+];
+const roleArnPattern = z
+  .string()
+  .max(2048)
+  .regex(/^arn:(\*|aws|aws-cn|aws-us-gov):iam::(\*|\d{12}):role\/[\w+=,.@\-/*?]{1,512}$/, {
+    error: (iss) => `${JSON.stringify(iss.input)} is not an IAM role ARN pattern (arn:*:iam::*:role/NAME, * and ? allowed)`,
+  });
+
 export const policyConfigSchema = z.strictObject({
   enforcement_mode: z.enum(ENFORCEMENT_MODES, {
     error: (iss) => `${JSON.stringify(iss.input)} is not an enforcement mode; use "audit_mode" or "enabled"`,
@@ -85,6 +147,16 @@ export const policyConfigSchema = z.strictObject({
     .default('amigov-remediation'),
   /** Image block public access state to enforce. */
   image_block_public_access: z.enum(['block_new_sharing', 'unblocked']).default('block_new_sharing'),
+  /**
+   * Allowed AMIs criteria beyond providers ("The ImageCriteria can include up to: 10 ImageCriterion"). Absent:
+   * one criterion with every approved provider, as before.
+   */
+  image_criteria: z.array(imageCriterionSchema).min(1).max(10).optional(),
+  /**
+   * aws:PrincipalArn patterns the SCP's AMI creation and sharing denies spare (ArnNotLike): the service roles of
+   * AWS Backup and Data Lifecycle Manager by default, whose AMI backups the creation deny would otherwise break.
+   */
+  scp_exempt_principal_arns: z.array(roleArnPattern).max(50).default(DEFAULT_SCP_EXEMPT_PRINCIPALS),
   /** The tag that marks an AMI approved for production (seed 003). Exact, case-sensitive match. */
   approved_ami_tag: tagMatch.default({ key: 'Environment', values: ['Prod'] }),
   /** Remediation SLA: days a finding of each severity may stay open (from its first run) before it is overdue. */

@@ -11,7 +11,7 @@ import type { PublisherConfig } from '../config/schema.js';
 import { RULES } from '../rules/index.js';
 import { runRules, selectRules, validateSeverityOverrides } from '../rules/engine.js';
 import { buildIndex, type InventoryIndex } from '../rules/context.js';
-import { judgeInstanceLaunch, judgeLaunchTemplate } from '../rules/launch-verdict.js';
+import { instanceEnforcement, launchTemplateEnforcement } from '../rules/launch-verdict.js';
 import { computeBlastRadius } from './impact.js';
 import type { RuleDefinition } from '../rules/types.js';
 import { accountOwner, withOwners } from './owners.js';
@@ -108,6 +108,7 @@ export function evaluate(inventory: Inventory, allowlist: ResolvedAllowlist, opt
     ...(options.profileTemplate !== undefined ? { profileTemplate: options.profileTemplate } : {}),
     ...(options.goldenImageNameFilter !== undefined ? { goldenImageNameFilter: options.goldenImageNameFilter } : {}),
     accountName: index.accountName,
+    ...(inventory.run.organization ? { organization: { managementAccountId: inventory.run.organization.managementAccountId, region: inventory.run.homeRegion ?? 'us-east-1' } } : {}),
   };
   // Each rule writes its findings' commands now: findings.json stores them, and reports never re-build them.
   const judged = runRules(inventory, ctx, rules, {
@@ -212,40 +213,50 @@ function accountScanned(coverage: CoverageEntry[], accountId: string): 'complete
 
 /**
  * What breaks once enforcement is on, computed from the inventory (independent of --rules and the
- * threshold): instances and launch templates whose AMI owner is not approved, by the layer that stops them.
+ * threshold): instances and launch templates whose AMI enforcement refuses, by the layer that stops them.
+ * The judgement is the rules' own (src/rules/launch-verdict.ts), seen through the enforcement lens: where the
+ * scan got AWS's ImageAllowed, AWS's verdict decides the Allowed AMIs layer (verdictSources counts each kind),
+ * and image-allowed-disagreement reports every image where that differs from the findings.
  * Instances whose owner is unknown, and SSM or unresolved launch template images, are counted apart.
- * The judgement is the rules' own (src/rules/launch-verdict.ts): a count and its findings always agree.
  */
 export function computeImpact(inventory: Inventory, index: InventoryIndex, allowlist: ResolvedAllowlist, horizonDays?: number): FindingsDocument['impact'] {
   const accounts = new Set<string>();
   let instances = 0;
   let both = 0;
   let scpOnly = 0;
+  let declarativeOnly = 0;
   let instancesUnknown = 0;
+  const sources = { aws: 0, amigov: 0 };
   for (const inst of index.liveInstances) {
-    const judged = judgeInstanceLaunch(index, allowlist, inst);
-    if (judged.kind === 'owner-unknown') instancesUnknown++;
-    if (judged.kind !== 'refused') continue;
+    const { outcome, sources: s } = instanceEnforcement(index, allowlist, inst);
+    sources.aws += s.aws;
+    sources.amigov += s.amigov;
+    if (outcome.status === 'unknown') instancesUnknown++;
+    if (outcome.status !== 'refused') continue;
     instances++;
     accounts.add(inst.accountId);
-    if (judged.blockedBy === 'scp') scpOnly++;
+    if (outcome.blockedBy === 'scp') scpOnly++;
+    else if (outcome.blockedBy === 'declarative-policy') declarativeOnly++;
     else both++;
   }
   let templates = 0;
   let templatesUnknown = 0;
   for (const lt of inventory.launchTemplates) {
-    const { status } = judgeLaunchTemplate(index, allowlist, lt);
-    if (status === 'fail') {
+    const { outcome, sources: s } = launchTemplateEnforcement(index, allowlist, lt);
+    sources.aws += s.aws;
+    sources.amigov += s.amigov;
+    if (outcome.status === 'refused') {
       templates++;
       accounts.add(lt.accountId);
-    } else if (status === 'cannot-verify') templatesUnknown++;
+    } else if (outcome.status === 'unknown') templatesUnknown++;
   }
   return {
     instancesAffected: instances,
     accountsAffected: accounts.size,
     launchTemplatesAffected: templates,
-    instancesByLayer: { declarativePolicyAndScp: both, scpOnly },
+    instancesByLayer: { declarativePolicyAndScp: both, scpOnly, ...(declarativeOnly ? { declarativePolicyOnly: declarativeOnly } : {}) },
     instancesCannotVerify: instancesUnknown,
+    verdictSources: sources,
     launchTemplatesCannotVerify: templatesUnknown,
     // Every launch path, per account, per OU and over time, from the same judgement (src/evaluate/impact.ts).
     blastRadius: computeBlastRadius(inventory, index, allowlist, horizonDays !== undefined ? { horizonDays } : {}).radius,

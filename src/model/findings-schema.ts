@@ -230,10 +230,11 @@ export const findingsDocumentSchema = z.object({
     instancesAffected: count,
     accountsAffected: count,
     launchTemplatesAffected: count,
-    instancesByLayer: z.object({ declarativePolicyAndScp: count, scpOnly: count }).optional(),
+    instancesByLayer: z.object({ declarativePolicyAndScp: count, scpOnly: count, declarativePolicyOnly: count.optional() }).optional(),
     instancesCannotVerify: count.optional(),
     launchTemplatesCannotVerify: count.optional(),
     blastRadius: blastRadiusSchema.optional(),
+    verdictSources: z.object({ aws: count, amigov: count }).optional(),
   }),
   coverage: z.object({
     entries: z.array(coverageEntrySchema),

@@ -207,12 +207,15 @@ export interface FindingsDocument {
     accountsAffected: number;
     launchTemplatesAffected: number;
     /** Affected instances by the layer that stops them (optional breakdown). */
-    instancesByLayer?: { declarativePolicyAndScp: number; scpOnly: number };
+    /** declarativePolicyOnly: approved owners' images outside policy_config.image_criteria (absent when none). */
+    instancesByLayer?: { declarativePolicyAndScp: number; scpOnly: number; declarativePolicyOnly?: number };
     /** Instances whose AMI owner is unknown, and launch templates resolving via SSM or unresolved: not judged either way. */
     instancesCannotVerify?: number;
     launchTemplatesCannotVerify?: number;
     /** The blast radius (issue #14): every launch path, per account, per OU, and over time. Absent in older files. */
     blastRadius?: BlastRadius;
+    /** Image verdicts (instances and launch-template versions) taken from AWS's ImageAllowed, and from amigov's own judgement. */
+    verdictSources?: { aws: number; amigov: number };
   };
   coverage: {
     entries: CoverageEntry[];

@@ -54,6 +54,14 @@ const exceptionStatusSchema = z.object({
   daysLeft: z.number(),
 });
 
+const imageCriterionSchema = z.object({
+  imageProviders: z.array(str).optional(),
+  imageNames: z.array(str).optional(),
+  marketplaceProductCodes: z.array(str).optional(),
+  creationDateCondition: z.object({ maximumDaysSinceCreated: z.number().optional() }).optional(),
+  deprecationTimeCondition: z.object({ maximumDaysSinceDeprecated: z.number().optional() }).optional(),
+});
+
 export const resolvedAllowlistSchema = z.object({
   asOf: str,
   enforcementMode: z.enum(ENFORCEMENT_MODES),
@@ -68,6 +76,7 @@ export const resolvedAllowlistSchema = z.object({
   approvedAmiTag: tagMatch,
   production: z.object({ instanceTag: tagMatch, accountIds: z.array(str), ouIds: z.array(str) }),
   ownerTagKeys: z.array(str).optional(),
+  imageCriteria: z.array(imageCriterionSchema).optional(),
 });
 
 const accountRecordSchema = z.object({
@@ -135,6 +144,11 @@ const imageSchema = z.object({
   seenVia: z.enum(['owner', 'reference']),
   seenFromAccountId: str,
   imageAllowed: z.boolean().optional(),
+  productCodes: z.array(str).optional(),
+  sourceImageId: str.optional(),
+  sourceImageRegion: str.optional(),
+  lastLaunchedTime: str.optional(),
+  deregistrationProtection: str.optional(),
   snapshotIds: z.array(str).optional(),
   platform: str.optional(),
   launchPermissions: z
@@ -204,13 +218,6 @@ const launchTemplateSchema = z.object({
   latestVersion: launchTemplateVersionSchema.optional(),
 });
 
-const imageCriterionSchema = z.object({
-  imageProviders: z.array(str).optional(),
-  imageNames: z.array(str).optional(),
-  marketplaceProductCodes: z.array(str).optional(),
-  creationDateCondition: z.object({ maximumDaysSinceCreated: z.number().optional() }).optional(),
-  deprecationTimeCondition: z.object({ maximumDaysSinceDeprecated: z.number().optional() }).optional(),
-});
 
 const regionSettingsSchema = z.object({
   accountId: str,

@@ -132,6 +132,22 @@ export interface Image {
   /** The scanned account whose credentials listed it. */
   seenFromAccountId: AccountId;
   imageAllowed?: boolean;
+  /**
+   * Marketplace product code ids (DescribeImages ProductCodes[].ProductCodeId); [] when it described none.
+   * Absent in inventories written before amigov recorded it: criteria with product codes then cannot be judged.
+   */
+  productCodes?: string[];
+  /** DescribeImages SourceImageId: "The ID of the source AMI from which the AMI was created." (CopyImage provenance) */
+  sourceImageId?: string;
+  /** DescribeImages SourceImageRegion: "The Region of the source AMI." */
+  sourceImageRegion?: string;
+  /**
+   * DescribeImages LastLaunchedTime: "when the AMI was last used to launch an EC2 instance. When the AMI is used to
+   * launch an instance, there is a 24-hour delay before that usage is reported." (evidence of an unused AMI)
+   */
+  lastLaunchedTime?: string;
+  /** DescribeImages DeregistrationProtection: "Indicates whether deregistration protection is enabled for the AMI." */
+  deregistrationProtection?: string;
   snapshotIds?: string[];
   platform?: string;
   /** Launch permissions (accounts, org/OU ARNs, groups) when collected (`--deep`), for owned images only. */

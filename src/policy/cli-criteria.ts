@@ -6,14 +6,40 @@
  * Field names are the API's: ImageCriteria[].ImageProviders, providers with hyphens (aws-marketplace).
  */
 import type { CliCriteriaInput } from './syntax.js';
-import { chunkProviders, normalizeProviders } from './providers.js';
+import { chunkCriteria, normalizeProviders } from './providers.js';
+import type { ImageCriterion } from '../model/inventory.js';
 
-export function buildCliCriteria(providers: readonly string[]): CliCriteriaInput {
-  return { ImageCriteria: chunkProviders(normalizeProviders(providers)).map((chunk) => ({ ImageProviders: chunk })) };
+/** ImageCriterionRequest fields, as the API names them (ImageProviders, ImageNames, MarketplaceProductCodes, CreationDateCondition.MaximumDaysSinceCreated, DeprecationTimeCondition.MaximumDaysSinceDeprecated). */
+export function buildCliCriteria(providers: readonly string[], criteria?: readonly ImageCriterion[]): CliCriteriaInput {
+  const chunks = chunkCriteria(criteria ?? (providers.length ? [{ imageProviders: [...providers] }] : []));
+  return {
+    ImageCriteria: chunks.map((c) => ({
+      ...(c.imageProviders?.length ? { ImageProviders: normalizeProviders(c.imageProviders) } : {}),
+      ...(c.imageNames?.length ? { ImageNames: [...c.imageNames] } : {}),
+      ...(c.marketplaceProductCodes?.length ? { MarketplaceProductCodes: [...c.marketplaceProductCodes] } : {}),
+      ...(c.creationDateCondition?.maximumDaysSinceCreated !== undefined ? { CreationDateCondition: { MaximumDaysSinceCreated: c.creationDateCondition.maximumDaysSinceCreated } } : {}),
+      ...(c.deprecationTimeCondition?.maximumDaysSinceDeprecated !== undefined
+        ? { DeprecationTimeCondition: { MaximumDaysSinceDeprecated: c.deprecationTimeCondition.maximumDaysSinceDeprecated } }
+        : {}),
+    })),
+  };
 }
 
 export function summarizeCliCriteria(input: CliCriteriaInput): string[] {
-  return normalizeProviders(input.ImageCriteria.flatMap((c) => c.ImageProviders));
+  return normalizeProviders(input.ImageCriteria.flatMap((c) => c.ImageProviders ?? []));
+}
+
+/** The CLI criteria read back in the inventory's shape. */
+export function cliCriteriaAsCriteria(input: CliCriteriaInput): ImageCriterion[] {
+  return input.ImageCriteria.map((c) => ({
+    ...(c.ImageProviders ? { imageProviders: normalizeProviders(c.ImageProviders) } : {}),
+    ...(c.ImageNames ? { imageNames: [...c.ImageNames] } : {}),
+    ...(c.MarketplaceProductCodes ? { marketplaceProductCodes: [...c.MarketplaceProductCodes] } : {}),
+    ...(c.CreationDateCondition?.MaximumDaysSinceCreated !== undefined ? { creationDateCondition: { maximumDaysSinceCreated: c.CreationDateCondition.MaximumDaysSinceCreated } } : {}),
+    ...(c.DeprecationTimeCondition?.MaximumDaysSinceDeprecated !== undefined
+      ? { deprecationTimeCondition: { maximumDaysSinceDeprecated: c.DeprecationTimeCondition.MaximumDaysSinceDeprecated } }
+      : {}),
+  }));
 }
 
 /** API state for the enable-allowed-images-settings call from a declarative-policy mode. */

@@ -3,7 +3,7 @@
  * the size quotas and each other before anything is written. Pure: the CLI writes the files.
  */
 import type { EnforcementMode, PublisherConfig } from '../config/schema.js';
-import { resolveAllowlist, type ResolvedAllowlist } from '../config/allowlist.js';
+import { criteriaOf, resolveAllowlist, type ResolvedAllowlist } from '../config/allowlist.js';
 import { UserError } from '../errors.js';
 import {
   DECLARATIVE_POLICY_MAX_CHARS,
@@ -20,7 +20,7 @@ import { buildDeclarativePolicy, exceptionMessageFor, summarizeDeclarativePolicy
 import { buildScp, summarizeScp, type ScpPublisherExemption } from './scp.js';
 import { buildProdAmiTagPolicy } from './tag-policy.js';
 import { buildCliCriteria, summarizeCliCriteria } from './cli-criteria.js';
-import { TooManyProvidersError, compareProviderSets, normalizeProviders } from './providers.js';
+import { TooManyCriteriaError, TooManyProvidersError, compareProviderSets, criteriaProviders, normalizeProviders } from './providers.js';
 import { DIST_FILES, compactJson, minifiedLength, prettyJson, type DistFileKey } from './files.js';
 
 export interface GenerateOptions {
@@ -68,7 +68,7 @@ export class PolicyGenerationError extends UserError {
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-function scpTooLarge(size: number, providers: string[], publishers: string[], exemption: ScpPublisherExemption): PolicyGenerationError {
+function scpTooLarge(size: number, providers: string[], publishers: string[], exemption: ScpPublisherExemption, exemptPrincipalArns: readonly string[]): PolicyGenerationError {
   const over = size - SCP_MAX_CHARS;
   const lines = [
     `${DIST_FILES.scp} would be ${fmt(size)} characters, ${fmt(over)} over the ${fmt(SCP_MAX_CHARS)}-character limit of a service control policy ` +
@@ -77,7 +77,7 @@ function scpTooLarge(size: number, providers: string[], publishers: string[], ex
   ];
   const hints: string[] = ['Nothing was written. What to do:', '  - remove providers that are no longer needed from config/ami_publishers.json (expired exceptions, retired vendors);'];
   if (exemption === 'principal-account') {
-    const alt = minifiedLength(buildScp({ providers, publisherAccounts: publishers, exemption: 'ou' }));
+    const alt = minifiedLength(buildScp({ providers, publisherAccounts: publishers, exemption: 'ou', exemptPrincipalArns }));
     hints.push(
       `  - or generate with --scp-publisher-exemption ou: the SCP then carries the account list once (${fmt(alt)} characters, ` +
         (alt <= SCP_MAX_CHARS ? 'which fits' : `still ${fmt(alt - SCP_MAX_CHARS)} over`) +
@@ -97,6 +97,10 @@ export function generatePolicies(cfg: PublisherConfig, opts: GenerateOptions): G
   const exemption = opts.scpExemption ?? 'principal-account';
   const providers = normalizeProviders(allowlist.approvedProviders);
   const publisherAccounts = normalizeProviders(allowlist.publishers.map((p) => p.accountId));
+  // The declarative policy and the CLI criteria carry policy_config.image_criteria (or one criterion of every
+  // provider); the SCP judges owners only and carries the whole allowlist.
+  const criteria = criteriaOf(allowlist);
+  const allowedAmisProviders = criteriaProviders(criteria);
   const warnings: string[] = [];
 
   let declarative;
@@ -105,11 +109,15 @@ export function generatePolicies(cfg: PublisherConfig, opts: GenerateOptions): G
     declarative = buildDeclarativePolicy({
       mode,
       providers,
+      criteria,
       imageBlockPublicAccess: cfg.policy_config.image_block_public_access,
       exceptionMessage: exceptionMessageFor(cfg.policy_config.exception_message, cfg.policy_config.exception_request_url),
     });
-    cli = buildCliCriteria(providers);
+    cli = buildCliCriteria(providers, criteria);
   } catch (err) {
+    if (err instanceof TooManyCriteriaError) {
+      throw new PolicyGenerationError([err.message], 'Nothing was written. Merge criteria in policy_config.image_criteria, or name fewer providers in each (allowed_image_providers).');
+    }
     if (err instanceof TooManyProvidersError) {
       throw new PolicyGenerationError(
         [err.message],
@@ -118,7 +126,8 @@ export function generatePolicies(cfg: PublisherConfig, opts: GenerateOptions): G
     }
     throw err;
   }
-  const scp = buildScp({ providers, publisherAccounts, exemption, remediationRoleName: cfg.policy_config.remediation_role_name });
+  const exemptPrincipalArns = cfg.policy_config.scp_exempt_principal_arns;
+  const scp = buildScp({ providers, publisherAccounts, exemption, exemptPrincipalArns, remediationRoleName: cfg.policy_config.remediation_role_name });
   const tagPolicy = buildProdAmiTagPolicy(allowlist.approvedAmiTag);
 
   // Our own output must match the documented syntax; a mismatch is a bug in amigov, not a user error.
@@ -150,7 +159,7 @@ export function generatePolicies(cfg: PublisherConfig, opts: GenerateOptions): G
   }
   const scpFile = files[1]!;
   if (scpFile.size > scpFile.limit) {
-    if (problems.length === 0) throw scpTooLarge(scpFile.size, providers, publisherAccounts, exemption);
+    if (problems.length === 0) throw scpTooLarge(scpFile.size, providers, publisherAccounts, exemption, exemptPrincipalArns);
     problems.push(`${scpFile.name} would be ${fmt(scpFile.size)} characters, ${fmt(scpFile.size - scpFile.limit)} over the ${fmt(scpFile.limit)}-character SCP limit`);
   }
   const tag = files[2]!;
@@ -160,12 +169,12 @@ export function generatePolicies(cfg: PublisherConfig, opts: GenerateOptions): G
   // Cross-check what each document carries, read back the way `policy validate` reads it.
   const fromDp = summarizeDeclarativePolicy(declarative);
   const fromScp = summarizeScp(scp);
-  for (const [name, list] of [
-    [DIST_FILES.declarative, fromDp.providers],
-    [DIST_FILES.scp, fromScp.providers ?? []],
-    [DIST_FILES.cliCriteria, summarizeCliCriteria(cli)],
+  for (const [name, list, want] of [
+    [DIST_FILES.declarative, fromDp.providers, allowedAmisProviders],
+    [DIST_FILES.scp, fromScp.providers ?? [], providers],
+    [DIST_FILES.cliCriteria, summarizeCliCriteria(cli), allowedAmisProviders],
   ] as const) {
-    const cmp = compareProviderSets(providers, list);
+    const cmp = compareProviderSets(want, list);
     if (!cmp.equal) throw new Error(`generated ${name} does not carry the allowlist (missing ${cmp.missing.join(',')}; extra ${cmp.extra.join(',')})`);
   }
 

@@ -4,6 +4,7 @@
  * owner alias (amazon, aws-marketplace) or account id. Every comparison goes through the API spelling.
  */
 import { MAX_IMAGE_CRITERIA, MAX_PROVIDERS_PER_CRITERION } from './syntax.js';
+import type { ImageCriterion } from '../model/inventory.js';
 
 /** API spelling -> declarative policy spelling. Account ids are unchanged. */
 export function toDeclarativeProvider(provider: string): string {
@@ -50,3 +51,34 @@ export function compareProviderSets(expected: readonly string[], actual: readonl
   return { equal: missing.length === 0 && extra.length === 0, missing, extra };
 }
 
+
+/**
+ * Criteria as Allowed AMIs can hold them: each criterion's providers normalized and split at 200 (the
+ * copies keep the criterion's other fields, so the set of allowed images is the same: one criterion that
+ * holds is enough); more than 10 criteria in all cannot be expressed.
+ */
+export function chunkCriteria(criteria: readonly ImageCriterion[]): ImageCriterion[] {
+  const out: ImageCriterion[] = [];
+  for (const c of criteria) {
+    const providers = normalizeProviders(c.imageProviders ?? []);
+    if (providers.length === 0) out.push(c);
+    else for (let i = 0; i < providers.length; i += MAX_PROVIDERS_PER_CRITERION) out.push({ ...c, imageProviders: providers.slice(i, i + MAX_PROVIDERS_PER_CRITERION) });
+  }
+  if (out.length > MAX_IMAGE_CRITERIA) {
+    const total = normalizeProviders(criteria.flatMap((c) => c.imageProviders ?? [])).length;
+    if (criteria.length === 1) throw new TooManyProvidersError(total);
+    throw new TooManyCriteriaError(out.length);
+  }
+  return out;
+}
+
+export class TooManyCriteriaError extends Error {
+  constructor(readonly count: number) {
+    super(`policy_config.image_criteria needs ${count} criteria once each is split at ${MAX_PROVIDERS_PER_CRITERION} providers, more than the ${MAX_IMAGE_CRITERIA} Allowed AMIs can hold`);
+  }
+}
+
+/** Every provider the criteria name, normalized (what the declarative policy and the CLI criteria carry). */
+export function criteriaProviders(criteria: readonly ImageCriterion[]): string[] {
+  return normalizeProviders(criteria.flatMap((c) => c.imageProviders ?? []));
+}

@@ -38,7 +38,12 @@ export const SCP_SIDS = {
   sharing: 'DenyPublicAMISharing',
 } as const;
 
-export const IMAGE_ARN_ALL_REGIONS = 'arn:aws:ec2:*::image/*';
+/**
+ * Every image, in every Region and every partition: "You can use wildcard characters (* and ?) within the
+ * individual segments of an ARN (the parts separated by colons)" (IAM, Resource element); an ARN starts with
+ * its partition (aws, aws-cn, aws-us-gov), so arn:aws: would deny nothing in China or GovCloud.
+ */
+export const IMAGE_ARN_ALL_REGIONS = 'arn:*:ec2:*::image/*';
 
 /** Every API path that brings a new AMI into an account. */
 export const AMI_CREATION_ACTIONS = ['ec2:CreateImage', 'ec2:CopyImage', 'ec2:RegisterImage', 'ec2:ImportImage', 'ec2:CreateRestoreImageTask'];
@@ -52,6 +57,13 @@ export interface ScpInput {
   exemption: ScpPublisherExemption;
   /** The role amigov remediate uses (policy_config.remediation_role_name): exempt from the sharing statement. */
   remediationRoleName?: string;
+  /**
+   * aws:PrincipalArn patterns the creation and sharing denies spare (policy_config.scp_exempt_principal_arns):
+   * "aws:PrincipalArn: Use this key to compare the ARN of the principal that made the request with the ARN that
+   * you specify in the policy", compared with ArnNotLike. Two condition operators in one block must both hold,
+   * so the deny applies only to principals outside the publisher accounts AND outside these roles.
+   */
+  exemptPrincipalArns?: readonly string[];
 }
 
 /**
@@ -64,10 +76,11 @@ export function remediationRolePattern(roleName: string): string {
 
 export function buildScp(input: ScpInput): Scp {
   const publishers = normalizeProviders(input.publisherAccounts);
-  const exempt =
-    input.exemption === 'principal-account' && publishers.length
-      ? { Condition: { StringNotEquals: { 'aws:PrincipalAccount': publishers } } }
-      : {};
+  const arns = [...new Set(input.exemptPrincipalArns ?? [])].sort();
+  const condition: Record<string, Record<string, string[]>> = {};
+  if (input.exemption === 'principal-account' && publishers.length) condition['StringNotEquals'] = { 'aws:PrincipalAccount': publishers };
+  if (arns.length) condition['ArnNotLike'] = { 'aws:PrincipalArn': arns };
+  const exempt = Object.keys(condition).length ? { Condition: condition } : {};
   const statements: IamStatement[] = [
     {
       Sid: SCP_SIDS.launch,
@@ -83,7 +96,7 @@ export function buildScp(input: ScpInput): Scp {
       Action: AMI_SHARING_ACTIONS,
       Resource: '*',
       ...(input.remediationRoleName
-        ? { Condition: { ...(exempt.Condition ?? {}), ArnNotLike: { 'aws:PrincipalArn': [remediationRolePattern(input.remediationRoleName)] } } }
+        ? { Condition: { ...(exempt.Condition ?? {}), ArnNotLike: { 'aws:PrincipalArn': [...arns, remediationRolePattern(input.remediationRoleName)] } } }
         : exempt),
     },
   ];
@@ -103,6 +116,8 @@ export interface ScpSummary {
   sharingExempt?: string[];
   /** aws:PrincipalArn patterns (ArnNotLike) the sharing statement spares: the remediation role. */
   sharingRoleExempt?: string[];
+  /** aws:PrincipalArn patterns (ArnNotLike) of the creation statement. */
+  exemptPrincipalArns?: string[];
   sids: string[];
   missingStatements: string[];
 }
@@ -121,6 +136,7 @@ export function summarizeScp(scp: Scp): ScpSummary {
     creationExempt: exemptOf(SCP_SIDS.creation),
     sharingExempt: exemptOf(SCP_SIDS.sharing),
     sharingRoleExempt: asList(bySid.get(SCP_SIDS.sharing)?.Condition?.['ArnNotLike']?.['aws:PrincipalArn']),
+    exemptPrincipalArns: asList(bySid.get(SCP_SIDS.creation)?.Condition?.['ArnNotLike']?.['aws:PrincipalArn']),
     sids: [...bySid.keys()],
     missingStatements: Object.values(SCP_SIDS).filter((sid) => !bySid.has(sid)),
   };

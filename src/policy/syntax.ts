@@ -9,6 +9,7 @@
  * reference ReplaceImageCriteriaInAllowedImagesSettings / ImageCriterionRequest.
  */
 import { z } from 'zod';
+import { IMAGE_NAME_RE } from '../config/schema.js';
 
 /** Organizations quota: maximum size of a declarative policy document, in characters. */
 export const DECLARATIVE_POLICY_MAX_CHARS = 10_000;
@@ -18,8 +19,11 @@ export const SCP_MAX_CHARS = 5_120;
 export const IAM_MANAGED_POLICY_MAX_CHARS = 6_144;
 /** Allowed AMIs: at most 10 image criteria ... */
 export const MAX_IMAGE_CRITERIA = 10;
-/** ... with at most 200 image providers each. */
+/** ... with at most 200 image providers each ... */
 export const MAX_PROVIDERS_PER_CRITERION = 200;
+/** ... 50 image names and 50 Marketplace product codes (ImageCriterionRequest). */
+export const MAX_NAMES_PER_CRITERION = 50;
+export const MAX_PRODUCT_CODES_PER_CRITERION = 50;
 
 // ---------------------------------------------------------------------------------------------------
 // Declarative policy for EC2 (policy type DECLARATIVE_POLICY_EC2)
@@ -57,9 +61,25 @@ export const declarativeProvider = z.string().refine((s) => /^\d{12}$/.test(s) |
 
 export const CRITERIA_KEY_RE = /^criteria_([1-9]|10)$/;
 
+/**
+ * "none: Allow AMIs created by your own account only. When none is specified, no other values can be
+ * specified." (ImageCriterionRequest.ImageProviders)
+ */
+const noneAlone = (list: string[]) => !list.includes('none') || list.length === 1;
+const NONE_ALONE = '"none" (own account only) cannot be combined with other providers';
+const imageNames = z.array(z.string().regex(IMAGE_NAME_RE, 'is not an image name (1-128 letters, digits, spaces and ( ) [ ] . / - \' @ _ * ?)')).min(1).max(MAX_NAMES_PER_CRITERION);
+const productCodes = z.array(z.string().regex(/^[A-Za-z0-9]{1,25}$/, 'is not a product code (1-25 letters and digits)')).min(1).max(MAX_PRODUCT_CODES_PER_CRITERION);
+const days = z.number().int().min(0).max(2147483647);
+
 const imageCriterion = z.strictObject({
   '@@operators_allowed_for_child_policies': childControl,
-  allowed_image_providers: operatorValue(z.array(declarativeProvider).min(1).max(MAX_PROVIDERS_PER_CRITERION)),
+  allowed_image_providers: operatorValue(
+    z.array(z.union([declarativeProvider, z.literal('none')])).min(1).max(MAX_PROVIDERS_PER_CRITERION).refine(noneAlone, NONE_ALONE),
+  ).optional(),
+  image_names: operatorValue(imageNames).optional(),
+  marketplace_product_codes: operatorValue(productCodes).optional(),
+  creation_date_condition: z.strictObject({ maximum_days_since_created: operatorValue(days) }).optional(),
+  deprecation_time_condition: z.strictObject({ maximum_days_since_deprecated: operatorValue(days) }).optional(),
 });
 
 const imageCriteria = z
@@ -92,8 +112,8 @@ export const declarativePolicySchema = z.strictObject({
       .strictObject({
         '@@operators_allowed_for_child_policies': childControl,
         state: operatorValue(
-          z.enum(['enabled', 'audit_mode'], {
-            error: (iss) => `${JSON.stringify(iss.input)} is not an Allowed AMIs state; use "enabled" or "audit_mode" (underscore in declarative policies)`,
+          z.enum(['enabled', 'audit_mode', 'disabled'], {
+            error: (iss) => `${JSON.stringify(iss.input)} is not an Allowed AMIs state; use "enabled", "audit_mode" (underscore in declarative policies) or "disabled"`,
           }),
         ),
         image_criteria: imageCriteria.optional(),
@@ -160,7 +180,15 @@ const apiProvider = z.string().refine((s) => /^\d{12}$/.test(s) || (API_PROVIDER
 
 export const cliCriteriaInputSchema = z.strictObject({
   ImageCriteria: z
-    .array(z.strictObject({ ImageProviders: z.array(apiProvider).min(1).max(MAX_PROVIDERS_PER_CRITERION) }))
+    .array(
+      z.strictObject({
+        ImageProviders: z.array(z.union([apiProvider, z.literal('none')])).min(1).max(MAX_PROVIDERS_PER_CRITERION).refine(noneAlone, NONE_ALONE).optional(),
+        ImageNames: imageNames.optional(),
+        MarketplaceProductCodes: productCodes.optional(),
+        CreationDateCondition: z.strictObject({ MaximumDaysSinceCreated: days }).optional(),
+        DeprecationTimeCondition: z.strictObject({ MaximumDaysSinceDeprecated: days }).optional(),
+      }),
+    )
     .min(1)
     .max(MAX_IMAGE_CRITERIA),
   DryRun: z.boolean().optional(),

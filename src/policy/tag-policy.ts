@@ -19,18 +19,18 @@ export const TAG_POLICY_SIDS = {
   protectTag: 'DenyChangingTheApprovalTagOnImages',
 } as const;
 
-/** The non-image resources RunInstances authorizes (instance, volumes, network, launch template, ...). */
+/** The non-image resources RunInstances authorizes (instance, volumes, network, launch template, ...), in every partition (arn:*:, see scp.ts). */
 const RUN_INSTANCES_OTHER_RESOURCES = [
-  'arn:aws:ec2:*:*:instance/*',
-  'arn:aws:ec2:*:*:volume/*',
-  'arn:aws:ec2:*:*:network-interface/*',
-  'arn:aws:ec2:*:*:subnet/*',
-  'arn:aws:ec2:*:*:security-group/*',
-  'arn:aws:ec2:*:*:key-pair/*',
-  'arn:aws:ec2:*:*:launch-template/*',
-  'arn:aws:ec2:*:*:placement-group/*',
-  'arn:aws:ec2:*:*:capacity-reservation/*',
-  'arn:aws:ec2:*::snapshot/*',
+  'arn:*:ec2:*:*:instance/*',
+  'arn:*:ec2:*:*:volume/*',
+  'arn:*:ec2:*:*:network-interface/*',
+  'arn:*:ec2:*:*:subnet/*',
+  'arn:*:ec2:*:*:security-group/*',
+  'arn:*:ec2:*:*:key-pair/*',
+  'arn:*:ec2:*:*:launch-template/*',
+  'arn:*:ec2:*:*:placement-group/*',
+  'arn:*:ec2:*:*:capacity-reservation/*',
+  'arn:*:ec2:*::snapshot/*',
 ];
 
 export function buildProdAmiTagPolicy(tag: { key: string; values: readonly string[] }): IamPolicy {

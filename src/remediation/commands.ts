@@ -15,6 +15,8 @@ export interface CommandEnv {
   accountName(accountId: string): string | undefined;
   /** Name filter for the golden AMI look-up (default "*": the newest image of the ops account). */
   goldenImageNameFilter?: string;
+  /** Where Organizations commands run: the organization's management account and the scan's home region. */
+  organization?: { managementAccountId: string; region: string };
 }
 
 export interface Target {
@@ -262,6 +264,33 @@ export function getAllowedImagesSettings(env: CommandEnv, t: Target): Remediatio
     title: 'Inspect the Allowed AMIs settings (state, image criteria, managed by)',
     kind: 'investigate',
   });
+}
+
+// ---- settings managed by a declarative policy ------------------------------------------------------
+
+/**
+ * Where GetAllowedImagesSettings / GetImageBlockPublicAccessState report ManagedBy "declarative-policy", the
+ * account-level Enable/Replace commands do not change the setting: the organization's EC2 declarative policy
+ * does. These read-only calls (run in the management account, or a delegated administrator) show which
+ * policies are attached to the account and the effective policy it gets. DescribeEffectivePolicy's PolicyType
+ * takes DECLARATIVE_POLICY_EC2; ListPoliciesForTarget's Filter takes the same policy type.
+ */
+export function listDeclarativePoliciesForTarget(env: CommandEnv, accountId: string): RemediationCommand {
+  return awsCommand(env, orgTarget(env, accountId), 'organizations', 'list-policies-for-target', ['--target-id', id.accountId(accountId), '--filter', 'DECLARATIVE_POLICY_EC2'], {
+    title: `List the EC2 declarative policies attached directly to account ${accountId} (run in the management account; its OUs and the root can attach more)`,
+    kind: 'investigate',
+  });
+}
+
+export function describeEffectiveDeclarativePolicy(env: CommandEnv, accountId: string): RemediationCommand {
+  return awsCommand(env, orgTarget(env, accountId), 'organizations', 'describe-effective-policy', ['--policy-type', 'DECLARATIVE_POLICY_EC2', '--target-id', id.accountId(accountId)], {
+    title: `Show the effective EC2 declarative policy of account ${accountId} (what the organization sets there; run in the management account)`,
+    kind: 'investigate',
+  });
+}
+
+function orgTarget(env: CommandEnv, accountId: string): Target {
+  return env.organization ? { accountId: env.organization.managementAccountId, region: env.organization.region } : { accountId, region: 'us-east-1' };
 }
 
 /** Not an AWS call: regenerate the organization policies from the config. */

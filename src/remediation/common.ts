@@ -34,3 +34,11 @@ export function replaceImage(ctx: RemediationContext, f: Pick<Finding, 'accountI
 export function requestException(ctx: RemediationContext): RemediationCommand {
   return cmd.exceptionRequest(ctx.allowlist.exceptionRequestUrl);
 }
+
+/**
+ * The fix of a setting a declarative policy manages: find the attached and the effective policy (read-only
+ * Organizations calls in the management account), then regenerate the policy from the config.
+ */
+export function organizationPolicyFix(ctx: RemediationContext, accountId: string): RemediationCommand[] {
+  return [cmd.listDeclarativePoliciesForTarget(ctx.env, accountId), cmd.describeEffectiveDeclarativePolicy(ctx.env, accountId), cmd.policyGeneratePointer(ctx.allowlist.enforcementMode)];
+}

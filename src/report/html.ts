@@ -217,6 +217,12 @@ function impactNotes(doc: FindingsDocument): string[] {
   if (i.instancesByLayer && i.instancesByLayer.scpOnly > 0) {
     notes.push(`${plural(i.instancesByLayer.scpOnly, 'instance runs', 'instances run')} on AMIs their own account built: Allowed AMIs never restricts an account's own AMIs, so only the SCP stops these.`);
   }
+  if (i.verdictSources && i.verdictSources.aws > 0) {
+    notes.push(`Judged with AWS's own Allowed AMIs verdict (ImageAllowed) for ${plural(i.verdictSources.aws, 'image')} and with amigov's reading of the config for ${plural(i.verdictSources.amigov, 'image')}.`);
+  }
+  if (i.instancesByLayer?.declarativePolicyOnly) {
+    notes.push(`${plural(i.instancesByLayer.declarativePolicyOnly, 'instance runs', 'instances run')} on AMIs of approved publishers that no Allowed AMIs image criterion allows (name, age, product code): only the declarative policy stops these.`);
+  }
   const unknown = [
     i.instancesCannotVerify ? plural(i.instancesCannotVerify, 'instance') : '',
     i.launchTemplatesCannotVerify ? plural(i.launchTemplatesCannotVerify, 'launch template') : '',

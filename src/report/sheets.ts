@@ -359,6 +359,12 @@ export function summaryRows(doc: FindingsDocument, meta: ReportMeta): SummaryRow
   if (doc.impact.instancesByLayer) {
     rows.push({ section: 'Impact', item: '  stopped by declarative policy and SCP', value: doc.impact.instancesByLayer.declarativePolicyAndScp });
     rows.push({ section: 'Impact', item: '  stopped by the SCP only (own AMIs)', value: doc.impact.instancesByLayer.scpOnly, note: 'Allowed AMIs never restricts AMIs the account owns itself.' });
+    if (doc.impact.verdictSources) {
+      rows.push({ section: 'Impact', item: "  verdicts from AWS's ImageAllowed / from amigov", value: `${doc.impact.verdictSources.aws} / ${doc.impact.verdictSources.amigov}`, note: "AWS's own verdict where Allowed AMIs is audit-mode or enabled; amigov's reading of the config elsewhere." });
+    }
+    if (doc.impact.instancesByLayer.declarativePolicyOnly) {
+      rows.push({ section: 'Impact', item: '  stopped by the declarative policy only (image criteria)', value: doc.impact.instancesByLayer.declarativePolicyOnly, note: 'Approved publishers, but outside policy_config.image_criteria.' });
+    }
   }
   if (doc.impact.instancesCannotVerify !== undefined) rows.push({ section: 'Impact', item: 'Instances that could not be judged', value: doc.impact.instancesCannotVerify });
   if (doc.impact.launchTemplatesCannotVerify !== undefined) rows.push({ section: 'Impact', item: 'Launch templates that could not be judged', value: doc.impact.launchTemplatesCannotVerify });

@@ -6,7 +6,7 @@
 import { defineRule, type FindingDraft } from './types.js';
 import type { AllowedImagesState } from '../model/inventory.js';
 import * as cmd from '../remediation/commands.js';
-import { targetOf } from '../remediation/common.js';
+import { organizationPolicyFix, targetOf } from '../remediation/common.js';
 
 /** wanted: the state the config asks for; reason: why the state is unknown; managedBy: who manages the setting. */
 type Details = { state: AllowedImagesState; wanted: 'enabled' | 'audit-mode'; reason?: string; managedBy?: string | null };
@@ -67,6 +67,6 @@ export default defineRule({
   },
   remediate: (f, ctx) => [
     cmd.getAllowedImagesSettings(ctx.env, targetOf(f)),
-    ...(f.status === 'fail' ? [cmd.policyGeneratePointer(ctx.allowlist.enforcementMode)] : []),
+    ...(f.status !== 'fail' ? [] : f.details.managedBy === 'declarative-policy' ? organizationPolicyFix(ctx, f.accountId) : [cmd.policyGeneratePointer(ctx.allowlist.enforcementMode)]),
   ],
 });

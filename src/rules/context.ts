@@ -13,11 +13,13 @@ import type {
   Inventory,
   RegionSettings,
 } from '../model/inventory.js';
-import { judgeProvider, type ProviderVerdict, type ResolvedAllowlist } from '../config/allowlist.js';
+import { criteriaOf, judgeProvider, type ExceptionStatus, type ProviderVerdict, type ResolvedAllowlist } from '../config/allowlist.js';
+import { judgeAllowedImages, judgementTime, type CriteriaImage, type CriterionCondition } from './allowed-images.js';
 import type { Finding } from '../model/findings.js';
 import { tagRecord, tagValue } from '../util/tags.js';
 
 const key = (a: string, b: string) => `${a}|${b}`;
+const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 export interface InventoryIndex {
   image(region: string, imageId: string): Image | undefined;
@@ -32,6 +34,8 @@ export interface InventoryIndex {
   /** Account ids the inventory knows (the scanned organization). */
   accountIds: Set<string>;
   organizationId?: string;
+  /** When the scan started (run.startedAt): the instant AWS computed the ImageAllowed it returned. */
+  scanStartedAt?: string;
 }
 
 /** An instance counts while it can run again: pending, running, stopping, stopped. */
@@ -67,6 +71,7 @@ export function buildIndex(inv: Inventory): InventoryIndex {
     judgeableRegions: [...judgeable.values()].sort((x, y) => key(x.accountId, x.region).localeCompare(key(y.accountId, y.region))),
     accountIds: new Set(inv.accounts.map((a) => a.accountId)),
     organizationId: inv.run.organization?.id,
+    scanStartedAt: inv.run.startedAt,
   };
 }
 
@@ -100,6 +105,8 @@ export interface ResolvedImage {
   ownerAlias?: string;
   name?: string;
   state?: string;
+  creationDate?: string;
+  deprecationTime?: string;
   availability: ImageAvailability;
   /** Why it is unavailable, unknown or unverified, in words. */
   availabilityReason?: string;
@@ -168,6 +175,7 @@ export function resolveInstanceImage(index: InventoryIndex, inst: Instance): Res
     ownerAlias,
     name: ref.name ?? record?.name,
     state,
+    ...defined({ creationDate: ref.creationDate ?? record?.creationDate, deprecationTime: ref.creationDate !== undefined ? ref.deprecationTime : record?.deprecationTime }),
     availability,
     availabilityReason: reason,
     ...lookupFields(record),
@@ -189,6 +197,7 @@ export function resolveImageById(index: InventoryIndex, region: string, imageId:
     ownerAlias: record.ownerAlias,
     name: record.name,
     state: record.state,
+    ...defined({ creationDate: record.creationDate, deprecationTime: record.deprecationTime }),
     availability,
     availabilityReason: reason,
     ...lookupFields(record),
@@ -223,8 +232,78 @@ export function describeBlockedBy(b: BlockedBy): string {
   }
 }
 
+/** The owner alone against the allowlist (the SCP's ec2:Owner question; exceptions' expiry). See judgeImage for the full verdict. */
 export function judgeImageOwner(allowlist: ResolvedAllowlist, img: { ownerId?: string; ownerAlias?: string }): ProviderVerdict {
   return judgeProvider(allowlist, img.ownerId, img.ownerAlias);
+}
+
+/** What judgeImage reads of an image: a ResolvedImage, or any record with the same fields. */
+export type JudgeableImage = CriteriaImage & { record?: Image };
+
+/**
+ * Whether enforcement lets `accountId` launch this image, and which layer stops it:
+ * - approved: the owner is approved and the image meets the config's Allowed AMIs criteria (or the
+ *   account owns it: "The Allowed AMIs feature does not restrict the AMIs owned by your account").
+ * - refused because of the owner ('owner'): not in the allowlist, so the SCP's ec2:Owner condition stops it,
+ *   and Allowed AMIs too unless the account owns it (blockedByFor); `expired` when its exception expired.
+ * - refused because of the criteria ('criteria'): an approved owner, but no criterion allows the image (name,
+ *   age, deprecation, product code, or no criterion names the owner): only the declarative policy stops it
+ *   (the SCP judges owners only).
+ * - unverified: a criterion tests a field the inventory does not have (never a pass, never a violation).
+ * Ages are counted at judgementTime(asOf, scan start).
+ */
+export type ImageJudgement =
+  | (ProviderVerdict & { approved: true; unverified?: undefined })
+  | {
+      approved: false;
+      failed: 'owner' | 'criteria';
+      expired?: ExceptionStatus;
+      blockedBy: Exclude<BlockedBy, 'none'>;
+      /** The conditions that failed (criteria) or ['provider'] (owner). */
+      conditions: CriterionCondition[];
+      /** Why, in words: 'owner 999988887777 is not an approved publisher', 'created 400 days ago, more than the 365 allowed'. */
+      reason: string;
+      unverified?: undefined;
+    }
+  | { approved: false; unverified: true; reason: string; expired?: undefined };
+
+/**
+ * The fields the criteria test, from what describes the image: its own fields (a ResolvedImage has them from
+ * the instance metadata or the record), else its record's. Where a description exists, no DeprecationTime
+ * there means the image is not deprecated. Product codes come from DescribeImages (the record) only.
+ */
+export function criteriaSubject(img: JudgeableImage): CriteriaImage {
+  const r = img.record;
+  const described = img.creationDate !== undefined ? img : r?.found ? r : img;
+  return {
+    ownerId: img.ownerId,
+    ownerAlias: img.ownerAlias,
+    name: img.name ?? r?.name,
+    creationDate: described.creationDate,
+    deprecationTime: described.deprecationTime,
+    productCodes: img.productCodes ?? (r?.found ? r.productCodes : undefined),
+  };
+}
+
+export function judgeImage(allowlist: ResolvedAllowlist, index: Pick<InventoryIndex, 'scanStartedAt'>, accountId: string, img: JudgeableImage): ImageJudgement {
+  const owner = judgeProvider(allowlist, img.ownerId, img.ownerAlias);
+  if (!owner.approved) {
+    return {
+      approved: false,
+      failed: 'owner',
+      ...(owner.expired ? { expired: owner.expired } : {}),
+      blockedBy: blockedByFor(accountId, img.ownerId, owner) as Exclude<BlockedBy, 'none'>,
+      conditions: ['provider'],
+      reason: owner.expired
+        ? `owner ${ownerText(img)}'s exception (ticket ${owner.expired.ticket}) expired on ${owner.expired.expiryDate}`
+        : `owner ${ownerText(img)} is not an approved publisher`,
+    };
+  }
+  const subject = criteriaSubject(img);
+  const v = judgeAllowedImages(criteriaOf(allowlist), subject, accountId, judgementTime(allowlist.asOf, index.scanStartedAt));
+  if (v.verdict === 'allowed') return owner;
+  if (v.verdict === 'unknown') return { approved: false, unverified: true, reason: v.text };
+  return { approved: false, failed: 'criteria', blockedBy: 'declarative-policy', conditions: [...new Set(v.failures.map((f) => f.condition))], reason: v.text };
 }
 
 /** "owner 123456789012 (alias)" style text for messages. */
@@ -318,4 +397,37 @@ export function launchTemplateVersions(lt: {
     } else out.push({ label: 'latest', ...lt.latestVersion });
   }
   return out;
+}
+
+/**
+ * Which verdict decides whether enforcement stops a launch: AWS's own Allowed AMIs verdict where the scan got
+ * one (ImageAllowed, returned where Allowed AMIs is audit-mode or enabled; `awsImageAllowed` is relative to
+ * the launching account) for the Allowed AMIs layer, with the SCP's owner condition judged from the
+ * allowlist; amigov's judgeImage everywhere else. AWS's answer is what enforcement does; where the two differ,
+ * image-allowed-disagreement reports it.
+ */
+export type EnforcementVerdict =
+  | { source: 'aws' | 'amigov'; stopped: false; unverified?: undefined }
+  | { source: 'aws' | 'amigov'; stopped: true; blockedBy: Exclude<BlockedBy, 'none'>; unverified?: undefined }
+  | { source: 'amigov'; stopped: false; unverified: true };
+
+export function enforcementVerdict(
+  allowlist: ResolvedAllowlist,
+  index: InventoryIndex,
+  accountId: string,
+  region: string,
+  img: JudgeableImage,
+  awsImageAllowed: boolean | undefined,
+): EnforcementVerdict {
+  const state = index.regionSettings(accountId, region)?.allowedImages.state;
+  if (awsImageAllowed !== undefined && (state === 'audit-mode' || state === 'enabled')) {
+    const scp = !judgeProvider(allowlist, img.ownerId, img.ownerAlias).approved;
+    const declarative = !awsImageAllowed;
+    if (!scp && !declarative) return { source: 'aws', stopped: false };
+    return { source: 'aws', stopped: true, blockedBy: scp && declarative ? 'both' : scp ? 'scp' : 'declarative-policy' };
+  }
+  const v = judgeImage(allowlist, index, accountId, img);
+  if (v.approved) return { source: 'amigov', stopped: false };
+  if (v.unverified) return { source: 'amigov', stopped: false, unverified: true };
+  return { source: 'amigov', stopped: true, blockedBy: v.blockedBy };
 }

@@ -6,7 +6,7 @@
 import { defineRule, type FindingDraft } from './types.js';
 import type { ImageBlockPublicAccessState } from '../model/inventory.js';
 import * as cmd from '../remediation/commands.js';
-import { targetOf } from '../remediation/common.js';
+import { organizationPolicyFix, targetOf } from '../remediation/common.js';
 
 /** reason: why the state is unknown; managedBy: who manages the setting ("declarative-policy" or the account). */
 type Details = { state: ImageBlockPublicAccessState; reason?: string; managedBy?: string | null };
@@ -62,6 +62,8 @@ export default defineRule({
   remediate(f, ctx) {
     const t = targetOf(f);
     if (f.status !== 'fail') return [{ ...cmd.verifyImageBlockPublicAccess(ctx.env, t), title: 'Look up the image block public access state', kind: 'investigate' }];
-    return [cmd.enableImageBlockPublicAccess(ctx.env, t, f.details.managedBy === 'declarative-policy'), cmd.verifyImageBlockPublicAccess(ctx.env, t)];
+    // "ManagedBy: declarative-policy": the account-level enable call does not change what the organization's policy sets.
+    if (f.details.managedBy === 'declarative-policy') return [...organizationPolicyFix(ctx, f.accountId), cmd.verifyImageBlockPublicAccess(ctx.env, t)];
+    return [cmd.enableImageBlockPublicAccess(ctx.env, t, false), cmd.verifyImageBlockPublicAccess(ctx.env, t)];
   },
 });

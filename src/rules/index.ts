@@ -12,6 +12,7 @@ import imageBlockPublicAccessOff from './image-block-public-access-off.js';
 import allowedAmisNotEnabled from './allowed-amis-not-enabled.js';
 import allowedAmisDrift from './allowed-amis-drift.js';
 import amiInWorkloadAccount from './ami-in-workload-account.js';
+import imageAllowedDisagreement from './image-allowed-disagreement.js';
 
 export const RULES: readonly RuleDefinition[] = [
   unapprovedPublisher,
@@ -25,6 +26,7 @@ export const RULES: readonly RuleDefinition[] = [
   imageBlockPublicAccessOff,
   allowedAmisNotEnabled,
   allowedAmisDrift,
+  imageAllowedDisagreement,
   amiInWorkloadAccount,
 ];
 

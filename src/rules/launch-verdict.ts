@@ -7,42 +7,47 @@
 import type { AutoScalingGroup, Fleet, ImageReference, Instance, Inventory, LaunchTemplate, LaunchTemplateSpec } from '../model/inventory.js';
 import type { ResolvedAllowlist } from '../config/allowlist.js';
 import {
-  blockedByFor,
+  enforcementVerdict,
   imageText,
-  judgeImageOwner,
+  judgeImage,
   launchTemplateVersions,
   ownerText,
   resolveImageById,
   resolveInstanceImage,
   type BlockedBy,
+  type ImageJudgement,
   type InventoryIndex,
   type ResolvedImage,
 } from './context.js';
 
-type ProviderVerdict = ReturnType<typeof judgeImageOwner>;
+/** judgeImage's answer when enforcement refuses the image (owner or criteria). */
+type Refusal = Extract<ImageJudgement, { failed: 'owner' | 'criteria' }>;
 
 export type InstanceLaunchVerdict =
-  /** The owner is approved: enforcement lets the instance be relaunched from its AMI. */
+  /** The owner is approved and the image meets the Allowed AMIs criteria: it can be relaunched from its AMI. */
   | { kind: 'allowed'; img: ResolvedImage }
   /** Neither owner id nor alias is known: the owner cannot be judged (unknown-image reports it). */
   | { kind: 'owner-unknown'; img: ResolvedImage }
-  /** The owner is not approved (never listed, or its exception expired): the layer that refuses it. */
-  | { kind: 'refused'; img: ResolvedImage; verdict: ProviderVerdict & { approved: false }; blockedBy: BlockedBy };
+  /** An approved owner, but a criterion tests a field the inventory lacks: never a pass, never a violation. */
+  | { kind: 'criteria-unknown'; img: ResolvedImage; reason: string }
+  /** Refused: the owner is not approved (never listed, or its exception expired), or no criterion allows the image. */
+  | { kind: 'refused'; img: ResolvedImage; verdict: Refusal; blockedBy: BlockedBy };
 
 export function judgeInstanceLaunch(index: InventoryIndex, allowlist: ResolvedAllowlist, inst: Instance): InstanceLaunchVerdict {
   const img = resolveInstanceImage(index, inst);
   if (!img.ownerId && !img.ownerAlias) return { kind: 'owner-unknown', img };
-  const verdict = judgeImageOwner(allowlist, img);
+  const verdict = judgeImage(allowlist, index, inst.accountId, img);
   if (verdict.approved) return { kind: 'allowed', img };
-  return { kind: 'refused', img, verdict, blockedBy: blockedByFor(inst.accountId, img.ownerId, verdict) };
+  if (verdict.unverified) return { kind: 'criteria-unknown', img, reason: verdict.reason };
+  return { kind: 'refused', img, verdict, blockedBy: verdict.blockedBy };
 }
 
 export type LaunchTemplateVersion = ReturnType<typeof launchTemplateVersions>[number];
 
 export type VersionVerdict =
   | { kind: 'ok' }
-  | { kind: 'fail'; text: string; img: ResolvedImage; blockedBy?: BlockedBy; reason: 'unapproved' | 'expired-exception' | 'unavailable' }
-  | { kind: 'cannot-verify'; text: string; reason: 'ssm-parameter' | 'not-resolved' | 'lookup-failed' };
+  | { kind: 'fail'; text: string; img: ResolvedImage; blockedBy?: BlockedBy; reason: 'unapproved' | 'expired-exception' | 'unavailable' | 'criteria' }
+  | { kind: 'cannot-verify'; text: string; reason: 'ssm-parameter' | 'not-resolved' | 'lookup-failed' | 'criteria-unknown' };
 
 /** A launch template version's image: refused, unverifiable (SSM parameter, not resolved, lookup failed) or fine. */
 export function judgeLaunchTemplateVersion(index: InventoryIndex, allowlist: ResolvedAllowlist, lt: LaunchTemplate, v: LaunchTemplateVersion): VersionVerdict {
@@ -74,9 +79,13 @@ export function judgeImageReference(
   // The lookup failed (or was interrupted): AWS said nothing about the image, so it is not "gone".
   if (img.availability === 'unverified') return { kind: 'cannot-verify', reason: 'lookup-failed', text: `${label} launches ${imageText(img)}, which could not be checked: ${img.availabilityReason}` };
   if (img.availability !== 'ok') return { kind: 'fail', reason: 'unavailable', img, text: `${label} launches ${imageText(img)}, which is unavailable: ${img.availabilityReason}` };
-  const pv = judgeImageOwner(allowlist, img);
+  const pv = judgeImage(allowlist, index, where.accountId, img);
   if (pv.approved) return { kind: 'ok' };
-  const blockedBy = blockedByFor(where.accountId, img.ownerId, pv);
+  if (pv.unverified) return { kind: 'cannot-verify', reason: 'criteria-unknown', text: `${label} launches ${imageText(img)}, whose Allowed AMIs criteria cannot be judged: ${pv.reason}` };
+  const blockedBy = pv.blockedBy;
+  if (pv.failed === 'criteria') {
+    return { kind: 'fail', reason: 'criteria', img, blockedBy, text: `${label} launches ${imageText(img)} from ${ownerText(img)}, which no Allowed AMIs image criterion allows: ${pv.reason}` };
+  }
   return pv.expired
     ? {
         kind: 'fail',
@@ -235,4 +244,66 @@ export function judgeLaunchPath(index: InventoryIndex, paths: LaunchPathIndex, a
       : sources.map((src) => (src.template ? judgeTemplateSource(index, paths, allowlist, where, src) : { verdict: judgeImageReference(index, allowlist, where, src.label, src.image!) }));
   const status = judged.some((j) => j.verdict.kind === 'fail') ? 'fail' : judged.some((j) => j.verdict.kind === 'cannot-verify') ? 'cannot-verify' : 'ok';
   return { judged, status };
+}
+
+// ---- the enforcement lens of the impact headline (issue #12) -------------------------------------------------
+
+/**
+ * What enforcement does to a launch, for the impact headline: the rules' judgement above, except that where the
+ * scan got AWS's own Allowed AMIs verdict (ImageAllowed) that verdict decides the Allowed AMIs layer
+ * (enforcementVerdict). Where the two differ, image-allowed-disagreement reports it, so a headline that differs
+ * from the findings always has a finding that says why.
+ */
+/** refused without a layer: the image is gone (no policy involved). */
+export type EnforcementOutcome = { status: 'allowed' | 'unknown' } | { status: 'refused'; blockedBy?: Exclude<BlockedBy, 'none'> };
+
+export interface Enforcement {
+  outcome: EnforcementOutcome;
+  /** Which verdict judged the Allowed AMIs layer of each image judged ('aws': ImageAllowed; 'amigov': the config). */
+  sources: { aws: number; amigov: number };
+}
+
+function lens(
+  index: InventoryIndex,
+  allowlist: ResolvedAllowlist,
+  accountId: string,
+  region: string,
+  img: ResolvedImage,
+  awsImageAllowed: boolean | undefined,
+  sources: Enforcement['sources'],
+): EnforcementOutcome {
+  const v = enforcementVerdict(allowlist, index, accountId, region, img, awsImageAllowed);
+  if (v.unverified) return { status: 'unknown' };
+  sources[v.source]++;
+  return v.stopped ? { status: 'refused', blockedBy: v.blockedBy } : { status: 'allowed' };
+}
+
+export function instanceEnforcement(index: InventoryIndex, allowlist: ResolvedAllowlist, inst: Instance): Enforcement {
+  const sources = { aws: 0, amigov: 0 };
+  const judged = judgeInstanceLaunch(index, allowlist, inst);
+  if (judged.kind === 'owner-unknown') return { outcome: { status: 'unknown' }, sources };
+  return { outcome: lens(index, allowlist, inst.accountId, inst.region, judged.img, inst.image.imageAllowed, sources), sources };
+}
+
+export function launchTemplateEnforcement(index: InventoryIndex, allowlist: ResolvedAllowlist, lt: LaunchTemplate): Enforcement {
+  const sources = { aws: 0, amigov: 0 };
+  let refused: Exclude<BlockedBy, 'none'> | undefined;
+  let unknown = false;
+  let gone = false;
+  for (const { verdict } of judgeLaunchTemplate(index, allowlist, lt).judged) {
+    if (verdict.kind === 'fail' && verdict.reason === 'unavailable') gone = true;
+    else if (verdict.kind === 'cannot-verify' && verdict.reason !== 'criteria-unknown') unknown = true;
+  }
+  for (const v of launchTemplateVersions(lt)) {
+    if (v.image.kind !== 'ami') continue;
+    const img = resolveImageById(index, lt.region, v.image.imageId);
+    if (!img || img.availability !== 'ok') continue; // gone or unverifiable: judged above
+    // ImageAllowed is relative to the account that described the image: only the template's own account's counts.
+    const aws = img.record?.seenFromAccountId === lt.accountId ? img.record.imageAllowed : undefined;
+    const o = lens(index, allowlist, lt.accountId, lt.region, img, aws, sources);
+    if (o.status === 'unknown') unknown = true;
+    if (o.status === 'refused') refused = refused && refused !== o.blockedBy ? 'both' : o.blockedBy;
+  }
+  const outcome: EnforcementOutcome = refused ? { status: 'refused', blockedBy: refused } : gone ? { status: 'refused' } : unknown ? { status: 'unknown' } : { status: 'allowed' };
+  return { outcome, sources };
 }

@@ -90,6 +90,10 @@ export const fixtureSchema = z.object({
       architecture: z.string().optional(),
       snapshotIds: z.array(z.string()).optional(),
       productCodes: z.array(z.string()).optional(),
+      sourceImageId: z.string().optional(),
+      sourceImageRegion: z.string().optional(),
+      lastLaunchedTime: z.string().optional(),
+      deregistrationProtection: z.string().optional(),
     }),
   ),
   instances: z.array(

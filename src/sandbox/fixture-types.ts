@@ -95,6 +95,13 @@ export interface FixtureImage {
   architecture?: string;
   snapshotIds?: string[];
   productCodes?: string[];
+  /** DescribeImages sourceImageId / sourceImageRegion: the AMI this one was copied from. */
+  sourceImageId?: string;
+  sourceImageRegion?: string;
+  /** DescribeImages lastLaunchedTime (ISO 8601). */
+  lastLaunchedTime?: string;
+  /** DescribeImages deregistrationProtection, e.g. "enabled", "disabled", "enabled-with-cooldown". */
+  deregistrationProtection?: string;
 }
 
 export interface FixtureInstance {

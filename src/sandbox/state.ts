@@ -39,6 +39,10 @@ export interface ImageRec {
   architecture: string;
   snapshotIds: string[];
   productCodes: string[];
+  sourceImageId?: string;
+  sourceImageRegion?: string;
+  lastLaunchedTime?: string;
+  deregistrationProtection?: string;
 }
 
 /** What EC2 remembers of an instance's image from launch time; survives deregistration and unsharing. */
@@ -216,6 +220,10 @@ export class SandboxState {
       architecture: img.architecture ?? 'x86_64',
       snapshotIds: img.snapshotIds ?? [`snap-${img.imageId.slice(4).padEnd(17, '0').slice(0, 17)}`],
       productCodes: img.productCodes ?? [],
+      ...(img.sourceImageId ? { sourceImageId: img.sourceImageId } : {}),
+      ...(img.sourceImageRegion ? { sourceImageRegion: img.sourceImageRegion } : {}),
+      ...(img.lastLaunchedTime ? { lastLaunchedTime: img.lastLaunchedTime } : {}),
+      ...(img.deregistrationProtection ? { deregistrationProtection: img.deregistrationProtection } : {}),
     };
     this.images.set(rec.imageId, rec);
     push(this.ownedImages, key(rec.ownerId, rec.region), rec);

@@ -37,7 +37,7 @@ export function callerPolicy(roleName: string = DEFAULT_ROLE_NAME, collectors: r
     Version: '2012-10-17',
     Statement: [
       { Sid: 'AmigovDiscoverOrganization', Effect: 'Allow', Action: others, Resource: '*' },
-      { Sid: 'AmigovAssumeScanRole', Effect: 'Allow', Action: assume, Resource: `arn:aws:iam::*:role/${roleName}` },
+      { Sid: 'AmigovAssumeScanRole', Effect: 'Allow', Action: assume, Resource: `arn:*:iam::*:role/${roleName}` },
       // The caller's own account is scanned with these base credentials (unless --assume-role-in-caller-account).
       { Sid: 'AmigovScanOwnAccount', Effect: 'Allow', Action: scanRolePermissions(collectors), Resource: '*' },
     ],

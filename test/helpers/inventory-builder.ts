@@ -100,6 +100,12 @@ export interface ImageOpts {
   lookup?: Image['lookup'] | null;
   lookupError?: Image['lookupError'];
   launchPermissions?: Image['launchPermissions'];
+  /** default 2025-06-01T00:00:00.000Z */
+  creationDate?: string;
+  deprecationTime?: string;
+  productCodes?: string[];
+  /** AWS's Allowed AMIs verdict (ImageAllowed), as the describing account saw it. */
+  imageAllowed?: boolean;
 }
 
 export interface InstanceOpts {
@@ -219,13 +225,20 @@ export class InventoryBuilder {
     bpaManagedBy?: string;
     allowed?: RegionSettings['allowedImages']['state'];
     criteria?: RegionSettings['allowedImages']['criteria'];
+    /** GetAllowedImagesSettings ManagedBy: 'account' or 'declarative-policy'. */
+    allowedManagedBy?: string;
     reason?: string;
   }): this {
     this.settings.push({
       accountId: s.account,
       region: s.region ?? REGION,
       imageBlockPublicAccess: { state: s.bpa ?? 'block-new-sharing', ...(s.bpaManagedBy ? { managedBy: s.bpaManagedBy } : {}), ...(s.reason ? { reason: s.reason } : {}) },
-      allowedImages: { state: s.allowed ?? 'audit-mode', ...(s.criteria ? { criteria: s.criteria } : {}), ...(s.reason ? { reason: s.reason } : {}) },
+      allowedImages: {
+        state: s.allowed ?? 'audit-mode',
+        ...(s.criteria ? { criteria: s.criteria } : {}),
+        ...(s.allowedManagedBy ? { managedBy: s.allowedManagedBy } : {}),
+        ...(s.reason ? { reason: s.reason } : {}),
+      },
     });
     return this;
   }
@@ -247,7 +260,10 @@ export class InventoryBuilder {
         ...(o.owner !== undefined ? { ownerId: o.owner } : {}),
         ...(o.ownerAlias !== undefined ? { ownerAlias: o.ownerAlias } : {}),
         ...(o.name !== undefined ? { name: o.name } : { name: `image-${o.id}` }),
-        creationDate: '2025-06-01T00:00:00.000Z',
+        creationDate: o.creationDate ?? '2025-06-01T00:00:00.000Z',
+        ...(o.deprecationTime ? { deprecationTime: o.deprecationTime } : {}),
+        ...(o.productCodes ? { productCodes: o.productCodes } : {}),
+        ...(o.imageAllowed !== undefined ? { imageAllowed: o.imageAllowed } : {}),
         state: o.state ?? 'available',
         public: o.public ?? false,
         tags: o.tags ?? {},

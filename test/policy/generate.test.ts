@@ -87,7 +87,7 @@ test('the SCP: the seed three statements, image ARN, creation actions, sharing a
   const scp = scpOf(generatePolicies(seedConfig(), { asOf: '2026-11-23' }));
   assert.deepEqual(scp.Statement.map((s) => s.Sid), Object.values(SCP_SIDS));
   const [launch, create, share] = scp.Statement;
-  assert.equal(launch!.Resource, 'arn:aws:ec2:*::image/*');
+  assert.equal(launch!.Resource, 'arn:*:ec2:*::image/*');
   assert.equal(launch!.Action, 'ec2:RunInstances');
   for (const a of ['ec2:CreateImage', 'ec2:CopyImage', 'ec2:RegisterImage', 'ec2:ImportImage']) assert.ok((create!.Action as string[]).includes(a), a);
   assert.deepEqual(share!.Action, ['ec2:ModifyImageAttribute', 'ec2:DisableImageBlockPublicAccess']);

@@ -68,8 +68,8 @@ const failurePaths: [string, (dir: string) => void, string[], RegExp?][] = [
     /allowed_images_settings\.state/,
   ],
   [
-    'an invalid enforcement mode (disabled)',
-    (d) => edit(d, 'declarative-policy-ec2.json', (v) => (v.ec2_attributes.allowed_images_settings.state['@@assign'] = 'disabled')),
+    'an invalid enforcement mode (the API spelling audit-mode)',
+    (d) => edit(d, 'declarative-policy-ec2.json', (v) => (v.ec2_attributes.allowed_images_settings.state['@@assign'] = 'audit-mode')),
     ['file.declarative.syntax'],
     /not an Allowed AMIs state/,
   ],

@@ -8,7 +8,26 @@ const APPROVED = [OPS, VENDOR, EXC_MIGRATION, EXC_ML];
 const withCriteria = (criteria: { imageProviders?: string[]; imageNames?: string[] }[] | undefined, allowed: 'enabled' | 'audit-mode' | 'disabled' = 'audit-mode') => () =>
   inventory().account(WORKLOAD).regionSettings({ account: WORKLOAD, allowed, ...(criteria ? { criteria } : {}) }).build();
 
+const GOLDEN = { policy_config: { image_criteria: [{ image_names: ['golden-*'], creation_date_condition: { maximum_days_since_created: 365 } }] } };
 runCases(RULE, [
+  {
+    name: "valid: live criteria equal the config's image criteria (names and age)",
+    build: withCriteria([{ imageProviders: APPROVED, imageNames: ['golden-*'], creationDateCondition: { maximumDaysSinceCreated: 365 } } as never]),
+    judge: { config: GOLDEN },
+    expect: [],
+  },
+  {
+    name: "invalid: the config's criteria conditions are missing from the live criteria",
+    build: withCriteria([{ imageProviders: APPROVED }]),
+    judge: { config: GOLDEN },
+    expect: [{ resourceId: RID, messageId: 'differs', details: { missingConditions: 'image names golden-* and created within 365 days', extraConditions: null }, message: ['conditions of the config the live criteria lack: image names golden-* and created within 365 days'] }],
+  },
+  {
+    name: 'invalid: a policy-managed setting that differs says the live setting comes from a declarative policy',
+    build: () =>
+      inventory().account(WORKLOAD).regionSettings({ account: WORKLOAD, allowed: 'enabled', criteria: [{ imageProviders: [OPS] }], allowedManagedBy: 'declarative-policy' }).build(),
+    expect: [{ resourceId: RID, messageId: 'differsPolicyManaged', details: { managedBy: 'declarative-policy' }, message: ['set by an AWS Organizations declarative policy that differs from the config'] }],
+  },
   { name: 'valid: providers equal the allowlist', build: withCriteria([{ imageProviders: APPROVED }]), expect: [] },
   { name: 'valid: providers split across criteria', build: withCriteria([{ imageProviders: [OPS, VENDOR] }, { imageProviders: [EXC_MIGRATION, EXC_ML] }]), expect: [] },
   {

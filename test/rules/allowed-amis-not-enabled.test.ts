@@ -39,5 +39,14 @@ test('allowed-amis-not-enabled: a setting managed by a declarative policy points
     assert.equal(f!.messageId, messageId);
     assert.equal(f!.details?.['managedBy'], 'declarative-policy');
     assert.ok(f!.message.endsWith(' The setting is managed by a declarative policy: update and re-apply the organization policy.'), f!.message);
+    assert.deepEqual(
+      f!.commands.map((c) => c.command.split(' --region')[0]),
+      [
+        'aws ec2 get-allowed-images-settings',
+        `aws organizations list-policies-for-target --target-id ${WORKLOAD} --filter DECLARATIVE_POLICY_EC2`,
+        `aws organizations describe-effective-policy --policy-type DECLARATIVE_POLICY_EC2 --target-id ${WORKLOAD}`,
+        `amigov policy generate --mode ${state === 'disabled' ? 'audit_mode' : 'enabled'}`,
+      ],
+    );
   }
 });

@@ -194,6 +194,7 @@ test('evaluate: document counts, impact, coverage and accounts', () => {
     instancesByLayer: { declarativePolicyAndScp: 1, scpOnly: 1 },
     instancesCannotVerify: 1,
     launchTemplatesCannotVerify: 1,
+    verdictSources: { aws: 0, amigov: 4 }, // no AWS ImageAllowed in this inventory: 3 instances and 1 template version judged by amigov
   });
   assert.deepEqual(doc.coverage.counts, { ok: 3, skipped: 0, 'access-denied': 1, error: 0 });
   assert.equal(doc.coverage.complete, false);
@@ -226,4 +227,44 @@ test('evaluate: re-judging as of a later date changes only what the date changes
   assert.deepEqual(after.findings.map((f) => f.ruleId), ['expired-exception']);
   assert.equal(after.impact.instancesAffected, 1);
   assert.equal(before.impact.instancesAffected, 0);
+});
+
+test('evaluate: the impact headline counts images outside the image criteria as stopped by the declarative policy only', () => {
+  const inv = inventory()
+    .account(WORKLOAD)
+    .image({ id: 'ami-000000000000000b1', owner: OPS, name: 'golden-old', creationDate: '2024-01-01T00:00:00.000Z' })
+    .image({ id: 'ami-000000000000000b2', owner: OPS, name: 'golden-new', creationDate: '2026-01-01T00:00:00.000Z' })
+    .image({ id: 'ami-000000000000000b3', owner: OPS, name: 'golden-coded' })
+    .instance({ account: WORKLOAD, image: 'ami-000000000000000b1' })
+    .instance({ account: WORKLOAD, image: 'ami-000000000000000b2' })
+    .launchTemplate({ id: 'lt-0000000000000000a', account: WORKLOAD, default: [1, 'ami-000000000000000b1'] })
+    .build();
+  const config = { policy_config: { image_criteria: [{ creation_date_condition: { maximum_days_since_created: 365 } }] } };
+  const doc = judgeDoc(inv, ['unapproved-publisher'], { config });
+  assert.deepEqual(doc.impact.instancesByLayer, { declarativePolicyAndScp: 0, scpOnly: 0, declarativePolicyOnly: 1 });
+  assert.equal(doc.impact.instancesAffected, 1);
+  assert.equal(doc.impact.launchTemplatesAffected, 1);
+  // Without image_criteria the same inventory breaks nothing (providers only, as before).
+  assert.equal(judgeDoc(inv, ['unapproved-publisher']).impact.instancesAffected, 0);
+});
+
+test("evaluate: the impact headline takes AWS's ImageAllowed where AWS gave one, amigov's verdict elsewhere, and counts each", () => {
+  const inv = inventory()
+    .account(WORKLOAD)
+    .account(WORKLOAD_2)
+    .image({ id: 'ami-000000000000000b1', owner: OPS, name: 'golden-a' })
+    .image({ id: 'ami-000000000000000b2', owner: '999988887777', name: 'stranger' })
+    .regionSettings({ account: WORKLOAD, allowed: 'audit-mode', criteria: [{ imageProviders: ['999988887777'] }] })
+    // AWS refuses an approved owner's image (live criteria differ): breaks, stopped by the declarative policy only.
+    .instance({ account: WORKLOAD, image: 'ami-000000000000000b1', imageRef: { imageAllowed: false } })
+    // AWS allows an unapproved owner's image: the SCP still stops it.
+    .instance({ account: WORKLOAD, image: 'ami-000000000000000b2', imageRef: { imageAllowed: true } })
+    // No AWS verdict (Allowed AMIs not on there): amigov's verdict.
+    .instance({ account: WORKLOAD_2, image: 'ami-000000000000000b1' })
+    .instance({ account: WORKLOAD_2, image: 'ami-000000000000000b2' })
+    .build();
+  const doc = judgeDoc(inv, ['unapproved-publisher']);
+  assert.equal(doc.impact.instancesAffected, 3);
+  assert.deepEqual(doc.impact.instancesByLayer, { declarativePolicyAndScp: 1, scpOnly: 1, declarativePolicyOnly: 1 });
+  assert.deepEqual(doc.impact.verdictSources, { aws: 2, amigov: 2 });
 });

@@ -41,7 +41,19 @@ test('image-block-public-access-off: enable + verify commands; policy-managed on
   assert.equal(own.commands[0]!.needsReview, undefined);
   assert.equal(own.commands[1]!.kind, 'verify');
   const byPolicy = judge(inventory().account(WORKLOAD).regionSettings({ account: WORKLOAD, bpa: 'unblocked', bpaManagedBy: 'declarative-policy' }).build(), RULE)[0]!;
-  assert.equal(byPolicy.commands[0]!.needsReview, true);
+  // The account-level enable call fails where a declarative policy manages the setting: point at the organization policy,
+  // with read-only Organizations calls in the management account (OPS in the builder's organization).
+  assert.ok(!byPolicy.commands.some((c) => c.command.includes('enable-image-block-public-access')), JSON.stringify(byPolicy.commands));
+  assert.deepEqual(
+    byPolicy.commands.map((c) => c.command),
+    [
+      `aws organizations list-policies-for-target --target-id ${WORKLOAD} --filter DECLARATIVE_POLICY_EC2 --region us-east-1`,
+      `aws organizations describe-effective-policy --policy-type DECLARATIVE_POLICY_EC2 --target-id ${WORKLOAD} --region us-east-1`,
+      'amigov policy generate --mode audit_mode',
+      'aws ec2 get-image-block-public-access-state --query \'ImageBlockPublicAccessState\' --output text --region us-east-1',
+    ],
+  );
+  assert.equal(byPolicy.commands[0]!.accountId, '123456738923');
   assert.equal(byPolicy.messageId, 'offManagedByPolicy');
   assert.match(byPolicy.message, /managed by a declarative policy, so fix it in the organization policy \(amigov policy generate\)\.$/);
 });

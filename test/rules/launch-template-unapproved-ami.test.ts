@@ -15,6 +15,31 @@ const base = () =>
     .image({ id: AMI_GONE, owner: OUTSIDER, found: false, notFoundReason: 'InvalidAMIID.NotFound' });
 
 runCases(RULE, [
+  {
+    name: 'criteria: an approved owner AMI older than the criteria allow is refused by the declarative policy only',
+    build: () =>
+      base()
+        .image({ id: 'ami-000000000000000b1', owner: OPS, name: 'golden-2024', creationDate: '2024-06-01T00:00:00.000Z' })
+        .launchTemplate({ id: LT, name: 'asg-web', account: WORKLOAD, default: [1, AMI_OPS], latest: [2, 'ami-000000000000000b1'] })
+        .build(),
+    judge: { config: { policy_config: { image_criteria: [{ creation_date_condition: { maximum_days_since_created: 365 } }] } } },
+    expect: [
+      {
+        resourceId: LT,
+        status: 'fail',
+        blockedBy: 'declarative-policy',
+        messageId: 'refused',
+        data: { problems: `version 2 (latest) launches ami-000000000000000b1 ("golden-2024") from ${OPS}, which no Allowed AMIs image criterion allows: created 610 days ago, more than the 365 allowed`, blockedBy: 'blocked by: declarative policy' },
+        details: { defaultVerdict: 'ok', latestVerdict: 'criteria' },
+      },
+    ],
+  },
+  {
+    name: 'criteria: product codes not recorded: cannot verify',
+    build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, AMI_OPS] }).build(),
+    judge: { config: { policy_config: { image_criteria: [{ marketplace_product_codes: ['abc123'] }] } } },
+    expect: [{ resourceId: LT, status: 'cannot-verify', details: { defaultVerdict: 'criteria-unknown' } }],
+  },
   { name: 'valid: default and latest on approved AMIs', build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, AMI_OPS], latest: [2, AMI_OPS] }).build(), expect: [] },
   { name: 'valid: no image in the template', build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, null] }).build(), expect: [] },
   {

@@ -117,6 +117,80 @@ runCases(RULE, [
         .build(),
     expect: [{ resourceId: 'i-00000000000000001', blockedBy: 'both' }],
   },
+  // policy_config.image_criteria: an approved owner's image outside the criteria is refused by Allowed AMIs alone.
+  {
+    name: 'criteria: an approved owner, a name no criterion allows: the declarative policy alone stops it',
+    build: () => base().image({ id: 'ami-000000000000000b1', owner: OPS, name: 'experimental-build' }).instance({ id: 'i-00000000000000001', account: WORKLOAD, image: 'ami-000000000000000b1' }).build(),
+    judge: { config: { policy_config: { image_criteria: [{ image_names: ['golden-*'] }] } } },
+    expect: [
+      {
+        resourceId: 'i-00000000000000001',
+        status: 'fail',
+        severity: 'high',
+        blockedBy: 'declarative-policy',
+        messageId: 'criteriaNotMet',
+        data: { owner: OPS, reason: 'name "experimental-build" matches none of "golden-*"', blockedBy: 'blocked by: declarative policy' },
+        details: { failedConditions: 'name', selfOwned: false },
+      },
+    ],
+  },
+  {
+    name: 'criteria: too old for the maximum days since created (counted at the scan)',
+    build: () =>
+      base()
+        .image({ id: 'ami-000000000000000b1', owner: OPS, name: 'golden-2024', creationDate: '2024-06-01T00:00:00.000Z' })
+        .image({ id: 'ami-000000000000000b2', owner: OPS, name: 'golden-2025', creationDate: '2025-06-01T00:00:00.000Z' })
+        .instance({ id: 'i-00000000000000001', account: WORKLOAD, image: 'ami-000000000000000b1' })
+        .instance({ id: 'i-00000000000000002', account: WORKLOAD, image: 'ami-000000000000000b2' })
+        .build(),
+    judge: { config: { policy_config: { image_criteria: [{ creation_date_condition: { maximum_days_since_created: 365 } }] } } },
+    expect: [{ resourceId: 'i-00000000000000001', messageId: 'criteriaNotMet', data: { reason: 'created 610 days ago, more than the 365 allowed' }, details: { failedConditions: 'created' } }],
+  },
+  {
+    name: 'criteria: deprecated longer than allowed; never-deprecated passes',
+    build: () =>
+      base()
+        .image({ id: 'ami-000000000000000b1', owner: VENDOR, deprecationTime: '2025-12-01T00:00:00.000Z' })
+        .instance({ id: 'i-00000000000000001', account: WORKLOAD, image: 'ami-000000000000000b1' })
+        .instance({ id: 'i-00000000000000002', account: WORKLOAD, image: AMI_VENDOR })
+        .build(),
+    judge: { config: { policy_config: { image_criteria: [{ deprecation_time_condition: { maximum_days_since_deprecated: 30 } }] } } },
+    expect: [{ resourceId: 'i-00000000000000001', blockedBy: 'declarative-policy', data: { reason: 'deprecated 62 days ago, more than the 30 allowed' }, details: { failedConditions: 'deprecated' } }],
+  },
+  {
+    name: 'criteria: an approved owner no criterion names is refused by the declarative policy',
+    build: () => base().instance({ id: 'i-00000000000000001', account: WORKLOAD, image: AMI_VENDOR }).instance({ id: 'i-00000000000000002', account: WORKLOAD, image: AMI_OPS }).build(),
+    judge: { config: { policy_config: { image_criteria: [{ allowed_image_providers: [OPS] }] } } },
+    expect: [{ resourceId: 'i-00000000000000001', blockedBy: 'declarative-policy', data: { reason: `owner ${VENDOR} is not among the providers of any criterion` }, details: { failedConditions: 'provider' } }],
+  },
+  {
+    name: "criteria: the account's own AMI is exempt from the criteria (Allowed AMIs never restricts it)",
+    build: () =>
+      base()
+        .image({ id: 'ami-000000000000000b1', owner: OPS, name: 'scratch', creationDate: '2020-01-01T00:00:00.000Z' })
+        .instance({ id: 'i-00000000000000001', account: OPS, image: 'ami-000000000000000b1' })
+        .build(),
+    judge: { config: { policy_config: { image_criteria: [{ image_names: ['golden-*'], creation_date_condition: { maximum_days_since_created: 30 } }] } } },
+    expect: [],
+  },
+  {
+    name: 'criteria: product codes the scan did not record: cannot verify, never a pass',
+    build: () => base().instance({ id: 'i-00000000000000001', account: WORKLOAD, image: AMI_VENDOR }).build(),
+    judge: { config: { policy_config: { image_criteria: [{ marketplace_product_codes: ['abc123'] }] } } },
+    expect: [{ resourceId: 'i-00000000000000001', status: 'cannot-verify', severity: 'low', messageId: 'criteriaUnknown' }],
+  },
+  {
+    name: 'criteria: a recorded product code matches',
+    build: () => base().image({ id: 'ami-000000000000000b1', owner: VENDOR, productCodes: ['abc123'] }).instance({ id: 'i-00000000000000001', account: WORKLOAD, image: 'ami-000000000000000b1' }).build(),
+    judge: { config: { policy_config: { image_criteria: [{ marketplace_product_codes: ['abc123'] }] } } },
+    expect: [],
+  },
+  {
+    name: 'criteria: an unapproved owner is still reported as unapproved (both layers), not as a criteria failure',
+    build: () => base().instance({ id: 'i-00000000000000001', account: WORKLOAD, image: AMI_OUTSIDER }).build(),
+    judge: { config: { policy_config: { image_criteria: [{ image_names: ['golden-*'] }] } } },
+    expect: [{ resourceId: 'i-00000000000000001', blockedBy: 'both', messageId: 'unapproved' }],
+  },
 ]);
 
 test('unapproved-publisher: finding carries image, owner, tags and replacement commands', () => {

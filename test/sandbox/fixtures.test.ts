@@ -14,6 +14,7 @@ const RULE_IDS = [
   'image-block-public-access-off',
   'allowed-amis-not-enabled',
   'allowed-amis-drift',
+  'image-allowed-disagreement',
   'unknown-image',
   'ami-in-workload-account',
 ];

@@ -17,7 +17,10 @@ import {
 import { summarizeDeclarativePolicy } from '../declarative.js';
 import { remediationRolePattern, SCP_SIDS, summarizeScp } from '../scp.js';
 import { summarizeTagPolicy } from '../tag-policy.js';
-import { summarizeCliCriteria } from '../cli-criteria.js';
+import { cliCriteriaAsCriteria, summarizeCliCriteria } from '../cli-criteria.js';
+import { criteriaOf } from '../../config/allowlist.js';
+import { criteriaProviders } from '../providers.js';
+import type { ImageCriterion } from '../../model/inventory.js';
 import { compareProviderSets, normalizeProviders } from '../providers.js';
 import { plural } from '../../util/format.js';
 import { DIST_FILES, minifiedLength, type DistFileKey } from '../files.js';
@@ -88,8 +91,8 @@ function syntaxCheck<S extends z.ZodType, P extends FactKey>(
 }
 
 /** The allowlist a generated file carries against the config's, as of the date. */
-function matchesConfig(config: ConfigFacts, name: string, list: string[]): Outcome {
-  const { allowlist, expected, asOf } = config;
+function matchesConfig(config: ConfigFacts, name: string, list: string[], expected: string[] = config.expected): Outcome {
+  const { allowlist, asOf } = config;
   const cmp = compareProviderSets(expected, list);
   if (cmp.equal) return pass(`${name} matches the config as of ${asOf} (${plural(expected.length, 'provider')})`);
   const expiredIds = new Set(allowlist.expiredExceptions.map((e) => e.accountId));
@@ -97,6 +100,35 @@ function matchesConfig(config: ConfigFacts, name: string, list: string[]): Outco
   return fail(`${name} does not match the config's allowlist as of ${asOf}`, [
     ...describeDiff(cmp, 'approved in the config but missing from the policy', 'in the policy but not approved by the config'),
     ...(expiredExtra.length ? [`${expiredExtra.join(', ')}: exception${expiredExtra.length === 1 ? '' : 's'} expired; the policy still grants ${expiredExtra.length === 1 ? 'it' : 'them'}`] : []),
+    'run `amigov policy generate` to regenerate the policies from the config',
+  ]);
+}
+
+/**
+ * The criteria a file carries, compared with the config's, field by field after the 200-provider split is
+ * undone (providers are compared by the provider checks): same criteria, same names, codes and ages.
+ */
+function criteriaMatch(config: ConfigFacts, name: string, found: ImageCriterion[]): Outcome {
+  const key = (c: ImageCriterion) =>
+    JSON.stringify([
+      [...(c.imageNames ?? [])].sort(),
+      [...(c.marketplaceProductCodes ?? [])].sort(),
+      c.creationDateCondition?.maximumDaysSinceCreated ?? null,
+      c.deprecationTimeCondition?.maximumDaysSinceDeprecated ?? null,
+    ]);
+  const describe = (k: string) => {
+    const [names, codes, created, deprecated] = JSON.parse(k) as [string[], string[], number | null, number | null];
+    const parts = [names.length ? `names ${names.join(', ')}` : '', codes.length ? `product codes ${codes.join(', ')}` : '', created !== null ? `created within ${created} days` : '', deprecated !== null ? `deprecated within ${deprecated} days` : ''].filter(Boolean);
+    return parts.join('; ') || 'providers only';
+  };
+  const want = [...new Set(criteriaOf(config.allowlist).map(key))].sort();
+  const got = [...new Set(found.map(key))].sort();
+  const missing = want.filter((k) => !got.includes(k));
+  const extra = got.filter((k) => !want.includes(k));
+  if (!missing.length && !extra.length) return pass(`${name} carries the config's image criteria (${plural(want.length, 'criterion', 'criteria')})`);
+  return fail(`${name} does not carry the config's image criteria as of ${config.asOf}`, [
+    ...missing.map((k) => `in the config but not in the policy: ${describe(k)}`),
+    ...extra.map((k) => `in the policy but not in the config: ${describe(k)}`),
     'run `amigov policy generate` to regenerate the policies from the config',
   ]);
 }
@@ -251,9 +283,13 @@ export const CHECKS: readonly AnyCheck[] = [
     id: 'allowlist.declarative-vs-scp',
     section: 'policies',
     verifies: 'the declarative policy and the SCP carry the same allowlist',
-    needs: ['declarative', 'scp.owners'],
-    run: ({ declarative: dp, 'scp.owners': owners }) => {
-      const cmp = compareProviderSets(dp.providers, owners);
+    needs: ['config', 'declarative', 'scp.owners'],
+    run: ({ config, declarative: dp, 'scp.owners': owners }) => {
+      // policy_config.image_criteria may name fewer providers than the allowlist: the SCP then carries more.
+      const narrowedOut = new Set(config.expected.filter((p) => !criteriaProviders(criteriaOf(config.allowlist)).includes(p)));
+      const raw = compareProviderSets(dp.providers, owners);
+      const cmp = { ...raw, extra: raw.extra.filter((p) => !narrowedOut.has(p)) };
+      cmp.equal = cmp.missing.length === 0 && cmp.extra.length === 0;
       return cmp.equal
         ? pass(`allowlist consistency: both policies carry the same ${plural(dp.providers.length, 'provider')}`)
         : fail('the declarative policy and the SCP carry different allowlists', [
@@ -267,7 +303,7 @@ export const CHECKS: readonly AnyCheck[] = [
     section: 'policies',
     verifies: "the declarative policy carries the config's allowlist as of the date",
     needs: ['config', 'declarative'],
-    run: ({ config, declarative: dp }) => matchesConfig(config, DIST_FILES.declarative, dp.providers),
+    run: ({ config, declarative: dp }) => matchesConfig(config, DIST_FILES.declarative, dp.providers, criteriaProviders(criteriaOf(config.allowlist))),
   }),
   check({
     id: 'allowlist.scp-vs-config',
@@ -281,7 +317,21 @@ export const CHECKS: readonly AnyCheck[] = [
     section: 'policies',
     verifies: "the Allowed AMIs CLI criteria carry the config's allowlist as of the date",
     needs: ['config', 'cliCriteria'],
-    run: ({ config, cliCriteria }) => matchesConfig(config, DIST_FILES.cliCriteria, summarizeCliCriteria(cliCriteria)),
+    run: ({ config, cliCriteria }) => matchesConfig(config, DIST_FILES.cliCriteria, summarizeCliCriteria(cliCriteria), criteriaProviders(criteriaOf(config.allowlist))),
+  }),
+  check({
+    id: 'criteria.declarative-vs-config',
+    section: 'policies',
+    verifies: "the declarative policy's image criteria (names, product codes, ages) are the config's policy_config.image_criteria",
+    needs: ['config', 'declarative'],
+    run: ({ config, declarative: dp }) => criteriaMatch(config, DIST_FILES.declarative, dp.criteria),
+  }),
+  check({
+    id: 'criteria.cli-vs-config',
+    section: 'policies',
+    verifies: "the Allowed AMIs CLI criteria's names, product codes and ages are the config's policy_config.image_criteria",
+    needs: ['config', 'cliCriteria'],
+    run: ({ config, cliCriteria }) => criteriaMatch(config, DIST_FILES.cliCriteria, cliCriteriaAsCriteria(cliCriteria)),
   }),
   check({
     id: 'scp.publisher-exemption',

@@ -66,6 +66,13 @@ export function renderImage(ctx: Ec2Context, rec: ImageRec): Record<string, XmlV
     // AMI tags are visible to the owner account only, as on AWS.
     tagSet: owner ? tagSet(rec.tags) : undefined,
     deprecationTime: rec.deprecationTime,
+    // DescribeImages Image: sourceImageId "The ID of the source AMI from which the AMI was created.", sourceImageRegion
+    // "The Region of the source AMI.", lastLaunchedTime "when the AMI was last used to launch an EC2 instance",
+    // deregistrationProtection "Indicates whether deregistration protection is enabled for the AMI."
+    sourceImageId: rec.sourceImageId,
+    sourceImageRegion: rec.sourceImageRegion,
+    lastLaunchedTime: rec.lastLaunchedTime,
+    deregistrationProtection: rec.deregistrationProtection,
     imageAllowed: ctx.state.imageAllowed(rec, ctx.accountId, ctx.region, ctx.now),
   };
 }

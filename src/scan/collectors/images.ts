@@ -36,6 +36,13 @@ export function toImage(img: SdkImage & { ImageId: string }, region: string, see
     seenVia,
     seenFromAccountId,
     imageAllowed: img.ImageAllowed,
+    // DescribeImages' ProductCodes: "Any product codes associated with the AMI." A described image without
+    // the element has none.
+    productCodes: (img.ProductCodes ?? []).map((p) => p.ProductCodeId).filter((id): id is string => !!id),
+    sourceImageId: img.SourceImageId,
+    sourceImageRegion: img.SourceImageRegion,
+    lastLaunchedTime: img.LastLaunchedTime,
+    deregistrationProtection: img.DeregistrationProtection,
     snapshotIds: snapshotIds.length ? snapshotIds : undefined,
     platform: img.Platform,
     found: true,
