@@ -126,6 +126,8 @@ test('SCP: the creation and sharing denies spare the standard AWS Backup and DLM
         'arn:*:iam::*:role/AWSDataLifecycleManagerDefaultRoleForAMIManagement',
         'arn:*:iam::*:role/service-role/AWSBackupDefaultServiceRole',
         'arn:*:iam::*:role/service-role/AWSDataLifecycleManagerDefaultRoleForAMIManagement',
+        // The sharing deny also spares amigov remediate's role (policy_config.remediation_role_name, #15).
+        ...(sid === 'DenyPublicAMISharing' ? ['arn:*:iam::*:role/amigov-remediation'] : []),
       ],
     });
     assert.ok(st.Condition!['StringNotEquals']!['aws:PrincipalAccount'], 'the publisher exemption stays');
