@@ -668,8 +668,18 @@ function assembleInventory(run: ScanRun, input: AssemblyInput): Inventory {
   const regionSettings: RegionSettings[] = [];
   for (const o of outcomes.values()) {
     for (const i of o.instances) instances.push(joinImage(i, images.get(key(i.region, i.image.imageId))));
+    // The launching account's own view of each image's tags, beside the owner's (Image.accountTags).
+    for (const [imageId, tags] of o.accountImageTags) {
+      const img = images.get(key(o.coverage.region, imageId));
+      if (!img) continue;
+      img.accountTags = { ...img.accountTags, [o.coverage.accountId]: tags };
+    }
     launchTemplates.push(...o.launchTemplates);
     if (o.settings) regionSettings.push(o.settings);
+  }
+  // Deterministic output whatever order the units finished in.
+  for (const img of images.values()) {
+    if (img.accountTags) img.accountTags = Object.fromEntries(Object.entries(img.accountTags).sort(([a], [b]) => a.localeCompare(b)));
   }
   const coverageList = tracker.entries().map((c) => {
     const m = unitMetrics.get(key(c.accountId, c.region));

@@ -15,12 +15,15 @@ import {
   IMAGE_BLOCK_PUBLIC_ACCESS,
 } from './collectors/region-settings.js';
 import { collectLaunchPermissions, LAUNCH_PERMISSIONS } from './collectors/launch-permissions.js';
+import { collectAccountImageTags, LAUNCHING_ACCOUNT_IMAGE_TAGS } from './collectors/account-image-tags.js';
 import type { CollectorMeta, RegionContext } from './collectors/types.js';
 import { COLLECTORS } from './collectors/index.js';
 
 export interface UnitOutcome {
   coverage: CoverageEntry;
   instances: Instance[];
+  /** imageId -> this account's own tags on images its instances use and it does not own. */
+  accountImageTags: Map<string, Record<string, string>>;
   ownedImages: Image[];
   launchTemplates: LaunchTemplate[];
   settings?: RegionSettings;
@@ -64,6 +67,7 @@ type Settings = Pick<RegionSettings, 'imageBlockPublicAccess' | 'allowedImages'>
 export interface UnitDraft {
   coverage: CoverageEntry;
   instances: Instance[];
+  accountImageTags: Map<string, Record<string, string>>;
   ownedImages: Image[];
   launchTemplates: LaunchTemplate[];
   settings: Settings;
@@ -93,12 +97,19 @@ const interruptedSetting = { state: 'unknown', reason: 'scan interrupted' } as c
 export const UNIT_COLLECTORS: readonly UnitCollector<unknown>[] = [
   unitCollector({
     meta: INSTANCES,
-    includes: [INSTANCE_IMAGE_METADATA],
-    collect: collectInstances,
+    includes: [INSTANCE_IMAGE_METADATA, LAUNCHING_ACCOUNT_IMAGE_TAGS],
+    async collect(ctx) {
+      const value = await collectInstances(ctx);
+      // This account's own tags on the images its instances use (degrades on its own, never fails the unit).
+      const accountTags = await collectAccountImageTags(ctx, value.instances);
+      return { ...value, accountTags };
+    },
     apply(value, d) {
       d.instances = value.instances;
       d.coverage.instancePath = value.path;
       if (value.degradedReason) d.degraded[INSTANCE_IMAGE_METADATA.id] = value.degradedReason;
+      d.accountImageTags = value.accountTags.tags;
+      if (value.accountTags.degradedReason) d.degraded[LAUNCHING_ACCOUNT_IMAGE_TAGS.id] = value.accountTags.degradedReason;
     },
   }),
   unitCollector({
@@ -157,6 +168,7 @@ export async function scanUnit(ctx: RegionContext, collectors: readonly UnitColl
   const draft: UnitDraft = {
     coverage: { accountId: ctx.accountId, region: ctx.region, status: 'ok' },
     instances: [],
+    accountImageTags: new Map(),
     ownedImages: [],
     launchTemplates: [],
     settings: { imageBlockPublicAccess: interruptedSetting, allowedImages: interruptedSetting },
@@ -180,6 +192,7 @@ export async function scanUnit(ctx: RegionContext, collectors: readonly UnitColl
   return {
     coverage,
     instances: draft.instances,
+    accountImageTags: draft.accountImageTags,
     ownedImages: draft.ownedImages,
     launchTemplates: draft.launchTemplates,
     settings: { accountId: ctx.accountId, region: ctx.region, imageBlockPublicAccess: draft.settings.imageBlockPublicAccess, allowedImages: draft.settings.allowedImages },

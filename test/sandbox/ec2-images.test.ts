@@ -2,6 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CreateTagsCommand,
+  DeleteTagsCommand,
   DeregisterImageCommand,
   DescribeImageAttributeCommand,
   DescribeImagesCommand,
@@ -223,14 +224,34 @@ describe('sandbox EC2 images', () => {
     assert.equal(off.ImageBlockPublicAccessState, 'unblocked');
   });
 
-  it('tags images in the owner account only', async () => {
-    const dry = await rejection(ops.send(new CreateTagsCommand({ Resources: [I.goldenPublic.imageId], Tags: [{ Key: 'Reviewed', Value: 'yes' }], DryRun: true })));
+  it('tags images per account: a consumer tags a shared or public image for itself, and each account sees only its own tags', async () => {
+    const image = I.goldenPublic.imageId; // owned by ops, public and shared with the organization
+    const tagsOf = async (c: EC2Client) => (await c.send(new DescribeImagesCommand({ ImageIds: [image] }))).Images![0]!.Tags ?? [];
+    const dry = await rejection(ops.send(new CreateTagsCommand({ Resources: [image], Tags: [{ Key: 'Reviewed', Value: 'yes' }], DryRun: true })));
     assert.equal(dry.name, 'DryRunOperation');
-    await ops.send(new CreateTagsCommand({ Resources: [I.goldenPublic.imageId], Tags: [{ Key: 'Reviewed', Value: 'yes' }] }));
-    const tags = (await ops.send(new DescribeImagesCommand({ ImageIds: [I.goldenPublic.imageId] }))).Images![0]!.Tags!;
-    assert.ok(tags.some((t) => t.Key === 'Reviewed' && t.Value === 'yes'));
-    const notOwner = await rejection(prod.send(new CreateTagsCommand({ Resources: [I.goldenPublic.imageId], Tags: [{ Key: 'x', Value: 'y' }] })));
-    assert.equal(notOwner.name, 'UnauthorizedOperation');
+    await ops.send(new CreateTagsCommand({ Resources: [image], Tags: [{ Key: 'Reviewed', Value: 'yes' }] }));
+    assert.ok((await tagsOf(ops)).some((t) => t.Key === 'Reviewed' && t.Value === 'yes'));
+    // A consumer that can launch it may tag it (AWS: "You can tag public or shared resources"); the tag is its own.
+    const consumerDry = await rejection(prod.send(new CreateTagsCommand({ Resources: [image], Tags: [{ Key: 'Environment', Value: 'Prod' }], DryRun: true })));
+    assert.equal(consumerDry.name, 'DryRunOperation');
+    await prod.send(new CreateTagsCommand({ Resources: [image], Tags: [{ Key: 'Environment', Value: 'Prod' }, { Key: 'Consumer', Value: 'payments' }] }));
+    assert.deepEqual((await tagsOf(prod)).map((t) => `${t.Key}=${t.Value}`).sort(), ['Consumer=payments', 'Environment=Prod'], "the consumer sees its own tags, not the owner's");
+    const ownerTags = (await tagsOf(ops)).map((t) => t.Key);
+    assert.ok(ownerTags.includes('Reviewed') && !ownerTags.includes('Consumer'), "the owner sees its own tags, not the consumer's");
+    assert.deepEqual(await tagsOf(dev), [], 'a third account sees neither');
+    // Tag filters see the caller's own tags only.
+    const byTag = (c: EC2Client) => c.send(new DescribeImagesCommand({ ExecutableBy: ['all'], Filters: [{ Name: 'tag:Consumer', Values: ['payments'] }] }));
+    assert.deepEqual(ids((await byTag(prod)).Images), [image]);
+    assert.deepEqual(ids((await byTag(dev)).Images), []);
+    // DeleteTags with a value removes the tag only when the value matches; the owner's tags are untouched.
+    await prod.send(new DeleteTagsCommand({ Resources: [image], Tags: [{ Key: 'Environment', Value: 'prod' }] }));
+    assert.ok((await tagsOf(prod)).some((t) => t.Key === 'Environment'));
+    await prod.send(new DeleteTagsCommand({ Resources: [image], Tags: [{ Key: 'Environment', Value: 'Prod' }] }));
+    assert.deepEqual((await tagsOf(prod)).map((t) => t.Key), ['Consumer']);
+    assert.ok((await tagsOf(ops)).some((t) => t.Key === 'Environment' && t.Value === 'Prod'), "the owner's Environment tag stays");
+    // An account that cannot launch the image cannot tag it either.
+    const invisible = await rejection(dev.send(new CreateTagsCommand({ Resources: [I.infoblox.imageId], Tags: [{ Key: 'Environment', Value: 'Prod' }] })));
+    assert.equal(invisible.name, 'InvalidAMIID.NotFound');
   });
 
   it('keeps describing an instance\'s image after it is deregistered', async () => {

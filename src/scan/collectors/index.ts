@@ -9,6 +9,7 @@ import { LAUNCH_TEMPLATES } from './launch-templates.js';
 import { IMAGE_BLOCK_PUBLIC_ACCESS, ALLOWED_IMAGES_SETTINGS } from './region-settings.js';
 import { REFERENCED_IMAGES } from './referenced-images.js';
 import { LAUNCH_PERMISSIONS } from './launch-permissions.js';
+import { LAUNCHING_ACCOUNT_IMAGE_TAGS } from './account-image-tags.js';
 
 export const COLLECTORS: readonly CollectorMeta[] = [
   ORGANIZATION,
@@ -16,6 +17,7 @@ export const COLLECTORS: readonly CollectorMeta[] = [
   REGIONS,
   INSTANCE_IMAGE_METADATA,
   INSTANCES,
+  LAUNCHING_ACCOUNT_IMAGE_TAGS,
   OWNED_IMAGES,
   LAUNCH_TEMPLATES,
   IMAGE_BLOCK_PUBLIC_ACCESS,
