@@ -72,8 +72,12 @@ function hasRole(a: FixtureAccount, roleName: string): boolean {
  *   DescribeImages Owners=self pages of 1000, DescribeLaunchTemplateVersions $Latest,$Default pages of 200
  *   (account-wide: it names each template and flags its default, so DescribeLaunchTemplates is not needed),
  *   GetImageBlockPublicAccessState and GetAllowedImagesSettings; each at least once;
+ * - per account x region with live instances on images the account does not own: DescribeImages by id, in
+ *   batches of 100, for those images (the launching account's own tags on them: only it can read them; AWS:
+ *   "the tags you assign are available only to your AWS account"), after the instance listing;
  * - per region: DescribeImages by id, in batches of 100, for the images that instances or launch templates
- *   reference and that no scanned account owns (assuming one account may describe them all).
+ *   reference, that no scanned account owns and that no launching account described already (assuming one
+ *   account may describe them all).
  */
 export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): MinimalModel {
   const caller = opts.callerAccountId ?? fx.caller.accountId;
@@ -125,12 +129,22 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
     s.add(imageId);
   };
   let instances = 0;
+  const fixtureImages = new Map(fx.images.map((img) => [img.imageId, img]));
+  const tagLookups = new Map<string, Set<string>>(); // unit -> foreign images its instances use (its own tags on them)
+  const describedByUnits = new Map<string, Set<string>>(); // region -> ids those lookups describe
   for (const i of fx.instances) {
     const k = unitKey(i.accountId, i.region);
     if (!units.has(k) || !isLive(i.state)) continue;
     instances++;
     liveInstances.set(k, (liveInstances.get(k) ?? 0) + 1);
     ref(i.region, i.imageId);
+    const img = fixtureImages.get(i.imageId);
+    if (img && img.ownerId !== i.accountId && img.state !== 'deregistered' && img.state !== 'disabled' && AMI_RE.test(i.imageId)) {
+      if (!tagLookups.has(k)) tagLookups.set(k, new Set());
+      tagLookups.get(k)!.add(i.imageId);
+      if (!describedByUnits.has(i.region)) describedByUnits.set(i.region, new Set());
+      describedByUnits.get(i.region)!.add(i.imageId);
+    }
   }
   const owned = new Map<string, number>();
   const ownedIds = new Map<string, Set<string>>(); // region -> ids a scanned owner lists
@@ -165,21 +179,23 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
     const diim = pages(liveInstances.get(k) ?? 0, PAGE.instanceImageMetadata);
     const imgs = pages(owned.get(k) ?? 0, PAGE.images);
     const ltv = pages(ltVersions.get(k) ?? 0, PAGE.launchTemplateVersions);
+    const tags = ceilDiv(tagLookups.get(k)?.size ?? 0, PAGE.imageIdsPerCall);
     add('ec2:DescribeInstanceImageMetadata', diim);
-    add('ec2:DescribeImages', imgs);
+    add('ec2:DescribeImages', imgs + tags);
     add('ec2:DescribeLaunchTemplateVersions', ltv);
     add('ec2:GetImageBlockPublicAccessState', 1);
     add('ec2:GetAllowedImagesSettings', 1);
     if (liveInstances.has(k) || owned.has(k) || ltVersions.has(k)) populated++;
-    const done = readyAt.get(acct)! + Math.max(diim, imgs, ltv, 1);
+    const done = readyAt.get(acct)! + Math.max(diim + tags, imgs, ltv, 1);
     regionDone.set(region, Math.max(regionDone.get(region) ?? 0, done));
   }
 
-  // Referenced images nobody scanned lists as its own: described by id once per region.
+  // Referenced images nobody scanned lists as its own nor described for its tags: described by id once per region.
   let chain = 0;
   for (const [region, done] of regionDone) {
     const mine = ownedIds.get(region) ?? new Set<string>();
-    const foreign = [...(referenced.get(region) ?? [])].filter((id) => !mine.has(id)).length;
+    const described = describedByUnits.get(region) ?? new Set<string>();
+    const foreign = [...(referenced.get(region) ?? [])].filter((id) => !mine.has(id) && !described.has(id)).length;
     add('ec2:DescribeImages', ceilDiv(foreign, PAGE.imageIdsPerCall));
     chain = Math.max(chain, done + (foreign > 0 ? 1 : 0));
   }

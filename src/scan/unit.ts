@@ -24,6 +24,8 @@ export interface UnitOutcome {
   instances: Instance[];
   /** imageId -> this account's own tags on images its instances use and it does not own. */
   accountImageTags: Map<string, Record<string, string>>;
+  /** The records of those images, as this account described them (by reference). */
+  referencedImages: Image[];
   ownedImages: Image[];
   launchTemplates: LaunchTemplate[];
   settings?: RegionSettings;
@@ -68,6 +70,7 @@ export interface UnitDraft {
   coverage: CoverageEntry;
   instances: Instance[];
   accountImageTags: Map<string, Record<string, string>>;
+  referencedImages: Image[];
   ownedImages: Image[];
   launchTemplates: LaunchTemplate[];
   settings: Settings;
@@ -109,6 +112,7 @@ export const UNIT_COLLECTORS: readonly UnitCollector<unknown>[] = [
       d.coverage.instancePath = value.path;
       if (value.degradedReason) d.degraded[INSTANCE_IMAGE_METADATA.id] = value.degradedReason;
       d.accountImageTags = value.accountTags.tags;
+      d.referencedImages = value.accountTags.images;
       if (value.accountTags.degradedReason) d.degraded[LAUNCHING_ACCOUNT_IMAGE_TAGS.id] = value.accountTags.degradedReason;
     },
   }),
@@ -169,6 +173,7 @@ export async function scanUnit(ctx: RegionContext, collectors: readonly UnitColl
     coverage: { accountId: ctx.accountId, region: ctx.region, status: 'ok' },
     instances: [],
     accountImageTags: new Map(),
+    referencedImages: [],
     ownedImages: [],
     launchTemplates: [],
     settings: { imageBlockPublicAccess: interruptedSetting, allowedImages: interruptedSetting },
@@ -193,6 +198,7 @@ export async function scanUnit(ctx: RegionContext, collectors: readonly UnitColl
     coverage,
     instances: draft.instances,
     accountImageTags: draft.accountImageTags,
+    referencedImages: draft.referencedImages,
     ownedImages: draft.ownedImages,
     launchTemplates: draft.launchTemplates,
     settings: { accountId: ctx.accountId, region: ctx.region, imageBlockPublicAccess: draft.settings.imageBlockPublicAccess, allowedImages: draft.settings.allowedImages },

@@ -240,7 +240,7 @@ describe('sandbox EC2 images', () => {
     assert.ok(ownerTags.includes('Reviewed') && !ownerTags.includes('Consumer'), "the owner sees its own tags, not the consumer's");
     assert.deepEqual(await tagsOf(dev), [], 'a third account sees neither');
     // Tag filters see the caller's own tags only.
-    const byTag = (c: EC2Client) => c.send(new DescribeImagesCommand({ ExecutableBy: ['all'], Filters: [{ Name: 'tag:Consumer', Values: ['payments'] }] }));
+    const byTag = (c: EC2Client) => c.send(new DescribeImagesCommand({ ExecutableUsers: ['all'], Filters: [{ Name: 'tag:Consumer', Values: ['payments'] }] }));
     assert.deepEqual(ids((await byTag(prod)).Images), [image]);
     assert.deepEqual(ids((await byTag(dev)).Images), []);
     // DeleteTags with a value removes the tag only when the value matches; the owner's tags are untouched.

@@ -10,7 +10,7 @@
  * account (the production tag policy). Optional: a failure leaves the images without this account's view
  * (the rule says cannot-verify) and records why; it never fails the unit.
  */
-import type { Instance } from '../../model/inventory.js';
+import type { Image, Instance } from '../../model/inventory.js';
 import { errorCode, errorMessage } from '../../aws/errors.js';
 import { IMAGE_ID_RE, resolveImagesById } from './referenced-images.js';
 import type { CollectorMeta, RegionContext } from './types.js';
@@ -40,6 +40,11 @@ export function imagesToAsk(accountId: string, instances: readonly Instance[]): 
 export interface AccountImageTags {
   /** imageId -> this account's own tags on it (images DescribeImages returned and the account does not own). */
   tags: Map<string, Record<string, string>>;
+  /**
+   * The image records of the same answer (seen by reference from this account, owner's tags not visible): the
+   * scanner uses them for images no scanned account owns, so it does not describe them a second time.
+   */
+  images: Image[];
   /** Why this account's view is missing, when the lookup failed. */
   degradedReason?: string;
 }
@@ -47,16 +52,18 @@ export interface AccountImageTags {
 export async function collectAccountImageTags(ctx: RegionContext, instances: readonly Instance[]): Promise<AccountImageTags> {
   const ids = imagesToAsk(ctx.accountId, instances);
   const tags = new Map<string, Record<string, string>>();
-  if (ids.length === 0) return { tags };
+  const images: Image[] = [];
+  if (ids.length === 0) return { tags, images };
   try {
     const res = await resolveImagesById(ctx, ids);
     for (const img of res.found) {
       if (img.ownerId === ctx.accountId) continue; // its own image: the owner's listing has these tags
       tags.set(img.imageId, res.describerTags.get(img.imageId) ?? {});
+      images.push(img);
     }
-    return { tags };
+    return { tags, images };
   } catch (err) {
-    if (ctx.abortSignal?.aborted) return { tags, degradedReason: 'scan interrupted before this account\'s own image tags were read' };
-    return { tags, degradedReason: `DescribeImages by id in this account failed (${LAUNCHING_ACCOUNT_IMAGE_TAGS.permissions.join(', ')}): ${errorCode(err)}: ${errorMessage(err)}` };
+    if (ctx.abortSignal?.aborted) return { tags: new Map(), images: [], degradedReason: 'scan interrupted before this account\'s own image tags were read' };
+    return { tags: new Map(), images: [], degradedReason: `DescribeImages by id in this account failed (${LAUNCHING_ACCOUNT_IMAGE_TAGS.permissions.join(', ')}): ${errorCode(err)}: ${errorMessage(err)}` };
   }
 }
