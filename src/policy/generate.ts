@@ -119,7 +119,8 @@ export function generatePolicies(cfg: PublisherConfig, opts: GenerateOptions): G
     throw err;
   }
   const scp = buildScp({ providers, publisherAccounts, exemption });
-  const tagPolicy = buildProdAmiTagPolicy(allowlist.approvedAmiTag);
+  const propagationRole = cfg.policy_config.tag_propagation_role;
+  const tagPolicy = buildProdAmiTagPolicy({ tag: allowlist.approvedAmiTag, owners: providers, ...(propagationRole ? { propagationRole } : {}) });
 
   // Our own output must match the documented syntax; a mismatch is a bug in amigov, not a user error.
   for (const [name, schema, value] of [
