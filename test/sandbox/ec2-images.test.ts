@@ -63,15 +63,21 @@ describe('sandbox EC2 images', () => {
     assert.deepEqual(eu, [I.goldenTagged['eu-west-1'], I.goldenUntagged['eu-west-1'], I.tfe, I.mlPoc].map((i) => i.imageId).sort());
   });
 
-  it('shows an image\'s tags to its owner only', async () => {
+  it('shows each account its own tags on an image: the owner\'s to the owner, never to the accounts it is shared with', async () => {
     const asVendor = await infoblox.send(new DescribeImagesCommand({ Owners: ['self'] }));
     assert.deepEqual(ids(asVendor.Images), [I.infoblox.imageId]);
     assert.deepEqual(asVendor.Images![0]!.Tags, [{ Key: 'Environment', Value: 'Prod' }, { Key: 'Vendor', Value: 'Infoblox' }]);
+    // prod-payments sees the tag it set on the vendor AMI itself, not the vendor's Vendor tag
     const asProd = await prod.send(new DescribeImagesCommand({ ImageIds: [I.infoblox.imageId] }));
-    assert.equal(asProd.Images![0]!.Tags, undefined);
-    // and tag filters of another account see no tags on it
+    assert.deepEqual(asProd.Images![0]!.Tags, [{ Key: 'Environment', Value: 'Prod' }]);
+    // dev, which set no tags on the golden AMI, sees none of the owner's
+    const asDev = await dev.send(new DescribeImagesCommand({ ImageIds: [I.goldenTagged['us-east-1'].imageId] }));
+    assert.equal(asDev.Images![0]!.Tags, undefined);
+    // and tag filters see the caller's own tags: prod's own AMI, and the AMIs it tagged itself
     const filtered = await prod.send(new DescribeImagesCommand({ Filters: [{ Name: 'tag:Environment', Values: ['Prod'] }] }));
-    assert.deepEqual(ids(filtered.Images), [I.prodCustom.imageId]);
+    assert.deepEqual(ids(filtered.Images), [I.prodCustom, I.goldenTagged['us-east-1'], I.goldenWindows, I.infoblox, I.stranger].map((i) => i.imageId).sort());
+    const byTeam = await prod.send(new DescribeImagesCommand({ Filters: [{ Name: 'tag:Team', Values: ['platform'] }] }));
+    assert.deepEqual(ids(byTeam.Images), [], "the owner's Team tag is not visible to prod");
     const golden = await ops.send(new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'tag:Environment', Values: ['Prod'] }] }));
     assert.deepEqual(ids(golden.Images), [I.goldenTagged['us-east-1'], I.goldenWindows, I.goldenPublic].map((i) => i.imageId).sort());
   });
