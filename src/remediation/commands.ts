@@ -250,7 +250,9 @@ export function tagImageApproved(env: CommandEnv, t: Target, imageId: string, ke
  */
 export function tagImageInAccount(env: CommandEnv, t: Target, imageId: string, key: string, value: string): RemediationCommand {
   return awsCommand(env, t, 'ec2', 'create-tags', ['--resources', id.imageId(imageId), '--tags', json([{ Key: key, Value: value }])], {
-    title: `Tag ${imageId} ${key}=${value} in account ${t.accountId}, where the production tag policy evaluates it (only after its publisher approved it; normally the tag-propagation role does this)`,
+    title:
+      `Tag ${imageId} ${key}=${value} in account ${t.accountId}, where the production tag policy evaluates it (only after its publisher approved it; ` +
+      'better, let the tag-propagation pipeline do it: docs/rules/prod-ami-not-tagged.md, "Propagating approval tags")',
     kind: 'fix',
     needsReview: true,
     supportsDryRun: true,
@@ -283,15 +285,6 @@ export function restrictImageTaggingPointer(): RemediationCommand {
     command: 'amigov policy generate',
     kind: 'fix',
     needsReview: true,
-  };
-}
-
-/** Not an AWS call: where the recipe for propagating approval tags from the publisher to consumer accounts is. */
-export function tagPropagationPointer(): RemediationCommand {
-  return {
-    title: 'Propagate approval tags from the publisher to every production account with the tag-propagation role, instead of tagging by hand (recipe)',
-    command: 'docs/rules/prod-ami-not-tagged.md#propagating-approval-tags',
-    kind: 'investigate',
   };
 }
 

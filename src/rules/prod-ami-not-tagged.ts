@@ -193,7 +193,7 @@ export default defineRule({
       }
       case 'notPropagated':
       case 'notTaggedInAccount': {
-        const out = [cmd.tagImageInAccount(ctx.env, here, f.imageId, key, value), cmd.tagPropagationPointer()];
+        const out = [cmd.tagImageInAccount(ctx.env, here, f.imageId, key, value)];
         return f.messageId === 'notTaggedInAccount' && owner ? [...out, cmd.describeImageTags(ctx.env, { accountId: owner, region: f.region }, f.imageId)] : out;
       }
       case 'missingTag':
@@ -202,7 +202,7 @@ export default defineRule({
         // A golden AMI that was never approved: the publisher approves it where it lives, after a person
         // approves; then the tag must also reach the launching account (the IAM condition sees only its own).
         const out = [cmd.tagImageApproved(ctx.env, { accountId: owner, region: f.region }, f.imageId, key, value)];
-        if (launchTag !== 'present' && f.accountId !== owner) out.push(cmd.tagImageInAccount(ctx.env, here, f.imageId, key, value), cmd.tagPropagationPointer());
+        if (launchTag !== 'present' && f.accountId !== owner) out.push(cmd.tagImageInAccount(ctx.env, here, f.imageId, key, value));
         return out;
       }
       case 'notApprovedOwner':

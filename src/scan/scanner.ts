@@ -523,8 +523,10 @@ async function resolveReferencedImages(run: ScanRun, states: Map<string, Account
   const images = new Map<string, Image>(); // region|imageId
   for (const o of outcomes.values()) for (const img of o.ownedImages) images.set(key(img.region, img.imageId), img);
   // Images a launching account already described for its own tags (launching-account-image-tags) need no second
-  // lookup; the lowest account id's record is kept, whichever unit finished first.
-  for (const o of [...outcomes.values()].sort((a, b) => a.coverage.accountId.localeCompare(b.coverage.accountId))) {
+  // lookup. Only from units that succeeded (as below, a failed unit is not trusted to describe images for
+  // others); the lowest account id's record is kept, whichever unit finished first.
+  const okOutcomes = [...outcomes.values()].filter((o) => o.coverage.status === 'ok');
+  for (const o of okOutcomes.sort((a, b) => a.coverage.accountId.localeCompare(b.coverage.accountId))) {
     for (const img of o.referencedImages) if (!images.has(key(img.region, img.imageId))) images.set(key(img.region, img.imageId), img);
   }
   const wanted = new Map<string, Map<string, string[]>>(); // region -> imageId -> referencing accounts

@@ -230,7 +230,7 @@ test('prod-ami-not-tagged: not propagated: create-tags in the LAUNCHING account 
   assert.equal(tag[0]!.needsReview, true);
   assert.equal(tag[0]!.command, `aws ec2 create-tags --resources ${AMI_OPS} --tags '[{"Key":"Environment","Value":"Prod"}]' --region us-east-1`);
   assert.ok(!f!.commands.some((c) => c.accountId === OPS && c.kind === 'fix'), 'nothing to change in the owner account');
-  assert.ok(f!.commands.some((c) => c.kind === 'investigate' && c.accountId === undefined && c.command.includes('docs/rules/prod-ami-not-tagged.md#propagating-approval-tags')), 'points to tag propagation');
+  assert.match(tag[0]!.title, /docs\/rules\/prod-ami-not-tagged\.md, "Propagating approval tags"/, 'points to tag propagation');
 });
 
 test('prod-ami-not-tagged: ops AMI the owner never approved: create-tags in the OWNER account first, then in the launching account', () => {
