@@ -84,6 +84,9 @@ function hasRole(a: FixtureAccount, roleName: string): boolean {
  *   100, DescribeFleets and DescribeSpotFleetRequests pages of 1000; each at least once; then, where a group
  *   uses one, DescribeLaunchConfigurations for those names (50 per call), and one DescribeLaunchTemplateVersions
  *   per template a group or fleet pins by a number that is neither its default nor its latest version;
+ * - per account x region with live instances on images the account does not own: DescribeImages by id, in
+ *   batches of 100, for those images (the launching account's own tags on them: only it can read them; AWS:
+ *   "the tags you assign are available only to your AWS account"), after the instance listing;
  * - per region: DescribeImages by id, in batches of 100, for the images that instances or launch templates
  *   reference (and launch configurations, fleet overrides and launch specifications, pinned versions) and
  *   that no scanned account owns (assuming one account may describe them all).
@@ -141,12 +144,22 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
     s.add(imageId);
   };
   let instances = 0;
+  const fixtureImages = new Map(fx.images.map((img) => [img.imageId, img]));
+  const tagLookups = new Map<string, Set<string>>(); // unit -> foreign images its instances use (its own tags on them)
+  const describedByUnits = new Map<string, Set<string>>(); // region -> ids those lookups describe
   for (const i of wantInstances ? fx.instances : []) {
     const k = unitKey(i.accountId, i.region);
     if (!units.has(k) || !isLive(i.state)) continue;
     instances++;
     liveInstances.set(k, (liveInstances.get(k) ?? 0) + 1);
     ref(i.region, i.imageId);
+    const img = fixtureImages.get(i.imageId);
+    if (img && img.ownerId !== i.accountId && img.state !== 'deregistered' && img.state !== 'disabled' && AMI_RE.test(i.imageId)) {
+      if (!tagLookups.has(k)) tagLookups.set(k, new Set());
+      tagLookups.get(k)!.add(i.imageId);
+      if (!describedByUnits.has(i.region)) describedByUnits.set(i.region, new Set());
+      describedByUnits.get(i.region)!.add(i.imageId);
+    }
   }
   const owned = new Map<string, number>();
   const ownedIds = new Map<string, Set<string>>(); // region -> ids a scanned owner lists
@@ -225,8 +238,9 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
     const diim = wantInstances ? pages(liveInstances.get(k) ?? 0, PAGE.instanceImageMetadata) : 0;
     const imgs = wants('owned-images') ? pages(owned.get(k) ?? 0, PAGE.images) : 0;
     const ltv = wantTemplates ? pages(ltVersions.get(k) ?? 0, PAGE.launchTemplateVersions) : 0;
+    const tags = wantInstances ? ceilDiv(tagLookups.get(k)?.size ?? 0, PAGE.imageIdsPerCall) : 0;
     add('ec2:DescribeInstanceImageMetadata', diim);
-    add('ec2:DescribeImages', imgs);
+    add('ec2:DescribeImages', imgs + tags);
     add('ec2:DescribeLaunchTemplateVersions', ltv);
     if (wants('image-block-public-access')) add('ec2:GetImageBlockPublicAccessState', 1);
     if (wants('allowed-images-settings')) add('ec2:GetAllowedImagesSettings', 1);
@@ -240,15 +254,16 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
     if (liveInstances.has(k) || owned.has(k) || ltVersions.has(k)) populated++;
     // Launch configurations and pinned versions are known only once the groups and fleets are listed.
     const paths = asg + (lcs > 0 || pins.has(k) ? 1 : 0);
-    const done = readyAt.get(acct)! + Math.max(diim, imgs, ltv, paths, 1);
+    const done = readyAt.get(acct)! + Math.max(diim + tags, imgs, ltv, paths, 1);
     regionDone.set(region, Math.max(regionDone.get(region) ?? 0, done));
   }
 
-  // Referenced images nobody scanned lists as its own: described by id once per region.
+  // Referenced images nobody scanned lists as its own nor described for its tags: described by id once per region.
   let chain = 0;
   for (const [region, done] of regionDone) {
     const mine = ownedIds.get(region) ?? new Set<string>();
-    const foreign = [...(referenced.get(region) ?? [])].filter((id) => !mine.has(id)).length;
+    const described = describedByUnits.get(region) ?? new Set<string>();
+    const foreign = [...(referenced.get(region) ?? [])].filter((id) => !mine.has(id) && !described.has(id)).length;
     add('ec2:DescribeImages', ceilDiv(foreign, PAGE.imageIdsPerCall));
     chain = Math.max(chain, done + (foreign > 0 ? 1 : 0));
   }

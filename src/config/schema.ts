@@ -171,6 +171,15 @@ export const policyConfigSchema = z.strictObject({
     .default({}),
   /** A waiver (config/waivers.json) whose approved_date to expiry_date is longer is rejected. */
   max_waiver_duration_days: z.number().int().positive().default(90),
+  /**
+   * The role (name, optionally with its path: "platform/ami-tag-propagation") that propagates approval tags
+   * into each production account: the only principal the generated tag policy lets set or remove the approval
+   * tag on images (docs/rules/prod-ami-not-tagged.md#propagating-approval-tags).
+   */
+  tag_propagation_role: z
+    .string({ error: 'must be an IAM role name (optionally with its path), in quotes' })
+    .regex(/^([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an IAM role name (letters, digits and +=,.@_- , optionally after a path like "platform/")` })
+    .optional(),
   /** What counts as production: instances with this tag, and/or whole accounts or OUs. */
   production: productionSchema.default({ instance_tag: { key: 'Environment', values: ['Prod'] }, account_ids: [], ou_ids: [] }),
 });

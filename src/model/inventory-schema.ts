@@ -141,6 +141,7 @@ const imageSchema = z.object({
   public: z.boolean().optional(),
   tags,
   tagsVisible: z.boolean(),
+  accountTags: z.record(z.string(), tags).optional(),
   seenVia: z.enum(['owner', 'reference']),
   seenFromAccountId: str,
   imageAllowed: z.boolean().optional(),

@@ -127,6 +127,16 @@ export interface Image {
    * listing (the owner is a scanned account), false when it was seen from another account.
    */
   tagsVisible: boolean;
+  /**
+   * The other view of the image's tags: each launching account's own tags on it (account id -> tags), from
+   * DescribeImages by id in that account, for the accounts whose instances use the image and do not own it
+   * (collector `launching-account-image-tags`). EC2 User Guide (tagging): "When you tag public or shared
+   * resources, the tags you assign are available only to your AWS account; no other AWS account will have
+   * access to those tags." These are the tags an `ec2:ResourceTag` condition can see in that account.
+   * An account is absent when its lookup was not made (older inventory), failed (coverage `degraded`), or
+   * did not return the image; present with `{}` when it returned the image without tags.
+   */
+  accountTags?: Record<AccountId, Record<string, string>>;
   /** 'owner': listed with Owners=self in its owner account; 'reference': resolved by id from a referencing account. */
   seenVia: 'owner' | 'reference';
   /** The scanned account whose credentials listed it. */

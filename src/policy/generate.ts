@@ -128,7 +128,8 @@ export function generatePolicies(cfg: PublisherConfig, opts: GenerateOptions): G
   }
   const exemptPrincipalArns = cfg.policy_config.scp_exempt_principal_arns;
   const scp = buildScp({ providers, publisherAccounts, exemption, exemptPrincipalArns, remediationRoleName: cfg.policy_config.remediation_role_name });
-  const tagPolicy = buildProdAmiTagPolicy(allowlist.approvedAmiTag);
+  const propagationRole = cfg.policy_config.tag_propagation_role;
+  const tagPolicy = buildProdAmiTagPolicy({ tag: allowlist.approvedAmiTag, owners: providers, ...(propagationRole ? { propagationRole } : {}) });
 
   // Our own output must match the documented syntax; a mismatch is a bug in amigov, not a user error.
   for (const [name, schema, value] of [

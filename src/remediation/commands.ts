@@ -245,6 +245,51 @@ export function tagImageApproved(env: CommandEnv, t: Target, imageId: string, ke
   });
 }
 
+/**
+ * The approval tag in a launching account that does not own the image. EC2 User Guide (tagging): "For
+ * tag-based access control to shared resources, each AWS account must assign its own set of tags to control
+ * access to the resource." So the tag the production IAM condition evaluates must be set there, by that account.
+ */
+export function tagImageInAccount(env: CommandEnv, t: Target, imageId: string, key: string, value: string): RemediationCommand {
+  return awsCommand(env, t, 'ec2', 'create-tags', ['--resources', id.imageId(imageId), '--tags', json([{ Key: key, Value: value }])], {
+    title:
+      `Tag ${imageId} ${key}=${value} in account ${t.accountId}, where the production tag policy evaluates it (only after its publisher approved it; ` +
+      'better, let the tag-propagation pipeline do it: docs/rules/prod-ami-not-tagged.md, "Propagating approval tags")',
+    kind: 'fix',
+    needsReview: true,
+    supportsDryRun: true,
+  });
+}
+
+/** Removes an approval tag an account set on an image itself. DeleteTags with Key and Value deletes the tag only with that value. */
+export function deleteImageTag(env: CommandEnv, t: Target, imageId: string, key: string, value: string): RemediationCommand {
+  return awsCommand(env, t, 'ec2', 'delete-tags', ['--resources', id.imageId(imageId), '--tags', json([{ Key: key, Value: value }])], {
+    title: `Remove the approval tag ${key}=${value} that account ${t.accountId} set on ${imageId} itself (instances launched on the strength of it will no longer relaunch under the tag policy)`,
+    kind: 'fix',
+    needsReview: true,
+    supportsDryRun: true,
+  });
+}
+
+/** The image's tags as one (non-owner) account sees them: its own. */
+export function describeImageTagsInAccount(env: CommandEnv, t: Target, imageId: string): RemediationCommand {
+  return awsCommand(env, t, 'ec2', 'describe-tags', ['--filters', `Name=resource-id,Values=${id.imageId(imageId)}`], {
+    title: `Show the tags account ${t.accountId} has on ${imageId} (its own: what the production tag policy evaluates there)`,
+    kind: 'investigate',
+  });
+}
+
+/** Not an AWS call: the generated IAM production tag policy keeps production roles from setting the approval tag. */
+export function restrictImageTaggingPointer(): RemediationCommand {
+  return {
+    title:
+      'Restrict ec2:CreateTags on images: attach the generated IAM production tag policy to production roles; it denies ec2:CreateTags / ec2:DeleteTags of the approval tag on images to all but the tag-propagation role, and launches of unapproved owners\' images (docs/policies.md)',
+    command: 'amigov policy generate',
+    kind: 'fix',
+    needsReview: true,
+  };
+}
+
 export function describeImageTags(env: CommandEnv, t: Target, imageId: string): RemediationCommand {
   return awsCommand(env, t, 'ec2', 'describe-tags', ['--filters', `Name=resource-id,Values=${id.imageId(imageId)}`], {
     title: `Show the tags of ${imageId} (run in its owner account ${t.accountId}: AMI tags are visible only there)`,

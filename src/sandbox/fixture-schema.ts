@@ -86,6 +86,7 @@ export const fixtureSchema = z.object({
       sharedWithOrganizationArns: z.array(z.string()).optional(),
       sharedWithOrganizationalUnitArns: z.array(z.string()).optional(),
       tags: tags.optional(),
+      accountTags: z.record(accountId, tags).optional(),
       platform: z.literal('windows').optional(),
       architecture: z.string().optional(),
       snapshotIds: z.array(z.string()).optional(),

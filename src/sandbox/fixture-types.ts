@@ -91,6 +91,8 @@ export interface FixtureImage {
   sharedWithOrganizationalUnitArns?: string[];
   /** Tags as the owner set them (visible to the owner only). */
   tags?: Record<string, string>;
+  /** Tags other accounts put on the (shared or public) image for themselves: account id -> tags, each visible to that account only. */
+  accountTags?: Record<string, Record<string, string>>;
   platform?: 'windows';
   architecture?: string;
   snapshotIds?: string[];

@@ -34,7 +34,14 @@ export interface ImageRec {
   userIds: Set<string>;
   orgArns: Set<string>;
   ouArns: Set<string>;
+  /** The owner's tags. */
   tags: Map<string, string>;
+  /**
+   * Tags other accounts put on the image for themselves, by account id. EC2 User Guide (tagging): "When you
+   * tag public or shared resources, the tags you assign are available only to your AWS account; no other AWS
+   * account will have access to those tags."
+   */
+  accountTags: Map<string, Map<string, string>>;
   platform?: string;
   architecture: string;
   snapshotIds: string[];
@@ -216,6 +223,7 @@ export class SandboxState {
       orgArns: new Set(img.sharedWithOrganizationArns ?? []),
       ouArns: new Set(img.sharedWithOrganizationalUnitArns ?? []),
       tags: new Map(Object.entries(img.tags ?? {})),
+      accountTags: new Map(Object.entries(img.accountTags ?? {}).map(([a, t]) => [a, new Map(Object.entries(t))])),
       ...(img.platform ? { platform: img.platform } : {}),
       architecture: img.architecture ?? 'x86_64',
       snapshotIds: img.snapshotIds ?? [`snap-${img.imageId.slice(4).padEnd(17, '0').slice(0, 17)}`],
@@ -248,6 +256,11 @@ export class SandboxState {
   /** Owned images of an account in a region, by image id (all states). */
   ownedBy(accountId: string, region: string): ImageRec[] {
     return this.ownedImages.get(key(accountId, region)) ?? [];
+  }
+
+  /** The tags `accountId` sees on an image: the owner's to the owner, each other account's own to it. */
+  imageTagsFor(rec: ImageRec, accountId: string): Map<string, string> | undefined {
+    return rec.ownerId === accountId ? rec.tags : rec.accountTags.get(accountId);
   }
 
   /** Whether an account has launch permission on (and so can describe) an image. */

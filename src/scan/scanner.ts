@@ -5,8 +5,9 @@
  * (1) identifyCaller (GetCallerIdentity, the caller's regions) and planAccounts (Organizations or
  * --accounts); (2) scanUnits: per account, under the one concurrency bound, prepareAccount (AssumeRole and
  * DescribeRegions), then one unit of work per enabled region (collectors run concurrently inside a unit,
- * see unit.ts); (3) resolveReferencedImages: per region, images referenced but not listed by their owner
- * are resolved once, in batches, from a referencing account; settleCoverage gives every account x region
+ * see unit.ts; each unit also reads the account's own tags on the images its instances use, which describes
+ * them); (3) resolveReferencedImages: per region, images referenced but neither listed by their owner nor
+ * described that way are resolved once, in batches, from a referencing account; settleCoverage gives every account x region
  * its final verdict; (4) assembleInventory: sorted, with exactly one coverage entry per account x region.
  *
  * One account's failure never stops the others: every failure becomes a coverage entry.
@@ -586,6 +587,13 @@ async function resolveReferencedImages(run: ScanRun, states: Map<string, Account
   emit();
   const images = new Map<string, Image>(); // region|imageId
   for (const o of outcomes.values()) for (const img of o.ownedImages) images.set(key(img.region, img.imageId), img);
+  // Images a launching account already described for its own tags (launching-account-image-tags) need no second
+  // lookup. Only from units that succeeded (as below, a failed unit is not trusted to describe images for
+  // others); the lowest account id's record is kept, whichever unit finished first.
+  const okOutcomes = [...outcomes.values()].filter((o) => o.coverage.status === 'ok');
+  for (const o of okOutcomes.sort((a, b) => a.coverage.accountId.localeCompare(b.coverage.accountId))) {
+    for (const img of o.referencedImages) if (!images.has(key(img.region, img.imageId))) images.set(key(img.region, img.imageId), img);
+  }
   const wanted = new Map<string, Map<string, string[]>>(); // region -> imageId -> referencing accounts
   const want = (accountId: string, region: string, imageId: string | undefined) => {
     if (!imageId || images.has(key(region, imageId))) return;
@@ -736,6 +744,12 @@ function assembleInventory(run: ScanRun, input: AssemblyInput): Inventory {
   const paths = { autoScalingGroups: [] as AutoScalingGroup[], launchConfigurations: [] as LaunchConfiguration[], fleets: [] as Fleet[], launchTemplateVersions: [] as PinnedLaunchTemplateVersion[] };
   for (const o of outcomes.values()) {
     for (const i of o.instances) instances.push(joinImage(i, images.get(key(i.region, i.image.imageId))));
+    // The launching account's own view of each image's tags, beside the owner's (Image.accountTags).
+    for (const [imageId, tags] of o.accountImageTags) {
+      const img = images.get(key(o.coverage.region, imageId));
+      if (!img) continue;
+      img.accountTags = { ...img.accountTags, [o.coverage.accountId]: tags };
+    }
     launchTemplates.push(...o.launchTemplates);
     if (o.settings) regionSettings.push(o.settings);
     if (o.launchPaths) {
@@ -744,6 +758,10 @@ function assembleInventory(run: ScanRun, input: AssemblyInput): Inventory {
       paths.fleets.push(...o.launchPaths.fleets);
       paths.launchTemplateVersions.push(...o.launchPaths.launchTemplateVersions);
     }
+  }
+  // Deterministic output whatever order the units finished in.
+  for (const img of images.values()) {
+    if (img.accountTags) img.accountTags = Object.fromEntries(Object.entries(img.accountTags).sort(([a], [b]) => a.localeCompare(b)));
   }
   const coverageList = tracker.entries().map((c) => {
     const m = unitMetrics.get(key(c.accountId, c.region));

@@ -16,12 +16,17 @@ import {
   IMAGE_BLOCK_PUBLIC_ACCESS,
 } from './collectors/region-settings.js';
 import { collectLaunchPermissions, LAUNCH_PERMISSIONS, LAUNCH_PERMISSIONS_PARALLEL } from './collectors/launch-permissions.js';
+import { collectAccountImageTags, LAUNCHING_ACCOUNT_IMAGE_TAGS } from './collectors/account-image-tags.js';
 import type { CollectorMeta, RegionContext } from './collectors/types.js';
 import { COLLECTORS } from './collectors/index.js';
 
 export interface UnitOutcome {
   coverage: CoverageEntry;
   instances: Instance[];
+  /** imageId -> this account's own tags on images its instances use and it does not own. */
+  accountImageTags: Map<string, Record<string, string>>;
+  /** The records of those images, as this account described them (by reference). */
+  referencedImages: Image[];
   ownedImages: Image[];
   launchTemplates: LaunchTemplate[];
   settings?: RegionSettings;
@@ -67,6 +72,8 @@ type Settings = Pick<RegionSettings, 'imageBlockPublicAccess' | 'allowedImages'>
 export interface UnitDraft {
   coverage: CoverageEntry;
   instances: Instance[];
+  accountImageTags: Map<string, Record<string, string>>;
+  referencedImages: Image[];
   ownedImages: Image[];
   launchTemplates: LaunchTemplate[];
   settings: Settings;
@@ -102,12 +109,20 @@ const SETTINGS_COLLECTORS = new Set([IMAGE_BLOCK_PUBLIC_ACCESS.id, ALLOWED_IMAGE
 export const UNIT_COLLECTORS: readonly UnitCollector<unknown>[] = [
   unitCollector({
     meta: INSTANCES,
-    includes: [INSTANCE_IMAGE_METADATA],
-    collect: collectInstances,
+    includes: [INSTANCE_IMAGE_METADATA, LAUNCHING_ACCOUNT_IMAGE_TAGS],
+    async collect(ctx) {
+      const value = await collectInstances(ctx);
+      // This account's own tags on the images its instances use (degrades on its own, never fails the unit).
+      const accountTags = await collectAccountImageTags(ctx, value.instances);
+      return { ...value, accountTags };
+    },
     apply(value, d) {
       d.instances = value.instances;
       d.coverage.instancePath = value.path;
       if (value.degradedReason) d.degraded[INSTANCE_IMAGE_METADATA.id] = value.degradedReason;
+      d.accountImageTags = value.accountTags.tags;
+      d.referencedImages = value.accountTags.images;
+      if (value.accountTags.degradedReason) d.degraded[LAUNCHING_ACCOUNT_IMAGE_TAGS.id] = value.accountTags.degradedReason;
     },
   }),
   unitCollector({
@@ -204,6 +219,8 @@ export async function scanUnit(ctx: RegionContext, collectors: readonly UnitColl
   const draft: UnitDraft = {
     coverage: { accountId: ctx.accountId, region: ctx.region, status: 'ok' },
     instances: [],
+    accountImageTags: new Map(),
+    referencedImages: [],
     ownedImages: [],
     launchTemplates: [],
     // Every collector that runs overwrites its own (applied or failed); a setting no collector reads stays "not collected".
@@ -236,6 +253,8 @@ export async function scanUnit(ctx: RegionContext, collectors: readonly UnitColl
   return {
     coverage,
     instances: draft.instances,
+    accountImageTags: draft.accountImageTags,
+    referencedImages: draft.referencedImages,
     ownedImages: draft.ownedImages,
     launchTemplates: draft.launchTemplates,
     ...(draft.launchPaths ? { launchPaths: draft.launchPaths } : {}),

@@ -7,7 +7,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox, demoOrg, type RunningSandbox } from '../../src/sandbox/index.ts';
+import { startSandbox, demoOrg, DEMO_ACCOUNTS as A, DEMO_INSTANCES, type RunningSandbox } from '../../src/sandbox/index.ts';
 import { DEMO_AS_OF } from '../../src/sandbox/fixtures/demo-org.ts';
 import { scanOrganization } from '../../src/scan/scanner.ts';
 import { resolveAllowlist } from '../../src/config/allowlist.ts';
@@ -49,6 +49,22 @@ describe('demo organization findings', () => {
     const worker = doc.findings.find((f) => f.ruleId === 'launch-template-unapproved-ami' && f.status === 'cannot-verify');
     assert.ok(worker, 'the SSM launch template is cannot-verify');
     assert.equal(doc.findings.filter((f) => f.ruleId === 'prod-ami-not-tagged' && f.status === 'cannot-verify').length, 1);
+    // The two views of the golden AMI's tags: propagated to prod-payments (no finding), not to prod-analytics;
+    // the approval tag prod-payments gave the stranger's public AMI and its own AMI is spoofed.
+    const tagged = new Map(doc.findings.filter((f) => f.ruleId === 'prod-ami-not-tagged').map((f) => [f.resourceId, f]));
+    const N = DEMO_INSTANCES;
+    assert.deepEqual(
+      Object.fromEntries([N.prodEuUntagged, N.analyticsApi, N.prodNginx, N.prodCustom, N.prodDns].map((i) => [i.instanceId, `${tagged.get(i.instanceId)?.messageId} ${tagged.get(i.instanceId)?.severity}`])),
+      {
+        [N.prodEuUntagged.instanceId]: 'missingTag medium',
+        [N.analyticsApi.instanceId]: 'notPropagated medium',
+        [N.prodNginx.instanceId]: 'spoofedUnapprovedOwner high',
+        [N.prodCustom.instanceId]: 'spoofedUnapprovedOwner high',
+        [N.prodDns.instanceId]: 'approvalNotVisible low',
+      },
+    );
+    assert.equal(tagged.get(N.analyticsApi.instanceId)!.commands.find((c) => c.command.includes('create-tags'))!.accountId, A.prodAnalytics);
+    for (const i of [N.prodWeb1, N.prodWeb2, N.prodStopped, N.prodWin, N.prodEuWeb, N.prodApWeb, N.prodApStopped]) assert.ok(!tagged.has(i.instanceId), `${i.instanceId}: approved and propagated`);
     const unapproved = doc.findings.filter((f) => f.ruleId === 'unapproved-publisher');
     assert.deepEqual(unapproved.map((f) => f.blockedBy).sort(), ['both', 'both', 'both', 'scp', 'scp']);
     assert.ok(doc.findings.every((f) => f.status !== 'error'));

@@ -99,11 +99,12 @@ describe('scan with hostile inputs', () => {
     assert.equal(golden.tags.Environment, 'Prod');
 
     // The rules: i-4 is production through __proto__=x and runs an AMI without Environment=Prod;
-    // i-1 is production too, but its AMI is tagged Environment=Prod.
+    // i-1 is production too, on an AMI tagged Environment=Prod by an owner the seed config does not approve.
     const findings = JSON.parse(readFileSync(join(runDir, 'findings.json'), 'utf8'));
     const notTagged = findings.findings.filter((f: { ruleId: string }) => f.ruleId === 'prod-ami-not-tagged');
-    assert.deepEqual(notTagged.map((f: { resourceId: string }) => f.resourceId), ['i-0000000000000004']);
-    const f4 = notTagged[0];
+    assert.deepEqual(notTagged.map((f: { resourceId: string }) => f.resourceId).sort(), ['i-0000000000000001', 'i-0000000000000004']);
+    assert.equal(notTagged.find((f: { resourceId: string }) => f.resourceId === 'i-0000000000000001').messageId, 'notApprovedOwner');
+    const f4 = notTagged.find((f: { resourceId: string }) => f.resourceId === 'i-0000000000000004');
     assert.ok(Object.hasOwn(f4.tags, PROTO) && f4.tags[PROTO] === 'x', 'the finding carries the tag that made it production');
     assert.match(f4.details.production, /__proto__=x/);
 

@@ -111,11 +111,15 @@ describe('a failed image lookup is cannot-verify, never fail', () => {
       const doc = judge(inv);
       assertNoFalseFail(doc);
       const interrupted = inv.images.filter((i) => i.lookup === 'failed');
-      assert.ok(interrupted.length >= 5, `interrupted lookups: ${interrupted.length}`);
+      // Most images were described by the units' own-tags lookups before this phase; what is left (the
+      // deregistered golden AMI at least) is cut short.
+      assert.ok(interrupted.length >= 1, `interrupted lookups: ${interrupted.length}`);
       for (const i of interrupted) assert.equal(i.lookupError?.code, 'Interrupted', `${i.imageId}: ${JSON.stringify(i.lookupError)}`);
+      // The images left for this phase are judged from what AWS said before the interruption (the deregistered
+      // golden AMI's instance metadata), or cannot-verify saying the scan was interrupted: never a fail from it.
       const unverified = unknownImage(doc, 'cannot-verify');
-      assert.ok(unverified.length >= 5, `cannot-verify findings: ${unverified.length}`);
       for (const f of unverified) assert.match(f.message, /interrupted.*Re-run the scan/);
+      assert.deepEqual(unknownImage(doc, 'fail').map((f) => f.resourceId), [...EXPECTED_UNKNOWN]);
     });
   }
 });

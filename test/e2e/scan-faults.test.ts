@@ -190,8 +190,9 @@ describe('scan edge cases', () => {
         assert.equal(img.found, true, id);
         assert.equal(img.seenVia, 'reference');
       }
-      // One owned listing, one failed batch, one batch of the rest.
-      assert.equal(sb.stats().byAccountRegionAction[`${PROD}|us-east-1|ec2:DescribeImages`], 3);
+      // One owned listing, one lookup of PROD's own tags on its instances' images (which describes them), then
+      // for the launch templates' images: one failed batch, one batch of the rest.
+      assert.equal(sb.stats().byAccountRegionAction[`${PROD}|us-east-1|ec2:DescribeImages`], 4);
       assert.equal(inv.coverage[0]!.status, 'ok');
     } finally {
       await sb.close();

@@ -11,7 +11,8 @@ import { scanOrganization } from '../../src/scan/scanner.ts';
 import { runScan } from '../../src/pipeline/run-scan.ts';
 import { scanRolePermissions } from '../../src/scan/iam-policy.ts';
 import { COLLECTORS } from '../../src/scan/collectors/index.ts';
-import type { Inventory } from '../../src/model/inventory.ts';
+import type { Instance, Inventory } from '../../src/model/inventory.ts';
+import { imagesToAsk } from '../../src/scan/collectors/account-image-tags.ts';
 import { UserError } from '../../src/errors.ts';
 import {
   assertMatchesFixture,
@@ -130,9 +131,15 @@ describe('scan of a small organization', () => {
     const referenced = inv.images.filter((x) => x.seenVia === 'reference');
     assert.equal(referenced.length, 4);
     const ownedListings = inv.coverage.filter((c) => c.status === 'ok').length;
-    // One Owners=self listing per scanned unit, plus one batch per (region, resolving account).
-    const batches = byAction['ec2:DescribeImages']! - ownedListings;
-    assert.ok(batches >= 2 && batches <= 3, `expected 2-3 batches (us-east-1 and eu-west-1), got ${batches}`);
+    // One lookup of each unit's own tags on the images its instances use and it does not own (it describes them).
+    const units = new Map<string, Instance[]>();
+    for (const i of inv.instances) units.set(`${i.accountId}|${i.region}`, [...(units.get(`${i.accountId}|${i.region}`) ?? []), i]);
+    const tagLookups = [...units].filter(([k, list]) => imagesToAsk(k.split('|')[0]!, list).length > 0).length;
+    assert.equal(tagLookups, 4);
+    // One Owners=self listing per scanned unit, the tag lookups, plus one batch per (region, resolving account)
+    // for what is left: the deregistered image (us-east-1) and nothing else.
+    const batches = byAction['ec2:DescribeImages']! - ownedListings - tagLookups;
+    assert.equal(batches, 1, `expected 1 batch (us-east-1: the deregistered image), got ${batches}`);
     assert.equal(byAction['ec2:DescribeInstances'], undefined, 'the primary path needs no DescribeInstances');
   });
 

@@ -90,6 +90,8 @@ export interface ImageOpts {
   name?: string;
   public?: boolean;
   tags?: Record<string, string>;
+  /** Each launching account's own tags on the image (Image.accountTags). */
+  accountTags?: Record<string, Record<string, string>>;
   state?: string;
   /** default: 'owner' when the owner is a built account, else 'reference'. */
   seenVia?: 'owner' | 'reference';
@@ -168,9 +170,9 @@ export class InventoryBuilder {
   }
 
   /** Sets (replaces) the coverage status of an account x region. */
-  coverage(accountId: string, region: string, status: CoverageEntry['status'], reason?: string): this {
+  coverage(accountId: string, region: string, status: CoverageEntry['status'], reason?: string, degraded?: CoverageEntry['degraded']): this {
     this.coverageEntries = this.coverageEntries.filter((c) => !(c.accountId === accountId && c.region === region));
-    this.coverageEntries.push({ accountId, region, status, ...(reason ? { reason } : {}) });
+    this.coverageEntries.push({ accountId, region, status, ...(reason ? { reason } : {}), ...(degraded ? { degraded } : {}) });
     return this;
   }
 
@@ -268,6 +270,7 @@ export class InventoryBuilder {
         public: o.public ?? false,
         tags: o.tags ?? {},
         tagsVisible: o.tagsVisible ?? seenVia === 'owner',
+        ...(o.accountTags ? { accountTags: o.accountTags } : {}),
         seenVia,
         seenFromAccountId: seenVia === 'owner' && o.owner ? o.owner : (this.accounts[0]?.accountId ?? WORKLOAD),
         found: o.found ?? true,

@@ -113,6 +113,31 @@ test('the prod tag policy uses the configured approved tag', () => {
   assert.deepEqual(protect.Condition, { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['ami-approval'] } });
 });
 
+test('the prod tag policy pairs the tag with the approved owners (ec2:Owner) and denies tagging images to all but the propagation role', () => {
+  const r = generatePolicies(seedConfig((raw) => (raw.policy_config.tag_propagation_role = 'platform/ami-tag-propagation')), { asOf: '2026-11-23' });
+  const policy = iamPolicySchema.parse(JSON.parse(file(r, 'tagPolicy').content));
+  const owners = ['111122223333', '123456738923', '444455556666']; // the seed allowlist as of 2026-11-23 (both exceptions expired)
+  const sid = (id: string) => policy.Statement.find((s) => s.Sid === id)!;
+  assert.deepEqual(sid('AllowRunInstancesFromApprovedImages').Condition, { StringEquals: { 'ec2:ResourceTag/Environment': ['Prod'] } });
+  // The explicit deny pairs the owner with the tag: the Allow holds only for an approved owner's tagged image.
+  assert.deepEqual(sid('DenyRunInstancesFromUnapprovedOwners'), {
+    Sid: 'DenyRunInstancesFromUnapprovedOwners',
+    Effect: 'Deny',
+    Action: 'ec2:RunInstances',
+    Resource: 'arn:aws:ec2:*::image/*',
+    Condition: { StringNotEquals: { 'ec2:Owner': owners } },
+  });
+  assert.deepEqual(sid('DenyChangingTheApprovalTagOnImages').Action, ['ec2:CreateTags', 'ec2:DeleteTags']);
+  assert.deepEqual(sid('DenyChangingTheApprovalTagOnImages').Condition, {
+    'ForAnyValue:StringEquals': { 'aws:TagKeys': ['Environment'] },
+    ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::*:role/platform/ami-tag-propagation'] },
+  });
+});
+
+test('policy_config.tag_propagation_role must be an IAM role name', () => {
+  assert.throws(() => seedConfig((raw) => (raw.policy_config.tag_propagation_role = 'arn:aws:iam::1:role/x y')), /tag_propagation_role/);
+});
+
 test('criteria splitting: 200 providers fit one criterion, 201 need two, 2000 need ten', () => {
   assert.equal(chunkProviders(accountIds(200)).length, 1);
   const two = chunkProviders(accountIds(201));

@@ -132,6 +132,31 @@ const failurePaths: [string, (dir: string) => void, string[], RegExp?][] = [
     ['tag-policy.approved-tag'],
     /Environment=Dev.*Environment=Prod/,
   ],
+  [
+    'a tag policy that relies on the tag alone (the seed\'s condition: no owner deny)',
+    (d) => edit(d, 'iam-prod-ami-tag-policy.json', (v) => (v.Statement = v.Statement.filter((s: { Sid: string }) => s.Sid !== 'DenyRunInstancesFromUnapprovedOwners')), (v) => JSON.stringify(v, null, 2)),
+    ['tag-policy.approved-owners'],
+    /no DenyRunInstancesFromUnapprovedOwners statement/,
+  ],
+  [
+    'a tag policy approving an extra owner',
+    (d) => edit(d, 'iam-prod-ami-tag-policy.json', (v) => v.Statement[3].Condition.StringNotEquals['ec2:Owner'].push('999988887777'), (v) => JSON.stringify(v, null, 2)),
+    ['tag-policy.approved-owners'],
+    /DenyRunInstancesFromUnapprovedOwners also approves: 999988887777/,
+  ],
+  [
+    'a tag policy that lets its roles tag images with the approval key',
+    (d) => edit(d, 'iam-prod-ami-tag-policy.json', (v) => (v.Statement = v.Statement.filter((s: { Sid: string }) => s.Sid !== 'DenyChangingTheApprovalTagOnImages')), (v) => JSON.stringify(v, null, 2)),
+    ['tag-policy.tag-protection'],
+    /does not deny ec2:CreateTags and ec2:DeleteTags of the tag key Environment/,
+  ],
+  [
+    'a tag policy exempting a principal the config does not name from the tag deny',
+    (d) =>
+      edit(d, 'iam-prod-ami-tag-policy.json', (v) => (v.Statement.at(-1).Condition.ArnNotLike = { 'aws:PrincipalArn': ['arn:aws:iam::*:role/anyone'] }), (v) => JSON.stringify(v, null, 2)),
+    ['tag-policy.tag-protection'],
+    /exempt but not configured: arn:aws:iam::\*:role\/anyone/,
+  ],
 ];
 
 for (const [name, breakIt, expected, detail] of failurePaths) {

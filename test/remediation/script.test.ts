@@ -82,8 +82,9 @@ test('script: bash -n accepts it; header says what changes per account', () => {
   assert.equal(r.status, 0, r.stderr);
   assert.ok(script.startsWith('#!/usr/bin/env bash\n'));
   assert.match(script, /^set -euo pipefail$/m);
-  assert.match(script, new RegExp(`^#   ${WORKLOAD} \\(evil'; touch pwned; echo "\\$\\(id\\)" \`x\` \\*\\\\nnext line\\): 1 change \\(1 x ec2 modify-image-attribute\\)$`, 'm'));
-  assert.match(script, new RegExp(`^#   ${WORKLOAD_2} \\(data\\): 1 change \\(1 x ec2 enable-image-block-public-access\\); 1 for review$`, 'm'));
+  assert.match(script, new RegExp(`^#   ${WORKLOAD} \\(evil'; touch pwned; echo "\\$\\(id\\)" \`x\` \\*\\\\nnext line\\): 1 change \\(1 x ec2 modify-image-attribute\\); 1 for review$`, 'm'));
+  // The review items of the launching accounts: the approval tag of the ops AMI, which must be set there too.
+  assert.match(script, new RegExp(`^#   ${WORKLOAD_2} \\(data\\): 1 change \\(1 x ec2 enable-image-block-public-access\\); 2 for review$`, 'm'));
   assert.match(script, new RegExp(`^#   ${OPS} \\(ops\\): 0 changes; 1 for review$`, 'm'));
   // Only accounts with changes are counted: OPS has review items only.
   assert.match(script, /With --apply this script makes 2 changes in 2 accounts \(and 1 more account with review items only\):/);

@@ -2,6 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CreateTagsCommand,
+  DeleteTagsCommand,
   DeregisterImageCommand,
   DescribeImageAttributeCommand,
   DescribeImagesCommand,
@@ -62,15 +63,21 @@ describe('sandbox EC2 images', () => {
     assert.deepEqual(eu, [I.goldenTagged['eu-west-1'], I.goldenUntagged['eu-west-1'], I.tfe, I.mlPoc].map((i) => i.imageId).sort());
   });
 
-  it('shows an image\'s tags to its owner only', async () => {
+  it('shows each account its own tags on an image: the owner\'s to the owner, never to the accounts it is shared with', async () => {
     const asVendor = await infoblox.send(new DescribeImagesCommand({ Owners: ['self'] }));
     assert.deepEqual(ids(asVendor.Images), [I.infoblox.imageId]);
     assert.deepEqual(asVendor.Images![0]!.Tags, [{ Key: 'Environment', Value: 'Prod' }, { Key: 'Vendor', Value: 'Infoblox' }]);
+    // prod-payments sees the tag it set on the vendor AMI itself, not the vendor's Vendor tag
     const asProd = await prod.send(new DescribeImagesCommand({ ImageIds: [I.infoblox.imageId] }));
-    assert.equal(asProd.Images![0]!.Tags, undefined);
-    // and tag filters of another account see no tags on it
+    assert.deepEqual(asProd.Images![0]!.Tags, [{ Key: 'Environment', Value: 'Prod' }]);
+    // dev, which set no tags on the golden AMI, sees none of the owner's
+    const asDev = await dev.send(new DescribeImagesCommand({ ImageIds: [I.goldenTagged['us-east-1'].imageId] }));
+    assert.equal(asDev.Images![0]!.Tags, undefined);
+    // and tag filters see the caller's own tags: prod's own AMI, and the AMIs it tagged itself
     const filtered = await prod.send(new DescribeImagesCommand({ Filters: [{ Name: 'tag:Environment', Values: ['Prod'] }] }));
-    assert.deepEqual(ids(filtered.Images), [I.prodCustom.imageId]);
+    assert.deepEqual(ids(filtered.Images), [I.prodCustom, I.goldenTagged['us-east-1'], I.goldenWindows, I.infoblox, I.stranger].map((i) => i.imageId).sort());
+    const byTeam = await prod.send(new DescribeImagesCommand({ Filters: [{ Name: 'tag:Team', Values: ['platform'] }] }));
+    assert.deepEqual(ids(byTeam.Images), [], "the owner's Team tag is not visible to prod");
     const golden = await ops.send(new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'tag:Environment', Values: ['Prod'] }] }));
     assert.deepEqual(ids(golden.Images), [I.goldenTagged['us-east-1'], I.goldenWindows, I.goldenPublic].map((i) => i.imageId).sort());
   });
@@ -223,14 +230,34 @@ describe('sandbox EC2 images', () => {
     assert.equal(off.ImageBlockPublicAccessState, 'unblocked');
   });
 
-  it('tags images in the owner account only', async () => {
-    const dry = await rejection(ops.send(new CreateTagsCommand({ Resources: [I.goldenPublic.imageId], Tags: [{ Key: 'Reviewed', Value: 'yes' }], DryRun: true })));
+  it('tags images per account: a consumer tags a shared or public image for itself, and each account sees only its own tags', async () => {
+    const image = I.goldenPublic.imageId; // owned by ops, public and shared with the organization
+    const tagsOf = async (c: EC2Client) => (await c.send(new DescribeImagesCommand({ ImageIds: [image] }))).Images![0]!.Tags ?? [];
+    const dry = await rejection(ops.send(new CreateTagsCommand({ Resources: [image], Tags: [{ Key: 'Reviewed', Value: 'yes' }], DryRun: true })));
     assert.equal(dry.name, 'DryRunOperation');
-    await ops.send(new CreateTagsCommand({ Resources: [I.goldenPublic.imageId], Tags: [{ Key: 'Reviewed', Value: 'yes' }] }));
-    const tags = (await ops.send(new DescribeImagesCommand({ ImageIds: [I.goldenPublic.imageId] }))).Images![0]!.Tags!;
-    assert.ok(tags.some((t) => t.Key === 'Reviewed' && t.Value === 'yes'));
-    const notOwner = await rejection(prod.send(new CreateTagsCommand({ Resources: [I.goldenPublic.imageId], Tags: [{ Key: 'x', Value: 'y' }] })));
-    assert.equal(notOwner.name, 'UnauthorizedOperation');
+    await ops.send(new CreateTagsCommand({ Resources: [image], Tags: [{ Key: 'Reviewed', Value: 'yes' }] }));
+    assert.ok((await tagsOf(ops)).some((t) => t.Key === 'Reviewed' && t.Value === 'yes'));
+    // A consumer that can launch it may tag it (AWS: "You can tag public or shared resources"); the tag is its own.
+    const consumerDry = await rejection(prod.send(new CreateTagsCommand({ Resources: [image], Tags: [{ Key: 'Environment', Value: 'Prod' }], DryRun: true })));
+    assert.equal(consumerDry.name, 'DryRunOperation');
+    await prod.send(new CreateTagsCommand({ Resources: [image], Tags: [{ Key: 'Environment', Value: 'Prod' }, { Key: 'Consumer', Value: 'payments' }] }));
+    assert.deepEqual((await tagsOf(prod)).map((t) => `${t.Key}=${t.Value}`).sort(), ['Consumer=payments', 'Environment=Prod'], "the consumer sees its own tags, not the owner's");
+    const ownerTags = (await tagsOf(ops)).map((t) => t.Key);
+    assert.ok(ownerTags.includes('Reviewed') && !ownerTags.includes('Consumer'), "the owner sees its own tags, not the consumer's");
+    assert.deepEqual(await tagsOf(dev), [], 'a third account sees neither');
+    // Tag filters see the caller's own tags only.
+    const byTag = (c: EC2Client) => c.send(new DescribeImagesCommand({ ExecutableUsers: ['all'], Filters: [{ Name: 'tag:Consumer', Values: ['payments'] }] }));
+    assert.deepEqual(ids((await byTag(prod)).Images), [image]);
+    assert.deepEqual(ids((await byTag(dev)).Images), []);
+    // DeleteTags with a value removes the tag only when the value matches; the owner's tags are untouched.
+    await prod.send(new DeleteTagsCommand({ Resources: [image], Tags: [{ Key: 'Environment', Value: 'prod' }] }));
+    assert.ok((await tagsOf(prod)).some((t) => t.Key === 'Environment'));
+    await prod.send(new DeleteTagsCommand({ Resources: [image], Tags: [{ Key: 'Environment', Value: 'Prod' }] }));
+    assert.deepEqual((await tagsOf(prod)).map((t) => t.Key), ['Consumer']);
+    assert.ok((await tagsOf(ops)).some((t) => t.Key === 'Environment' && t.Value === 'Prod'), "the owner's Environment tag stays");
+    // An account that cannot launch the image cannot tag it either.
+    const invisible = await rejection(dev.send(new CreateTagsCommand({ Resources: [I.infoblox.imageId], Tags: [{ Key: 'Environment', Value: 'Prod' }] })));
+    assert.equal(invisible.name, 'InvalidAMIID.NotFound');
   });
 
   it('keeps describing an instance\'s image after it is deregistered', async () => {

@@ -49,7 +49,7 @@ describe('sandbox Organizations (JSON 1.1)', () => {
     assert.equal(new Set(ids).size, 47);
     const small: number[] = [];
     for await (const page of paginateListAccounts({ client: orgs(sb), pageSize: 3 }, {})) small.push(page.Accounts!.length);
-    assert.deepEqual(small, [3, 3, 1]);
+    assert.deepEqual(small, [3, 3, 2]);
   });
 
   it('lists accounts with name, email, status and joined time', async () => {
@@ -73,7 +73,7 @@ describe('sandbox Organizations (JSON 1.1)', () => {
     const nested = await client.send(new ListOrganizationalUnitsForParentCommand({ ParentId: 'ou-a1b2-workload1' }));
     assert.deepEqual(nested.OrganizationalUnits?.map((o) => o.Name), ['Prod', 'Dev']);
     const inProd = await client.send(new ListAccountsForParentCommand({ ParentId: 'ou-a1b2-prodwork1' }));
-    assert.deepEqual(inProd.Accounts?.map((a) => a.Id), [DEMO_ACCOUNTS.prod]);
+    assert.deepEqual(inProd.Accounts?.map((a) => a.Id), [DEMO_ACCOUNTS.prod, DEMO_ACCOUNTS.prodAnalytics]);
     const parents = await client.send(new ListParentsCommand({ ChildId: DEMO_ACCOUNTS.prod }));
     assert.deepEqual(parents.Parents, [{ Id: 'ou-a1b2-prodwork1', Type: 'ORGANIZATIONAL_UNIT' }]);
     const rootParent = await client.send(new ListParentsCommand({ ChildId: 'ou-a1b2-workload1' }));

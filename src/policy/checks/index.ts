@@ -16,7 +16,7 @@ import {
 } from '../syntax.js';
 import { summarizeDeclarativePolicy } from '../declarative.js';
 import { remediationRolePattern, SCP_SIDS, summarizeScp } from '../scp.js';
-import { summarizeTagPolicy } from '../tag-policy.js';
+import { TAG_POLICY_SIDS, propagationRoleArnPattern, summarizeTagPolicy } from '../tag-policy.js';
 import { cliCriteriaAsCriteria, summarizeCliCriteria } from '../cli-criteria.js';
 import { criteriaOf } from '../../config/allowlist.js';
 import { criteriaProviders } from '../providers.js';
@@ -425,6 +425,48 @@ export const CHECKS: readonly AnyCheck[] = [
         : fail(
             `${DIST_FILES.tagPolicy} checks ${t.key ? `${t.key}=${(t.values ?? []).join('|')}` : 'no approval tag'}, the config's approved tag is ${want.key}=${want.values.join('|')}`,
           );
+    },
+  }),
+  check({
+    id: 'tag-policy.approved-owners',
+    section: 'policies',
+    verifies: "the production tag policy pairs the tag with the config's approved owners (ec2:Owner), so a tag an account set itself approves no other owner's AMI",
+    needs: ['config', 'tagPolicy'],
+    run: ({ config, tagPolicy }) => {
+      const t = summarizeTagPolicy(tagPolicy);
+      const want = normalizeProviders(config.allowlist.approvedProviders);
+      const hint = ['AMI tags are per account: in a production account anyone allowed ec2:CreateTags can tag any public AMI for that account; regenerate with `amigov policy generate`'];
+      if (!t.denyOwners) return fail(`${DIST_FILES.tagPolicy} relies on the tag alone: it has no ${TAG_POLICY_SIDS.denyOwners} statement (ec2:Owner)`, hint);
+      // An owner list on the Allow (not generated, allowed when edited in) must be the same allowlist.
+      const allow = compareProviderSets(want, t.allowOwners ?? want);
+      const deny = compareProviderSets(want, t.denyOwners);
+      if (allow.equal && deny.equal) return pass(`${DIST_FILES.tagPolicy}: launches only from the ${plural(want.length, 'approved owner')} of the config as of ${config.asOf}`);
+      return fail(`${DIST_FILES.tagPolicy}: the ec2:Owner lists are not the config's allowlist as of ${config.asOf}`, [
+        ...describeDiff(allow, `${TAG_POLICY_SIDS.allowImages} lacks`, `${TAG_POLICY_SIDS.allowImages} also approves`),
+        ...describeDiff(deny, `${TAG_POLICY_SIDS.denyOwners} lacks`, `${TAG_POLICY_SIDS.denyOwners} also approves`),
+      ]);
+    },
+  }),
+  check({
+    id: 'tag-policy.tag-protection',
+    section: 'policies',
+    verifies: 'the production tag policy denies ec2:CreateTags / ec2:DeleteTags of the approval tag on images to all but the configured tag-propagation role',
+    needs: ['config', 'tagPolicy'],
+    run: ({ config, tagPolicy }) => {
+      const p = summarizeTagPolicy(tagPolicy).protect;
+      const key = config.allowlist.approvedAmiTag.key;
+      if (!p || !p.actions.includes('ec2:CreateTags') || !p.actions.includes('ec2:DeleteTags') || !p.keys.includes(key)) {
+        return fail(`${DIST_FILES.tagPolicy} does not deny ec2:CreateTags and ec2:DeleteTags of the tag key ${key} on images (${TAG_POLICY_SIDS.protectTag}): the roles it is attached to can approve any image for their account`, [
+          'regenerate with `amigov policy generate`',
+        ]);
+      }
+      const role = config.cfg.policy_config.tag_propagation_role;
+      const want = role ? [propagationRoleArnPattern(role)] : [];
+      const cmp = compareProviderSets(want, p.exempt);
+      if (!cmp.equal) {
+        return fail(`${DIST_FILES.tagPolicy}: the approval tag deny exempts ${p.exempt.join(', ') || 'no principal'}; the config's tag_propagation_role is ${role ? JSON.stringify(role) : 'not set'}`, describeDiff(cmp, 'not exempt', 'exempt but not configured'));
+      }
+      return pass(`${DIST_FILES.tagPolicy}: only ${role ? want[0] : 'no principal it is attached to'} may set or remove ${key} on images`);
     },
   }),
 

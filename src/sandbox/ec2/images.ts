@@ -1,7 +1,8 @@
 /**
  * DescribeImages, DescribeImageAttribute and the image-mutating calls remediation uses (ModifyImageAttribute,
  * DeregisterImage). Visibility follows EC2: an account sees its own images, public images, and images shared with
- * it (directly, through its organization or an OU above it); an image's tags are shown to its owner only.
+ * it (directly, through its organization or an OU above it); an image's tags are per account: each account sees
+ * only the tags it set itself (the owner's to the owner).
  */
 import { ApiError, invalidParameterCombination, invalidParameterValue, missingParameter } from '../errors.js';
 import type { QueryParams, XmlValue } from '../protocol/query.js';
@@ -63,8 +64,11 @@ export function renderImage(ctx: Ec2Context, rec: ImageRec): Record<string, XmlV
     sriovNetSupport: 'simple',
     bootMode: 'uefi-preferred',
     imdsSupport: 'v2.0',
-    // AMI tags are visible to the owner account only, as on AWS.
-    tagSet: owner ? tagSet(rec.tags) : undefined,
+    // The caller's own tags: the owner's to the owner, another account's own tags to it. EC2 User Guide: "When you
+    // tag public or shared resources, the tags you assign are available only to your AWS account; no other AWS
+    // account will have access to those tags." and (sharing) "your user-defined tags are not available to any
+    // AWS account in an organization or OU with which the AMI is shared".
+    tagSet: tagSet(ctx.state.imageTagsFor(rec, ctx.accountId)),
     deprecationTime: rec.deprecationTime,
     // DescribeImages Image: sourceImageId "The ID of the source AMI from which the AMI was created.", sourceImageRegion
     // "The Region of the source AMI.", lastLaunchedTime "when the AMI was last used to launch an EC2 instance",
@@ -161,8 +165,8 @@ export const describeImages: Ec2Handler = (ctx, params) => {
     return !hiddenByAllowedImages(ctx, r);
   });
 
-  // Tags are the owner's: another account's tag filters see no tags on it.
-  candidates = applyFilters(candidates, params.filters(), imageFilters, (r) => (r.ownerId === accountId ? r.tags : undefined));
+  // Tag filters see the caller's own tags only (the owner's to the owner).
+  candidates = applyFilters(candidates, params.filters(), imageFilters, (r) => state.imageTagsFor(r, accountId));
   const { page, nextToken } = paginate('DescribeImages', candidates, params, { min: 1, max: 1000 });
   checkDryRun(params);
   return { imagesSet: items(page.map((r) => renderImage(ctx, r))), nextToken };

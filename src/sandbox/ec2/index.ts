@@ -11,7 +11,7 @@ import {
   getImageBlockPublicAccessState,
 } from './settings.js';
 import { describeImageReferences } from './references.js';
-import { createTags } from './tags.js';
+import { createTags, deleteTags } from './tags.js';
 import { describeFleets, describeSpotFleetRequests } from './fleets.js';
 
 export interface Ec2Action {
@@ -38,5 +38,6 @@ export const EC2_ACTIONS: Record<string, Ec2Action> = {
   EnableImageBlockPublicAccess: { handler: enableImageBlockPublicAccess, mutating: true },
   DisableImageBlockPublicAccess: { handler: disableImageBlockPublicAccess, mutating: true },
   CreateTags: { handler: createTags, mutating: true },
+  DeleteTags: { handler: deleteTags, mutating: true },
   DeregisterImage: { handler: deregisterImage, mutating: true },
 };

@@ -11,6 +11,7 @@ import { IMAGE_BLOCK_PUBLIC_ACCESS, ALLOWED_IMAGES_SETTINGS } from './region-set
 import { REFERENCED_IMAGES } from './referenced-images.js';
 import { LAUNCH_PERMISSIONS } from './launch-permissions.js';
 import { LAUNCH_PATH_COLLECTORS } from './launch-paths.js';
+import { LAUNCHING_ACCOUNT_IMAGE_TAGS } from './account-image-tags.js';
 
 export const COLLECTORS: readonly CollectorMeta[] = [
   ORGANIZATION,
@@ -19,6 +20,7 @@ export const COLLECTORS: readonly CollectorMeta[] = [
   REGIONS,
   INSTANCE_IMAGE_METADATA,
   INSTANCES,
+  LAUNCHING_ACCOUNT_IMAGE_TAGS,
   OWNED_IMAGES,
   LAUNCH_TEMPLATES,
   IMAGE_BLOCK_PUBLIC_ACCESS,

@@ -17,6 +17,7 @@ import { paginateDescribeImages, type Image as SdkImage } from '@aws-sdk/client-
 import type { Image } from '../../model/inventory.js';
 import { errorCode, errorMessage } from '../../aws/errors.js';
 import { toImage } from './images.js';
+import { tagsToRecord } from './map.js';
 import { sendOptions, type CollectorMeta, type RegionContext } from './types.js';
 
 export const REFERENCED_IMAGES: CollectorMeta = {
@@ -51,6 +52,12 @@ export interface NotFound {
 
 export interface ResolveResult {
   found: Image[];
+  /**
+   * imageId -> the describing account's own tags on each found image (the Tags of the answer). Not the
+   * owner's: "When you tag public or shared resources, the tags you assign are available only to your AWS
+   * account" (EC2 User Guide, tagging). See account-image-tags.ts.
+   */
+  describerTags: Map<string, Record<string, string>>;
   /** id -> AWS's answer that it does not exist or cannot be used from this account */
   missing: Map<string, NotFound>;
 }
@@ -65,6 +72,7 @@ async function describeBatch(ctx: RegionContext, ids: string[], result: ResolveR
         if (!img.ImageId || seen.has(img.ImageId) || !ids.includes(img.ImageId)) continue;
         seen.add(img.ImageId);
         result.found.push(toImage(img as SdkImage & { ImageId: string }, ctx.region, ctx.accountId, 'reference'));
+        result.describerTags.set(img.ImageId, tagsToRecord(img.Tags));
       }
     }
     // A successful answer without the id is AWS's answer too (DescribeImages API reference): "Recently
@@ -108,7 +116,7 @@ async function describeBatch(ctx: RegionContext, ids: string[], result: ResolveR
  * region of ctx. Throws on any error that is not AWS's not-found answer: the lookup failed.
  */
 export async function resolveImagesById(ctx: RegionContext, ids: string[], batchSize = DESCRIBE_IMAGES_BATCH): Promise<ResolveResult> {
-  const result: ResolveResult = { found: [], missing: new Map() };
+  const result: ResolveResult = { found: [], describerTags: new Map(), missing: new Map() };
   const unique = [...new Set(ids)];
   for (let i = 0; i < unique.length; i += batchSize) await describeBatch(ctx, unique.slice(i, i + batchSize), result);
   return result;
