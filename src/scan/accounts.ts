@@ -6,14 +6,7 @@ import type { AccountRecord } from '../model/inventory.js';
 import { UserError } from '../errors.js';
 import type { CollectorMeta } from './collectors/types.js';
 import type { OrgDiscovery } from './organization.js';
-
-export const ASSUME_ROLE: CollectorMeta = {
-  id: 'assume-role',
-  title: 'Temporary credentials in each account (STS AssumeRole into the scan role)',
-  scope: 'caller',
-  optional: false,
-  permissions: ['sts:AssumeRole'],
-};
+import { ASSUME_ROLE } from './collectors/metas.js';
 
 export interface AccountSelection {
   accounts?: string[];

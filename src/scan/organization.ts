@@ -14,19 +14,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import pLimit from 'p-limit';
 import type { CollectorMeta } from './collectors/types.js';
-
-export const ORGANIZATION: CollectorMeta = {
-  id: 'organization',
-  title: 'Organization, OU tree and member accounts',
-  scope: 'caller',
-  optional: false,
-  permissions: [
-    'organizations:DescribeOrganization',
-    'organizations:ListRoots',
-    'organizations:ListOrganizationalUnitsForParent',
-    'organizations:ListAccountsForParent',
-  ],
-};
+import { ORGANIZATION } from './collectors/metas.js';
 
 export interface OrgAccount {
   accountId: string;

@@ -63,15 +63,16 @@ import { plural } from '../util/format.js';
 import { selectFromOrganization, selectWithoutOrganization, type PlannedAccount } from './accounts.js';
 import { describeRegions, type RegionInfo } from './collectors/regions.js';
 import { maxUnitRequestsInFlight, scanUnit, selectUnitCollectors, unitCollectorIds, verdictFor, type UnitCollector, type UnitOutcome } from './unit.js';
-import { ORGANIZATION } from './organization.js';
-import { ASSUME_ROLE } from './accounts.js';
-import { REGIONS } from './collectors/regions.js';
-import { LAUNCH_PERMISSIONS } from './collectors/launch-permissions.js';
-import { INSTANCES } from './collectors/instances.js';
-import { LAUNCH_TEMPLATES } from './collectors/launch-templates.js';
+import { ORGANIZATION } from './collectors/metas.js';
+import { ASSUME_ROLE } from './collectors/metas.js';
+import { REGIONS } from './collectors/metas.js';
+import { LAUNCH_PERMISSIONS } from './collectors/metas.js';
+import { INSTANCES } from './collectors/metas.js';
+import { LAUNCH_TEMPLATES } from './collectors/metas.js';
 import { launchPathImageRefs, sortedLaunchPaths } from './collectors/launch-paths.js';
 import { CoverageTracker } from './tracker.js';
-import { IMAGE_ID_RE, REFERENCED_IMAGES, resolveImagesById, type NotFound } from './collectors/referenced-images.js';
+import { IMAGE_ID_RE, resolveImagesById, type NotFound } from './collectors/referenced-images.js';
+import { REFERENCED_IMAGES } from './collectors/metas.js';
 
 export interface ScanProgress {
   phase: 'discovery' | 'scanning' | 'resolving-images' | 'done';

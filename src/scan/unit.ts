@@ -4,19 +4,21 @@
  * the status (access-denied or error) but never discards what the other collectors gathered.
  */
 import type { CoverageEntry, Image, Instance, LaunchTemplate, RegionSettings } from '../model/inventory.js';
-import { AUTO_SCALING_GROUPS, collectLaunchPaths, collectPinnedVersions, LAUNCH_PATH_COLLECTORS, type LaunchPathsValue } from './collectors/launch-paths.js';
+import { collectLaunchPaths, collectPinnedVersions, type LaunchPathsValue } from './collectors/launch-paths.js';
+import { AUTO_SCALING_GROUPS, LAUNCH_PATH_COLLECTORS } from './collectors/metas.js';
 import { classifyError, errorCode, errorMessage } from '../aws/errors.js';
-import { collectInstances, INSTANCES, INSTANCE_IMAGE_METADATA } from './collectors/instances.js';
-import { collectOwnedImages, OWNED_IMAGES } from './collectors/images.js';
-import { collectLaunchTemplates, LAUNCH_TEMPLATES } from './collectors/launch-templates.js';
-import {
-  ALLOWED_IMAGES_SETTINGS,
-  collectAllowedImagesSettings,
-  collectImageBlockPublicAccess,
-  IMAGE_BLOCK_PUBLIC_ACCESS,
-} from './collectors/region-settings.js';
-import { collectLaunchPermissions, LAUNCH_PERMISSIONS, LAUNCH_PERMISSIONS_PARALLEL } from './collectors/launch-permissions.js';
-import { collectAccountImageTags, LAUNCHING_ACCOUNT_IMAGE_TAGS } from './collectors/account-image-tags.js';
+import { collectInstances } from './collectors/instances.js';
+import { INSTANCES, INSTANCE_IMAGE_METADATA } from './collectors/metas.js';
+import { collectOwnedImages } from './collectors/images.js';
+import { OWNED_IMAGES } from './collectors/metas.js';
+import { collectLaunchTemplates } from './collectors/launch-templates.js';
+import { LAUNCH_TEMPLATES } from './collectors/metas.js';
+import { collectAllowedImagesSettings, collectImageBlockPublicAccess } from './collectors/region-settings.js';
+import { ALLOWED_IMAGES_SETTINGS, IMAGE_BLOCK_PUBLIC_ACCESS } from './collectors/metas.js';
+import { collectLaunchPermissions, LAUNCH_PERMISSIONS_PARALLEL } from './collectors/launch-permissions.js';
+import { LAUNCH_PERMISSIONS } from './collectors/metas.js';
+import { collectAccountImageTags } from './collectors/account-image-tags.js';
+import { LAUNCHING_ACCOUNT_IMAGE_TAGS } from './collectors/metas.js';
 import type { CollectorMeta, RegionContext } from './collectors/types.js';
 import { COLLECTORS } from './collectors/index.js';
 

@@ -242,8 +242,11 @@ test('the GitHub weekly scan steps run as written: baseline, then a comparison w
     assert.notEqual(runs[0], runs[1]);
     const md = readFileSync(summary, 'utf8');
     assert.equal(md.match(/^## amigov weekly scan$/gm)?.length, 2);
-    assert.match(md, /Coverage: \d+ ok/);
-    assert.deepEqual(readdirSync(join(repo, 'reports')).sort(), runs.map((r) => r.replace(/^reports\//, '')).sort());
+    // The step summary is the run's summary.md (report/run-summary.ts): headline and change since the last run.
+    assert.match(md, /^## amigov: .*\d+ findings/m);
+    assert.match(md, /Compared with run `[^`]+`: \*\*\d+ new\*\*/);
+    // The run folders, and the history index beside them (docs/reports.md, History) that the artifact keeps too.
+    assert.deepEqual(readdirSync(join(repo, 'reports')).sort(), [...runs.map((r) => r.replace(/^reports\//, '')), 'history-index.json'].sort());
   } finally {
     await sb.close();
   }

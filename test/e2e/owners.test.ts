@@ -93,7 +93,7 @@ describe('owners from Organizations account tags', () => {
       const { doc, inv, err } = await scan('d', { config: withOwners, quiet: false });
       assert.deepEqual(inv.accounts.find((a) => a.accountId === A.prod)!.tagsError, { code: 'AccessDeniedException', message: "You don't have permissions to access this resource." });
       assert.ok(doc.findings.length > 10 && doc.findings.every((f) => f.owner === undefined));
-      assert.match(err, /could not read the Organizations tags of 6 accounts \(AccessDeniedException 6\).*organizations:ListTagsForResource/);
+      assert.match(err, /could not read the Organizations tags of 7 accounts \(AccessDeniedException 7\).*organizations:ListTagsForResource/);
       assert.equal(doc.coverage.complete, false, 'coverage is what it was: the role-less account only');
       assert.ok(doc.coverage.entries.every((c) => c.status === 'ok' || c.accountId === A.noRole));
     } finally {

@@ -92,9 +92,9 @@ describe('scan --rules: a targeted scan', () => {
   });
 
   test('collectors added later take part by their ids (UNIT_COLLECTORS registry)', () => {
-    const extra = { meta: { id: 'auto-scaling-groups', title: 't', scope: 'account-region', optional: false, permissions: ['autoscaling:DescribeAutoScalingGroups'] }, collect: async () => [], apply() {} } as UnitCollector<unknown>;
+    const extra = { meta: { id: 'future-collector', title: 't', scope: 'account-region', optional: false, permissions: ['ec2:DescribeSomethingNew'] }, collect: async () => [], apply() {} } as UnitCollector<unknown>;
     const all = [...UNIT_COLLECTORS, extra];
-    assert.deepEqual(selectUnitCollectors(['auto-scaling-groups'], all).map((c) => c.meta.id), ['auto-scaling-groups']);
+    assert.deepEqual(selectUnitCollectors(['future-collector'], all).map((c) => c.meta.id), ['future-collector']);
     assert.deepEqual(selectUnitCollectors(['instance-image-metadata'], all).map((c) => c.meta.id), ['instances'], 'an included collector selects its runner');
     assert.equal(selectUnitCollectors(undefined, all).length, all.length);
   });

@@ -124,7 +124,7 @@ test('the prod tag policy pairs the tag with the approved owners (ec2:Owner) and
     Sid: 'DenyRunInstancesFromUnapprovedOwners',
     Effect: 'Deny',
     Action: 'ec2:RunInstances',
-    Resource: 'arn:aws:ec2:*::image/*',
+    Resource: 'arn:*:ec2:*::image/*',
     Condition: { StringNotEquals: { 'ec2:Owner': owners } },
   });
   assert.deepEqual(sid('DenyChangingTheApprovalTagOnImages').Action, ['ec2:CreateTags', 'ec2:DeleteTags']);

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { assignResolvers, preferSucceeded } from '../../src/scan/scanner.ts';
 import { UNIT_COLLECTORS, verdictFor } from '../../src/scan/unit.ts';
 import { COLLECTORS } from '../../src/scan/collectors/index.ts';
-import { REFERENCED_IMAGES } from '../../src/scan/collectors/referenced-images.ts';
-import { INSTANCES } from '../../src/scan/collectors/instances.ts';
-import { OWNED_IMAGES } from '../../src/scan/collectors/images.ts';
+import { REFERENCED_IMAGES } from '../../src/scan/collectors/metas.ts';
+import { INSTANCES } from '../../src/scan/collectors/metas.ts';
+import { OWNED_IMAGES } from '../../src/scan/collectors/metas.ts';
 
 const A = '111111111111';
 const B = '222222222222';

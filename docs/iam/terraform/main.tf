@@ -51,6 +51,9 @@ resource "aws_iam_role_policy" "amigov_scan_read_only" {
         "Sid": "AmigovScanReadOnly",
         "Effect": "Allow",
         "Action": [
+          "autoscaling:DescribeAutoScalingGroups",
+          "autoscaling:DescribeLaunchConfigurations",
+          "ec2:DescribeFleets",
           "ec2:DescribeImageAttribute",
           "ec2:DescribeImages",
           "ec2:DescribeInstanceImageMetadata",
@@ -58,6 +61,7 @@ resource "aws_iam_role_policy" "amigov_scan_read_only" {
           "ec2:DescribeLaunchTemplateVersions",
           "ec2:DescribeLaunchTemplates",
           "ec2:DescribeRegions",
+          "ec2:DescribeSpotFleetRequests",
           "ec2:GetAllowedImagesSettings",
           "ec2:GetImageBlockPublicAccessState"
         ],

@@ -14,14 +14,7 @@ import type { Image, Instance } from '../../model/inventory.js';
 import { errorCode, errorMessage } from '../../aws/errors.js';
 import { IMAGE_ID_RE, resolveImagesById } from './referenced-images.js';
 import type { CollectorMeta, RegionContext } from './types.js';
-
-export const LAUNCHING_ACCOUNT_IMAGE_TAGS: CollectorMeta = {
-  id: 'launching-account-image-tags',
-  title: "Each launching account's own tags on the shared or public images its instances use (DescribeImages by id in that account)",
-  scope: 'account-region',
-  optional: true,
-  permissions: ['ec2:DescribeImages'],
-};
+import { LAUNCHING_ACCOUNT_IMAGE_TAGS } from './metas.js';
 
 /** Image states AWS no longer describes to other accounts ("A deregistered AMI can't be used to launch new instances."). */
 const GONE = new Set(['deregistered', 'disabled']);

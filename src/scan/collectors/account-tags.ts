@@ -15,14 +15,7 @@ import pLimit from 'p-limit';
 import { errorCode, errorMessage } from '../../aws/errors.js';
 import { tagsToRecord } from './map.js';
 import type { CollectorMeta } from './types.js';
-
-export const ACCOUNT_TAGS: CollectorMeta = {
-  id: 'account-tags',
-  title: 'Account tags in Organizations (owners), when the config names owner tag keys',
-  scope: 'caller',
-  optional: true,
-  permissions: ['organizations:ListTagsForResource'],
-};
+import { ACCOUNT_TAGS } from './metas.js';
 
 export type AccountTagsResult = { tags: Record<string, string> } | { error: { code: string; message: string } };
 

@@ -7,14 +7,7 @@ import { paginateDescribeImages, type Image as SdkImage } from '@aws-sdk/client-
 import type { Image } from '../../model/inventory.js';
 import { defined, tagsToRecord } from './map.js';
 import { sendOptions, type CollectorMeta, type RegionContext } from './types.js';
-
-export const OWNED_IMAGES: CollectorMeta = {
-  id: 'owned-images',
-  title: 'Images the account owns (with their tags, as only the owner sees them)',
-  scope: 'account-region',
-  optional: false,
-  permissions: ['ec2:DescribeImages'],
-};
+import { OWNED_IMAGES } from './metas.js';
 
 /** Maps an SDK image as seen from `seenFromAccountId`. Tags are the owner's only when seen by the owner. */
 export function toImage(img: SdkImage & { ImageId: string }, region: string, seenFromAccountId: string, seenVia: Image['seenVia']): Image {

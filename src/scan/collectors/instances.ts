@@ -21,22 +21,7 @@ import type { Instance } from '../../model/inventory.js';
 import { classifyError, errorCode, errorMessage, unsupportedReason } from '../../aws/errors.js';
 import { defined, isoOf, tagsToRecord } from './map.js';
 import { sendOptions, type CollectorMeta, type RegionContext } from './types.js';
-
-export const INSTANCE_IMAGE_METADATA: CollectorMeta = {
-  id: 'instance-image-metadata',
-  title: 'Instances with their launch image metadata (primary path)',
-  scope: 'account-region',
-  optional: true,
-  permissions: ['ec2:DescribeInstanceImageMetadata'],
-};
-
-export const INSTANCES: CollectorMeta = {
-  id: 'instances',
-  title: 'Instances (fallback path: DescribeInstances, images resolved by id)',
-  scope: 'account-region',
-  optional: false,
-  permissions: ['ec2:DescribeInstances'],
-};
+import { INSTANCE_IMAGE_METADATA, INSTANCES } from './metas.js';
 
 const LIVE_STATES = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
 const LIVE_FILTER = [{ Name: 'instance-state-name', Values: LIVE_STATES }];

@@ -25,49 +25,7 @@ import { classifyError, errorCode, errorMessage } from '../../aws/errors.js';
 import { imageReferenceOf } from './launch-templates.js';
 import { defined, tagsToRecord } from './map.js';
 import { sendOptions, type CollectorMeta, type RegionContext } from './types.js';
-
-export const AUTO_SCALING_GROUPS: CollectorMeta = {
-  id: 'auto-scaling-groups',
-  title: 'Auto Scaling groups: launch template and pinned version, mixed instances policy overrides, size',
-  scope: 'account-region',
-  optional: true,
-  permissions: ['autoscaling:DescribeAutoScalingGroups'],
-};
-
-export const LAUNCH_CONFIGURATIONS: CollectorMeta = {
-  id: 'launch-configurations',
-  title: 'Legacy launch configurations used by Auto Scaling groups (their ImageId)',
-  scope: 'account-region',
-  optional: true,
-  permissions: ['autoscaling:DescribeLaunchConfigurations'],
-};
-
-export const EC2_FLEETS: CollectorMeta = {
-  id: 'ec2-fleets',
-  title: 'Active EC2 Fleets with their launch template configs and overrides',
-  scope: 'account-region',
-  optional: true,
-  permissions: ['ec2:DescribeFleets'],
-};
-
-export const SPOT_FLEETS: CollectorMeta = {
-  id: 'spot-fleets',
-  title: 'Active Spot Fleet requests with their launch specifications and launch template configs',
-  scope: 'account-region',
-  optional: true,
-  permissions: ['ec2:DescribeSpotFleetRequests'],
-};
-
-export const PINNED_LAUNCH_TEMPLATE_VERSIONS: CollectorMeta = {
-  id: 'pinned-launch-template-versions',
-  title: 'Launch template versions that groups and fleets pin by number',
-  scope: 'account-region',
-  optional: true,
-  permissions: ['ec2:DescribeLaunchTemplateVersions'],
-};
-
-/** The collectors launch-paths runs, in documentation order. */
-export const LAUNCH_PATH_COLLECTORS = [AUTO_SCALING_GROUPS, LAUNCH_CONFIGURATIONS, EC2_FLEETS, SPOT_FLEETS, PINNED_LAUNCH_TEMPLATE_VERSIONS] as const;
+import { AUTO_SCALING_GROUPS, LAUNCH_CONFIGURATIONS, EC2_FLEETS, SPOT_FLEETS, PINNED_LAUNCH_TEMPLATE_VERSIONS, LAUNCH_PATH_COLLECTORS } from './metas.js';
 
 /**
  * Fleet states in which a fleet still launches. EC2 Fleet fleet-state: "submitted | active | deleted | failed |

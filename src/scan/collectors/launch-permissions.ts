@@ -9,14 +9,7 @@ import { DescribeImageAttributeCommand } from '@aws-sdk/client-ec2';
 import type { Image } from '../../model/inventory.js';
 import { classifyError, errorCode, errorMessage, unsupportedReason } from '../../aws/errors.js';
 import { sendOptions, type CollectorMeta, type RegionContext } from './types.js';
-
-export const LAUNCH_PERMISSIONS: CollectorMeta = {
-  id: 'launch-permissions',
-  title: 'Who each owned image is shared with (--deep)',
-  scope: 'account-region',
-  optional: true,
-  permissions: ['ec2:DescribeImageAttribute'],
-};
+import { LAUNCH_PERMISSIONS } from './metas.js';
 
 /** Images described at once within one account x region: the unit's share of the EC2 describe bucket. */
 export const LAUNCH_PERMISSIONS_PARALLEL = 4;

@@ -15,14 +15,7 @@ import {
 import type { ImageReference, LaunchTemplate } from '../../model/inventory.js';
 import { classifyError } from '../../aws/errors.js';
 import { sendOptions, type CollectorMeta, type RegionContext } from './types.js';
-
-export const LAUNCH_TEMPLATES: CollectorMeta = {
-  id: 'launch-templates',
-  title: 'Launch templates with the image of their default and latest versions',
-  scope: 'account-region',
-  optional: false,
-  permissions: ['ec2:DescribeLaunchTemplates', 'ec2:DescribeLaunchTemplateVersions'],
-};
+import { LAUNCH_TEMPLATES } from './metas.js';
 
 /** An ImageId in a launch template: an AMI id, an SSM parameter reference (resolve:ssm:...), or none. */
 export function imageReferenceOf(imageId: string | undefined): ImageReference {

@@ -19,14 +19,7 @@ import { errorCode, errorMessage } from '../../aws/errors.js';
 import { toImage } from './images.js';
 import { tagsToRecord } from './map.js';
 import { sendOptions, type CollectorMeta, type RegionContext } from './types.js';
-
-export const REFERENCED_IMAGES: CollectorMeta = {
-  id: 'referenced-images',
-  title: 'Images referenced by instances and launch templates, resolved by id (batched, once per region)',
-  scope: 'account-region',
-  optional: false,
-  permissions: ['ec2:DescribeImages'],
-};
+import { REFERENCED_IMAGES } from './metas.js';
 
 export const IMAGE_ID_RE = /^ami-[0-9a-f]{8,17}$/;
 export const DESCRIBE_IMAGES_BATCH = 100;

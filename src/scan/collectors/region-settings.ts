@@ -10,22 +10,7 @@ import type { AllowedImagesState, ImageBlockPublicAccessState, ImageCriterion, R
 import { classifyError, errorCode, errorMessage, unsupportedReason } from '../../aws/errors.js';
 import { defined } from './map.js';
 import { sendOptions, type CollectorMeta, type RegionContext } from './types.js';
-
-export const IMAGE_BLOCK_PUBLIC_ACCESS: CollectorMeta = {
-  id: 'image-block-public-access',
-  title: 'Image block public access state',
-  scope: 'account-region',
-  optional: true,
-  permissions: ['ec2:GetImageBlockPublicAccessState'],
-};
-
-export const ALLOWED_IMAGES_SETTINGS: CollectorMeta = {
-  id: 'allowed-images-settings',
-  title: 'Allowed AMIs settings (state, image criteria, managed by)',
-  scope: 'account-region',
-  optional: true,
-  permissions: ['ec2:GetAllowedImagesSettings'],
-};
+import { IMAGE_BLOCK_PUBLIC_ACCESS, ALLOWED_IMAGES_SETTINGS } from './metas.js';
 
 /** Why an optional call gave no answer, in words a person can act on. */
 export function degradedReason(action: string, permission: string, err: unknown): string {

@@ -4,14 +4,7 @@
  */
 import { DescribeRegionsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { CollectorMeta } from './types.js';
-
-export const REGIONS: CollectorMeta = {
-  id: 'regions',
-  title: 'The account\'s enabled and disabled regions',
-  scope: 'account',
-  optional: false,
-  permissions: ['ec2:DescribeRegions'],
-};
+import { REGIONS } from './metas.js';
 
 export interface RegionInfo {
   name: string;
