@@ -100,11 +100,12 @@ export function checkRemediateFlags(cli: RemediateCliOptions, io: Pick<Remediate
   if (!/^\/([\x21-\x7e]*\/)?$/.test(rolePath)) throw new UserError(`--role-path: ${JSON.stringify(rolePath)} is not an IAM path (e.g. /amigov/)`);
   const timeout = cli.timeout === undefined ? SCAN_DEFAULTS.requestTimeoutMs : Math.round(Number(cli.timeout) * 1000);
   if (!Number.isFinite(timeout) || timeout < 100 || timeout > 600_000) throw new UserError(`--timeout: ${JSON.stringify(cli.timeout)} is not a number of seconds (0.1-600)`);
+  // What the run folder holds is checked before how to confirm: a wrong folder is the first thing to fix.
+  const doc = readFindingsDocument(findingsPathOf(cli.run));
   // Nothing changes without a confirmation: without a terminal it must be given as --yes (or it is a dry run).
   if (!cli.yes && !cli.dryRun && !io.interactive) {
     throw new UserError('no terminal to confirm the changes on, and no --yes', { hint: 'Run it on a terminal to review and type "yes", pass --yes in automation, or --dry-run to only see the plan and the dry runs.' });
   }
-  const doc = readFindingsDocument(findingsPathOf(cli.run));
   return {
     runDir: cli.run,
     doc,

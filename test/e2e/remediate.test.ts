@@ -77,6 +77,12 @@ describe('amigov remediate', () => {
     }
     const noTty = await remediate([]);
     assert.match(noTty.stderr, /no terminal.*--yes/);
+    // A run folder that does not exist is named first, before how to confirm (which would not help).
+    const missing = join(root, 'no-such-run');
+    const noRun = await remediate(['--run', missing]);
+    assert.equal(noRun.code, 2);
+    assert.ok(noRun.stderr.includes(missing), noRun.stderr);
+    assert.doesNotMatch(noRun.stderr, /no terminal/);
     assert.equal(sb.stats().total, 0, 'no AWS call');
     assert.ok(!existsSync(join(run, 'remediation-log.jsonl')));
     assert.ok(isPublic(PUBLIC_PROD));
