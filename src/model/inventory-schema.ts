@@ -126,6 +126,7 @@ const instanceSchema = z.object({
   launchTime: str.optional(),
   tags,
   image: instanceImageRefSchema,
+  operator: z.object({ managed: z.boolean(), principal: str.optional(), hiddenByDefault: z.boolean().optional() }).optional(),
 });
 
 const imageSchema = z.object({
@@ -163,7 +164,7 @@ const imageSchema = z.object({
 
 const imageReferenceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ami'), imageId: str }),
-  z.object({ kind: z.literal('ssm'), parameter: str }),
+  z.object({ kind: z.literal('ssm'), parameter: str, resolvedImageId: str.optional(), resolutionError: str.optional() }),
   z.object({ kind: z.literal('none') }),
 ]);
 
@@ -234,6 +235,7 @@ const regionSettingsSchema = z.object({
     managedBy: str.optional(),
     reason: str.optional(),
   }),
+  managedResourceVisibility: z.object({ state: z.enum(['hidden', 'visible', 'unknown']), reason: str.optional() }).optional(),
 });
 
 const scanStatsSchema = z.object({

@@ -107,6 +107,19 @@ export interface Instance {
   launchTime?: string;
   tags: Record<string, string>;
   image: InstanceImageRef;
+  /**
+   * Present for a managed instance (Instance.Operator / InstanceImageMetadata.Operator, OperatorResponse):
+   * "managed: If true, the resource is managed by a service provider."; "principal: [...] The principal is the
+   * service provider that manages the resource."; "hiddenByDefault: If true, the resource is hidden by default
+   * based on the managed resource visibility settings for the account." Judged like any other instance.
+   */
+  operator?: InstanceOperator;
+}
+
+export interface InstanceOperator {
+  managed: boolean;
+  principal?: string;
+  hiddenByDefault?: boolean;
 }
 
 export interface Image {
@@ -186,7 +199,19 @@ export type ImageLookup = 'found' | 'not-found' | 'failed';
 
 export type ImageReference =
   | { kind: 'ami'; imageId: string }
-  | { kind: 'ssm'; parameter: string }
+  | {
+      kind: 'ssm';
+      /** The Systems Manager parameter after `resolve:ssm:` (as the launch template stores it). */
+      parameter: string;
+      /**
+       * The AMI id the parameter resolved to when the scan asked (DescribeLaunchTemplateVersions ResolveAlias:
+       * "If true, and if a Systems Manager parameter is specified for ImageId, the AMI ID is displayed in the
+       * response for imageId."). Absent when it was not resolved (see resolutionError) or not asked.
+       */
+      resolvedImageId?: string;
+      /** Why the parameter could not be resolved (AWS's error, or the unresolved answer), in words. */
+      resolutionError?: string;
+    }
   | { kind: 'none' };
 
 export interface LaunchTemplateVersionRef {
@@ -295,7 +320,15 @@ export interface RegionSettings {
     managedBy?: string;
     reason?: string;
   };
+  /**
+   * GetManagedResourceVisibility DefaultVisibility: "A value of hidden indicates that managed resources are not
+   * included in Describe operation responses by default. A value of visible indicates that managed resources are
+   * included by default." Absent in inventories written before it was collected.
+   */
+  managedResourceVisibility?: { state: ManagedResourceVisibilityState; reason?: string };
 }
+
+export type ManagedResourceVisibilityState = 'hidden' | 'visible' | 'unknown';
 
 export interface ScanStats {
   durationMs: number;

@@ -2,6 +2,7 @@
  * An instance or launch template relying on an exception that expires within the warning window
  * (policy_config.expiry_warning_days): what stops being compliant, and when.
  */
+import { judgedImageId } from './launch-verdict.js';
 import { defineRule, type FindingDraft } from './types.js';
 import { plural } from '../util/format.js';
 import { addDays } from '../util/dates.js';
@@ -84,8 +85,9 @@ export default defineRule({
     }
     for (const lt of inventory.launchTemplates) {
       const hits = launchTemplateVersions(lt).flatMap((v) => {
-        if (v.image.kind !== 'ami') return [];
-        const img = resolveImageById(index, lt.region, v.image.imageId);
+        const imageId = judgedImageId(v.image); // an AMI id, or the AMI a resolved SSM parameter names
+        if (!imageId) return [];
+        const img = resolveImageById(index, lt.region, imageId);
         const e = img?.ownerId ? expiring.get(img.ownerId) : undefined;
         return img && e && judgeImageOwner(allowlist, img).approved ? [{ v, img, e }] : [];
       });

@@ -11,6 +11,7 @@
  *   from AWS for this image: a bug in amigov to report;
  * - live-criteria-unknown: the live criteria were not collected, so the cause cannot be told.
  */
+import { judgedImageId } from './launch-verdict.js';
 import { defineRule, type FindingDraft } from './types.js';
 import { criteriaOf } from '../config/allowlist.js';
 import { judgeAllowedImages, judgementTime, type AllowedImagesVerdict } from './allowed-images.js';
@@ -112,8 +113,9 @@ export default defineRule({
       const settings = judgeable(lt.accountId, lt.region);
       if (!settings) continue;
       for (const v of launchTemplateVersions(lt)) {
-        if (v.image.kind !== 'ami') continue;
-        const img = resolveImageById(index, lt.region, v.image.imageId);
+        const imageId = judgedImageId(v.image); // an AMI id, or the AMI a resolved SSM parameter names
+        if (!imageId) continue;
+        const img = resolveImageById(index, lt.region, imageId);
         // ImageAllowed is relative to the account that described the image: only the template's own account counts.
         const aws = img?.record?.found && img.record.seenFromAccountId === lt.accountId ? img.record.imageAllowed : undefined;
         if (!img || aws === undefined || img.availability !== 'ok') continue;

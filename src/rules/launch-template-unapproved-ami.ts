@@ -6,7 +6,7 @@
  */
 import { defineRule, type FindingDraft } from './types.js';
 import { describeBlockedBy, type BlockedBy } from './context.js';
-import { judgeLaunchTemplate } from './launch-verdict.js';
+import { judgeLaunchTemplate, judgedImageId } from './launch-verdict.js';
 import * as cmd from '../remediation/commands.js';
 import { opsAccount, requestException, targetOf } from '../remediation/common.js';
 
@@ -18,7 +18,9 @@ type Details = {
   launchTemplateName: string;
   defaultVersion: number | null;
   latestVersion: number | null;
-} & { [K in `${VersionKey}Image`]?: string | null } & { [K in `${VersionKey}Verdict`]?: string } & { sourceVersion: number };
+} & { [K in `${VersionKey}Image`]?: string | null } & { [K in `${VersionKey}ImageParameter`]?: string } & { [K in `${VersionKey}Verdict`]?: string } & {
+  sourceVersion: number;
+};
 
 const TEMPLATE = 'Launch template {{launchTemplate}} ({{name}}): {{problems}}.';
 const messages = {
@@ -57,12 +59,14 @@ export default defineRule({
         return !acc || LAYER_ORDER.indexOf(b) > LAYER_ORDER.indexOf(acc) ? b : acc;
       }, undefined);
       const firstImg = fails.map((j) => (j.verdict.kind === 'fail' ? j.verdict.img : undefined)).find(Boolean);
-      const firstAmi = judged.map((j) => (j.v.image.kind === 'ami' ? j.v.image.imageId : undefined)).find(Boolean);
+      const firstAmi = judged.map((j) => judgedImageId(j.v.image)).find(Boolean);
       const texts = [...fails, ...unverifiable].map((j) => (j.verdict.kind === 'ok' ? '' : j.verdict.text));
       const perVersion: Omit<Details, 'launchTemplateName' | 'defaultVersion' | 'latestVersion' | 'sourceVersion'> = {};
       for (const j of judged) {
         const key: VersionKey = j.v.label === 'latest' ? 'latest' : 'default'; // "default and latest" counts as the default
-        perVersion[`${key}Image`] = j.v.image.kind === 'ami' ? j.v.image.imageId : j.v.image.kind === 'ssm' ? `resolve:ssm:${j.v.image.parameter}` : null;
+        // A `resolve:ssm:` version: the AMI it resolved to (else the reference itself), and the parameter's name.
+        perVersion[`${key}Image`] = judgedImageId(j.v.image) ?? (j.v.image.kind === 'ssm' ? `resolve:ssm:${j.v.image.parameter}` : null);
+        if (j.v.image.kind === 'ssm') perVersion[`${key}ImageParameter`] = `resolve:ssm:${j.v.image.parameter}`;
         perVersion[`${key}Verdict`] = j.verdict.kind === 'ok' ? 'ok' : j.verdict.reason;
       }
       // The version a fix should start from: the default one when it is at fault, else the latest.

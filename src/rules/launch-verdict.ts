@@ -42,6 +42,11 @@ export function judgeInstanceLaunch(index: InventoryIndex, allowlist: ResolvedAl
   return { kind: 'refused', img, verdict, blockedBy: verdict.blockedBy };
 }
 
+/** The AMI a reference launches as the rules judge it: its id, or the AMI a resolved SSM parameter names. */
+export function judgedImageId(image: ImageReference): string | undefined {
+  return image.kind === 'ami' ? image.imageId : image.kind === 'ssm' ? image.resolvedImageId : undefined;
+}
+
 export type LaunchTemplateVersion = ReturnType<typeof launchTemplateVersions>[number];
 
 export type VersionVerdict =
@@ -68,10 +73,17 @@ export function judgeImageReference(
 ): VersionVerdict {
   if (image.kind === 'none') return { kind: 'ok' };
   if (image.kind === 'ssm') {
+    // The scan asked EC2 to resolve the parameter (DescribeLaunchTemplateVersions ResolveAlias: "the AMI ID is
+    // displayed in the response for imageId"): the AMI it names now is judged like any other, the parameter named.
+    if (image.resolvedImageId) {
+      return judgeImageReference(index, allowlist, where, `${label} via the SSM parameter ${JSON.stringify(image.parameter)}`, { kind: 'ami', imageId: image.resolvedImageId });
+    }
     return {
       kind: 'cannot-verify',
       reason: 'ssm-parameter',
-      text: `${label} resolves its AMI from the SSM parameter ${JSON.stringify(image.parameter)} at launch time, so amigov cannot verify it`,
+      text: image.resolutionError
+        ? `${label} resolves its AMI from the SSM parameter ${JSON.stringify(image.parameter)} at launch time, and the scan could not resolve it: ${image.resolutionError}`
+        : `${label} resolves its AMI from the SSM parameter ${JSON.stringify(image.parameter)} at launch time, so amigov cannot verify it`,
     };
   }
   const img = resolveImageById(index, where.region, image.imageId);
@@ -295,8 +307,9 @@ export function launchTemplateEnforcement(index: InventoryIndex, allowlist: Reso
     else if (verdict.kind === 'cannot-verify' && verdict.reason !== 'criteria-unknown') unknown = true;
   }
   for (const v of launchTemplateVersions(lt)) {
-    if (v.image.kind !== 'ami') continue;
-    const img = resolveImageById(index, lt.region, v.image.imageId);
+    const imageId = judgedImageId(v.image);
+    if (!imageId) continue;
+    const img = resolveImageById(index, lt.region, imageId);
     if (!img || img.availability !== 'ok') continue; // gone or unverifiable: judged above
     // ImageAllowed is relative to the account that described the image: only the template's own account's counts.
     const aws = img.record?.seenFromAccountId === lt.accountId ? img.record.imageAllowed : undefined;

@@ -30,6 +30,7 @@ const settings = {
       criteria: z.array(criterion).optional(),
     })
     .optional(),
+  managedResourceVisibility: z.enum(['hidden', 'visible']).optional(),
 };
 
 const ltSpec = z.object({ launchTemplateId: z.string().optional(), launchTemplateName: z.string().optional(), version: z.string().regex(/^(\$Latest|\$Default|[1-9][0-9]*)$/).optional() });
@@ -109,6 +110,7 @@ export const fixtureSchema = z.object({
       tags: tags.optional(),
       reservationId: z.string().regex(/^r-[0-9a-f]+$/).optional(),
       availabilityZone: z.string().optional(),
+      operator: z.object({ principal: z.string().min(1) }).optional(),
     }),
   ),
   launchTemplates: z
@@ -162,6 +164,7 @@ export const fixtureSchema = z.object({
       }),
     )
     .optional(),
+  ssmParameters: z.array(z.object({ accountId, region, name: z.string().min(1), value: z.string() })).optional(),
   regionSettings: z.array(z.object({ accountId, region, ...settings })).optional(),
   defaultRegionSettings: z.object(settings).optional(),
   expectedFindings: z

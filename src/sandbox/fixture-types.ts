@@ -28,6 +28,12 @@ export interface OrgFixture {
   launchConfigurations?: FixtureLaunchConfiguration[];
   /** EC2 Fleets (DescribeFleets) and Spot Fleet requests (DescribeSpotFleetRequests). */
   fleets?: FixtureFleet[];
+  /**
+   * Systems Manager parameters an account x region holds (name -> value, usually an AMI id): what
+   * DescribeLaunchTemplateVersions with ResolveAlias answers for a `resolve:ssm:` image. `name` is matched
+   * against the text after `resolve:ssm:` as written (a `:version` or `:label` suffix included).
+   */
+  ssmParameters?: { accountId: string; region: string; name: string; value: string }[];
   regionSettings?: FixtureRegionSettings[];
   /**
    * Settings of every account x region not listed in regionSettings (e.g. what a declarative policy at the root
@@ -119,6 +125,11 @@ export interface FixtureInstance {
   reservationId?: string;
   /** Default: derived from the instance id (region + a/b/c). */
   availabilityZone?: string;
+  /**
+   * A managed instance (Operator.Managed true; principal e.g. "eks.amazonaws.com"): hidden from Describe calls
+   * while the account x region's managedResourceVisibility is hidden, unless IncludeManagedResources is passed.
+   */
+  operator?: { principal: string };
 }
 
 export interface FixtureLaunchTemplate {
@@ -187,4 +198,6 @@ export interface FixtureRegionSettings {
     managedBy?: 'account' | 'declarative-policy';
     criteria?: { imageProviders?: string[]; imageNames?: string[]; marketplaceProductCodes?: string[]; creationDateCondition?: { maximumDaysSinceCreated?: number }; deprecationTimeCondition?: { maximumDaysSinceDeprecated?: number } }[];
   };
+  /** GetManagedResourceVisibility DefaultVisibility. Default in the sandbox: hidden (a sandbox choice, see docs/sandbox.md). */
+  managedResourceVisibility?: 'hidden' | 'visible';
 }

@@ -76,6 +76,8 @@ export interface InstanceRec {
   imageSnapshot: ImageSnapshot;
   platform?: string;
   architecture: string;
+  /** A managed instance: the service provider that manages it. */
+  operator?: { principal: string };
 }
 
 export interface LaunchTemplateRec extends FixtureLaunchTemplate {
@@ -86,6 +88,7 @@ export interface RegionSettingsRec {
   imageBlockPublicAccess: 'block-new-sharing' | 'unblocked';
   imageBlockPublicAccessManagedBy: 'account' | 'declarative-policy';
   allowedImages: AllowedImagesSettingsRec;
+  managedResourceVisibility: 'hidden' | 'visible';
 }
 
 const key = (accountId: string, region: string) => `${accountId}|${region}`;
@@ -140,6 +143,8 @@ export class SandboxState {
   private readonly launchConfigs = new Map<string, FixtureLaunchConfiguration[]>();
   private readonly fleetRecs = new Map<string, FixtureFleet[]>();
   private readonly settings = new Map<string, RegionSettingsRec>();
+  /** account|region -> SSM parameter name -> value */
+  private readonly ssm = new Map<string, Map<string, string>>();
 
   constructor(fixture: OrgFixture) {
     this.fixture = fixture;
@@ -179,8 +184,19 @@ export class SandboxState {
         imageBlockPublicAccess: s.imageBlockPublicAccess ?? d?.imageBlockPublicAccess ?? 'block-new-sharing',
         imageBlockPublicAccessManagedBy: s.imageBlockPublicAccessManagedBy ?? d?.imageBlockPublicAccessManagedBy ?? 'account',
         allowedImages: allowed ? structuredClone(allowed) : { state: 'disabled' },
+        managedResourceVisibility: s.managedResourceVisibility ?? d?.managedResourceVisibility ?? 'hidden',
       });
     }
+    for (const p of fixture.ssmParameters ?? []) {
+      let m = this.ssm.get(key(p.accountId, p.region));
+      if (!m) this.ssm.set(key(p.accountId, p.region), (m = new Map()));
+      m.set(p.name, p.value);
+    }
+  }
+
+  /** The value of an SSM parameter of an account x region, as written after `resolve:ssm:` (undefined: none). */
+  ssmParameter(accountId: string, region: string, name: string): string | undefined {
+    return this.ssm.get(key(accountId, region))?.get(name);
   }
 
   ouArn(ouId: string): string {
@@ -315,6 +331,7 @@ export class SandboxState {
         imageBlockPublicAccess: d?.imageBlockPublicAccess ?? 'block-new-sharing',
         imageBlockPublicAccessManagedBy: d?.imageBlockPublicAccessManagedBy ?? 'account',
         allowedImages: d?.allowedImages ? structuredClone(d.allowedImages) : { state: 'disabled' },
+        managedResourceVisibility: d?.managedResourceVisibility ?? 'hidden',
       };
       this.settings.set(key(accountId, region), s);
     }
@@ -361,6 +378,7 @@ export class SandboxState {
         : { imageId: inst.imageId },
       ...(img?.platform ? { platform: img.platform } : {}),
       architecture: img?.architecture ?? 'x86_64',
+      ...(inst.operator ? { operator: { principal: inst.operator.principal } } : {}),
     };
     this.instancesById.set(rec.instanceId, rec);
     push(this.instancesByAccountRegion, key(rec.accountId, rec.region), rec);

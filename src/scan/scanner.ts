@@ -607,7 +607,11 @@ async function resolveReferencedImages(run: ScanRun, states: Map<string, Account
   for (const o of outcomes.values()) {
     for (const i of o.instances) if (IMAGE_ID_RE.test(i.image.imageId)) want(i.accountId, i.region, i.image.imageId);
     for (const lt of o.launchTemplates) {
-      for (const v of [lt.defaultVersion, lt.latestVersion]) if (v?.image.kind === 'ami') want(lt.accountId, lt.region, v.image.imageId);
+      for (const v of [lt.defaultVersion, lt.latestVersion]) {
+        if (v?.image.kind === 'ami') want(lt.accountId, lt.region, v.image.imageId);
+        // A resolved `resolve:ssm:` parameter: the AMI it names now is the one the rules judge.
+        if (v?.image.kind === 'ssm') want(lt.accountId, lt.region, v.image.resolvedImageId);
+      }
     }
     // Launch paths (issue #14): launch configurations, fleet overrides and launch specifications, pinned versions.
     if (o.launchPaths) for (const r of launchPathImageRefs(o.launchPaths)) want(r.accountId, r.region, r.imageId);

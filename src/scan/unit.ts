@@ -8,12 +8,12 @@ import { collectLaunchPaths, collectPinnedVersions, type LaunchPathsValue } from
 import { AUTO_SCALING_GROUPS, LAUNCH_PATH_COLLECTORS } from './collectors/metas.js';
 import { classifyError, errorCode, errorMessage } from '../aws/errors.js';
 import { collectInstances } from './collectors/instances.js';
-import { INSTANCES, INSTANCE_IMAGE_METADATA } from './collectors/metas.js';
+import { INSTANCES, INSTANCE_IMAGE_METADATA, MANAGED_INSTANCES, MANAGED_RESOURCE_VISIBILITY } from './collectors/metas.js';
 import { collectOwnedImages } from './collectors/images.js';
 import { OWNED_IMAGES } from './collectors/metas.js';
 import { collectLaunchTemplates } from './collectors/launch-templates.js';
 import { LAUNCH_TEMPLATES } from './collectors/metas.js';
-import { collectAllowedImagesSettings, collectImageBlockPublicAccess } from './collectors/region-settings.js';
+import { collectAllowedImagesSettings, collectImageBlockPublicAccess, collectManagedResourceVisibility } from './collectors/region-settings.js';
 import { ALLOWED_IMAGES_SETTINGS, IMAGE_BLOCK_PUBLIC_ACCESS } from './collectors/metas.js';
 import { collectLaunchPermissions, LAUNCH_PERMISSIONS_PARALLEL } from './collectors/launch-permissions.js';
 import { LAUNCH_PERMISSIONS } from './collectors/metas.js';
@@ -68,7 +68,7 @@ export function verdictFor(failures: CoreFailure[]): Pick<CoverageEntry, 'status
   return { status: 'error', errorCode: code, reason: `${describe(first)}${advice}${tail}` };
 }
 
-type Settings = Pick<RegionSettings, 'imageBlockPublicAccess' | 'allowedImages'>;
+type Settings = Pick<RegionSettings, 'imageBlockPublicAccess' | 'allowedImages' | 'managedResourceVisibility'>;
 
 /** What a unit's collectors have gathered so far. */
 export interface UnitDraft {
@@ -111,17 +111,22 @@ const SETTINGS_COLLECTORS = new Set([IMAGE_BLOCK_PUBLIC_ACCESS.id, ALLOWED_IMAGE
 export const UNIT_COLLECTORS: readonly UnitCollector<unknown>[] = [
   unitCollector({
     meta: INSTANCES,
-    includes: [INSTANCE_IMAGE_METADATA, LAUNCHING_ACCOUNT_IMAGE_TAGS],
+    includes: [INSTANCE_IMAGE_METADATA, MANAGED_INSTANCES, MANAGED_RESOURCE_VISIBILITY, LAUNCHING_ACCOUNT_IMAGE_TAGS],
     async collect(ctx) {
+      // Whether managed instances are hidden from Describe calls by default (recorded; the listing never relies on it).
+      const visibility = await collectManagedResourceVisibility(ctx);
       const value = await collectInstances(ctx);
       // This account's own tags on the images its instances use (degrades on its own, never fails the unit).
       const accountTags = await collectAccountImageTags(ctx, value.instances);
-      return { ...value, accountTags };
+      return { ...value, accountTags, visibility };
     },
     apply(value, d) {
       d.instances = value.instances;
       d.coverage.instancePath = value.path;
+      d.settings.managedResourceVisibility = value.visibility;
+      if (value.visibility.state === 'unknown') d.degraded[MANAGED_RESOURCE_VISIBILITY.id] = value.visibility.reason ?? 'unknown';
       if (value.degradedReason) d.degraded[INSTANCE_IMAGE_METADATA.id] = value.degradedReason;
+      if (value.managedDegradedReason) d.degraded[MANAGED_INSTANCES.id] = value.managedDegradedReason;
       d.accountImageTags = value.accountTags.tags;
       d.referencedImages = value.accountTags.images;
       if (value.accountTags.degradedReason) d.degraded[LAUNCHING_ACCOUNT_IMAGE_TAGS.id] = value.accountTags.degradedReason;
@@ -261,7 +266,15 @@ export async function scanUnit(ctx: RegionContext, collectors: readonly UnitColl
     launchTemplates: draft.launchTemplates,
     ...(draft.launchPaths ? { launchPaths: draft.launchPaths } : {}),
     ...(collectors.some((c) => SETTINGS_COLLECTORS.has(c.meta.id))
-      ? { settings: { accountId: ctx.accountId, region: ctx.region, imageBlockPublicAccess: draft.settings.imageBlockPublicAccess, allowedImages: draft.settings.allowedImages } }
+      ? {
+          settings: {
+            accountId: ctx.accountId,
+            region: ctx.region,
+            imageBlockPublicAccess: draft.settings.imageBlockPublicAccess,
+            allowedImages: draft.settings.allowedImages,
+            ...(draft.settings.managedResourceVisibility ? { managedResourceVisibility: draft.settings.managedResourceVisibility } : {}),
+          },
+        }
       : {}),
   };
 }

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, demoOrg, DEMO_ACCOUNTS as A, DEMO_INSTANCES, type RunningSandbox } from '../../src/sandbox/index.ts';
-import { DEMO_AS_OF } from '../../src/sandbox/fixtures/demo-org.ts';
+import { DEMO_AS_OF, DEMO_IMAGES, DEMO_LAUNCH_TEMPLATES } from '../../src/sandbox/fixtures/demo-org.ts';
 import { scanOrganization } from '../../src/scan/scanner.ts';
 import { resolveAllowlist } from '../../src/config/allowlist.ts';
 import { addDays } from '../../src/util/dates.ts';
@@ -46,8 +46,13 @@ describe('demo organization findings', () => {
   });
 
   test('statuses, layers and the impact headline', () => {
-    const worker = doc.findings.find((f) => f.ruleId === 'launch-template-unapproved-ami' && f.status === 'cannot-verify');
-    assert.ok(worker, 'the SSM launch template is cannot-verify');
+    // The SSM launch template is judged by the AMI its parameter resolves to (ResolveAlias): the deregistered golden 2026.03.
+    const worker = doc.findings.find((f) => f.ruleId === 'launch-template-unapproved-ami' && f.resourceId === DEMO_LAUNCH_TEMPLATES.worker.launchTemplateId);
+    assert.equal(worker?.status, 'fail');
+    assert.equal(worker.imageId, DEMO_IMAGES.goldenDeregistered.imageId);
+    assert.match(worker.message, /version 1 \(default and latest\) via the SSM parameter "\/golden\/al2023\/latest" launches ami-[0-9a-f]+, which is unavailable/);
+    assert.equal(worker.details?.['defaultImageParameter'], 'resolve:ssm:/golden/al2023/latest');
+    assert.equal(worker.details?.['defaultImage'], DEMO_IMAGES.goldenDeregistered.imageId);
     assert.equal(doc.findings.filter((f) => f.ruleId === 'prod-ami-not-tagged' && f.status === 'cannot-verify').length, 1);
     // The two views of the golden AMI's tags: propagated to prod-payments (no finding), not to prod-analytics;
     // the approval tag prod-payments gave the stranger's public AMI and its own AMI is spoofed.
@@ -69,10 +74,11 @@ describe('demo organization findings', () => {
     assert.deepEqual(unapproved.map((f) => f.blockedBy).sort(), ['both', 'both', 'both', 'scp', 'scp']);
     assert.ok(doc.findings.every((f) => f.status !== 'error'));
     assert.equal(doc.coverage.complete, false, 'the account without a scan role is a coverage gap');
-    // 5 unapproved + 2 expired-exception instances; 2 launch templates (batch, dev toolbox) break.
+    // 5 unapproved + 2 expired-exception instances; 3 launch templates (batch, dev toolbox, and payments-worker,
+    // whose SSM parameter resolves to a deregistered AMI) break.
     assert.equal(doc.impact.instancesAffected, 7);
-    assert.equal(doc.impact.launchTemplatesAffected, 2);
-    assert.equal(doc.impact.launchTemplatesCannotVerify, 1);
+    assert.equal(doc.impact.launchTemplatesAffected, 3);
+    assert.equal(doc.impact.launchTemplatesCannotVerify, 0);
   });
 
   test('the impact and the findings judge alike; where they differ, an image-allowed-disagreement finding says why', () => {
@@ -123,11 +129,13 @@ describe('demo organization findings', () => {
     assert.deepEqual([node('Prod').safeForDeclarativePolicy, node('Prod').safeForScp], [false, false]);
     assert.equal(node('Suspended').safeForScp, false);
     assert.equal(node('Suspended').accountsNotFullyScanned, 1);
-    // Groups and fleets: mixed override, legacy launch configuration and the Spot Fleet break; the node group is unjudged.
+    // Groups and fleets: mixed override, legacy launch configuration and the Spot Fleet are refused; the node group's
+    // SSM parameter resolves to a deregistered AMI (unavailable whatever the policies).
     const paths = doc.findings.filter((f) => f.ruleId === 'launch-path-unapproved-ami');
-    assert.equal(r.byPath['auto-scaling-group'].scp + r.byPath['spot-fleet'].scp, paths.filter((f) => f.status === 'fail').length);
+    assert.equal(r.byPath['auto-scaling-group'].scp + r.byPath['spot-fleet'].scp + r.byPath['auto-scaling-group'].unavailable, paths.filter((f) => f.status === 'fail').length);
+    assert.equal(r.byPath['auto-scaling-group'].unavailable, 1);
     assert.equal(r.byPath['auto-scaling-group'].cannotVerify, paths.filter((f) => f.status === 'cannot-verify').length);
-    assert.match(paths.find((f) => f.resourceId === 'eks-payments-workers-2a3b4c5d')!.message, /EKS node group payments\/workers/);
+    assert.match(paths.find((f) => f.resourceId === 'eks-payments-workers-2a3b4c5d')!.message, /EKS node group payments\/workers.*SSM parameter "\/golden\/al2023\/latest"/);
     // The partner exception expires 7 days after the as-of date: its instance flips the day after.
     assert.deepEqual(r.timeline.events.map((e) => [e.date, e.resources.map((x) => x.resourceId)]), [[addDays(DEMO_AS_OF, 8), [demoOrg.instances.find((i) => i.tags?.['Name'] === 'analytics-collector')!.instanceId]]]);
   });

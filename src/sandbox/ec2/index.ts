@@ -9,6 +9,7 @@ import {
   enableImageBlockPublicAccess,
   getAllowedImagesSettings,
   getImageBlockPublicAccessState,
+  getManagedResourceVisibility,
 } from './settings.js';
 import { describeImageReferences } from './references.js';
 import { createTags, deleteTags } from './tags.js';
@@ -34,6 +35,7 @@ export const EC2_ACTIONS: Record<string, Ec2Action> = {
   DescribeSpotFleetRequests: { handler: describeSpotFleetRequests, mutating: false, paginated: true },
   GetImageBlockPublicAccessState: { handler: getImageBlockPublicAccessState, mutating: false },
   GetAllowedImagesSettings: { handler: getAllowedImagesSettings, mutating: false },
+  GetManagedResourceVisibility: { handler: getManagedResourceVisibility, mutating: false },
   ModifyImageAttribute: { handler: modifyImageAttribute, mutating: true },
   EnableImageBlockPublicAccess: { handler: enableImageBlockPublicAccess, mutating: true },
   DisableImageBlockPublicAccess: { handler: disableImageBlockPublicAccess, mutating: true },

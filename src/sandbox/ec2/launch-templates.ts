@@ -1,6 +1,14 @@
 /**
  * DescribeLaunchTemplates and DescribeLaunchTemplateVersions (`$Default` / `$Latest`, across every template of
  * the account when no template is named). An image may be an AMI id or a `resolve:ssm:` parameter reference.
+ *
+ * ResolveAlias (API reference): "If true, and if a Systems Manager parameter is specified for ImageId, the AMI ID
+ * is displayed in the response for imageId. If false, and if a Systems Manager parameter is specified for
+ * ImageId, the parameter is displayed in the response for imageId. Default: false". The parameter values come
+ * from the fixture's ssmParameters (account x region). The API reference does not say what ResolveAlias answers
+ * for a parameter that does not exist or cannot be read; the sandbox then leaves the stored `resolve:ssm:`
+ * reference in imageId (as with ResolveAlias false) rather than invent an error. The fixture has no managed
+ * launch templates, so IncludeManagedResources changes nothing here.
  */
 import { ApiError, invalidParameterCombination, invalidParameterValue } from '../errors.js';
 import { items } from '../protocol/query.js';
@@ -109,6 +117,11 @@ export const describeLaunchTemplateVersions: Ec2Handler = (ctx, params) => {
   });
   const { page, nextToken } = paginate('DescribeLaunchTemplateVersions', rows, params, { min: 1, max: 200 });
   checkDryRun(params);
+  const resolveAlias = params.bool('ResolveAlias');
+  const imageOf = (imageId: string) => {
+    if (!resolveAlias || !imageId.startsWith('resolve:ssm:')) return imageId;
+    return ctx.state.ssmParameter(ctx.accountId, ctx.region, imageId.slice('resolve:ssm:'.length)) ?? imageId;
+  };
   return {
     launchTemplateVersionSet: items(
       page.map(({ lt, v }) => ({
@@ -119,7 +132,7 @@ export const describeLaunchTemplateVersions: Ec2Handler = (ctx, params) => {
         createTime: lt.createTime,
         createdBy: `arn:aws:iam::${lt.accountId}:root`,
         defaultVersion: v.versionNumber === lt.defaultVersion,
-        launchTemplateData: v.imageId !== undefined ? { imageId: v.imageId } : '',
+        launchTemplateData: v.imageId !== undefined ? { imageId: imageOf(v.imageId) } : '',
       })),
     ),
     nextToken,

@@ -1,4 +1,4 @@
-/** Image block public access and Allowed AMIs settings of an account x region. */
+/** Image block public access, Allowed AMIs and managed resource visibility settings of an account x region. */
 import { ApiError, invalidParameterValue } from '../errors.js';
 import { items } from '../protocol/query.js';
 import type { Ec2Handler } from './common.js';
@@ -61,4 +61,14 @@ export const getAllowedImagesSettings: Ec2Handler = (ctx, params) => {
         : undefined,
     managedBy: a.managedBy ?? 'account',
   };
+};
+
+/**
+ * GetManagedResourceVisibility: "Retrieves the managed resource visibility configuration for the account. The
+ * response indicates whether managed resources are hidden or visible by default." (visibility.defaultVisibility
+ * hidden | visible)
+ */
+export const getManagedResourceVisibility: Ec2Handler = (ctx, params) => {
+  checkDryRun(params);
+  return { visibility: { defaultVisibility: ctx.state.regionSettings(ctx.accountId, ctx.region).managedResourceVisibility } };
 };

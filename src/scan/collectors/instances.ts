@@ -10,6 +10,17 @@
  * not be combined with InstanceIds, which we never pass) gives the image id only; the scanner then
  * resolves the ids with batched DescribeImages per region (referenced-images.ts).
  * Both paths filter out terminated instances server side (instance-state-name).
+ *
+ * Managed instances (EC2 User Guide, Amazon EC2 instances: "A managed instance is managed by a service provider,
+ * such as Amazon EKS Auto Mode. You can't directly modify the settings of a managed instance. Managed instances
+ * are identified by a true value in the Managed field."). ManagedResourceVisibilitySettings: "A value of hidden
+ * indicates that managed resources are not included in Describe operation responses by default."
+ * DescribeInstances takes IncludeManagedResources ("If this parameter is set to true, the output includes
+ * resources that are managed by Amazon Web Services services, even if managed resource visibility is set to
+ * hidden."); DescribeInstanceImageMetadata does not (neither its API reference nor the SDK has the parameter). So
+ * the fallback passes it, and the primary path is followed by one DescribeInstances with IncludeManagedResources
+ * and the operator.managed=true filter ("A Boolean that indicates whether this is a managed instance"): a managed
+ * instance the primary path did not list is added (its image resolved by id like the fallback's), never missing.
  */
 import {
   paginateDescribeInstanceImageMetadata,
@@ -17,11 +28,12 @@ import {
   type InstanceImageMetadata,
   type Instance as SdkInstance,
 } from '@aws-sdk/client-ec2';
-import type { Instance } from '../../model/inventory.js';
+import type { Instance, InstanceOperator } from '../../model/inventory.js';
+import type { OperatorResponse } from '@aws-sdk/client-ec2';
 import { classifyError, errorCode, errorMessage, unsupportedReason } from '../../aws/errors.js';
 import { defined, isoOf, tagsToRecord } from './map.js';
 import { sendOptions, type CollectorMeta, type RegionContext } from './types.js';
-import { INSTANCE_IMAGE_METADATA, INSTANCES } from './metas.js';
+import { INSTANCE_IMAGE_METADATA, INSTANCES, MANAGED_INSTANCES } from './metas.js';
 
 const LIVE_STATES = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
 const LIVE_FILTER = [{ Name: 'instance-state-name', Values: LIVE_STATES }];
@@ -31,6 +43,14 @@ export interface InstancesResult {
   path: 'instance-image-metadata' | 'describe-instances';
   /** Why the primary path was not used. */
   degradedReason?: string;
+  /** Why the managed-instances follow-up of the primary path failed (managed instances may be missing). */
+  managedDegradedReason?: string;
+}
+
+/** An Operator answer, kept only for a managed resource. */
+export function operatorOf(o: OperatorResponse | undefined): InstanceOperator | undefined {
+  if (!o?.Managed) return undefined;
+  return defined({ managed: true, principal: o.Principal, hiddenByDefault: o.HiddenByDefault });
 }
 
 function fromMetadata(ctx: RegionContext, m: InstanceImageMetadata): Instance | undefined {
@@ -58,6 +78,7 @@ function fromMetadata(ctx: RegionContext, m: InstanceImageMetadata): Instance | 
           isPublic: img.IsPublic,
         })
       : { imageId: 'unknown', source: 'unknown' as const },
+    operator: operatorOf(m.Operator),
   });
 }
 
@@ -73,6 +94,7 @@ function fromInstance(ctx: RegionContext, i: SdkInstance): Instance | undefined 
     tags: tagsToRecord(i.Tags),
     // Filled in from DescribeImages once the region's images are resolved.
     image: i.ImageId ? { imageId: i.ImageId, source: 'unknown' as const } : { imageId: 'unknown', source: 'unknown' as const },
+    operator: operatorOf(i.Operator),
   });
 }
 
@@ -88,9 +110,11 @@ async function viaMetadata(ctx: RegionContext): Promise<Instance[]> {
   return out;
 }
 
-async function viaDescribeInstances(ctx: RegionContext): Promise<Instance[]> {
+async function viaDescribeInstances(ctx: RegionContext, managedOnly = false): Promise<Instance[]> {
   const out: Instance[] = [];
-  const pages = paginateDescribeInstances({ client: ctx.client, pageSize: 1000, stopOnSameToken: true }, { Filters: LIVE_FILTER }, sendOptions(ctx));
+  const Filters = managedOnly ? [...LIVE_FILTER, { Name: 'operator.managed', Values: ['true'] }] : LIVE_FILTER;
+  const input = { Filters, IncludeManagedResources: true };
+  const pages = paginateDescribeInstances({ client: ctx.client, pageSize: 1000, stopOnSameToken: true }, input, sendOptions(ctx));
   for await (const page of pages) {
     for (const r of page.Reservations ?? []) {
       for (const i of r.Instances ?? []) {
@@ -107,8 +131,9 @@ async function viaDescribeInstances(ctx: RegionContext): Promise<Instance[]> {
  * retries) falls back to DescribeInstances; only a failure of the fallback fails the collector.
  */
 export async function collectInstances(ctx: RegionContext): Promise<InstancesResult> {
+  let listed: Instance[];
   try {
-    return { instances: await viaMetadata(ctx), path: 'instance-image-metadata' };
+    listed = await viaMetadata(ctx);
   } catch (err) {
     if (classifyError(err) === 'aborted') throw err;
     const kind = classifyError(err);
@@ -119,5 +144,14 @@ export async function collectInstances(ctx: RegionContext): Promise<InstancesRes
           ? `DescribeInstanceImageMetadata was denied (${errorCode(err)}): add ec2:DescribeInstanceImageMetadata to the scan role`
           : `DescribeInstanceImageMetadata failed (${errorCode(err)}: ${errorMessage(err)})`;
     return { instances: await viaDescribeInstances(ctx), path: 'describe-instances', degradedReason: `${why}; used DescribeInstances + DescribeImages` };
+  }
+  try {
+    const seen = new Set(listed.map((i) => i.instanceId));
+    const hidden = (await viaDescribeInstances(ctx, true)).filter((i) => !seen.has(i.instanceId));
+    return { instances: [...listed, ...hidden], path: 'instance-image-metadata' };
+  } catch (err) {
+    if (classifyError(err) === 'aborted') throw err;
+    const why = `DescribeInstances (IncludeManagedResources, operator.managed=true) failed (${errorCode(err)}: ${errorMessage(err)})`;
+    return { instances: listed, path: 'instance-image-metadata', managedDegradedReason: `${why}; managed instances hidden by default may be missing (${MANAGED_INSTANCES.permissions.join(', ')})` };
   }
 }

@@ -22,7 +22,7 @@ import { paginateDescribeAutoScalingGroups, paginateDescribeLaunchConfigurations
 import { paginateDescribeFleets, paginateDescribeSpotFleetRequests, paginateDescribeLaunchTemplateVersions, type FleetLaunchTemplateSpecification } from '@aws-sdk/client-ec2';
 import type { AutoScalingGroup, Fleet, ImageReference, LaunchConfiguration, LaunchTemplate, LaunchTemplateSpec, PinnedLaunchTemplateVersion } from '../../model/inventory.js';
 import { classifyError, errorCode, errorMessage } from '../../aws/errors.js';
-import { imageReferenceOf } from './launch-templates.js';
+import { imageReferenceOf, resolveSsmImages } from './launch-templates.js';
 import { defined, tagsToRecord } from './map.js';
 import { sendOptions, type CollectorMeta, type RegionContext } from './types.js';
 import { AUTO_SCALING_GROUPS, LAUNCH_CONFIGURATIONS, EC2_FLEETS, SPOT_FLEETS, PINNED_LAUNCH_TEMPLATE_VERSIONS, LAUNCH_PATH_COLLECTORS } from './metas.js';
@@ -183,7 +183,7 @@ async function pinnedVersions(ctx: RegionContext, specs: LaunchTemplateSpec[]): 
   }
   const out: PinnedLaunchTemplateVersion[] = [];
   for (const w of wanted.values()) {
-    const input = { ...(w.id ? { LaunchTemplateId: w.id } : { LaunchTemplateName: w.name! }), Versions: [...w.versions].sort() };
+    const input = { ...(w.id ? { LaunchTemplateId: w.id } : { LaunchTemplateName: w.name! }), Versions: [...w.versions].sort(), IncludeManagedResources: true };
     const pages = paginateDescribeLaunchTemplateVersions({ client: ctx.client, stopOnSameToken: true }, input, sendOptions(ctx));
     for await (const page of pages) {
       for (const v of page.LaunchTemplateVersions ?? []) {
@@ -192,6 +192,8 @@ async function pinnedVersions(ctx: RegionContext, specs: LaunchTemplateSpec[]): 
       }
     }
   }
+  // A pinned `resolve:ssm:` version is judged by the AMI it resolves to, as the default and latest are.
+  await resolveSsmImages(ctx, out);
   return out;
 }
 
@@ -242,7 +244,8 @@ export async function collectPinnedVersions(ctx: RegionContext, paths: Omit<Laun
 export function launchPathImageRefs(p: Omit<LaunchPathsValue, 'degraded'>): { accountId: string; region: string; imageId: string }[] {
   const out: { accountId: string; region: string; imageId: string }[] = [];
   const add = (o: { accountId: string; region: string }, image: ImageReference | undefined) => {
-    if (image?.kind === 'ami') out.push({ accountId: o.accountId, region: o.region, imageId: image.imageId });
+    const imageId = image?.kind === 'ami' ? image.imageId : image?.kind === 'ssm' ? image.resolvedImageId : undefined;
+    if (imageId) out.push({ accountId: o.accountId, region: o.region, imageId });
   };
   for (const lc of p.launchConfigurations) add(lc, lc.image);
   for (const v of p.launchTemplateVersions) add(v, v.image);

@@ -5,6 +5,19 @@
  * latest and default versions of every template in the region (documented in the API reference).
  * Templates that call didn't cover (an endpoint that doesn't implement the account-wide form) are
  * described one by one with their id.
+ *
+ * Both calls pass IncludeManagedResources (DescribeLaunchTemplates / DescribeLaunchTemplateVersions API
+ * reference: "If this parameter is set to true, the output includes resources that are managed by Amazon Web
+ * Services services, even if managed resource visibility is set to hidden."), so a template a service manages
+ * is judged, never silently missing.
+ *
+ * A version whose ImageId is a `resolve:ssm:` parameter is described once more with ResolveAlias (API reference:
+ * "If true, and if a Systems Manager parameter is specified for ImageId, the AMI ID is displayed in the response
+ * for imageId. If false, and if a Systems Manager parameter is specified for ImageId, the parameter is displayed
+ * in the response for imageId. Default: false"), so the rules judge the AMI the parameter resolves to while the
+ * inventory keeps the parameter's name. The API reference does not say what ResolveAlias returns when the
+ * parameter does not exist or cannot be read: an error, or an ImageId that is not an AMI id, both leave the
+ * version unresolved (resolutionError), which the rules report as cannot-verify.
  */
 import {
   paginateDescribeLaunchTemplates,
@@ -13,7 +26,7 @@ import {
   type LaunchTemplateVersion,
 } from '@aws-sdk/client-ec2';
 import type { ImageReference, LaunchTemplate } from '../../model/inventory.js';
-import { classifyError } from '../../aws/errors.js';
+import { classifyError, errorCode, errorMessage } from '../../aws/errors.js';
 import { sendOptions, type CollectorMeta, type RegionContext } from './types.js';
 import { LAUNCH_TEMPLATES } from './metas.js';
 
@@ -22,6 +35,49 @@ export function imageReferenceOf(imageId: string | undefined): ImageReference {
   if (!imageId) return { kind: 'none' };
   if (imageId.startsWith('resolve:ssm:')) return { kind: 'ssm', parameter: imageId.slice('resolve:ssm:'.length) };
   return { kind: 'ami', imageId };
+}
+
+const AMI_ID_RE = /^ami-[0-9a-f]{8,17}$/;
+
+/** A template version whose image may be an SSM parameter to resolve. */
+export interface VersionImage {
+  launchTemplateId: string;
+  versionNumber: number;
+  image: ImageReference;
+}
+
+/**
+ * Resolves the `resolve:ssm:` images of `versions` in place (resolvedImageId or resolutionError on each), with
+ * one DescribeLaunchTemplateVersions (ResolveAlias) per template that has one. Only an interruption throws.
+ */
+export async function resolveSsmImages(ctx: RegionContext, versions: VersionImage[]): Promise<void> {
+  type SsmRef = Extract<ImageReference, { kind: 'ssm' }>;
+  // template id -> version number -> the references to that version's image (default and latest may both hold one)
+  const byTemplate = new Map<string, Map<number, SsmRef[]>>();
+  for (const v of versions) {
+    if (v.image.kind !== 'ssm') continue;
+    let m = byTemplate.get(v.launchTemplateId);
+    if (!m) byTemplate.set(v.launchTemplateId, (m = new Map()));
+    m.set(v.versionNumber, [...(m.get(v.versionNumber) ?? []), v.image]);
+  }
+  for (const [launchTemplateId, refs] of byTemplate) {
+    try {
+      const numbers = [...refs.keys()].sort((a, b) => a - b).map(String);
+      const answer = await listVersions(ctx, { LaunchTemplateId: launchTemplateId, Versions: numbers, ResolveAlias: true, IncludeManagedResources: true });
+      for (const v of answer) {
+        const id = v.LaunchTemplateData?.ImageId;
+        for (const ref of (v.VersionNumber !== undefined ? refs.get(v.VersionNumber) : undefined) ?? []) {
+          if (id && AMI_ID_RE.test(id)) ref.resolvedImageId = id;
+          else ref.resolutionError = `DescribeLaunchTemplateVersions with ResolveAlias answered ${JSON.stringify(id ?? null).slice(0, 120)}, not an AMI id`;
+        }
+      }
+      for (const ref of [...refs.values()].flat()) if (!ref.resolvedImageId && !ref.resolutionError) ref.resolutionError = 'DescribeLaunchTemplateVersions with ResolveAlias did not return this version';
+    } catch (err) {
+      if (classifyError(err) === 'aborted') throw err;
+      const why = `DescribeLaunchTemplateVersions with ResolveAlias failed (${errorCode(err)}: ${errorMessage(err)})`;
+      for (const ref of [...refs.values()].flat()) ref.resolutionError = why;
+    }
+  }
 }
 
 interface TemplateHead {
@@ -40,7 +96,7 @@ async function listVersions(ctx: RegionContext, input: DescribeLaunchTemplateVer
 
 export async function collectLaunchTemplates(ctx: RegionContext): Promise<LaunchTemplate[]> {
   const heads: TemplateHead[] = [];
-  const pages = paginateDescribeLaunchTemplates({ client: ctx.client, pageSize: 200, stopOnSameToken: true }, {}, sendOptions(ctx));
+  const pages = paginateDescribeLaunchTemplates({ client: ctx.client, pageSize: 200, stopOnSameToken: true }, { IncludeManagedResources: true }, sendOptions(ctx));
   for await (const page of pages) {
     for (const t of page.LaunchTemplates ?? []) {
       if (!t.LaunchTemplateId) continue;
@@ -63,7 +119,7 @@ export async function collectLaunchTemplates(ctx: RegionContext): Promise<Launch
     m.set(v.VersionNumber, v);
   };
   try {
-    (await listVersions(ctx, { Versions: ['$Latest', '$Default'] })).forEach(keep);
+    (await listVersions(ctx, { Versions: ['$Latest', '$Default'], IncludeManagedResources: true })).forEach(keep);
   } catch (err) {
     // Some endpoints require a template id; the per-template calls below cover everything then.
     const kind = classifyError(err);
@@ -72,10 +128,10 @@ export async function collectLaunchTemplates(ctx: RegionContext): Promise<Launch
   const has = (h: TemplateHead, n: number | undefined) => n !== undefined && versions.get(h.id)?.has(n);
   for (const h of heads) {
     if (has(h, h.defaultVersion) && has(h, h.latestVersion)) continue;
-    (await listVersions(ctx, { LaunchTemplateId: h.id, Versions: ['$Latest', '$Default'] })).forEach(keep);
+    (await listVersions(ctx, { LaunchTemplateId: h.id, Versions: ['$Latest', '$Default'], IncludeManagedResources: true })).forEach(keep);
   }
 
-  return heads.map((h) => {
+  const templates = heads.map((h) => {
     const byNumber = versions.get(h.id);
     const pick = (n: number | undefined) => {
       if (n === undefined) return undefined;
@@ -92,4 +148,9 @@ export async function collectLaunchTemplates(ctx: RegionContext): Promise<Launch
     if (l) lt.latestVersion = l;
     return lt;
   });
+  await resolveSsmImages(
+    ctx,
+    templates.flatMap((lt) => [lt.defaultVersion, lt.latestVersion].flatMap((v) => (v ? [{ launchTemplateId: lt.launchTemplateId, versionNumber: v.versionNumber, image: v.image }] : []))),
+  );
+  return templates;
 }

@@ -45,6 +45,33 @@ export const INSTANCES: CollectorMeta = {
   permissions: ['ec2:DescribeInstances'],
 };
 
+/**
+ * Managed instances hidden from DescribeInstanceImageMetadata (it has no IncludeManagedResources parameter): one
+ * DescribeInstances with IncludeManagedResources and the operator.managed filter. DescribeInstances API reference:
+ * "If this parameter is set to true, the output includes resources that are managed by Amazon Web Services
+ * services, even if managed resource visibility is set to hidden."
+ */
+export const MANAGED_INSTANCES: CollectorMeta = {
+  id: 'managed-instances',
+  title: 'Managed instances (operated by a service provider such as EKS Auto Mode), listed even when hidden by default',
+  scope: 'account-region',
+  optional: true,
+  permissions: ['ec2:DescribeInstances'],
+};
+
+/**
+ * GetManagedResourceVisibility: "Retrieves the managed resource visibility configuration for the account. The
+ * response indicates whether managed resources are hidden or visible by default." The IAM action is named after
+ * the API action, as every EC2 action is (the Service Authorization Reference page was not in the docs searched).
+ */
+export const MANAGED_RESOURCE_VISIBILITY: CollectorMeta = {
+  id: 'managed-resource-visibility',
+  title: 'Managed resource visibility (whether managed resources are hidden from Describe calls by default)',
+  scope: 'account-region',
+  optional: true,
+  permissions: ['ec2:GetManagedResourceVisibility'],
+};
+
 export const AUTO_SCALING_GROUPS: CollectorMeta = {
   id: 'auto-scaling-groups',
   title: 'Auto Scaling groups: launch template and pinned version, mixed instances policy overrides, size',

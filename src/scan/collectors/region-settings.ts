@@ -4,9 +4,17 @@
  * never a failed account x region.
  * - GetImageBlockPublicAccessState: block-new-sharing | unblocked, ManagedBy account | declarative-policy.
  * - GetAllowedImagesSettings: State enabled | audit-mode | disabled, ImageCriteria, ManagedBy.
+ * - GetManagedResourceVisibility: Visibility.DefaultVisibility hidden | visible. ModifyManagedResourceVisibility:
+ *   "Visibility settings are account-wide and affect all IAM principals uniformly. Hidden resources remain fully
+ *   operational and billable." Read per account x region like the others (each EC2 endpoint answers for itself).
  */
-import { GetAllowedImagesSettingsCommand, GetImageBlockPublicAccessStateCommand, type ImageCriterion as SdkImageCriterion } from '@aws-sdk/client-ec2';
-import type { AllowedImagesState, ImageBlockPublicAccessState, ImageCriterion, RegionSettings } from '../../model/inventory.js';
+import {
+  GetAllowedImagesSettingsCommand,
+  GetImageBlockPublicAccessStateCommand,
+  GetManagedResourceVisibilityCommand,
+  type ImageCriterion as SdkImageCriterion,
+} from '@aws-sdk/client-ec2';
+import type { AllowedImagesState, ImageBlockPublicAccessState, ImageCriterion, ManagedResourceVisibilityState, RegionSettings } from '../../model/inventory.js';
 import { classifyError, errorCode, errorMessage, unsupportedReason } from '../../aws/errors.js';
 import { defined } from './map.js';
 import { sendOptions, type CollectorMeta, type RegionContext } from './types.js';
@@ -54,5 +62,19 @@ export async function collectAllowedImagesSettings(ctx: RegionContext): Promise<
   } catch (err) {
     if (classifyError(err) === 'aborted') throw err;
     return { state: 'unknown', reason: degradedReason('GetAllowedImagesSettings', 'ec2:GetAllowedImagesSettings', err) };
+  }
+}
+
+const VISIBILITY_STATES = new Set(['hidden', 'visible']);
+
+export async function collectManagedResourceVisibility(ctx: RegionContext): Promise<NonNullable<RegionSettings['managedResourceVisibility']>> {
+  try {
+    const out = await ctx.client.send(new GetManagedResourceVisibilityCommand({}), sendOptions(ctx));
+    const state = out.Visibility?.DefaultVisibility ?? '';
+    if (!VISIBILITY_STATES.has(state)) return { state: 'unknown', reason: `GetManagedResourceVisibility returned an unknown visibility ${JSON.stringify(state).slice(0, 60)}` };
+    return { state: state as ManagedResourceVisibilityState };
+  } catch (err) {
+    if (classifyError(err) === 'aborted') throw err;
+    return { state: 'unknown', reason: degradedReason('GetManagedResourceVisibility', 'ec2:GetManagedResourceVisibility', err) };
   }
 }
