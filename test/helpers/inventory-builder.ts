@@ -126,14 +126,21 @@ export interface LaunchTemplateOpts {
   name?: string;
   account: string;
   region?: string;
-  /** [versionNumber, image] where image is an AMI id, 'resolve:ssm:/param', or null. */
+  /**
+   * [versionNumber, image] where image is an AMI id, 'resolve:ssm:/param', or null. A resolved parameter:
+   * 'resolve:ssm:/param=>ami-...'; one whose resolution failed: 'resolve:ssm:/param=>!why'.
+   */
   default?: [number, string | null];
   latest?: [number, string | null];
 }
 
 function imageRef(s: string | null): ImageReference {
   if (s === null) return { kind: 'none' };
-  if (s.startsWith('resolve:ssm:')) return { kind: 'ssm', parameter: s.slice('resolve:ssm:'.length) };
+  if (s.startsWith('resolve:ssm:')) {
+    const [parameter, resolved] = s.slice('resolve:ssm:'.length).split('=>') as [string, string | undefined];
+    if (resolved === undefined) return { kind: 'ssm', parameter };
+    return resolved.startsWith('!') ? { kind: 'ssm', parameter, resolutionError: resolved.slice(1) } : { kind: 'ssm', parameter, resolvedImageId: resolved };
+  }
   return { kind: 'ami', imageId: s };
 }
 

@@ -31,6 +31,22 @@ runCases(RULE, [
     build: () => group({ launchTemplateId: LT, version: '2' }),
     expect: [{ resourceId: 'asg', blockedBy: 'scp', imageId: AMI_SELF, details: { launchTemplateVersion: 2, versionSelector: '2' }, message: ['version 2 (pinned)'] }],
   },
+  // A pinned resolve:ssm: version is judged by the AMI its parameter resolved to (ResolveAlias); unresolved: cannot-verify.
+  {
+    name: 'valid: pinned version whose SSM parameter resolved to an approved AMI',
+    build: () => base().pinnedVersion(WORKLOAD, LT, 4, `resolve:ssm:/golden=>${AMI_OPS}`).autoScalingGroup({ name: 'asg', accountId: WORKLOAD, launchTemplate: { launchTemplateId: LT, version: '4' } }).build(),
+    expect: [],
+  },
+  {
+    name: 'invalid: pinned version whose SSM parameter resolved to an unapproved AMI',
+    build: () => base().pinnedVersion(WORKLOAD, LT, 4, `resolve:ssm:/golden=>${AMI_OUTSIDER}`).autoScalingGroup({ name: 'asg', accountId: WORKLOAD, launchTemplate: { launchTemplateId: LT, version: '4' } }).build(),
+    expect: [{ resourceId: 'asg', status: 'fail', blockedBy: 'both', imageId: AMI_OUTSIDER, details: { launchTemplateVersion: 4, verdict: 'unapproved' }, message: ['version 4 (pinned) via the SSM parameter "/golden" launches'] }],
+  },
+  {
+    name: 'cannot-verify: pinned version whose SSM parameter could not be resolved',
+    build: () => base().pinnedVersion(WORKLOAD, LT, 4, 'resolve:ssm:/golden=>!AccessDenied').autoScalingGroup({ name: 'asg', accountId: WORKLOAD, launchTemplate: { launchTemplateId: LT, version: '4' } }).build(),
+    expect: [{ resourceId: 'asg', status: 'cannot-verify', details: { verdict: 'ssm-parameter' }, message: ['could not resolve it: AccessDenied'] }],
+  },
   {
     name: 'cannot-verify: a pinned version the scan did not describe',
     build: () => group({ launchTemplateId: LT, version: '7' }),

@@ -83,6 +83,46 @@ runCases(RULE, [
     build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, 'resolve:ssm:/golden/al2023/latest'] }).build(),
     expect: [{ resourceId: LT, status: 'cannot-verify', severity: 'low', messageId: 'cannotVerify', details: { defaultVerdict: 'ssm-parameter', defaultImage: 'resolve:ssm:/golden/al2023/latest' } }],
   },
+  // resolve:ssm: parameters the scan resolved (DescribeLaunchTemplateVersions ResolveAlias) are judged by their AMI.
+  {
+    name: 'valid: SSM parameter resolved to an approved AMI',
+    build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, `resolve:ssm:/golden/al2023/latest=>${AMI_OPS}`] }).build(),
+    expect: [],
+  },
+  {
+    name: 'invalid: SSM parameter resolved to an unapproved AMI (the parameter and the AMI both named)',
+    build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, `resolve:ssm:/golden/al2023/latest=>${AMI_OUTSIDER}`] }).build(),
+    expect: [
+      {
+        resourceId: LT,
+        status: 'fail',
+        severity: 'high',
+        messageId: 'refused',
+        imageId: AMI_OUTSIDER,
+        details: { defaultVerdict: 'unapproved', defaultImage: AMI_OUTSIDER, defaultImageParameter: 'resolve:ssm:/golden/al2023/latest' },
+        message: [`version 1 (default) via the SSM parameter "/golden/al2023/latest" launches ${AMI_OUTSIDER}`, 'not an approved publisher'],
+      },
+    ],
+  },
+  {
+    name: 'invalid: SSM parameter resolved to an AMI that no longer exists',
+    build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, `resolve:ssm:/golden=>${AMI_GONE}`] }).build(),
+    expect: [{ resourceId: LT, status: 'fail', messageId: 'unavailable', details: { defaultVerdict: 'unavailable', defaultImageParameter: 'resolve:ssm:/golden' } }],
+  },
+  {
+    name: 'cannot-verify: SSM parameter whose resolution failed (the reason shown)',
+    build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, 'resolve:ssm:/golden/al2023/latest=>!DescribeLaunchTemplateVersions with ResolveAlias failed (InvalidParameterValue: nope)'] }).build(),
+    expect: [
+      {
+        resourceId: LT,
+        status: 'cannot-verify',
+        severity: 'low',
+        messageId: 'cannotVerify',
+        details: { defaultVerdict: 'ssm-parameter', defaultImage: 'resolve:ssm:/golden/al2023/latest', defaultImageParameter: 'resolve:ssm:/golden/al2023/latest' },
+        message: ['the scan could not resolve it: DescribeLaunchTemplateVersions with ResolveAlias failed (InvalidParameterValue: nope)'],
+      },
+    ],
+  },
   {
     name: 'cannot-verify: AMI the scan did not resolve',
     build: () => base().launchTemplate({ id: LT, account: WORKLOAD, default: [1, 'ami-0123456789abcdef0'] }).build(),

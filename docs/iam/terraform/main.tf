@@ -63,7 +63,8 @@ resource "aws_iam_role_policy" "amigov_scan_read_only" {
           "ec2:DescribeRegions",
           "ec2:DescribeSpotFleetRequests",
           "ec2:GetAllowedImagesSettings",
-          "ec2:GetImageBlockPublicAccessState"
+          "ec2:GetImageBlockPublicAccessState",
+          "ec2:GetManagedResourceVisibility"
         ],
         "Resource": "*"
       }
