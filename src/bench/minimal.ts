@@ -77,13 +77,17 @@ function hasRole(a: FixtureAccount, roleName: string): boolean {
  *   scanner cannot know a node is a leaf without asking);
  * - sts:AssumeRole once per ACTIVE account other than the caller's;
  * - ec2:DescribeRegions once per scanned account (opt-in regions differ per account);
- * - per account x enabled region: DescribeInstanceImageMetadata pages of 1000 live instances,
+ * - per account x enabled region: GetManagedResourceVisibility, then DescribeInstanceImageMetadata pages of 1000
+ *   live instances and, unless visibility is visible, one DescribeInstances (IncludeManagedResources,
+ *   operator.managed=true) for the managed instances DescribeInstanceImageMetadata does not list,
  *   DescribeImages Owners=self pages of 1000, DescribeLaunchTemplateVersions $Latest,$Default pages of 200
  *   (account-wide: it names each template and flags its default, so DescribeLaunchTemplates is not needed),
- *   GetImageBlockPublicAccessState and GetAllowedImagesSettings, autoscaling:DescribeAutoScalingGroups pages of
- *   100, DescribeFleets and DescribeSpotFleetRequests pages of 1000; each at least once; then, where a group
+ *   one DescribeLaunchTemplateVersions (ResolveAlias) per template whose default or latest version is a
+ *   `resolve:ssm:` parameter, GetImageBlockPublicAccessState and GetAllowedImagesSettings,
+ *   autoscaling:DescribeAutoScalingGroups pages of 100, DescribeFleets and DescribeSpotFleetRequests pages of 1000; each at least once; then, where a group
  *   uses one, DescribeLaunchConfigurations for those names (50 per call), and one DescribeLaunchTemplateVersions
- *   per template a group or fleet pins by a number that is neither its default nor its latest version;
+ *   per template a group or fleet pins by a number that is neither its default nor its latest version (and
+ *   one more, ResolveAlias, when that version is a `resolve:ssm:` parameter);
  * - per account x region with live instances on images the account does not own: DescribeImages by id, in
  *   batches of 100, for those images (the launching account's own tags on them: only it can read them; AWS:
  *   "the tags you assign are available only to your AWS account"), after the instance listing;
@@ -172,7 +176,13 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
     if (!s) ownedIds.set(img.region, (s = new Set()));
     s.add(img.imageId);
   }
+  const ssmValue = new Map((fx.ssmParameters ?? []).map((p) => [`${unitKey(p.accountId, p.region)}|${p.name}`, p.value]));
+  /** An image as the scan judges it: a `resolve:ssm:` reference's value where the unit holds the parameter. */
+  const judgedImage = (k: string, imageId: string | undefined) => (imageId?.startsWith('resolve:ssm:') ? ssmValue.get(`${k}|${imageId.slice('resolve:ssm:'.length)}`) : imageId);
+  const visibility = (acct: string, region: string) =>
+    fx.regionSettings?.find((s) => s.accountId === acct && s.region === region)?.managedResourceVisibility ?? fx.defaultRegionSettings?.managedResourceVisibility ?? 'hidden';
   const ltVersions = new Map<string, number>();
+  const ssmResolves = new Map<string, number>(); // unit -> templates with a resolve:ssm: default or latest version
   let launchTemplates = 0;
   for (const lt of wantTemplates ? (fx.launchTemplates ?? []) : []) {
     const k = unitKey(lt.accountId, lt.region);
@@ -181,7 +191,8 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
     const latest = Math.max(...lt.versions.map((v) => v.versionNumber));
     const wanted = new Set([latest, lt.defaultVersion]);
     ltVersions.set(k, (ltVersions.get(k) ?? 0) + wanted.size);
-    for (const v of lt.versions) if (wanted.has(v.versionNumber)) ref(lt.region, v.imageId);
+    for (const v of lt.versions) if (wanted.has(v.versionNumber)) ref(lt.region, judgedImage(k, v.imageId));
+    if (lt.versions.some((v) => wanted.has(v.versionNumber) && v.imageId?.startsWith('resolve:ssm:'))) ssmResolves.set(k, (ssmResolves.get(k) ?? 0) + 1);
   }
 
   // Launch paths (issue #14): groups, fleets, the launch configurations groups use, versions pinned by number.
@@ -190,6 +201,7 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
   const spot = new Map<string, number>();
   const lcNames = new Map<string, Set<string>>();
   const pins = new Map<string, Set<string>>(); // unit -> template ids pinned by a number not default/latest
+  const pinnedSsm = new Map<string, Set<string>>(); // unit -> those of them whose pinned version is a resolve:ssm: parameter
   const ltByKey = new Map((fx.launchTemplates ?? []).map((lt) => [`${unitKey(lt.accountId, lt.region)}|${lt.launchTemplateId}`, lt]));
   const ltByName = new Map((fx.launchTemplates ?? []).map((lt) => [`${unitKey(lt.accountId, lt.region)}|${lt.launchTemplateName}`, lt]));
   const pin = (k: string, region: string, spec: { launchTemplateId?: string; launchTemplateName?: string; version?: string }) => {
@@ -200,7 +212,12 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
     let s = pins.get(k);
     if (!s) pins.set(k, (s = new Set()));
     s.add(spec.launchTemplateId ?? `name:${spec.launchTemplateName}`);
-    ref(region, lt?.versions.find((v) => v.versionNumber === n)?.imageId);
+    const imageId = lt?.versions.find((v) => v.versionNumber === n)?.imageId;
+    ref(region, judgedImage(k, imageId));
+    if (lt && imageId?.startsWith('resolve:ssm:')) {
+      if (!pinnedSsm.has(k)) pinnedSsm.set(k, new Set());
+      pinnedSsm.get(k)!.add(lt.launchTemplateId);
+    }
   };
   for (const g of fx.autoScalingGroups ?? []) {
     const k = unitKey(g.accountId, g.region);
@@ -239,9 +256,14 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
     const imgs = wants('owned-images') ? pages(owned.get(k) ?? 0, PAGE.images) : 0;
     const ltv = wantTemplates ? pages(ltVersions.get(k) ?? 0, PAGE.launchTemplateVersions) : 0;
     const tags = wantInstances ? ceilDiv(tagLookups.get(k)?.size ?? 0, PAGE.imageIdsPerCall) : 0;
+    const visibilityCalls = wantInstances ? 1 : 0;
+    const managed = wantInstances && visibility(acct, region) !== 'visible' ? 1 : 0;
+    add('ec2:GetManagedResourceVisibility', visibilityCalls);
     add('ec2:DescribeInstanceImageMetadata', diim);
+    add('ec2:DescribeInstances', managed);
     add('ec2:DescribeImages', imgs + tags);
-    add('ec2:DescribeLaunchTemplateVersions', ltv);
+    const resolves = wantTemplates ? (ssmResolves.get(k) ?? 0) : 0;
+    add('ec2:DescribeLaunchTemplateVersions', ltv + resolves);
     if (wants('image-block-public-access')) add('ec2:GetImageBlockPublicAccessState', 1);
     if (wants('allowed-images-settings')) add('ec2:GetAllowedImagesSettings', 1);
     const asg = wants('auto-scaling-groups') ? pages(groups.get(k) ?? 0, PAGE.autoScalingGroups) : 0;
@@ -250,11 +272,11 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
     if (wants('spot-fleets')) add('ec2:DescribeSpotFleetRequests', pages(spot.get(k) ?? 0, PAGE.fleets));
     const lcs = wants('launch-configurations') ? ceilDiv(lcNames.get(k)?.size ?? 0, PAGE.launchConfigurationNames) : 0;
     add('autoscaling:DescribeLaunchConfigurations', lcs);
-    if (wants('pinned-launch-template-versions')) add('ec2:DescribeLaunchTemplateVersions', pins.get(k)?.size ?? 0);
+    if (wants('pinned-launch-template-versions')) add('ec2:DescribeLaunchTemplateVersions', (pins.get(k)?.size ?? 0) + (pinnedSsm.get(k)?.size ?? 0));
     if (liveInstances.has(k) || owned.has(k) || ltVersions.has(k)) populated++;
     // Launch configurations and pinned versions are known only once the groups and fleets are listed.
     const paths = asg + (lcs > 0 || pins.has(k) ? 1 : 0);
-    const done = readyAt.get(acct)! + Math.max(diim + tags, imgs, ltv, paths, 1);
+    const done = readyAt.get(acct)! + Math.max(visibilityCalls + diim + managed + tags, imgs, ltv + (resolves > 0 ? 1 : 0), paths, 1);
     regionDone.set(region, Math.max(regionDone.get(region) ?? 0, done));
   }
 

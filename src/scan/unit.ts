@@ -113,9 +113,10 @@ export const UNIT_COLLECTORS: readonly UnitCollector<unknown>[] = [
     meta: INSTANCES,
     includes: [INSTANCE_IMAGE_METADATA, MANAGED_INSTANCES, MANAGED_RESOURCE_VISIBILITY, LAUNCHING_ACCOUNT_IMAGE_TAGS],
     async collect(ctx) {
-      // Whether managed instances are hidden from Describe calls by default (recorded; the listing never relies on it).
+      // Whether managed instances are hidden from Describe calls by default: where they are (or it is unknown),
+      // the listing asks for them with IncludeManagedResources.
       const visibility = await collectManagedResourceVisibility(ctx);
-      const value = await collectInstances(ctx);
+      const value = await collectInstances(ctx, { managedVisible: visibility.state === 'visible' });
       // This account's own tags on the images its instances use (degrades on its own, never fails the unit).
       const accountTags = await collectAccountImageTags(ctx, value.instances);
       return { ...value, accountTags, visibility };

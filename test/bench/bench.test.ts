@@ -81,7 +81,9 @@ describe('minimal-call model', () => {
       'ec2:DescribeSpotFleetRequests': 43,
       'ec2:DescribeImages': 43 + 1 + 1, // owned listing per unit, + one by-id batch in each region with a foreign image
       'ec2:DescribeInstanceImageMetadata': 43 + 1, // A0 us-east-1 needs a second page (1,001 live instances)
-      'ec2:DescribeLaunchTemplateVersions': 43,
+      'ec2:DescribeInstances': 43, // managed instances (IncludeManagedResources), visibility hidden everywhere
+      'ec2:DescribeLaunchTemplateVersions': 43 + 1, // + one ResolveAlias for the resolve:ssm:/x version
+      'ec2:GetManagedResourceVisibility': 43,
       'ec2:DescribeRegions': 21,
       'ec2:GetAllowedImagesSettings': 43,
       'ec2:GetImageBlockPublicAccessState': 43,
@@ -93,8 +95,9 @@ describe('minimal-call model', () => {
       'sts:GetCallerIdentity': 1,
     });
     assert.equal(m.total, Object.values(m.byAction).reduce((a, b) => a + b, 0));
-    // ListRoots -> root's OUs -> second accounts page of the OU -> AssumeRole -> DescribeRegions -> 2 pages -> batch
-    assert.equal(m.criticalChainCalls, 8);
+    // ListRoots -> root's OUs -> second accounts page of the OU -> AssumeRole -> DescribeRegions ->
+    // GetManagedResourceVisibility -> 2 pages -> managed instances (DescribeInstances) -> batch
+    assert.equal(m.criticalChainCalls, 10);
   });
 
   test('matches what a real scan sends, except amigov\'s DescribeLaunchTemplates cross-check', async () => {
@@ -123,7 +126,13 @@ describe('minimal-call model', () => {
       }
       // amigov lists the templates first (one call per unit) and describes versions only where there are some.
       assert.equal(made['ec2:DescribeLaunchTemplates'], model.shape.accountRegions);
-      assert.equal(made['ec2:DescribeLaunchTemplateVersions'], new Set(fixture.launchTemplates!.map((lt) => `${lt.accountId}|${lt.region}`)).size);
+      // ... plus one ResolveAlias call per template whose default or latest version is a resolve:ssm: parameter.
+      const ssm = fixture.launchTemplates!.filter((lt) => {
+        const latest = Math.max(...lt.versions.map((v) => v.versionNumber));
+        return lt.versions.some((v) => (v.versionNumber === latest || v.versionNumber === lt.defaultVersion) && v.imageId?.startsWith('resolve:ssm:'));
+      }).length;
+      assert.ok(ssm > 0, 'the generated organization has resolve:ssm: templates');
+      assert.equal(made['ec2:DescribeLaunchTemplateVersions'], new Set(fixture.launchTemplates!.map((lt) => `${lt.accountId}|${lt.region}`)).size + ssm);
     } finally {
       await sb.close();
     }

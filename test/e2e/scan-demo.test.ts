@@ -69,7 +69,8 @@ describe('scan of the demo organization', () => {
     assert.deepEqual(batch.defaultVersion, { versionNumber: 1, image: { kind: 'ami', imageId: I.goldenTagged['us-east-1'].imageId } });
     assert.deepEqual(batch.latestVersion, { versionNumber: 3, image: { kind: 'ami', imageId: I.stranger.imageId } });
     const worker = inv.launchTemplates.find((l) => l.launchTemplateId === L.worker.launchTemplateId)!;
-    assert.deepEqual(worker.defaultVersion?.image, { kind: 'ssm', parameter: '/golden/al2023/latest' });
+    // resolve:ssm: kept by name, and resolved with ResolveAlias to the AMI the demo's parameter holds.
+    assert.deepEqual(worker.defaultVersion?.image, { kind: 'ssm', parameter: '/golden/al2023/latest', resolvedImageId: I.goldenDeregistered.imageId });
     assert.equal(inv.launchTemplates.length, Object.keys(L).length);
     const rs = (acct: string, region: string) => inv.regionSettings.find((r) => r.accountId === acct && r.region === region)!;
     assert.equal(rs(A.ops, 'us-east-1').imageBlockPublicAccess.state, 'unblocked');

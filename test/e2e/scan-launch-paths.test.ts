@@ -173,9 +173,11 @@ test('the bench\'s minimal-call model counts the launch-path calls the scan make
   for (const action of ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeLaunchConfigurations', 'ec2:DescribeFleets', 'ec2:DescribeSpotFleetRequests']) {
     assert.equal(inv.stats.apiCalls[action], model.byAction[action], action);
   }
-  // The pinned version (app v2) costs one DescribeLaunchTemplateVersions beyond the account-wide $Latest/$Default call.
-  assert.equal(model.byAction['ec2:DescribeLaunchTemplateVersions'], model.shape.accountRegions + 1);
-  // The scan: one account-wide call per unit that has templates (DEV, PROD), plus that one pinned version; the
-  // fleet's pin to version 1 is lt-0000000000000001's default, already described, so it costs nothing.
-  assert.equal(inv.stats.apiCalls['ec2:DescribeLaunchTemplateVersions'], 2 + 1);
+  // The pinned version (app v2) costs one DescribeLaunchTemplateVersions beyond the account-wide $Latest/$Default
+  // call, and the resolve:ssm: template one ResolveAlias call (below).
+  // The scan: one account-wide call per unit that has templates (DEV, PROD), plus that one pinned version, plus one
+  // ResolveAlias call for DEV's lt-0000000000000001 (its latest version is resolve:ssm:); the fleet's pin to
+  // version 1 is lt-0000000000000001's default, already described, so it costs nothing.
+  assert.equal(inv.stats.apiCalls['ec2:DescribeLaunchTemplateVersions'], 2 + 1 + 1);
+  assert.equal(model.byAction['ec2:DescribeLaunchTemplateVersions'], model.shape.accountRegions + 1 + 1);
 });

@@ -21,6 +21,8 @@
  * the fallback passes it, and the primary path is followed by one DescribeInstances with IncludeManagedResources
  * and the operator.managed=true filter ("A Boolean that indicates whether this is a managed instance"): a managed
  * instance the primary path did not list is added (its image resolved by id like the fallback's), never missing.
+ * The follow-up is skipped only where GetManagedResourceVisibility answered visible ("A value of visible indicates
+ * that managed resources are included by default"): the primary path lists them there.
  */
 import {
   paginateDescribeInstanceImageMetadata,
@@ -130,7 +132,7 @@ async function viaDescribeInstances(ctx: RegionContext, managedOnly = false): Pr
  * Lists the region's instances. Any failure of the primary path (unsupported, denied, or failing after
  * retries) falls back to DescribeInstances; only a failure of the fallback fails the collector.
  */
-export async function collectInstances(ctx: RegionContext): Promise<InstancesResult> {
+export async function collectInstances(ctx: RegionContext, opts: { managedVisible?: boolean } = {}): Promise<InstancesResult> {
   let listed: Instance[];
   try {
     listed = await viaMetadata(ctx);
@@ -145,6 +147,7 @@ export async function collectInstances(ctx: RegionContext): Promise<InstancesRes
           : `DescribeInstanceImageMetadata failed (${errorCode(err)}: ${errorMessage(err)})`;
     return { instances: await viaDescribeInstances(ctx), path: 'describe-instances', degradedReason: `${why}; used DescribeInstances + DescribeImages` };
   }
+  if (opts.managedVisible) return { instances: listed, path: 'instance-image-metadata' };
   try {
     const seen = new Set(listed.map((i) => i.instanceId));
     const hidden = (await viaDescribeInstances(ctx, true)).filter((i) => !seen.has(i.instanceId));
