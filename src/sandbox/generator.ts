@@ -151,6 +151,8 @@ export function generateOrg(opts: GenerateOptions): OrgFixture {
   const instances: FixtureInstance[] = [];
   const launchTemplates: FixtureLaunchTemplate[] = [];
   const regionSettings: FixtureRegionSettings[] = [];
+  // The golden SSM parameter the resolve:ssm: templates follow, per account x region that has one (ResolveAlias).
+  const ssmParameters: NonNullable<OrgFixture['ssmParameters']> = [];
   // Real organizations concentrate in a few regions: us-east-1 first, then a long tail.
   const weights = regionNames.map((_, i) => 1 / (1 + i * 0.6));
   const pickRegions = (): string[] => {
@@ -202,6 +204,7 @@ export function generateOrg(opts: GenerateOptions): OrgFixture {
             { versionNumber: 2, imageId: unapproved ? strangers.get(region)!.imageId : t === 2 ? 'resolve:ssm:/golden/al2023/latest' : pick(gold).imageId },
           ],
         });
+        if (t === 2 && !unapproved) ssmParameters.push({ accountId: acct.id, region, name: '/golden/al2023/latest', value: gold[0]!.imageId });
       }
       const roll = rng();
       if (roll < 0.1) regionSettings.push({ accountId: acct.id, region, allowedImages: { state: 'disabled' } });
@@ -218,6 +221,7 @@ export function generateOrg(opts: GenerateOptions): OrgFixture {
     images,
     instances,
     launchTemplates,
+    ssmParameters,
     defaultRegionSettings: {
       imageBlockPublicAccess: 'block-new-sharing',
       imageBlockPublicAccessManagedBy: 'declarative-policy',
