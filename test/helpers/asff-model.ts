@@ -55,7 +55,9 @@ function nextInterface(c: Constraint | undefined): string | undefined {
 function check(value: unknown, shape: Shape, iface: string | undefined, c: Constraint | undefined, path: string, errors: string[]): void {
   const s = resolve(shape);
   const type = s.type ?? 'string';
-  const err = (m: string) => errors.push(`${path}: ${m}`);
+  const err = (m: string): void => {
+    errors.push(`${path}: ${m}`);
+  };
   switch (type) {
     case 'structure': {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return err('must be an object');
