@@ -14,6 +14,7 @@
  * CreatedAt, Description, GeneratorId, Id, ProductArn, Resources, SchemaVersion, Severity, Title, Types,
  * UpdatedAt. Lengths as the ASFF reference limits them (Title 256, Description 1024, Recommendation.Text 512).
  */
+import { basename } from 'node:path';
 import type { Finding, FindingsDocument, Severity } from '../model/findings.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { isValidId } from '../remediation/ids.js';
@@ -156,6 +157,15 @@ export function asffFile(doc: FindingsDocument, asffPath: string = RUN_FILES.asf
 export async function writeAsff(doc: FindingsDocument, _meta: ReportMeta, target: string): Promise<void> {
   // The commands in the file name it by its own name: run them from the run folder.
   writeFileAtomic(target, JSON.stringify(asffFile(doc, RUN_FILES.asff), null, 2) + '\n');
+}
+
+/**
+ * What `amigov scan` and `amigov report` print after the list of files when they wrote findings.asff.json
+ * (`written`: the paths written; `show`: how a path is printed), else ''.
+ */
+export function asffImportNote(doc: FindingsDocument, written: readonly string[], show: (path: string) => string = (p) => p): string {
+  const asff = written.find((p) => basename(p) === RUN_FILES.asff);
+  return asff ? '\n' + formatAsffImport(doc, show(asff)) : '';
 }
 
 /** What a run prints about findings.asff.json: that nothing was imported, and the first commands to import it. */
