@@ -267,11 +267,18 @@ describe('history, SLAs, trend and waivers across three runs', () => {
       assert.equal(r4.doc.comparison!.resolved.filter((f) => wIds.has(f.id)).length, 0, 'waived is not resolved');
       assert.equal(r4.doc.history!.trend.at(-1)!.waived, waived.length);
       assert.equal(r4.doc.history!.trend.at(-1)!.resolved, 0);
+      // Counted apart in the change since the last run: seen before (run 3 had them open), so persisting waived.
+      assert.deepEqual(r4.doc.comparison!.waived, { new: 0, persisting: waived.length });
+      assert.ok(!r4.doc.findings.some((f) => wIds.has(f.id)), 'not in the persisting count');
+      assert.deepEqual([r4.doc.history!.trend.at(-1)!.new, r4.doc.history!.trend.at(-1)!.newWaived], [0, 0]);
+      assert.match(readFileSync(join(r4.dir, 'summary.md'), 'utf8'), new RegExp(`; 0 new and ${waived.length} persisting waived \\(counted apart\\)\\.`));
+      assert.match(r4.out, new RegExp(`not re-checked; 0 new and ${waived.length} persisting waived \\(counted apart\\)`));
       // On the instance added in run 2: seen in runs 2, 3 and 4, aged from run 2.
       for (const f of waived) assert.deepEqual([f.history?.firstSeen, f.history?.runsSeen, f.history?.ageDays], ['2026-01-12', 3, 21]);
       const html = readFileSync(join(r4.dir, 'report.html'), 'utf8');
       assert.match(html, new RegExp(`data-testid="waived-count">${waived.length}<`));
       assert.match(html, /stale: matched nothing/);
+      assert.match(html, new RegExp(`data-testid="cmp-waived">Waived findings are counted apart \\(not in the numbers above\\): <strong>0</strong> new and <strong>${waived.length}</strong> persisting waived`));
       const csv = readFileSync(join(r4.dir, 'findings.csv'), 'utf8');
       assert.equal(csv.split('\r\n').filter((l) => l.includes('"waived"')).length, waived.length);
       assert.match(csv, /waiver expired on 2026-01-20 \(W-DEV-OLD, SEC-102\)/);
