@@ -22,7 +22,8 @@ import { writeJsonAtomic } from '../util/atomic-write.js';
 
 export const HISTORY_INDEX_FILE = 'history-index.json';
 const INDEX_KIND = 'amigov.history-index';
-const INDEX_VERSION = 1;
+// 2: trend points count waived findings apart (`new` without them, `newWaived`).
+const INDEX_VERSION = 2;
 /** Runs the trend shows, this one included. */
 export const TREND_RUNS = 12;
 
@@ -106,7 +107,6 @@ export interface FoldResult {
 
 /** Compares doc with everything open in state (does not change state). */
 export function judgeRun(state: HistoryState, doc: FindingsDocument): FoldResult {
-  const present = [...doc.findings, ...(doc.waivers?.waived ?? [])];
   const open = Object.values(state.ids).flatMap((s) => (s.open ? [s.open] : []));
   const openIds = new Set(open.map((f) => f.id));
   const resolved = new Set<string>();
@@ -128,7 +128,9 @@ export function judgeRun(state: HistoryState, doc: FindingsDocument): FoldResult
     open: doc.findings.length,
     bySeverity,
     byRule,
-    new: new Set(present.filter((f) => !openIds.has(f.id)).map((f) => f.id)).size,
+    // First seen in this run: a waived one apart (like `open`, the headline numbers are what needs action).
+    new: new Set(doc.findings.filter((f) => !openIds.has(f.id)).map((f) => f.id)).size,
+    newWaived: new Set((doc.waivers?.waived ?? []).filter((f) => !openIds.has(f.id)).map((f) => f.id)).size,
     resolved: resolved.size,
     notRechecked: notRechecked.size,
     waived: doc.waivers?.waived.length ?? 0,
@@ -248,6 +250,7 @@ const indexSchema = z.object({
         resolved: z.number(),
         notRechecked: z.number(),
         waived: z.number(),
+        newWaived: z.number().optional(),
       }),
     }),
   ),

@@ -94,6 +94,7 @@ const comparisonSchema = z.object({
   notRechecked: z.array(findingSchema).default([]),
   notRecheckedByReason: z.partialRecord(z.enum(NOT_RECHECKED_CODES), count).default({}),
   notRescanned: z.array(findingSchema).optional(),
+  waived: z.object({ new: count, persisting: count }).optional(),
 });
 
 const evaluationInfoSchema = z.object({
@@ -131,6 +132,7 @@ const trendPointSchema = z.object({
   resolved: count,
   notRechecked: count,
   waived: count,
+  newWaived: count.optional(),
 });
 
 const historyInfoSchema = z.object({

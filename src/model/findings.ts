@@ -182,6 +182,11 @@ export interface Comparison {
   /** notRechecked counted by reason code. */
   notRecheckedByReason: Partial<Record<NotRecheckedCode, number>>;
   /**
+   * This run's waived findings (waivers.waived), counted apart and never in `counts`: `new` ones the previous run
+   * did not have, `persisting` ones it had (waived or not). Absent in documents of earlier versions.
+   */
+  waived?: { new: number; persisting: number };
+  /**
    * Written by earlier amigov versions instead of notRechecked (findings whose account x region was not scanned
    * successfully); read only, reporters show them as not re-checked.
    */
@@ -261,11 +266,16 @@ export interface TrendPoint {
   open: number;
   bySeverity: Record<Severity, number>;
   byRule: Record<string, number>;
-  /** Against the run before it in the history: first seen, re-checked and gone, and carried forward unchecked. */
+  /**
+   * Against the run before it in the history: first seen (waived ones not counted, as in `open`), re-checked and
+   * gone, and carried forward unchecked.
+   */
   new: number;
   resolved: number;
   notRechecked: number;
   waived: number;
+  /** Of the waived ones, those first seen in this run (absent in documents of earlier versions). */
+  newWaived?: number;
 }
 
 export interface HistoryInfo {

@@ -5,7 +5,7 @@ import { SEVERITIES, type FindingsDocument } from '../model/findings.js';
 import { EXIT, type ExitCode } from '../errors.js';
 import { plural } from '../util/format.js';
 import { terminalSafe } from '../util/sanitize.js';
-import type { CompareTarget } from '../report/compare.js';
+import { waivedChangeText, type CompareTarget } from '../report/compare.js';
 import { judgeCoverage, type CoverageVerdict } from './coverage-gate.js';
 
 /** Reasons quote endpoints' messages: keep them on one line of bounded length, without control or bidi characters. */
@@ -107,7 +107,8 @@ export function formatFindingsSummary(doc: FindingsDocument): string {
 export function formatComparison(doc: FindingsDocument, target: CompareTarget): string {
   if (target.kind === 'baseline' || !doc.comparison) return `Comparison: ${target.kind === 'baseline' ? target.message : 'none'}\n`;
   const { counts: c, previousRunId, notRecheckedByReason } = doc.comparison;
-  let text = `Since run ${previousRunId}: ${c.new} new, ${c.persisting} persisting, ${c.resolved} resolved, ${c.notRechecked} not re-checked\n`;
+  const waived = waivedChangeText(doc.comparison);
+  let text = `Since run ${previousRunId}: ${c.new} new, ${c.persisting} persisting, ${c.resolved} resolved, ${c.notRechecked} not re-checked${waived ? `; ${waived}` : ''}\n`;
   if (c.notRechecked > 0) {
     const why = Object.entries(notRecheckedByReason)
       .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0) || a[0].localeCompare(b[0]))

@@ -3,10 +3,8 @@
  * then, for the whole job, judging, findings.json, remediation.sh, the reports and the comparison. The CLI's
  * `scan` and `demo` commands call it; io is injected, so tests run it in-process.
  */
-import { basename } from 'node:path';
 import type { Inventory } from '../model/inventory.js';
-import { RUN_FILES } from '../model/run-files.js';
-import { formatAsffImport } from '../report/index.js';
+import { asffImportNote } from '../report/index.js';
 import { UserError, type ExitCode } from '../errors.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import type { PublisherConfig } from '../config/schema.js';
@@ -97,8 +95,7 @@ export async function runScanAndReport(cli: ScanCliOptions, io: ScanIo): Promise
   for (const w of warnings ?? []) io.stderr.write(`amigov: warning: ${w}\n`);
   warnRuleErrors(doc, io.stderr);
   io.stdout.write('\nWrote:\n' + written.map((p) => `  ${shown(p)}\n`).join(''));
-  const asff = written.find((p) => basename(p) === RUN_FILES.asff);
-  if (asff) io.stdout.write('\n' + formatAsffImport(doc, shown(asff)));
+  io.stdout.write(asffImportNote(doc, written, shown));
   findingsExitCode(doc, cli.failOn, io.stderr);
   const outcome = doc.outcome ?? runOutcome(run.inventory, run.coverage, doc, plan.failOn);
   io.stdout.write(`\n${outcome.summary}\n`);

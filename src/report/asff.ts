@@ -14,6 +14,7 @@
  * CreatedAt, Description, GeneratorId, Id, ProductArn, Resources, SchemaVersion, Severity, Title, Types,
  * UpdatedAt. Lengths as the ASFF reference limits them (Title 256, Description 1024, Recommendation.Text 512).
  */
+import { basename } from 'node:path';
 import type { Finding, FindingsDocument, Severity } from '../model/findings.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { isValidId } from '../remediation/ids.js';
@@ -21,6 +22,7 @@ import { profileFor } from '../remediation/commands.js';
 import { renderArgv, raw } from '../remediation/shell.js';
 import { RUN_FILES } from '../model/run-files.js';
 import { accountNames } from './rows.js';
+import { firstSeenMs } from './first-seen.js';
 import type { ReportMeta } from './meta.js';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
@@ -67,6 +69,10 @@ function resource(f: Finding, partition: string, region: string): Record<string,
 /** The ASFF finding of one amigov finding; `resolved`: a finding of the previous run this run found fixed. */
 function asffFinding(doc: FindingsDocument, f: Finding, region: string, partition: string, names: Map<string, string>, resolved: boolean): Record<string, unknown> {
   const at = new Date(Date.parse(doc.run.finishedAt)).toISOString();
+  // "CreatedAt: Indicates when the security findings provider created the potential security issue that a finding
+  // captured." "FirstObservedAt: Indicates when the security findings provider first observed the potential
+  // security issue that a finding captured." (AwsSecurityFinding): the first run that saw it, from the history.
+  const first = new Date(firstSeenMs(doc, f)).toISOString();
   const fields: Record<string, string> = {
     'amigov/RuleId': f.ruleId,
     'amigov/FindingId': f.id,
@@ -90,7 +96,11 @@ function asffFinding(doc: FindingsDocument, f: Finding, region: string, partitio
     GeneratorId: `amigov/${f.ruleId}`,
     AwsAccountId: f.accountId,
     Types: ['Software and Configuration Checks/AWS Security Best Practices'],
-    CreatedAt: at,
+    FirstObservedAt: first,
+    // "LastObservedAt: Indicates when the security findings provider most recently observed a change in the
+    // resource that is involved in the finding." A resolved finding was last seen by the previous run: left out.
+    ...(resolved ? {} : { LastObservedAt: at }),
+    CreatedAt: first,
     UpdatedAt: at,
     Severity: { Label: resolved ? 'INFORMATIONAL' : LABEL[f.severity], Original: f.severity },
     Title: cut(f.title, 256),
@@ -147,6 +157,15 @@ export function asffFile(doc: FindingsDocument, asffPath: string = RUN_FILES.asf
 export async function writeAsff(doc: FindingsDocument, _meta: ReportMeta, target: string): Promise<void> {
   // The commands in the file name it by its own name: run them from the run folder.
   writeFileAtomic(target, JSON.stringify(asffFile(doc, RUN_FILES.asff), null, 2) + '\n');
+}
+
+/**
+ * What `amigov scan` and `amigov report` print after the list of files when they wrote findings.asff.json
+ * (`written`: the paths written; `show`: how a path is printed), else ''.
+ */
+export function asffImportNote(doc: FindingsDocument, written: readonly string[], show: (path: string) => string = (p) => p): string {
+  const asff = written.find((p) => basename(p) === RUN_FILES.asff);
+  return asff ? '\n' + formatAsffImport(doc, show(asff)) : '';
 }
 
 /** What a run prints about findings.asff.json: that nothing was imported, and the first commands to import it. */

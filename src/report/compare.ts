@@ -161,6 +161,9 @@ export function compareRuns(current: FindingsDocument, previous: FindingsDocumen
     }
   }
 
+  // Waived findings are counted apart, never in `counts` (a waiver accepts a finding; it needs no action this week).
+  const waivedNow = current.waivers?.waived ?? [];
+  const waivedNew = waivedNow.filter((f) => !previousIds.has(f.id)).length;
   const comparison: Comparison = {
     previousRunId: previous.run.runId,
     previousRunDir: previousDir,
@@ -170,8 +173,19 @@ export function compareRuns(current: FindingsDocument, previous: FindingsDocumen
     resolved,
     notRechecked,
     notRecheckedByReason,
+    ...(current.waivers ? { waived: { new: waivedNew, persisting: waivedNow.length - waivedNew } } : {}),
   };
   return { ...current, findings, comparison };
+}
+
+/**
+ * The waived findings' change, counted apart from the comparison's counts: e.g. "1 new and 2 persisting waived
+ * (counted apart)"; undefined when this run waived nothing (or the document predates the count).
+ */
+export function waivedChangeText(c: Pick<Comparison, 'waived'> | null | undefined): string | undefined {
+  const w = c?.waived;
+  if (!w || w.new + w.persisting === 0) return undefined;
+  return `${w.new} new and ${w.persisting} persisting waived (counted apart)`;
 }
 
 /**

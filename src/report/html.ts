@@ -337,6 +337,7 @@ export function buildHtmlView(doc: FindingsDocument, meta: ReportMeta) {
         new: fmt(cmp.counts.new),
         persisting: fmt(cmp.counts.persisting),
         resolved: fmt(cmp.counts.resolved),
+        waived: cmp.waived && cmp.waived.new + cmp.waived.persisting > 0 ? { new: fmt(cmp.waived.new), persisting: fmt(cmp.waived.persisting) } : null,
         notRechecked: fmt(notRechecked.length),
         hasNotRechecked: notRechecked.length > 0,
         reasons: [...reasons.values()].sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)).map((r) => ({ ...r, count: fmt(r.count) })),

@@ -73,6 +73,6 @@ export async function writeReports(opts: WriteReportsOptions): Promise<string[]>
 export { compareRuns, compareWithPrevious, resolvePreviousRun } from './compare.js';
 export { readRun, readFindingsDocument, readInventory } from './load.js';
 export { RUN_FILES } from '../model/run-files.js';
-export { formatAsffImport } from './asff.js';
+export { asffImportNote, formatAsffImport } from './asff.js';
 export { runSummary, renderSummaryMarkdown, type RunSummary } from './run-summary.js';
 export type { ReportMeta } from './meta.js';

@@ -15,6 +15,7 @@
 import type { Finding, FindingsDocument, Severity } from '../model/findings.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { accountNames } from './rows.js';
+import { firstSeenMs } from './first-seen.js';
 import type { ReportMeta } from './meta.js';
 
 /** The OCSF schema version these events follow (metadata.version). */
@@ -99,6 +100,10 @@ export function ocsfEvents(doc: FindingsDocument, meta: Pick<ReportMeta, 'toolVe
         title: f.title,
         desc: f.message,
         types: [f.ruleId],
+        // finding_info: "first_seen_time: The time when the finding was first observed." (the history's first run);
+        // "last_seen_time: The time when the finding was most recently observed." (this run, unless resolved).
+        first_seen_time: firstSeenMs(doc, f),
+        ...(resolved ? {} : { last_seen_time: time }),
         analytic: { uid: f.ruleId, name: f.ruleId, type: 'Rule', type_id: 1 },
       },
       compliance: {

@@ -7,7 +7,7 @@ import { SEVERITIES, type FindingsDocument, type Severity } from '../model/findi
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { singleLine } from '../util/sanitize.js';
 import { plural } from '../util/format.js';
-import { notRecheckedOf } from './compare.js';
+import { notRecheckedOf, waivedChangeText } from './compare.js';
 import { NO_OWNER, ownerGroups, ownersTracked } from './owners.js';
 import { accountNames } from './rows.js';
 import { runFacts } from './summary.js';
@@ -28,7 +28,7 @@ export interface RunSummary {
   coverage: { complete: boolean; percent: number | null; accountRegions: number; notScanned: number; gap: string };
   counts: { total: number; bySeverity: Record<Severity, number>; byRule: Record<string, number> };
   /** Since the previous run (null: not compared, or the baseline). */
-  change: { previousRunId: string; new: number; persisting: number; resolved: number; notRechecked: number } | null;
+  change: { previousRunId: string; new: number; persisting: number; resolved: number; notRechecked: number; waived?: { new: number; persisting: number } } | null;
   impact: { instancesAffected: number; accountsAffected: number; launchTemplatesAffected: number };
   topAccounts: { accountId: string; name: string; owner: string | null; total: number; bySeverity: Record<Severity, number> }[];
   /** null when the run tracked no owners (the config names no owner tag keys). */
@@ -71,7 +71,7 @@ export function runSummary(doc: FindingsDocument): RunSummary {
       gap: facts.coverage.gap,
     },
     counts: { total: doc.counts.total, bySeverity: { ...zero(), ...doc.counts.bySeverity }, byRule: doc.counts.byRule },
-    change: cmp ? { previousRunId: cmp.previousRunId, new: cmp.counts.new, persisting: cmp.counts.persisting, resolved: cmp.counts.resolved, notRechecked: notRecheckedOf(cmp).length } : null,
+    change: cmp ? { previousRunId: cmp.previousRunId, new: cmp.counts.new, persisting: cmp.counts.persisting, resolved: cmp.counts.resolved, notRechecked: notRecheckedOf(cmp).length, ...(cmp.waived ? { waived: cmp.waived } : {}) } : null,
     impact: { instancesAffected: doc.impact.instancesAffected, accountsAffected: doc.impact.accountsAffected, launchTemplatesAffected: doc.impact.launchTemplatesAffected },
     topAccounts,
     topOwners: ownersTracked(doc)
@@ -111,7 +111,8 @@ export function renderSummaryMarkdown(doc: FindingsDocument): string {
   lines.push(`| **total** | **${s.counts.total}** |`);
   lines.push('', '### Change since the last run', '');
   if (s.change) {
-    lines.push(`Compared with run \`${s.change.previousRunId}\`: **${s.change.new} new**, ${s.change.persisting} persisting, **${s.change.resolved} resolved**` + (s.change.notRechecked ? `, ${s.change.notRechecked} not re-checked (neither resolved nor current)` : '') + '.');
+    const waived = waivedChangeText(s.change);
+    lines.push(`Compared with run \`${s.change.previousRunId}\`: **${s.change.new} new**, ${s.change.persisting} persisting, **${s.change.resolved} resolved**` + (s.change.notRechecked ? `, ${s.change.notRechecked} not re-checked (neither resolved nor current)` : '') + (waived ? `; ${waived}` : '') + '.');
   } else {
     lines.push('Not compared with an earlier run: the first run of the weekly job is its baseline (`--compare latest` compares the next ones).');
   }

@@ -393,6 +393,10 @@ export function summaryRows(doc: FindingsDocument, meta: ReportMeta): SummaryRow
     rows.push({ section: 'Comparison', item: 'New', value: cmp.counts.new });
     rows.push({ section: 'Comparison', item: 'Persisting', value: cmp.counts.persisting });
     rows.push({ section: 'Comparison', item: 'Resolved', value: cmp.counts.resolved });
+    if (cmp.waived) {
+      rows.push({ section: 'Comparison', item: 'Waived new', value: cmp.waived.new, note: 'waived findings are counted apart, not in New / Persisting' });
+      rows.push({ section: 'Comparison', item: 'Waived persisting', value: cmp.waived.persisting, note: 'waived findings are counted apart, not in New / Persisting' });
+    }
     const notRechecked = notRecheckedOf(cmp);
     rows.push({
       section: 'Comparison',

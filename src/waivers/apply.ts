@@ -6,7 +6,7 @@
  * ("waiver expired on DATE"). A waiver that matched nothing this run is stale, unless it matches a finding of the
  * previous run that this run did not re-check (that finding may still be there).
  */
-import type { Finding, FindingWaiver, FindingsDocument, WaiverEntry } from '../model/findings.js';
+import type { Comparison, Finding, FindingWaiver, FindingsDocument, WaiverEntry } from '../model/findings.js';
 import type { Inventory } from '../model/inventory.js';
 import { countFindings } from '../evaluate/evaluate.js';
 import { daysBetween } from '../util/dates.js';
@@ -57,6 +57,28 @@ export interface ApplyWaiversOptions {
   inventory?: Pick<Inventory, 'accounts'>;
 }
 
+/**
+ * A comparison made before the waivers were applied (the scan compares, then applies them): the waived findings
+ * leave its new / persisting counts (overall, per rule, per account) and are counted apart in `waived`, as
+ * compareRuns counts them when the document it compares already carries its waivers.
+ */
+function withoutWaived(c: Comparison, waived: Finding[]): Comparison {
+  const apartNow = waived.filter((f) => f.change === 'new' || f.change === 'persisting');
+  if (apartNow.length === 0) return { ...c, waived: { new: c.waived?.new ?? 0, persisting: c.waived?.persisting ?? 0 } };
+  const counts = { ...c.counts };
+  const byRule = Object.fromEntries(Object.entries(c.byRule ?? {}).map(([k, v]) => [k, { ...v }]));
+  const byAccount = Object.fromEntries(Object.entries(c.byAccount ?? {}).map(([k, v]) => [k, { ...v }]));
+  const apart = { new: c.waived?.new ?? 0, persisting: c.waived?.persisting ?? 0 };
+  for (const f of apartNow) {
+    const change = f.change as 'new' | 'persisting';
+    counts[change]--;
+    if (byRule[f.ruleId]) byRule[f.ruleId]![change]--;
+    if (byAccount[f.accountId]) byAccount[f.accountId]![change]--;
+    apart[change]++;
+  }
+  return { ...c, counts, byRule, byAccount, waived: apart };
+}
+
 /** The document with the waivers applied (counts recomputed over the findings that still count). */
 export function applyWaivers(doc: FindingsDocument, loaded: LoadedWaivers, opts: ApplyWaiversOptions): FindingsDocument {
   const ouIds = new Map((opts.inventory?.accounts ?? []).map((a) => [a.accountId, a.ouIds ?? []]));
@@ -99,6 +121,7 @@ export function applyWaivers(doc: FindingsDocument, loaded: LoadedWaivers, opts:
     ...doc,
     findings,
     counts: countFindings(findings),
+    ...(doc.comparison ? { comparison: withoutWaived(doc.comparison, waived) } : {}),
     waivers: {
       file: loaded.file,
       asOf: opts.asOf,

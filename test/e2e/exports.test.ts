@@ -19,6 +19,8 @@ import { savedFileSchemas } from '../../src/model/json-schema.ts';
 import { useSandboxCredentials } from '../scan/helpers.ts';
 import { runCli } from '../policy/helpers.ts';
 import { readZip } from '../report/zip.ts';
+import { BATCH_IMPORT_MAX, validateBatchImportRequest } from '../helpers/asff-model.ts';
+import { validateOcsfEvent } from '../helpers/ocsf-schema.ts';
 
 const SEED = JSON.parse(readFileSync('config/ami_publishers.json', 'utf8')) as Record<string, any>;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -62,6 +64,7 @@ describe('exports of two weekly runs of the demo organization', () => {
 
   test('findings.ocsf.json: OCSF Compliance Findings that validate; persisting ones are updates, resolved ones closed', () => {
     const events = JSON.parse(read(run2(), RUN_FILES.ocsf)) as any[];
+    events.forEach((e, i) => assert.deepEqual(validateOcsfEvent(e, 'compliance_finding', `event[${i}]`), [], 'valid against the vendored ocsf-schema files'));
     assert.ok(validateOcsf(events), errorsOf(validateOcsf));
     assert.equal(events.length, doc.findings.length + doc.comparison!.resolved.length);
     assert.ok(events.every((e) => e.class_uid === 2003 && e.category_uid === 2 && e.type_uid === 200300 + e.activity_id));
@@ -80,14 +83,19 @@ describe('exports of two weekly runs of the demo organization', () => {
     const broken = structuredClone(events.slice(0, 1));
     delete broken[0].compliance.standards;
     assert.equal(validateOcsf(broken), false);
+    assert.deepEqual(validateOcsfEvent(broken[0], 'compliance_finding'), ['event.compliance: required attribute standards is missing']);
+    const noInfo = structuredClone(events[0]);
+    delete noInfo.finding_info;
+    assert.deepEqual(validateOcsfEvent(noInfo, 'compliance_finding'), ['event: required attribute finding_info is missing']);
   });
 
   test('findings.asff.json: BatchImportFindings requests of at most 100, one account x region each, that validate', () => {
     const file = JSON.parse(read(run2(), RUN_FILES.asff)) as { findings: number; batches: { accountId: string; region: string; command: string; request: { Findings: any[] } }[] };
     assert.ok(file.batches.length > 1);
     for (const b of file.batches) {
+      assert.deepEqual(validateBatchImportRequest(b.request), [], 'valid against the published Security Hub model');
       assert.ok(validateAsffRequest(b.request), errorsOf(validateAsffRequest));
-      assert.ok(b.request.Findings.length <= 100);
+      assert.ok(b.request.Findings.length <= BATCH_IMPORT_MAX);
       for (const f of b.request.Findings) {
         assert.equal(f.AwsAccountId, b.accountId, 'the default product ARN needs the finding in the importing account');
         assert.equal(f.ProductArn, `arn:aws:securityhub:${b.region}:${b.accountId}:product/${b.accountId}/default`);
@@ -101,6 +109,10 @@ describe('exports of two weekly runs of the demo organization', () => {
     const archived = all.filter((f) => f.RecordState === 'ARCHIVED');
     assert.equal(archived.length, doc.comparison!.resolved.length);
     assert.ok(archived.every((f) => f.Compliance.Status === 'PASSED'));
+    // A finding without a required member is refused by the published model (and the User Guide's list).
+    const broken = structuredClone(file.batches[0]!.request);
+    delete broken.Findings[0].GeneratorId;
+    assert.deepEqual(validateBatchImportRequest(broken), ['request.Findings[0]: required member GeneratorId is missing', 'request.Findings[0]: GeneratorId is required (User Guide)']);
     const prod = all.find((f) => f.AwsAccountId === A.prod && f.RecordState === 'ACTIVE')!;
     assert.equal(prod.ProductFields['amigov/Owner'], 'payments-team');
     assert.equal(prod.ProductFields['amigov/OUPath'], 'Root / Workloads / Prod');

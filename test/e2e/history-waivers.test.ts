@@ -22,6 +22,8 @@ import type { Finding, FindingsDocument } from '../../src/model/findings.ts';
 import { HISTORY_INDEX_FILE } from '../../src/history/store.ts';
 import { DEV, miniOrg, PROD, sink, useSandboxCredentials } from '../scan/helpers.ts';
 import { runCli, seedRaw } from '../policy/helpers.ts';
+import { validateBatchImportRequest } from '../helpers/asff-model.ts';
+import { validateOcsfEvent } from '../helpers/ocsf-schema.ts';
 
 const GONE = 'i-0000000000000002'; // PROD, on the outside AMI: fixed before run 2
 const ADDED = 'i-00000000000000c1'; // DEV, new in run 2
@@ -39,6 +41,7 @@ describe('history, SLAs, trend and waivers across three runs', () => {
   let configPath: string;
   const docs: FindingsDocument[] = [];
   const outs: string[] = [];
+  const dirs: string[] = [];
 
   async function scan(n: number, fixture: OrgFixture, asOf: string, flags: Partial<ScanCliOptions> = {}, faults: Parameters<RunningSandbox['setFaults']>[0] = []) {
     const sb = await startSandbox({ fixture });
@@ -73,6 +76,7 @@ describe('history, SLAs, trend and waivers across three runs', () => {
     for (const r of [r1, r2, r3]) {
       docs.push(r.doc);
       outs.push(r.out);
+      dirs.push(r.dir);
     }
   });
   after(() => rmSync(root, { recursive: true, force: true }));
@@ -112,6 +116,27 @@ describe('history, SLAs, trend and waivers across three runs', () => {
     assert.ok(added.length > 0);
     for (const f of added) assert.deepEqual([f.history?.firstSeen, f.history?.runsSeen], ['2026-01-12', 1]);
     assert.equal(point.new, added.length);
+  });
+
+  test('run 3 exports: ASFF CreatedAt / FirstObservedAt and OCSF first_seen_time are the history\'s first seen; both validate against the published schemas', () => {
+    const d3 = docs[2]!;
+    const asff = JSON.parse(readFileSync(join(dirs[2]!, 'findings.asff.json'), 'utf8')) as { batches: { request: { Findings: any[] } }[] };
+    const events = JSON.parse(readFileSync(join(dirs[2]!, 'findings.ocsf.json'), 'utf8')) as any[];
+    for (const b of asff.batches) assert.deepEqual(validateBatchImportRequest(b.request), []);
+    events.forEach((e, i) => assert.deepEqual(validateOcsfEvent(e, 'compliance_finding', `event[${i}]`), []));
+    const byId = new Map(asff.batches.flatMap((b) => b.request.Findings).map((f) => [f.ProductFields['amigov/FindingId'], f]));
+    const ocsfById = new Map(events.map((e) => [e.finding_info.uid, e]));
+    const runEnd = new Date(Date.parse(d3.run.finishedAt)).toISOString();
+    const old = d3.findings.filter((f) => f.history?.firstSeen === '2026-01-05');
+    const fresh = d3.findings.filter((f) => f.history?.firstSeen === '2026-01-26');
+    assert.ok(old.length > 0, 'run 3 has findings first seen in run 1');
+    for (const f of old) {
+      const a = byId.get(f.id)!;
+      assert.deepEqual([a.CreatedAt, a.FirstObservedAt, a.LastObservedAt, a.UpdatedAt], ['2026-01-05T00:00:00.000Z', '2026-01-05T00:00:00.000Z', runEnd, runEnd], f.id);
+      assert.equal(ocsfById.get(f.id)!.finding_info.first_seen_time, Date.parse('2026-01-05T00:00:00.000Z'));
+      assert.equal(ocsfById.get(f.id)!.finding_info.last_seen_time, Date.parse(d3.run.finishedAt));
+    }
+    for (const f of fresh) assert.equal(byId.get(f.id)?.CreatedAt ?? runEnd, runEnd, 'first seen in this run: created at its end');
   });
 
   test('run 3: DEV\'s findings are the same findings, three weeks old, seen in 2 runs; overdue per SLA', () => {
@@ -242,11 +267,18 @@ describe('history, SLAs, trend and waivers across three runs', () => {
       assert.equal(r4.doc.comparison!.resolved.filter((f) => wIds.has(f.id)).length, 0, 'waived is not resolved');
       assert.equal(r4.doc.history!.trend.at(-1)!.waived, waived.length);
       assert.equal(r4.doc.history!.trend.at(-1)!.resolved, 0);
+      // Counted apart in the change since the last run: seen before (run 3 had them open), so persisting waived.
+      assert.deepEqual(r4.doc.comparison!.waived, { new: 0, persisting: waived.length });
+      assert.ok(!r4.doc.findings.some((f) => wIds.has(f.id)), 'not in the persisting count');
+      assert.deepEqual([r4.doc.history!.trend.at(-1)!.new, r4.doc.history!.trend.at(-1)!.newWaived], [0, 0]);
+      assert.match(readFileSync(join(r4.dir, 'summary.md'), 'utf8'), new RegExp(`; 0 new and ${waived.length} persisting waived \\(counted apart\\)\\.`));
+      assert.match(r4.out, new RegExp(`not re-checked; 0 new and ${waived.length} persisting waived \\(counted apart\\)`));
       // On the instance added in run 2: seen in runs 2, 3 and 4, aged from run 2.
       for (const f of waived) assert.deepEqual([f.history?.firstSeen, f.history?.runsSeen, f.history?.ageDays], ['2026-01-12', 3, 21]);
       const html = readFileSync(join(r4.dir, 'report.html'), 'utf8');
       assert.match(html, new RegExp(`data-testid="waived-count">${waived.length}<`));
       assert.match(html, /stale: matched nothing/);
+      assert.match(html, new RegExp(`data-testid="cmp-waived">Waived findings are counted apart \\(not in the numbers above\\): <strong>0</strong> new and <strong>${waived.length}</strong> persisting waived`));
       const csv = readFileSync(join(r4.dir, 'findings.csv'), 'utf8');
       assert.equal(csv.split('\r\n').filter((l) => l.includes('"waived"')).length, waived.length);
       assert.match(csv, /waiver expired on 2026-01-20 \(W-DEV-OLD, SEC-102\)/);

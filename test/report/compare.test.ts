@@ -261,3 +261,33 @@ test('resolveCompareTarget: no earlier run (or no reports folder yet) makes this
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('waived findings are counted apart: not in new/persisting, but as waived new / persisting in every summary', async () => {
+  const { renderSummaryMarkdown, runSummary } = await import('../../src/report/run-summary.ts');
+  const { formatComparison } = await import('../../src/pipeline/console.ts');
+  const { judgeRun } = await import('../../src/history/store.ts');
+  const f = (id: string) => finding({ id, ruleId: 'unapproved-publisher', accountId: A, region: 'us-east-1', resourceId: `i-${id}` });
+  const withWaived = (d: FindingsDocument, waived: Finding[]): FindingsDocument => ({
+    ...d,
+    waivers: { file: 'config/waivers.json', asOf: d.run.asOf, waived, entries: [], counts: { waived: waived.length, expired: 0, stale: 0, expiredFindings: 0 } },
+  });
+  // Previous run: open1 open, kept waived; this run: open1 and open2 (new) open, kept and fresh waived.
+  const previous = withWaived(doc([f('open1')], coverage(), {}, '2026-11-16T10-15-00Z-aaaa'), [f('kept')]);
+  const current = withWaived(doc([f('open1'), f('open2')], coverage()), [f('kept'), f('fresh')]);
+  const cmp = compareRuns(current, previous, '/prev').comparison!;
+  assert.deepEqual([cmp.counts.new, cmp.counts.persisting, cmp.counts.resolved], [1, 1, 0], 'the counts are the findings that need action');
+  assert.deepEqual(cmp.waived, { new: 1, persisting: 1 });
+  const compared = compareRuns(current, previous, '/prev');
+  assert.deepEqual(runSummary(compared).change?.waived, { new: 1, persisting: 1 });
+  assert.match(renderSummaryMarkdown(compared), /\*\*1 new\*\*, 1 persisting, \*\*0 resolved\*\*; 1 new and 1 persisting waived \(counted apart\)\./);
+  assert.match(formatComparison(compared, { kind: 'run', dir: '/prev', runId: previous.run.runId }), /: 1 new, 1 persisting, 0 resolved, 0 not re-checked; 1 new and 1 persisting waived \(counted apart\)/);
+  // Without waivers nothing is added.
+  const plain = compareRuns(doc([f('open1')], coverage()), doc([f('open1')], coverage(), {}, '2026-11-16T10-15-00Z-aaaa'), '/prev');
+  assert.equal(plain.comparison!.waived, undefined);
+  assert.doesNotMatch(renderSummaryMarkdown(plain), /waived/);
+  // The trend point of the history: `new` without the waived ones, `newWaived` apart.
+  const seen = (id: string) => ({ firstSeen: '2026-11-16', firstRunId: previous.run.runId, lastSeen: '2026-11-16', runsSeen: 1, open: { id, ruleId: 'unapproved-publisher', accountId: A, region: 'us-east-1', severity: 'high' as const, status: 'fail' as const, resourceId: `i-${id}` } });
+  const state = { runs: [], ids: { open1: seen('open1'), kept: seen('kept') } };
+  const point = judgeRun(state, current).point;
+  assert.deepEqual([point.open, point.new, point.newWaived, point.waived], [2, 1, 1, 2]);
+});

@@ -12,6 +12,8 @@ import { asffFile, ASFF_BATCH_SIZE } from '../../src/report/asff.ts';
 import { ocsfEvents } from '../../src/report/ocsf.ts';
 import { mdText, renderSummaryMarkdown, runSummary } from '../../src/report/run-summary.ts';
 import { NO_OWNER, ownerGroups } from '../../src/report/owners.ts';
+import { validateBatchImportRequest } from '../helpers/asff-model.ts';
+import { validateOcsfEvent } from '../helpers/ocsf-schema.ts';
 import { assemble, finding, HOSTILE_NAME, HOSTILE_TAG, LEADING_ZERO_ACCOUNT, sampleCoverage } from './fixtures.ts';
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -35,6 +37,7 @@ test('ASFF: 250 findings of one account x region make batches of 100, 100 and 50
   assert.equal(ASFF_BATCH_SIZE, 100);
   for (const b of file.batches) {
     assert.ok(validateAsff(b.request), JSON.stringify(validateAsff.errors));
+    assert.deepEqual(validateBatchImportRequest(b.request), []);
     assert.ok(b.request.Findings.every((f) => f.AwsAccountId === b.accountId && f.ProductArn === `arn:aws:securityhub:${b.region}:${b.accountId}:product/${b.accountId}/default`));
   }
   assert.equal(new Set(file.batches.flatMap((b) => b.request.Findings.map((f) => f.Id))).size, 255, 'every finding once');
@@ -55,6 +58,7 @@ test('ASFF: Title, Description and Recommendation are cut to the ASFF maximums',
   assert.equal((out.Title as string).length, 256);
   assert.equal((out.Description as string).length, 1024);
   assert.ok(validateAsff(b!.request));
+  assert.deepEqual(validateBatchImportRequest(b!.request), [], 'within the published model\'s lengths');
 });
 
 test('OCSF: cannot-verify findings are compliance Warning, failures Fail; every event validates', () => {
@@ -62,6 +66,7 @@ test('OCSF: cannot-verify findings are compliance Warning, failures Fail; every 
   const unsure = { ...many(1, '222222222222', 'eu-west-1')[0]!, id: 'unsure', status: 'cannot-verify' as const };
   const events = ocsfEvents(assemble({ findings: [fail, unsure], coverage: sampleCoverage(false) }), { toolVersion: '0.1.0' }) as any[];
   assert.ok(validateOcsf(events), JSON.stringify(validateOcsf.errors));
+  for (const e of events) assert.deepEqual(validateOcsfEvent(e, 'compliance_finding'), []);
   assert.deepEqual(events.map((e) => [e.compliance.status_id, e.compliance.status]), [[3, 'Fail'], [2, 'Warning']]);
 });
 

@@ -95,6 +95,25 @@ test('a waiver matching only a finding this run did not re-check is not stale', 
   assert.deepEqual(out.waivers!.entries.map((e) => [e.id, e.stale]), [['W-1', false], ['W-2', true]]);
 });
 
+test('a comparison made before the waivers: waived findings leave new / persisting (overall, per rule, per account) and are counted apart', () => {
+  const f = (id: string, change: 'new' | 'persisting', accountId: string) => finding({ id, accountId, change, ruleId: 'public-ami' });
+  const findings = [f('0000000000000001', 'new', '111122223333'), f('0000000000000002', 'persisting', '111122223333'), f('0000000000000003', 'new', '222233334444'), f('0000000000000004', 'persisting', '222233334444')];
+  const c = { new: 2, persisting: 2, resolved: 1, notRechecked: 0 };
+  const doc = {
+    run: { asOf: '2026-01-20' },
+    findings,
+    counts: {},
+    comparison: { counts: { ...c }, byRule: { 'public-ami': { ...c } }, byAccount: { '111122223333': { new: 1, persisting: 1, resolved: 1, notRechecked: 0 }, '222233334444': { new: 1, persisting: 1, resolved: 0, notRechecked: 0 } }, resolved: [], notRechecked: [] },
+  } as unknown as FindingsDocument;
+  const loaded = validateWaivers({ waivers: [{ id: 'W-1', rule: 'public-ami', accounts: ['111122223333'], ...base }] }, 'w.json', cfg);
+  const out = applyWaivers(doc, loaded, { asOf: '2026-01-20', warnDays: 14 });
+  assert.equal(out.waivers!.waived.length, 2);
+  assert.deepEqual(out.comparison!.counts, { new: 1, persisting: 1, resolved: 1, notRechecked: 0 });
+  assert.deepEqual(out.comparison!.byRule['public-ami'], { new: 1, persisting: 1, resolved: 1, notRechecked: 0 });
+  assert.deepEqual(out.comparison!.byAccount['111122223333'], { new: 0, persisting: 0, resolved: 1, notRechecked: 0 });
+  assert.deepEqual(out.comparison!.waived, { new: 1, persisting: 1 });
+});
+
 test('config check: expiring waivers warn (exit 0), expired ones fail (exit 1), a bad file is exit 2', async () => {
   const dir = tempDir();
   const file = writeJson(join(dir, 'waivers.json'), { waivers: [{ id: 'W-SOON', rule: 'public-ami', accounts: ['1*'], ...base, expiry_date: '2026-02-20' }] });

@@ -44,7 +44,8 @@ Examples:
     )
     .action(async (opts: ReportOptions) => {
       // The writers load exceljs and Handlebars: only when the command runs (README, Layout).
-      const { parseFormats, readRun, writeReports } = await import('../../report/index.js');
+      const { asffImportNote, parseFormats, readRun, writeReports } = await import('../../report/index.js');
+      const { shown } = await import('../../pipeline/console.js');
       const { compareWithTarget, resolveCompareTarget } = await import('../../report/compare.js');
       const { derivedOutDir, withDerivedFrom } = await import('../../report/load.js');
       const { historyDirFor } = await import('../../pipeline/compliance.js');
@@ -67,5 +68,8 @@ Examples:
         ...(run.remediationScript !== undefined ? { remediationScript: run.remediationScript } : {}),
       });
       for (const path of written) print(path);
+      // As the scan does: the BatchImportFindings commands of findings.asff.json (amigov never runs them).
+      const note = asffImportNote(doc, written, shown);
+      if (note) for (const line of note.replace(/\n$/, '').split('\n')) print(line);
     });
 }
