@@ -67,13 +67,13 @@ describe('demo organization findings', () => {
     for (const i of [N.prodWeb1, N.prodWeb2, N.prodStopped, N.prodWin, N.prodEuWeb, N.prodApWeb, N.prodApStopped]) assert.ok(!tagged.has(i.instanceId), `${i.instanceId}: approved and propagated`);
     const unapproved = doc.findings.filter((f) => f.ruleId === 'unapproved-publisher');
     assert.deepEqual(unapproved.map((f) => f.blockedBy).sort(), ['both', 'both', 'both', 'declarative-policy', 'scp', 'scp']);
-    // The criteria-based finding: an approved publisher's golden AMI refused by the demo criteria's age condition,
+    // The criteria-based finding: an approved publisher's golden AMI refused by the demo criteria's image names,
     // and EC2's own ImageAllowed (the fixture's declarative policy carries the same criteria) agrees.
-    const stale = unapproved.find((f) => f.resourceId === N.prodStaleGolden.instanceId)!;
+    const stale = unapproved.find((f) => f.resourceId === N.prodWin.instanceId)!;
     assert.equal(stale.messageId, 'criteriaNotMet');
-    assert.equal(String(stale.details['failedConditions']), 'created');
-    assert.match(stale.message, /created 539 days ago, more than the 365 allowed/);
-    assert.equal(stale.details['ec2ImageAllowed'], false);
+    assert.equal(String(stale.details?.['failedConditions']), 'name');
+    assert.match(stale.message, /golden-al2023-\*/);
+    assert.equal(stale.details?.['ec2ImageAllowed'], false);
     assert.ok(!stale.commands.some((c) => c.command.includes('exception')), 'an exception cannot make an image meet the criteria');
     assert.ok(doc.findings.every((f) => f.status !== 'error'));
     assert.equal(doc.coverage.complete, false, 'the account without a scan role is a coverage gap');
