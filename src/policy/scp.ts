@@ -1,8 +1,12 @@
 /**
  * The service control policy (defense in depth behind the declarative policy), with the seed's three
  * statements. What an SCP can and cannot express is spelled out in docs/policies.md; in short:
- *  - ec2:Owner on the image resource of RunInstances is the image owner's account id, or its alias
- *    (amazon, aws-marketplace) for images AWS or Marketplace sellers publish.
+ *  - ec2:Owner on the image resource of RunInstances "Filters access by the owner of the resource (amazon,
+ *    aws-marketplace, or an AWS account ID)" (Service Authorization Reference, Amazon EC2): the owner's account
+ *    id, or the alias. Approved aliases are listed in the API's hyphenated spelling, matching Allowed AMIs'
+ *    providers. The docs leave open (docs/policies.md, "ec2:Owner and aliases"): the value for a verified
+ *    provider's AMI, which Allowed AMIs allows under `amazon` ("Allow AMIs created by Amazon or verified
+ *    providers", ImageCriterion), and for AMIs of `aws-backup-vault`, which the key's documented values omit.
  *  - No condition key describes the launch permission a ModifyImageAttribute call adds (ec2:Add/group is
  *    documented for ModifySnapshotAttribute only), so "deny adding group all" cannot be written for AMIs.
  *    Statement 3 therefore denies changing AMI launch permissions, and disabling image block public

@@ -8,7 +8,27 @@ import { imageFindingBase, imageText, judgeImageOwner } from './context.js';
 import * as cmd from '../remediation/commands.js';
 import { opsAccount, requestException, targetOf } from '../remediation/common.js';
 
-type Details = { instancesUsing: number; public: boolean | null; creationDate: string | null };
+type Details = {
+  instancesUsing: number;
+  public: boolean | null;
+  creationDate: string | null;
+  /** Set when the image carries Amazon Data Lifecycle Manager's own tags: the policy and schedule that created it. */
+  lifecyclePolicyId?: string;
+  lifecycleScheduleName?: string | null;
+};
+
+/**
+ * Amazon Data Lifecycle Manager's marker tags. "Amazon DLM applies the following tags to all snapshots created
+ * by a policy, to distinguish them from snapshots created by any other means: aws:dlm:lifecycle-policy-id,
+ * aws:dlm:lifecycle-schedule-name" (Amazon EC2 User Guide, "Automating the Amazon EBS Snapshot Lifecycle",
+ * Snapshot Tags). The version of the page read names them for snapshots; that EBS-backed AMI policies tag their
+ * AMIs the same way is not stated there (docs/rules/ami-in-workload-account.md). Only the tags' presence on an
+ * owner's own image view is read: AMI tags are per account, so another account's tags cannot be seen.
+ * AWS Backup: its documentation read says it "copies tags to the resulting AMI" of an EC2 backup (Developer Guide,
+ * "Copying tags onto backups") but names no marker tag, so Backup-created AMIs are not recognised.
+ */
+export const DLM_POLICY_TAG = 'aws:dlm:lifecycle-policy-id';
+export const DLM_SCHEDULE_TAG = 'aws:dlm:lifecycle-schedule-name';
 
 const AFTER =
   '{{inUse}}Once the SCP is in force nothing can be launched from it; Allowed AMIs does not restrict it in its own account. Build on a golden AMI instead, or request an exception.';
@@ -16,6 +36,10 @@ const messages = {
   /** {{owner}}: the account id, with its name; {{inUse}}: "N running or stopped instances use it. " or empty. */
   notApproved: `AMI {{image}} is owned by {{owner}}, which is not an approved publisher. ${AFTER}`,
   exceptionExpired: `AMI {{image}} is owned by {{owner}}, which is not an approved publisher (its exception expired on {{expiryDate}}). ${AFTER}`,
+  /** {{policyId}}, {{schedule}}: from the image's aws:dlm: tags. */
+  lifecycleBackup:
+    'AMI {{image}} in {{owner}} is a backup created by Amazon Data Lifecycle Manager policy {{policyId}}{{schedule}}, not a side-loaded image; the account is not an approved publisher. ' +
+    '{{inUse}}Once the SCP is in force, launching from it (a restore) is denied like any AMI of an unapproved owner; restore through an approved publisher, or request an exception for the account, before you rely on it.',
 };
 
 export default defineRule({
@@ -43,24 +67,42 @@ export default defineRule({
       const verdict = judgeImageOwner(allowlist, { ownerId: owner, ownerAlias: img.ownerAlias });
       if (verdict.approved) continue;
       const used = users.get(`${img.region}|${img.imageId}`) ?? 0;
+      const policyId = img.tagsVisible ? img.tags[DLM_POLICY_TAG] : undefined;
       const name = index.accountName(owner);
       const data = {
         image: imageText(img),
         owner: name ? `${owner} (${JSON.stringify(name)})` : owner,
         inUse: used ? `${used} running or stopped instance${used === 1 ? '' : 's'} use it. ` : '',
       };
+      const details = { instancesUsing: used, public: img.public ?? null, creationDate: img.creationDate ?? null };
+      if (policyId && !verdict.expired) {
+        // A backup the account's own lifecycle policy made: not side-loaded. Lower severity (info), its own message.
+        const scheduleName = img.tags[DLM_SCHEDULE_TAG] ?? null;
+        out.push({
+          ...imageFindingBase(img, owner),
+          status: 'fail',
+          severity: 'info',
+          blockedBy: 'scp',
+          messageId: 'lifecycleBackup',
+          data: { ...data, policyId, schedule: scheduleName ? ` (schedule ${JSON.stringify(scheduleName)})` : '' },
+          details: { ...details, lifecyclePolicyId: policyId, lifecycleScheduleName: scheduleName },
+        });
+        continue;
+      }
       out.push({
         ...imageFindingBase(img, owner),
         status: 'fail',
         blockedBy: 'scp',
         ...(verdict.expired ? { messageId: 'exceptionExpired', data: { ...data, expiryDate: verdict.expired.expiryDate } } : { messageId: 'notApproved', data }),
-        details: { instancesUsing: used, public: img.public ?? null, creationDate: img.creationDate ?? null },
+        details,
       });
     }
     return out;
   },
   remediate(f, ctx) {
     const t = targetOf(f);
+    // A lifecycle backup is not replaced by a golden AMI: see what uses it, and request an exception if restores must work.
+    if (f.messageId === 'lifecycleBackup') return [cmd.describeImageReferences(ctx.env, t, f.resourceId), requestException(ctx)];
     return [
       cmd.describeImageReferences(ctx.env, t, f.resourceId),
       cmd.launchTemplatesUsingImage(ctx.env, t, f.resourceId),

@@ -71,12 +71,21 @@ describe('demo organization findings', () => {
     assert.equal(tagged.get(N.analyticsApi.instanceId)!.commands.find((c) => c.command.includes('create-tags'))!.accountId, A.prodAnalytics);
     for (const i of [N.prodWeb1, N.prodWeb2, N.prodStopped, N.prodWin, N.prodEuWeb, N.prodApWeb, N.prodApStopped]) assert.ok(!tagged.has(i.instanceId), `${i.instanceId}: approved and propagated`);
     const unapproved = doc.findings.filter((f) => f.ruleId === 'unapproved-publisher');
-    assert.deepEqual(unapproved.map((f) => f.blockedBy).sort(), ['both', 'both', 'both', 'scp', 'scp']);
+    assert.deepEqual(unapproved.map((f) => f.blockedBy).sort(), ['both', 'both', 'both', 'declarative-policy', 'scp', 'scp']);
+    // The criteria-based finding: an approved publisher's golden AMI refused by the demo criteria's image names,
+    // and EC2's own ImageAllowed (the fixture's declarative policy carries the same criteria) agrees.
+    const stale = unapproved.find((f) => f.resourceId === N.prodWin.instanceId)!;
+    assert.equal(stale.messageId, 'criteriaNotMet');
+    assert.equal(String(stale.details?.['failedConditions']), 'name');
+    assert.match(stale.message, /golden-al2023-\*/);
+    assert.equal(stale.details?.['ec2ImageAllowed'], false);
+    assert.ok(!stale.commands.some((c) => c.command.includes('exception')), 'an exception cannot make an image meet the criteria');
     assert.ok(doc.findings.every((f) => f.status !== 'error'));
     assert.equal(doc.coverage.complete, false, 'the account without a scan role is a coverage gap');
-    // 5 unapproved + 2 expired-exception instances; 3 launch templates (batch, dev toolbox, and payments-worker,
-    // whose SSM parameter resolves to a deregistered AMI) break.
-    assert.equal(doc.impact.instancesAffected, 7);
+    // 6 unapproved (one of them by the criteria only) + 2 expired-exception instances; 3 launch templates (batch,
+    // dev toolbox, and payments-worker, whose SSM parameter resolves to a deregistered AMI) break.
+    assert.equal(doc.impact.instancesAffected, 8);
+    assert.equal(doc.impact.instancesByLayer?.declarativePolicyOnly, 1);
     assert.equal(doc.impact.launchTemplatesAffected, 3);
     assert.equal(doc.impact.launchTemplatesCannotVerify, 0);
   });

@@ -16,7 +16,8 @@ import { evaluateRun } from '../../src/evaluate/evaluate.ts';
 import type { Finding, FindingsDocument } from '../../src/model/findings.ts';
 import type { Inventory } from '../../src/model/inventory.ts';
 import { demoPublisherConfig } from '../helpers/demo-config.ts';
-import { miniOrg, PROD, DEV, scanOptions, useSandboxCredentials } from '../scan/helpers.ts';
+import { PROD, DEV, scanOptions, useSandboxCredentials } from '../scan/helpers.ts';
+import { miniOrgWithStaleLaunchTemplate, STALE_AMI } from '../helpers/stale-launch-template.ts';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
 
@@ -125,15 +126,7 @@ describe('a failed image lookup is cannot-verify, never fail', () => {
 });
 
 test("AWS's own answers are recorded as not-found, with the code; nothing else is", async () => {
-  const f = miniOrg();
-  f.launchTemplates!.push({
-    launchTemplateId: 'lt-0000000000000003',
-    launchTemplateName: 'stale',
-    accountId: PROD,
-    region: 'us-east-1',
-    defaultVersion: 1,
-    versions: [{ versionNumber: 1, imageId: 'ami-00000000000dead01' }],
-  });
+  const f = miniOrgWithStaleLaunchTemplate();
   const sb = await startSandbox({ fixture: f });
   useSandboxCredentials(sb.credentials);
   // The DescribeInstances path: the deregistered image still used by an instance is looked up by id too.
@@ -142,8 +135,8 @@ test("AWS's own answers are recorded as not-found, with the code; nothing else i
     const inv = await scanOrganization(scanOptions(sb.endpoint, { accounts: [PROD, DEV], regions: ['us-east-1'] }));
     const rec = (id: string) => inv.images.find((x) => x.imageId === id)!;
     // No such id: InvalidAMIID.NotFound, as AWS answers it.
-    assert.equal(rec('ami-00000000000dead01').lookup, 'not-found');
-    assert.equal(rec('ami-00000000000dead01').lookupError?.code, 'InvalidAMIID.NotFound');
+    assert.equal(rec(STALE_AMI).lookup, 'not-found');
+    assert.equal(rec(STALE_AMI).lookupError?.code, 'InvalidAMIID.NotFound');
     // Deregistered but still used by an instance: DescribeImages succeeds without it (no error code).
     assert.equal(rec('ami-0000000000000d001').lookup, 'not-found');
     assert.equal(rec('ami-0000000000000d001').lookupError, undefined);

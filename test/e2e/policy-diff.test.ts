@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startSandbox, demoOrg, DEMO_AS_OF, DEMO_ACCOUNTS as A, type RunningSandbox } from '../../src/sandbox/index.ts';
 import { scanOrganization } from '../../src/scan/scanner.ts';
-import { addDays } from '../../src/util/dates.ts';
+import { demoConfig } from '../../src/sandbox/fixtures/demo-config.ts';
 import { scanOptions, useSandboxCredentials } from '../scan/helpers.ts';
 import { runCli, seedRaw, tempDir, writeJson } from '../policy/helpers.ts';
 
@@ -21,16 +21,9 @@ before(async () => {
   const inv = await scanOrganization(scanOptions(sb.endpoint, { regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'], asOf: DEMO_AS_OF }));
   const dir = tempDir();
   inventoryPath = writeJson(join(dir, 'inventory.json'), inv);
-  // The demo's allowlist: the seed config plus the partner's exception, which expires 7 days after the demo date.
-  const raw = seedRaw();
-  raw.exception_accounts.push({
-    account_id: A.partner,
-    reason: 'Partner appliance evaluation',
-    approved_date: addDays(DEMO_AS_OF, -30),
-    expiry_date: addDays(DEMO_AS_OF, 7),
-    ticket: 'CHG-2026-0999',
-    approved_by: 'cloud-security@example.com',
-  });
+  // The demo's config (as `amigov demo` builds it): the seed config plus the partner's exception, which expires 7 days
+  // after the demo date, and the image criteria the fixture's declarative policy carries.
+  const raw = demoConfig(seedRaw() as unknown as Record<string, unknown>, DEMO_AS_OF);
   configPath = writeJson(join(dir, 'config.json'), raw);
 });
 after(() => sb?.close());

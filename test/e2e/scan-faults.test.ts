@@ -9,6 +9,7 @@ import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.ts';
 import { scanOrganization } from '../../src/scan/scanner.ts';
 import type { Inventory } from '../../src/model/inventory.ts';
 import { assertMatchesFixture, DEV, expectedFrom, miniOrg, PROD, scanOptions, useSandboxCredentials } from '../scan/helpers.ts';
+import { miniOrgWithStaleLaunchTemplate, STALE_AMI } from '../helpers/stale-launch-template.ts';
 
 const fixture = miniOrg();
 const status = (inv: Inventory, accountId: string, region: string) => inv.coverage.find((c) => c.accountId === accountId && c.region === region);
@@ -169,20 +170,12 @@ describe('scan under faults', () => {
 
 describe('scan edge cases', () => {
   test('an unknown AMI id in a batch is set aside and the rest of the batch described', async () => {
-    const f = miniOrg();
-    f.launchTemplates!.push({
-      launchTemplateId: 'lt-0000000000000003',
-      launchTemplateName: 'stale',
-      accountId: PROD,
-      region: 'us-east-1',
-      defaultVersion: 1,
-      versions: [{ versionNumber: 1, imageId: 'ami-00000000000dead01' }],
-    });
+    const f = miniOrgWithStaleLaunchTemplate();
     const sb = await startSandbox({ fixture: f });
     useSandboxCredentials(sb.credentials);
     try {
       const inv = await scanOrganization(scanOptions(sb.endpoint, { accounts: [PROD], regions: ['us-east-1'] }));
-      const dead = inv.images.find((x) => x.imageId === 'ami-00000000000dead01')!;
+      const dead = inv.images.find((x) => x.imageId === STALE_AMI)!;
       assert.equal(dead.found, false);
       assert.match(dead.notFoundReason!, /InvalidAMIID\.NotFound/);
       for (const id of ['ami-0000000000000e001', 'ami-0000000000000e002', 'ami-0000000000000a001']) {

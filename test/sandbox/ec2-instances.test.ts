@@ -175,7 +175,11 @@ describe('sandbox EC2 instances, regions, launch templates and settings', () => 
     const use1 = await prod.send(new GetAllowedImagesSettingsCommand({}));
     assert.equal(use1.State, 'audit-mode');
     assert.equal(use1.ManagedBy, 'declarative-policy');
-    assert.deepEqual(use1.ImageCriteria, [{ ImageProviders: ['111122223333', '123456738923', '444455556666', '555566667777'] }]);
+    // The demo's declarative policy carries the demo config's criteria (src/sandbox/fixtures/demo-org.ts).
+    assert.deepEqual(use1.ImageCriteria, [
+      { ImageProviders: ['123456738923'], ImageNames: ['golden-al2023-*', 'golden-ubuntu22-*'], CreationDateCondition: { MaximumDaysSinceCreated: 365 } },
+      { ImageProviders: ['111122223333', '444455556666', '555566667777'] },
+    ]);
     const euw1 = await ec2(sb, { credentials: await assume(sb, A.prod), region: 'eu-west-1' }).send(new GetAllowedImagesSettingsCommand({}));
     assert.equal(euw1.ManagedBy, 'account');
     assert.deepEqual(euw1.ImageCriteria?.[0]?.ImageProviders, ['111122223333', '123456738923', '444455556666', '222233334444']);
