@@ -33,6 +33,16 @@ const settings = {
   managedResourceVisibility: z.enum(['hidden', 'visible']).optional(),
 };
 
+const policyType = z.enum([
+  'SERVICE_CONTROL_POLICY',
+  'RESOURCE_CONTROL_POLICY',
+  'TAG_POLICY',
+  'BACKUP_POLICY',
+  'AISERVICES_OPT_OUT_POLICY',
+  'CHATBOT_POLICY',
+  'DECLARATIVE_POLICY_EC2',
+]);
+
 const ltSpec = z.object({ launchTemplateId: z.string().optional(), launchTemplateName: z.string().optional(), version: z.string().regex(/^(\$Latest|\$Default|[1-9][0-9]*)$/).optional() });
 
 export const fixtureSchema = z.object({
@@ -42,7 +52,21 @@ export const fixtureSchema = z.object({
     managementAccountId: accountId,
     rootId: z.string().regex(/^r-[0-9a-z]{4,32}$/, 'must look like r-xxxx'),
     featureSet: z.enum(['ALL', 'CONSOLIDATED_BILLING']).optional(),
+    enabledPolicyTypes: z.array(policyType).optional(),
   }),
+  policies: z
+    .array(
+      z.object({
+        id: z.string().regex(/^p-[0-9a-zA-Z_]{8,128}$/, 'must look like p- and 8 to 128 letters, digits or _'),
+        name: z.string().min(1).max(128),
+        description: z.string().optional(),
+        type: policyType,
+        awsManaged: z.boolean().optional(),
+        content: z.record(z.string(), z.unknown()),
+        targets: z.array(z.string()),
+      }),
+    )
+    .optional(),
   caller: z.object({ accountId, accessKeyId: z.string().min(16), secretAccessKey: z.string().min(1), userName: z.string().optional() }),
   users: z.array(z.object({ accountId, accessKeyId: z.string().min(16), secretAccessKey: z.string().min(1), userName: z.string().optional() })).optional(),
   asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').optional(),
@@ -213,6 +237,14 @@ function crossCheck(f: OrgFixture): FixtureProblem[] {
   });
   f.accounts.forEach((a, i) => {
     if (!parents.has(a.parentId)) problems.push({ path: `$.accounts[${i}].parentId`, message: `unknown parent ${a.parentId} (not the root nor an OU)` });
+  });
+  dup(f.policies ?? [], (p) => p.id, 'policies');
+  (f.policies ?? []).forEach((p, i) => {
+    p.targets.forEach((t, j) => {
+      if (!parents.has(t) && !f.accounts.some((a) => a.id === t)) {
+        problems.push({ path: `$.policies[${i}].targets[${j}]`, message: `unknown target ${t} (not the root, an OU nor an account)` });
+      }
+    });
   });
   if (!f.accounts.some((a) => a.id === f.organization.managementAccountId)) {
     problems.push({ path: '$.organization.managementAccountId', message: 'the management account must be listed in accounts' });

@@ -12,7 +12,11 @@ export interface OrgFixture {
     managementAccountId: string;
     rootId: string; // r-xxxx
     featureSet?: 'ALL' | 'CONSOLIDATED_BILLING';
+    /** Policy types ListRoots reports ENABLED on the root (default: SERVICE_CONTROL_POLICY and DECLARATIVE_POLICY_EC2). */
+    enabledPolicyTypes?: FixturePolicyType[];
   };
+  /** Organization policies (ListPolicies, DescribePolicy, ListTargetsForPolicy). */
+  policies?: FixturePolicy[];
   /** Base credentials: whoever holds these is the caller (usually in the management account). */
   caller: { accountId: string; accessKeyId: string; secretAccessKey: string; userName?: string };
   /** All regions the sandbox's DescribeRegions knows, with whether each is opt-in. */
@@ -200,4 +204,25 @@ export interface FixtureRegionSettings {
   };
   /** GetManagedResourceVisibility DefaultVisibility. Default in the sandbox: hidden (a sandbox choice, see docs/sandbox.md). */
   managedResourceVisibility?: 'hidden' | 'visible';
+}
+
+export type FixturePolicyType =
+  | 'SERVICE_CONTROL_POLICY'
+  | 'RESOURCE_CONTROL_POLICY'
+  | 'TAG_POLICY'
+  | 'BACKUP_POLICY'
+  | 'AISERVICES_OPT_OUT_POLICY'
+  | 'CHATBOT_POLICY'
+  | 'DECLARATIVE_POLICY_EC2';
+
+export interface FixturePolicy {
+  id: string; // p-...
+  name: string;
+  description?: string;
+  type: FixturePolicyType;
+  awsManaged?: boolean;
+  /** The policy document; DescribePolicy returns it as the JSON text of Content. */
+  content: Record<string, unknown>;
+  /** Ids of the root, OUs and accounts it is attached to. */
+  targets: string[];
 }

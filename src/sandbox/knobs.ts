@@ -15,9 +15,14 @@ export interface BucketSpec {
 export interface ThrottleSettings {
   /** EC2 request-rate buckets, one per account x region x API action (EC2 evaluates each API separately). */
   ec2NonMutating?: BucketSpec;
-  /** Describe* calls with neither filters, ids nor pagination get EC2's smaller "unfiltered and unpaginated" bucket. */
+  /**
+   * The smaller bucket of the "unfiltered and unpaginated non-mutating actions" the page names
+   * (EC2_UNFILTERED_UNPAGINATED_ACTIONS), when called with neither filters, ids nor pagination.
+   */
   ec2UnfilteredUnpaginated?: BucketSpec;
   ec2Mutating?: BucketSpec;
+  /** The page's "Uncategorized actions", each with its own bucket (overrides merge over EC2_ACTION_BUCKETS). */
+  ec2Actions?: Record<string, BucketSpec>;
   /** One bucket per account (STS quotas are per account). */
   sts?: BucketSpec;
   /** One bucket per account. */
@@ -25,20 +30,65 @@ export interface ThrottleSettings {
 }
 
 /**
- * EC2: "Request throttling for the Amazon EC2 API" (non-mutating actions: bucket 100, refill 20/s;
- * unfiltered and unpaginated non-mutating actions: 50, 10/s; mutating actions: 200, 5/s).
+ * EC2, "Request throttling for the Amazon EC2 API", table "Request token bucket sizes and refill rates":
+ * "Non-mutating actions | The Describe*, List*, Search*, and Get* API actions that are not included in another
+ * category | 100 | 20"; "Unfiltered and unpaginated non-mutating actions | DescribeInstances, DescribeInstanceStatus,
+ * DescribeNetworkInterfaces, DescribeSecurityGroups, DescribeSnapshots, DescribeSpotInstanceRequests,
+ * DescribeVolumes | 50 | 10"; "Mutating actions | All mutating API actions that are not Resource-intensive actions
+ * or Uncategorized actions | 50 | 5".
  * STS: 600 requests per second per account. Organizations publishes no figure; 20 burst, 10/s is a
  * conservative stand-in that makes a scanner hammering Organizations visible.
  */
-export const DEFAULT_THROTTLE: Required<ThrottleSettings> = {
+export const DEFAULT_THROTTLE: Required<Omit<ThrottleSettings, 'ec2Actions'>> = {
   ec2NonMutating: { capacity: 100, refillPerSecond: 20 },
   ec2UnfilteredUnpaginated: { capacity: 50, refillPerSecond: 10 },
-  ec2Mutating: { capacity: 200, refillPerSecond: 5 },
+  ec2Mutating: { capacity: 50, refillPerSecond: 5 },
   sts: { capacity: 600, refillPerSecond: 600 },
   organizations: { capacity: 20, refillPerSecond: 10 },
 };
 
-export type BucketCategory = keyof ThrottleSettings;
+/**
+ * The same page: "Unfiltered and unpaginated non-mutating actions — A specific subset of non-mutating API actions
+ * that, when requested without specifying either pagination or a filter, use tokens from a smaller token bucket."
+ * Only these actions have that smaller bucket (of the sandbox's, DescribeInstances); DescribeImages and the other
+ * Describe* calls use the non-mutating bucket however they are called.
+ */
+export const EC2_UNFILTERED_UNPAGINATED_ACTIONS: ReadonlySet<string> = new Set([
+  'DescribeInstances',
+  'DescribeInstanceStatus',
+  'DescribeNetworkInterfaces',
+  'DescribeSecurityGroups',
+  'DescribeSnapshots',
+  'DescribeSpotInstanceRequests',
+  'DescribeVolumes',
+]);
+
+/**
+ * The same page, table "Uncategorized actions" ("API actions that receive their own token bucket sizes and refill
+ * rates, even though by definition they fit in one of the other categories"), for the actions the sandbox serves:
+ * "CreateTags | 100 | 10", "DeleteTags | 100 | 10", "DeregisterImage | 100 | 5", "DescribeSpotFleetRequests | 50 | 3",
+ * "DisableImageBlockPublicAccess | 1 | 0.1", "EnableImageBlockPublicAccess | 1 | 0.1", "ModifyImageAttribute | 100 | 5".
+ * The Allowed AMIs actions (Enable/DisableAllowedImagesSettings, ReplaceImageCriteriaInAllowedImagesSettings) are not
+ * in that table, so they are ordinary mutating actions (50 / 5).
+ */
+export const EC2_ACTION_BUCKETS: Readonly<Record<string, BucketSpec>> = {
+  CreateTags: { capacity: 100, refillPerSecond: 10 },
+  DeleteTags: { capacity: 100, refillPerSecond: 10 },
+  DeregisterImage: { capacity: 100, refillPerSecond: 5 },
+  DescribeSpotFleetRequests: { capacity: 50, refillPerSecond: 3 },
+  DisableImageBlockPublicAccess: { capacity: 1, refillPerSecond: 0.1 },
+  EnableImageBlockPublicAccess: { capacity: 1, refillPerSecond: 0.1 },
+  ModifyImageAttribute: { capacity: 100, refillPerSecond: 5 },
+};
+
+export type BucketCategory = Exclude<keyof ThrottleSettings, 'ec2Actions'>;
+
+/** Which EC2 bucket a request takes its token from: an uncategorized action's own, else its category's. */
+export function ec2BucketFor(action: string, call: { mutating: boolean; unfilteredUnpaginated: boolean }): string {
+  if (action in EC2_ACTION_BUCKETS) return `ec2Action:${action}`;
+  if (call.mutating) return 'ec2Mutating';
+  return call.unfilteredUnpaginated && EC2_UNFILTERED_UNPAGINATED_ACTIONS.has(action) ? 'ec2UnfilteredUnpaginated' : 'ec2NonMutating';
+}
 
 class TokenBucket {
   private tokens: number;
@@ -61,15 +111,23 @@ class TokenBucket {
 
 export class Throttler {
   private readonly buckets = new Map<string, TokenBucket>();
-  private readonly settings: Required<ThrottleSettings>;
+  private readonly settings: Required<Omit<ThrottleSettings, 'ec2Actions'>>;
+  private readonly actions: Record<string, BucketSpec>;
   constructor(settings: ThrottleSettings | true) {
-    this.settings = { ...DEFAULT_THROTTLE, ...(settings === true ? {} : settings) };
+    const { ec2Actions, ...rest } = settings === true ? ({} as ThrottleSettings) : settings;
+    this.settings = { ...DEFAULT_THROTTLE, ...rest };
+    this.actions = { ...EC2_ACTION_BUCKETS, ...ec2Actions };
+  }
+  /** The bucket spec of a category, or of "ec2Action:<Action>" (see ec2BucketFor). */
+  spec(bucket: string): BucketSpec {
+    if (bucket.startsWith('ec2Action:')) return this.actions[bucket.slice('ec2Action:'.length)] ?? this.settings.ec2Mutating;
+    return this.settings[bucket as BucketCategory];
   }
   /** true when the request may proceed; false when its bucket is empty. */
-  allow(category: BucketCategory, key: string, now: number): boolean {
-    const k = `${category}|${key}`;
+  allow(bucket: BucketCategory | string, key: string, now: number): boolean {
+    const k = `${bucket}|${key}`;
     let b = this.buckets.get(k);
-    if (!b) this.buckets.set(k, (b = new TokenBucket(this.settings[category], now)));
+    if (!b) this.buckets.set(k, (b = new TokenBucket(this.spec(bucket), now)));
     return b.take(now);
   }
 }

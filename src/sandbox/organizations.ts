@@ -5,7 +5,7 @@
  */
 import type { Principal } from './auth.js';
 import { ApiError } from './errors.js';
-import type { FixtureAccount } from './fixture-types.js';
+import type { FixtureAccount, FixturePolicy } from './fixture-types.js';
 import type { SandboxState } from './state.js';
 
 export interface OrganizationsContext {
@@ -99,6 +99,46 @@ function checkParent(ctx: OrganizationsContext, parentId: string): void {
   }
 }
 
+/**
+ * ListPolicies' Filter, "Valid Values: SERVICE_CONTROL_POLICY | RESOURCE_CONTROL_POLICY | TAG_POLICY | BACKUP_POLICY |
+ * AISERVICES_OPT_OUT_POLICY | CHATBOT_POLICY | DECLARATIVE_POLICY_EC2", "Required: Yes".
+ */
+const POLICY_TYPES = new Set(['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY', 'TAG_POLICY', 'BACKUP_POLICY', 'AISERVICES_OPT_OUT_POLICY', 'CHATBOT_POLICY', 'DECLARATIVE_POLICY_EC2']);
+
+/** DescribePolicy / ListTargetsForPolicy PolicyId: "Pattern: ^p-[0-9a-zA-Z_]{8,128}$". */
+const POLICY_ID = /^p-[0-9a-zA-Z_]{8,128}$/;
+
+function policySummary(ctx: OrganizationsContext, p: FixturePolicy): Json {
+  const s = ctx.state;
+  const type = p.type.toLowerCase();
+  return {
+    Id: p.id,
+    // ARN formats (Service Authorization Reference): an AWS managed policy is arn:aws:organizations::aws:policy/<type>/<id>.
+    Arn: p.awsManaged ? `arn:aws:organizations::aws:policy/${type}/${p.id}` : `arn:aws:organizations::${s.managementAccountId}:policy/${s.organizationId}/${type}/${p.id}`,
+    Name: p.name,
+    Description: p.description ?? '',
+    Type: p.type,
+    AwsManaged: p.awsManaged ?? false,
+  };
+}
+
+/** "PolicyNotFoundException: We can't find a policy with the PolicyId that you specified." */
+function findPolicy(ctx: OrganizationsContext, input: Json): FixturePolicy {
+  const id = str(input, 'PolicyId')!;
+  if (!POLICY_ID.test(id)) throw invalidInput(`The policy id '${id}' is not valid.`, 'INVALID_PATTERN');
+  const p = (ctx.state.fixture.policies ?? []).find((x) => x.id === id);
+  if (!p) throw new ApiError('PolicyNotFoundException', "We can't find a policy with the PolicyId that you specified.", 400);
+  return p;
+}
+
+function targetJson(ctx: OrganizationsContext, id: string): Json {
+  const s = ctx.state;
+  if (id === s.rootId) return { TargetId: id, Arn: `arn:aws:organizations::${s.managementAccountId}:root/${s.organizationId}/${id}`, Name: 'Root', Type: 'ROOT' };
+  if (s.ous.has(id)) return { TargetId: id, Arn: s.ouArn(id), Name: s.ous.get(id)!.name, Type: 'ORGANIZATIONAL_UNIT' };
+  const a = s.accounts.get(id);
+  return { TargetId: id, Arn: `arn:aws:organizations::${s.managementAccountId}:account/${s.organizationId}/${id}`, Name: a?.name ?? id, Type: 'ACCOUNT' };
+}
+
 const accountsUnder = (ctx: OrganizationsContext, parentId: string) =>
   (ctx.state.childAccounts.get(parentId) ?? []).map((id) => ctx.state.accounts.get(id)!);
 
@@ -133,10 +173,7 @@ export const ORGANIZATIONS_ACTIONS: Record<string, OrganizationsHandler> = {
         Id: id,
         Arn: `arn:aws:organizations::${s.managementAccountId}:root/${s.organizationId}/${id}`,
         Name: 'Root',
-        PolicyTypes: [
-          { Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' },
-          { Type: 'DECLARATIVE_POLICY_EC2', Status: 'ENABLED' },
-        ],
+        PolicyTypes: (s.fixture.organization.enabledPolicyTypes ?? ['SERVICE_CONTROL_POLICY', 'DECLARATIVE_POLICY_EC2']).map((Type) => ({ Type, Status: 'ENABLED' })),
       })),
       NextToken,
     };
@@ -192,12 +229,43 @@ export const ORGANIZATIONS_ACTIONS: Record<string, OrganizationsHandler> = {
     if (!TAGGABLE_ID.test(id)) throw invalidInput(`The resource id '${id}' is not a valid account, root, OU or policy id.`, 'INVALID_PATTERN');
     const s = ctx.state;
     const account = s.accounts.get(id);
-    if (!account && id !== s.rootId && !s.ous.has(id)) {
+    if (!account && id !== s.rootId && !s.ous.has(id) && !(s.fixture.policies ?? []).some((p) => p.id === id)) {
       throw new ApiError('TargetNotFoundException', "We can't find a root, OU, account, or policy with the TargetId that you specified.", 400);
     }
     const tags = Object.entries(account?.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
     const { items, NextToken } = page(tags, { NextToken: input.NextToken });
     return { Tags: items, NextToken };
+  },
+  /**
+   * AWS: "Retrieves the list of all policies in an organization of a specified type." "This operation can be called
+   * only from the organization's management account or by a member account that is a delegated administrator."
+   * MaxResults "Minimum value of 1. Maximum value of 20." The page lists no PolicyTypeNotEnabledException for
+   * ListPolicies (only for attaching or creating), so a type that is not enabled still lists its policies: the
+   * caller learns the enabled types from ListRoots' PolicyTypes.
+   */
+  ListPolicies: (ctx, input) => {
+    requireManagement(ctx);
+    const filter = str(input, 'Filter')!;
+    if (!POLICY_TYPES.has(filter)) throw invalidInput(`Filter must be one of ${[...POLICY_TYPES].join(', ')}, got '${filter}'.`, 'INVALID_ENUM');
+    const all = (ctx.state.fixture.policies ?? []).filter((p) => p.type === filter);
+    const { items, NextToken } = page(all, input);
+    return { Policies: items.map((p) => policySummary(ctx, p)), NextToken };
+  },
+  /** AWS: "Retrieves information about a policy." Response: Policy { Content (the JSON text), PolicySummary }. */
+  DescribePolicy: (ctx, input) => {
+    requireManagement(ctx);
+    const p = findPolicy(ctx, input);
+    return { Policy: { PolicySummary: policySummary(ctx, p), Content: JSON.stringify(p.content) } };
+  },
+  /**
+   * AWS: "Lists all the roots, organizational units (OUs), and accounts that the specified policy is attached to."
+   * Targets: PolicyTargetSummary { TargetId, Arn, Name, Type: ACCOUNT | ORGANIZATIONAL_UNIT | ROOT }.
+   */
+  ListTargetsForPolicy: (ctx, input) => {
+    requireManagement(ctx);
+    const p = findPolicy(ctx, input);
+    const { items, NextToken } = page(p.targets, input);
+    return { Targets: items.map((id) => targetJson(ctx, id)), NextToken };
   },
   DescribeOrganizationalUnit: (ctx, input) => {
     requireManagement(ctx);

@@ -13,7 +13,7 @@ import type { Principal, ServiceName } from './auth.js';
 import { ApiError } from './errors.js';
 import type { OrgFixture } from './fixture-types.js';
 import type { BucketCategory, DenySpec, FaultSpec, SandboxStats, ThrottleSettings } from './knobs.js';
-import { deniedBy, FaultInjector, RequestCounter, Throttler } from './knobs.js';
+import { deniedBy, ec2BucketFor, FaultInjector, RequestCounter, Throttler } from './knobs.js';
 import { QueryParams, ec2ErrorResponse, ec2Response, queryErrorResponse, queryResultResponse, stsErrorResponse, stsResponse } from './protocol/query.js';
 import { AUTO_SCALING_ACTIONS, AUTO_SCALING_NAMESPACE } from './autoscaling.js';
 import { JSON_CONTENT_TYPE, jsonErrorBody, organizationsAction } from './protocol/json.js';
@@ -32,6 +32,11 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** true = AWS's documented buckets (see knobs.ts); an object overrides some of them. */
   throttling?: boolean | ThrottleSettings;
+  /**
+   * The throttling clock in milliseconds (default performance.now): a test passes its own to step time instead of
+   * waiting for buckets to refill.
+   */
+  throttleClock?: () => number;
   faults?: FaultSpec[];
   /** SCP-style explicit denials (see knobs.ts DenySpec). */
   denials?: DenySpec[];
@@ -252,11 +257,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
         // What EC2 answers in an opt-in region the account has not enabled.
         throw new ApiError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
       }
-      const category: BucketCategory = ec2.mutating
-        ? 'ec2Mutating'
-        : ec2.paginated && !params.has('MaxResults') && params.structs('Filter').length === 0 && !hasIds(params)
-          ? 'ec2UnfilteredUnpaginated'
-          : 'ec2NonMutating';
+      const category = ec2BucketFor(action, {
+        mutating: ec2.mutating,
+        unfilteredUnpaginated: !params.has('MaxResults') && !params.has('NextToken') && params.structs('Filter').length === 0 && !hasIds(params),
+      });
       if (!allow(category, `${principal.accountId}|${region}|${action}`)) throw throttleError(service);
       const out = ec2.handler({ state, principal, accountId: principal.accountId, region, now: Date.now() }, params);
       return send(res, 200, 'text/xml;charset=UTF-8', ec2Response(action, requestId, out), requestId);
@@ -267,9 +271,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     }
   }
 
-  function allow(category: BucketCategory, key: string): boolean {
+  const throttleNow = opts.throttleClock ?? (() => performance.now());
+  function allow(category: BucketCategory | string, key: string): boolean {
     if (!throttler) return true;
-    if (throttler.allow(category, key, performance.now())) return true;
+    if (throttler.allow(category, key, throttleNow())) return true;
     counter.throttled();
     return false;
   }

@@ -3,9 +3,11 @@
  * - the scan role (assumed in every account, and the caller's own account when scanned with the base
  *   credentials): docs/iam/amigov-scan-role-policy.json, read-only;
  * - the caller (management account or delegated administrator): Organizations discovery and
- *   sts:AssumeRole into the scan role: docs/iam/amigov-caller-policy.json.
+ *   sts:AssumeRole into the scan role: docs/iam/amigov-caller-policy.json; also the read-only Organizations
+ *   policy calls of `amigov policy diff --from-organization`.
  */
 import { COLLECTORS } from './collectors/index.js';
+import { POLICY_DIFF_ORGANIZATION_PERMISSIONS } from './collectors/metas.js';
 import type { CollectorMeta } from './collectors/types.js';
 import { DEFAULT_ROLE_NAME } from './options.js';
 
@@ -37,6 +39,8 @@ export function callerPolicy(roleName: string = DEFAULT_ROLE_NAME, collectors: r
     Version: '2012-10-17',
     Statement: [
       { Sid: 'AmigovDiscoverOrganization', Effect: 'Allow', Action: others, Resource: '*' },
+      // `amigov policy diff --from-organization`: the organization's EC2 declarative policies, read-only.
+      { Sid: 'AmigovReadDeclarativePolicies', Effect: 'Allow', Action: [...POLICY_DIFF_ORGANIZATION_PERMISSIONS], Resource: '*' },
       { Sid: 'AmigovAssumeScanRole', Effect: 'Allow', Action: assume, Resource: `arn:*:iam::*:role/${roleName}` },
       // The caller's own account is scanned with these base credentials (unless --assume-role-in-caller-account).
       { Sid: 'AmigovScanOwnAccount', Effect: 'Allow', Action: scanRolePermissions(collectors), Resource: '*' },

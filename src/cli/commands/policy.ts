@@ -15,6 +15,7 @@ import { EXIT, UserError } from '../errors.js';
 import type { GenerationResult } from '../../policy/generate.js';
 import type { Check, ValidationReport } from '../../policy/validate.js';
 import type { DriftReport, diffPolicyWithInventory } from '../../policy/drift.js';
+import type { OrgPolicyDiffReport } from '../../policy/org-diff.js';
 import { SCP_PUBLISHER_EXEMPTIONS, type ScpPublisherExemption } from '../../policy/scp.js';
 import { DEFAULT_DIST_DIR, DIST_FILES } from '../../policy/files.js';
 import { apiStateFor } from '../../policy/cli-criteria.js';
@@ -148,6 +149,33 @@ function renderDrift(r: DriftReport, configPath: string): void {
   }
 }
 
+const TARGET_KIND: Record<string, string> = { ROOT: 'root', ORGANIZATIONAL_UNIT: 'OU', ACCOUNT: 'account' };
+
+function renderOrgDrift(r: OrgPolicyDiffReport, configPath: string, labels: Record<string, string>): void {
+  out(`Policy drift: the organization's EC2 declarative policies against the declarative policy from ${configPath} (as of ${r.asOf})`);
+  out(`Expected: allowed_images_settings.state ${r.expected.allowedImagesState} with ${plural(r.expected.providers.length, 'provider')}; image_block_public_access.state ${r.expected.imageBlockPublicAccess}`);
+  if (r.policyTypeEnabled === false) out('✗ The DECLARATIVE_POLICY_EC2 policy type is not enabled on the root: no declarative policy is in effect.');
+  if (r.policies.length === 0) out('✗ The organization has no EC2 declarative policy (ListPolicies, DECLARATIVE_POLICY_EC2).');
+  for (const p of r.policies) {
+    out();
+    const targets = p.targets.map((t) => `${TARGET_KIND[t.type] ?? t.type} ${t.id}${t.name ? ` (${t.name})` : ''}`).join(', ');
+    out(`${p.policyId} ${p.name} — attached to ${targets || 'nothing (no effect; not counted)'}`);
+    const shown = p.differences;
+    if (!shown.some((d) => d.status !== 'not-set')) out(shown.length === 3 ? '  - assigns none of the compared settings' : '  ✓ what it assigns matches the config');
+    for (const d of shown) {
+      const mark = d.status === 'differs' ? '✗' : d.status === 'unknown' ? '?' : '-';
+      let line = `  ${mark} ${labels[d.setting] ?? d.setting}: expected ${d.expected}, found ${d.actual}`;
+      if (d.missing?.length) line += `; missing ${d.missing.join(', ')}`;
+      if (d.extra?.length) line += `; not approved ${d.extra.join(', ')}`;
+      out(line);
+      if (d.reason) out(`      ${terminalSafe(d.reason)}`);
+    }
+  }
+  out();
+  for (const u of r.unassigned) out(`✗ No attached policy assigns ${labels[u] ?? u}: the organization does not enforce it.`);
+  out(r.ok ? '✓ The attached EC2 declarative policies assign what the config generates.' : '✗ The organization\'s EC2 declarative policies differ from the config (or could not be compared).');
+}
+
 export function register(program: Command): void {
   const policy = program
     .command('policy')
@@ -207,21 +235,69 @@ Exit codes: 0 written, 2 invalid config, usage error or allowlist too large. See
 
   policy
     .command('diff')
-    .description("compare the declarative policy built from the config with the settings a scan found live (exit 1 when they differ)")
-    .requiredOption('--inventory <file>', 'inventory.json of a scan')
+    .description("compare the declarative policy built from the config with the settings a scan found live, or with the organization's EC2 declarative policies (exit 1 when they differ)")
+    .option('--inventory <file>', 'inventory.json of a scan')
+    .option('--from-organization', "compare with the organization's attached EC2 declarative policies instead (read-only Organizations calls)")
     .option('--config <path>', CONFIG_FLAG_HELP)
     .option('--as-of <date>', 'resolve the allowlist as of this date (default: today, UTC)')
     .addOption(new Option('--mode <mode>', 'expected Allowed AMIs state (default: policy_config.enforcement_mode)').choices([...ENFORCEMENT_MODES]))
+    .option('--profile <name>', 'with --from-organization: AWS shared config profile (default: the SDK default chain)')
+    .option('--region <region>', 'with --from-organization: region selecting the partition (default: AWS_REGION, the profile region, or us-east-1)')
+    .option('--endpoint-url <url>', 'with --from-organization: send the Organizations calls to this endpoint (the sandbox)')
     .option('--json', 'print the differences as JSON')
-    .addHelpText('after', '\nExit codes: 0 every scanned account x region matches, 1 some differ or could not be read (unknown), 2 invalid config, inventory or usage.')
-    .action(async (opts: { inventory: string; config?: string; asOf?: string; mode?: string; json?: boolean }) => {
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every scanned account x region (or every attached policy) matches, 1 some differ or could not be read (unknown), 2 invalid config, inventory or usage, 4 the organization could not be read (--from-organization).',
+    )
+    .action(async (opts: { inventory?: string; fromOrganization?: boolean; config?: string; asOf?: string; mode?: string; json?: boolean; profile?: string; region?: string; endpointUrl?: string }) => {
+      if (Boolean(opts.inventory) === Boolean(opts.fromOrganization)) {
+        throw new UserError(opts.inventory ? '--inventory and --from-organization are exclusive' : 'policy diff needs --inventory <file> or --from-organization', {
+          hint: 'Compare with a scan (--inventory runs/<id>/inventory.json) or with the organization\'s declarative policies (--from-organization).',
+        });
+      }
+      if (!opts.fromOrganization && (opts.profile || opts.region || opts.endpointUrl)) {
+        throw new UserError('--profile, --region and --endpoint-url go with --from-organization', { hint: 'The inventory comparison makes no AWS call.' });
+      }
       const { generatePolicies } = await import('../../policy/generate.js');
-      const { diffPolicyWithInventory, readInventoryForDiff } = await import('../../policy/drift.js');
       const asOf = parseAsOf(opts.asOf);
       const configPath = configPathFrom(opts.config);
       const cfg = loadConfig(configPath);
-      const inventory = readInventoryForDiff(opts.inventory);
-      const generated = generatePolicies(cfg, { asOf, mode: parseMode(opts.mode) });
+      const mode = parseMode(opts.mode);
+      if (opts.fromOrganization) {
+        const generated = generatePolicies(cfg, { asOf, mode });
+        const dp = generated.files.find((f) => f.key === 'declarative')!.value as Parameters<typeof diffPolicyWithInventory>[0];
+        const { diffPolicyWithOrganization, ORG_SETTING_LABEL } = await import('../../policy/org-diff.js');
+        const { makeOrganizationsClient, organizationsRegion, configuredRegion } = await import('../../aws/clients.js');
+        const { ApiMetrics } = await import('../../aws/metrics.js');
+        const { readOrgDeclarativePolicies } = await import('../../aws/org-policies.js');
+        const { errorCode, errorMessage } = await import('../../aws/errors.js');
+        const settings = { ...(opts.profile ? { profile: opts.profile } : {}), ...(opts.endpointUrl ? { endpointUrl: opts.endpointUrl } : {}), maxAttempts: 3, requestTimeoutMs: 30_000 };
+        const region = opts.region ?? (await configuredRegion(settings)) ?? 'us-east-1';
+        const client = makeOrganizationsClient(settings, organizationsRegion(region), undefined, new ApiMetrics());
+        let live;
+        try {
+          live = await readOrgDeclarativePolicies(client);
+        } catch (err) {
+          const code = errorCode(err);
+          const hint =
+            code === 'AWSOrganizationsNotInUseException'
+              ? 'These credentials belong to an account outside any organization: use the management account or a delegated administrator.'
+              : code === 'AccessDeniedException'
+                ? 'Call from the management account (or a delegated administrator) with organizations:ListRoots, ListPolicies, DescribePolicy and ListTargetsForPolicy (docs/iam/amigov-caller-policy.json).'
+                : 'Check the credentials and --endpoint-url.';
+          throw new UserError(`cannot read the organization's declarative policies: ${code}: ${errorMessage(err)}`, { kind: 'fatal', hint });
+        } finally {
+          client.destroy();
+        }
+        const report = diffPolicyWithOrganization(dp, live.policies, asOf, live.policyTypeEnabled);
+        if (opts.json) out(JSON.stringify(report, null, 2));
+        else renderOrgDrift(report, configPath, ORG_SETTING_LABEL);
+        process.exitCode = report.ok ? EXIT.OK : EXIT.FINDINGS;
+        return;
+      }
+      const { diffPolicyWithInventory, readInventoryForDiff } = await import('../../policy/drift.js');
+      const inventory = readInventoryForDiff(opts.inventory!);
+      const generated = generatePolicies(cfg, { asOf, mode });
       const dp = generated.files.find((f) => f.key === 'declarative')!.value as Parameters<typeof diffPolicyWithInventory>[0];
       const report = diffPolicyWithInventory(dp, inventory, asOf);
       if (opts.json) out(JSON.stringify(report, null, 2));

@@ -5,11 +5,14 @@ import { describeInstanceImageMetadata, describeInstances } from './instances.js
 import { describeRegions } from './regions.js';
 import { describeLaunchTemplateVersions, describeLaunchTemplates } from './launch-templates.js';
 import {
+  disableAllowedImagesSettings,
   disableImageBlockPublicAccess,
+  enableAllowedImagesSettings,
   enableImageBlockPublicAccess,
   getAllowedImagesSettings,
   getImageBlockPublicAccessState,
   getManagedResourceVisibility,
+  replaceImageCriteriaInAllowedImagesSettings,
 } from './settings.js';
 import { describeImageReferences } from './references.js';
 import { createTags, deleteTags } from './tags.js';
@@ -18,7 +21,7 @@ import { describeFleets, describeSpotFleetRequests } from './fleets.js';
 export interface Ec2Action {
   handler: Ec2Handler;
   mutating: boolean;
-  /** Describe calls that can be filtered/paginated: unfiltered, unpaginated calls use EC2's smaller bucket. */
+  /** Describe calls that can be filtered/paginated (the throttling bucket is chosen in knobs.ts ec2BucketFor, by the page's list). */
   paginated?: boolean;
 }
 
@@ -39,6 +42,9 @@ export const EC2_ACTIONS: Record<string, Ec2Action> = {
   ModifyImageAttribute: { handler: modifyImageAttribute, mutating: true },
   EnableImageBlockPublicAccess: { handler: enableImageBlockPublicAccess, mutating: true },
   DisableImageBlockPublicAccess: { handler: disableImageBlockPublicAccess, mutating: true },
+  EnableAllowedImagesSettings: { handler: enableAllowedImagesSettings, mutating: true },
+  DisableAllowedImagesSettings: { handler: disableAllowedImagesSettings, mutating: true },
+  ReplaceImageCriteriaInAllowedImagesSettings: { handler: replaceImageCriteriaInAllowedImagesSettings, mutating: true },
   CreateTags: { handler: createTags, mutating: true },
   DeleteTags: { handler: deleteTags, mutating: true },
   DeregisterImage: { handler: deregisterImage, mutating: true },

@@ -183,3 +183,15 @@ export const ORGANIZATION: CollectorMeta = {
     'organizations:ListAccountsForParent',
   ],
 };
+
+/**
+ * Not a scan collector: what `amigov policy diff --from-organization` reads with the caller's credentials
+ * (Organizations ListPolicies with Filter DECLARATIVE_POLICY_EC2, DescribePolicy for each one's content,
+ * ListTargetsForPolicy for where it is attached, ListRoots for whether the policy type is enabled). Read-only.
+ */
+export const POLICY_DIFF_ORGANIZATION_PERMISSIONS: readonly string[] = [
+  'organizations:DescribePolicy',
+  'organizations:ListPolicies',
+  'organizations:ListRoots',
+  'organizations:ListTargetsForPolicy',
+];
