@@ -8,6 +8,7 @@ import type { Inventory, RegionSettings } from '../model/inventory.js';
 import type { DeclarativePolicy } from './syntax.js';
 import { summarizeDeclarativePolicy } from './declarative.js';
 import { compareProviderSets, normalizeProviders } from './providers.js';
+import { compareCriteriaConditions } from '../config/criteria-compare.js';
 
 export type DriftSetting = 'allowed-images-state' | 'allowed-images-criteria' | 'image-block-public-access' | 'managed-by' | 'scan';
 
@@ -56,6 +57,7 @@ export function readInventoryForDiff(file: string): DriftInventory {
 
 export function diffPolicyWithInventory(policy: DeclarativePolicy, inventory: DriftInventory, asOf: string): DriftReport {
   const want = expectedSettings(policy);
+  const wantCriteria = summarizeDeclarativePolicy(policy).criteria;
   const settings = new Map<string, RegionSettings>(inventory.regionSettings.map((r) => [`${r.accountId}|${r.region}`, r]));
   const coverage = new Map(inventory.coverage.map((c) => [`${c.accountId}|${c.region}`, c]));
   const keys = [...new Set([...coverage.keys(), ...settings.keys()])].sort();
@@ -92,24 +94,17 @@ export function diffPolicyWithInventory(policy: DeclarativePolicy, inventory: Dr
         } else {
           const live = normalizeProviders(ai.criteria.flatMap((c) => c.imageProviders ?? []));
           const cmp = compareProviderSets(want.providers, live);
-          // Criteria that also filter by name, product code or age narrow what the providers allow: the
-          // generated policy sets providers only, so such criteria are a difference even with equal providers.
-          const narrowed = ai.criteria.flatMap((c) =>
-            [
-              c.imageNames?.length ? 'image names' : '',
-              c.marketplaceProductCodes?.length ? 'marketplace product codes' : '',
-              c.creationDateCondition ? 'creation date' : '',
-              c.deprecationTimeCondition ? 'deprecation time' : '',
-            ].filter(Boolean),
-          );
-          if (cmp.equal && narrowed.length) {
+          // Criteria also filter by name, product code or age: conditions one side has and the other lacks allow
+          // different AMIs even with equal providers.
+          const cond = compareCriteriaConditions(wantCriteria, ai.criteria);
+          if (cond.extra.length || cond.missing.length) {
             found.push({
               accountId,
               region,
               setting: 'allowed-images-criteria',
               status: 'differs',
-              expected: 'providers only',
-              actual: `criteria also filtered by ${[...new Set(narrowed)].join(', ')}`,
+              expected: cond.missing.length ? `conditions ${cond.missing.join('; ')}` : 'no other conditions',
+              actual: cond.extra.length ? `conditions ${cond.extra.join('; ')}` : 'lacks those conditions',
             });
           }
           if (!cmp.equal) {

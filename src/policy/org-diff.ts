@@ -15,6 +15,7 @@
 import type { DeclarativePolicy } from './syntax.js';
 import { summarizeDeclarativePolicy, type DeclarativeSummary } from './declarative.js';
 import { compareProviderSets } from './providers.js';
+import { compareCriteriaConditions } from '../config/criteria-compare.js';
 
 export interface OrgPolicyTarget {
   id: string;
@@ -117,11 +118,15 @@ function comparePolicy(want: DeclarativeSummary, rec: OrgPolicyRecord, assigned:
     if (!cmp.equal) {
       out.push({ setting: 'allowed-images-criteria', status: 'differs', expected: `${want.providers.length} providers`, actual: `${live.providers.length} providers`, missing: cmp.missing, extra: cmp.extra });
     }
-    const narrowing = (s: DeclarativeSummary) =>
-      [...new Set(s.criteria.flatMap((c) => [c.imageNames?.length ? 'image names' : '', c.marketplaceProductCodes?.length ? 'marketplace product codes' : '', c.creationDateCondition ? 'creation date' : '', c.deprecationTimeCondition ? 'deprecation time' : ''].filter(Boolean)))].sort();
-    const wantN = narrowing(want).join(', ');
-    const liveN = narrowing(live).join(', ');
-    if (wantN !== liveN) out.push({ setting: 'allowed-images-criteria', status: 'differs', expected: wantN ? `criteria filtered by ${wantN}` : 'providers only', actual: liveN ? `criteria filtered by ${liveN}` : 'providers only' });
+    const cond = compareCriteriaConditions(want.criteria, live.criteria);
+    if (cond.extra.length || cond.missing.length) {
+      out.push({
+        setting: 'allowed-images-criteria',
+        status: 'differs',
+        expected: cond.missing.length ? `conditions ${cond.missing.join('; ')}` : 'no other conditions',
+        actual: cond.extra.length ? `conditions ${cond.extra.join('; ')}` : 'lacks those conditions',
+      });
+    }
   }
 
   // image_block_public_access.state: single-valued.

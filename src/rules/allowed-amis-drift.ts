@@ -7,10 +7,11 @@
  * message says that policy differs from the config.
  */
 import { defineRule, type FindingDraft } from './types.js';
-import type { AllowedImagesState, ImageCriterion } from '../model/inventory.js';
+import type { AllowedImagesState } from '../model/inventory.js';
 import * as cmd from '../remediation/commands.js';
 import { organizationPolicyFix, targetOf } from '../remediation/common.js';
 import { criteriaOf } from '../config/allowlist.js';
+import { compareCriteriaConditions } from '../config/criteria-compare.js';
 
 /** The providers the criteria lack and the ones they add, and the extra conditions ("; " between them). */
 type Details = {
@@ -30,20 +31,6 @@ const messages = {
     'Allowed AMIs criteria in {{accountId}} {{region}} ({{state}}) are set by an AWS Organizations declarative policy that differs from the config as of {{asOf}}: {{differences}}.',
 };
 
-/** A criterion's conditions besides providers, in words ("" when it has none). */
-function conditionsOf(c: ImageCriterion): string {
-  return extraConditions(c).join(' and ');
-}
-
-function extraConditions(c: ImageCriterion): string[] {
-  const out: string[] = [];
-  if (c.imageNames?.length) out.push(`image names ${c.imageNames.join(', ')}`);
-  if (c.marketplaceProductCodes?.length) out.push(`marketplace product codes ${c.marketplaceProductCodes.join(', ')}`);
-  if (c.creationDateCondition?.maximumDaysSinceCreated !== undefined) out.push(`created within ${c.creationDateCondition.maximumDaysSinceCreated} days`);
-  if (c.deprecationTimeCondition?.maximumDaysSinceDeprecated !== undefined) out.push(`deprecated at most ${c.deprecationTimeCondition.maximumDaysSinceDeprecated} days`);
-  return out;
-}
-
 export default defineRule({
   meta: {
     id: 'allowed-amis-drift',
@@ -61,7 +48,6 @@ export default defineRule({
     const out: FindingDraft<Details, keyof typeof messages>[] = [];
     const configCriteria = criteriaOf(allowlist);
     const approved = new Set(configCriteria.flatMap((c) => c.imageProviders ?? []));
-    const wanted = new Set(configCriteria.map(conditionsOf).filter(Boolean));
     for (const { accountId, region } of index.judgeableRegions) {
       const s = index.regionSettings(accountId, region)?.allowedImages;
       if (!s || (s.state !== 'enabled' && s.state !== 'audit-mode')) continue; // not-enabled covers the rest
@@ -79,9 +65,7 @@ export default defineRule({
       const providers = new Set(s.criteria.flatMap((c) => c.imageProviders ?? []));
       const missing = [...approved].filter((p) => !providers.has(p));
       const extra = [...providers].filter((p) => !approved.has(p)).sort();
-      const live = new Set(s.criteria.map(conditionsOf).filter(Boolean));
-      const conditions = [...live].filter((c) => !wanted.has(c));
-      const lacking = [...wanted].filter((c) => !live.has(c));
+      const { extra: conditions, missing: lacking } = compareCriteriaConditions(configCriteria, s.criteria);
       if (!missing.length && !extra.length && !conditions.length && !lacking.length) continue;
       const parts: string[] = [];
       if (missing.length) parts.push(`approved providers missing from the criteria (their AMIs are refused): ${missing.join(', ')}`);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ListPoliciesCommand, DescribePolicyCommand, ListTargetsForPolicyCommand } from '@aws-sdk/client-organizations';
 import { startSandbox, demoOrg, DEMO_AS_OF, DEMO_ACCOUNTS as A, type RunningSandbox } from '../../src/sandbox/index.ts';
 import type { OrgFixture } from '../../src/sandbox/fixture-types.ts';
+import { demoConfig } from '../../src/sandbox/fixtures/demo-config.ts';
 import { addDays } from '../../src/util/dates.ts';
 import { useSandboxCredentials } from '../scan/helpers.ts';
 import { assume, orgs, rejection } from '../sandbox/helpers.ts';
@@ -16,10 +17,14 @@ import { runCli, seedRaw, tempDir, writeJson } from '../policy/helpers.ts';
 
 let sb: RunningSandbox;
 let configPath: string;
+let demoConfigPath: string;
 
 before(async () => {
   sb = await startSandbox({ fixture: demoOrg });
   useSandboxCredentials(sb.credentials);
+  // The seed config with the partner's exception (providers only, as the hand-written policies below), and the
+  // demo's config as `amigov demo` builds it (the same plus the demo's image criteria, which the demo organization's
+  // root policy carries).
   const raw = seedRaw();
   raw.exception_accounts.push({
     account_id: A.partner,
@@ -29,15 +34,18 @@ before(async () => {
     ticket: 'CHG-2026-0999',
     approved_by: 'cloud-security@example.com',
   });
+  demoConfigPath = writeJson(join(tempDir(), 'demo-config.json'), demoConfig(seedRaw() as unknown as Record<string, unknown>, DEMO_AS_OF));
   configPath = writeJson(join(tempDir(), 'config.json'), raw);
 });
 after(() => sb?.close());
 
 const diff = (endpoint: string, ...extra: string[]) =>
   runCli('policy', 'diff', '--from-organization', '--endpoint-url', endpoint, '--config', configPath, '--as-of', DEMO_AS_OF, ...extra);
+const diffDemo = (endpoint: string, ...extra: string[]) =>
+  runCli('policy', 'diff', '--from-organization', '--endpoint-url', endpoint, '--config', demoConfigPath, '--as-of', DEMO_AS_OF, ...extra);
 
 test("the demo organization's root policy assigns what the config generates in audit mode", async () => {
-  const r = await diff(sb.endpoint, '--mode', 'audit_mode', '--json');
+  const r = await diffDemo(sb.endpoint, '--mode', 'audit_mode', '--json');
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const report = JSON.parse(r.stdout);
   assert.equal(report.policyTypeEnabled, true);
@@ -46,7 +54,7 @@ test("the demo organization's root policy assigns what the config generates in a
   assert.deepEqual(report.unassigned, []);
 
   // In enabled mode the same policy differs on the state only, and the text names the policy and its target.
-  const enabled = await diff(sb.endpoint, '--mode', 'enabled');
+  const enabled = await diffDemo(sb.endpoint, '--mode', 'enabled');
   assert.equal(enabled.code, 1, enabled.stderr);
   assert.match(enabled.stdout, /p-amigovdemo01 ami-allowlist — attached to root r-a1b2 \(Root\)\n  ✗ allowed_images_settings\.state: expected enabled, found audit_mode/);
   assert.doesNotMatch(enabled.stdout, /image_block_public_access\.state: expected/);

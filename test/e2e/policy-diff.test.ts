@@ -42,8 +42,13 @@ test('the scanned demo organization differs from the policy exactly where the fi
   assert.deepEqual(at(A.ops, 'us-east-1'), ['image-block-public-access:differs:unblocked']);
   assert.ok(at(A.dev, 'us-east-1').includes('allowed-images-state:differs:disabled'));
   assert.ok(at(A.dev, 'us-east-1').includes('image-block-public-access:differs:unblocked'));
-  const euWest = report.entries.find((e: any) => e.accountId === A.prod && e.region === 'eu-west-1' && e.setting === 'allowed-images-criteria');
-  assert.deepEqual([euWest.missing, euWest.extra], [[A.partner], [A.mlPoc]]);
+  const euWest = report.entries.filter((e: any) => e.accountId === A.prod && e.region === 'eu-west-1' && e.setting === 'allowed-images-criteria');
+  assert.deepEqual(euWest.filter((e: any) => e.missing).map((e: any) => [e.missing, e.extra]), [[[A.partner], [A.mlPoc]]]);
+  // The hand-made criteria are providers only: the demo config's name and age conditions are missing there.
+  assert.deepEqual(
+    euWest.filter((e: any) => !e.missing).map((e: any) => [e.expected, e.actual]),
+    [['conditions image names golden-al2023-*, golden-ubuntu22-* and created within 365 days', 'lacks those conditions']],
+  );
   assert.ok(at(A.prod, 'eu-west-1').includes('managed-by:differs:account'));
   assert.ok(at(A.prod, 'ap-southeast-2').includes('allowed-images-state:differs:disabled'));
   // the account whose scan role is missing is unknown in every region, never matching

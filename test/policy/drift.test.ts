@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { diffPolicyWithInventory, type DriftInventory } from '../../src/policy/drift.ts';
 import { generatePolicies } from '../../src/policy/generate.ts';
+import { buildDeclarativePolicy } from '../../src/policy/declarative.ts';
 import { declarativePolicySchema } from '../../src/policy/syntax.ts';
 import type { RegionSettings, CoverageEntry } from '../../src/model/inventory.ts';
 import { runCli, seedConfig, tempDir, writeJson } from './helpers.ts';
@@ -75,7 +76,20 @@ test('differs: same providers but live criteria also filter by creation date', (
   const s = settings('210000000001', 'us-east-1');
   s.allowedImages.criteria = [{ imageProviders: SEED_3, creationDateCondition: { maximumDaysSinceCreated: 300 } }];
   const r = diffPolicyWithInventory(policy(), inventory([s], [ok(s.accountId, s.region)]), '2026-11-23');
-  assert.deepEqual(r.entries.map((e) => [e.setting, e.actual]), [['allowed-images-criteria', 'criteria also filtered by creation date']]);
+  assert.deepEqual(r.entries.map((e) => [e.setting, e.expected, e.actual]), [['allowed-images-criteria', 'no other conditions', 'conditions created within 300 days']]);
+});
+
+test('matches: the live criteria carry the same conditions as the generated policy (names, age)', () => {
+  const s = settings('210000000001', 'us-east-1');
+  const criteria = [{ imageProviders: SEED_3, imageNames: ['golden-*'], creationDateCondition: { maximumDaysSinceCreated: 300 } }];
+  s.allowedImages.criteria = criteria;
+  const p = buildDeclarativePolicy({ mode: 'enabled', providers: SEED_3, criteria, imageBlockPublicAccess: 'block_new_sharing', exceptionMessage: 'x' });
+  const r = diffPolicyWithInventory(p, inventory([s], [ok(s.accountId, s.region)]), '2026-11-23');
+  assert.deepEqual(r.entries, []);
+  // One condition apart (a day more) is a difference, named on both sides.
+  s.allowedImages.criteria = [{ ...criteria[0]!, creationDateCondition: { maximumDaysSinceCreated: 301 } }];
+  const d = diffPolicyWithInventory(p, inventory([s], [ok(s.accountId, s.region)]), '2026-11-23');
+  assert.deepEqual(d.entries.map((e) => [e.expected, e.actual]), [['conditions image names golden-* and created within 300 days', 'conditions image names golden-* and created within 301 days']]);
 });
 
 test('unknown, never matching: failed coverage, missing settings, unreadable settings', () => {
