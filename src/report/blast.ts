@@ -8,6 +8,7 @@
 import type { BlastRadius, FindingsDocument, LaunchPathKind, LayerCounts } from '../model/findings.js';
 import { LAUNCH_PATH_KINDS } from '../model/findings.js';
 import type { Column } from './rows.js';
+import { plural } from '../util/format.js';
 
 export const PATH_LABELS: Record<LaunchPathKind, string> = {
   instance: 'instances',
@@ -17,13 +18,22 @@ export const PATH_LABELS: Record<LaunchPathKind, string> = {
   'spot-fleet': 'Spot Fleets',
 };
 
+/** The same, for one. */
+export const PATH_LABEL_ONE: Record<LaunchPathKind, string> = {
+  instance: 'instance',
+  'launch-template': 'launch template',
+  'auto-scaling-group': 'Auto Scaling group',
+  'ec2-fleet': 'EC2 Fleet',
+  'spot-fleet': 'Spot Fleet',
+};
+
 type RolloutNode = BlastRadius['rollout'][number];
 type TimelineEvent = BlastRadius['timeline']['events'][number];
 type RootCause = BlastRadius['images'][number];
 
 const byPathText = (c: Record<LaunchPathKind, number>) =>
   LAUNCH_PATH_KINDS.filter((k) => c[k] > 0)
-    .map((k) => `${c[k]} ${PATH_LABELS[k]}`)
+    .map((k) => plural(c[k], PATH_LABEL_ONE[k], PATH_LABELS[k]))
     .join(', ');
 
 const verdictText = (n: RolloutNode, layer: 'declarativePolicy' | 'scp') =>

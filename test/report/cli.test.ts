@@ -55,7 +55,7 @@ test('amigov report --run DIR writes a new folder (never the run folder) and pri
 
     const elsewhere = join(root, 'out');
     const all = await report(['--run', dir, '--out', elsewhere]);
-    assert.deepEqual(all.trim().split('\n'), ['report.html', 'report.xlsx', 'findings.csv', 'findings.json', 'findings.jsonl', 'findings.ocsf.json', 'findings.asff.json', 'summary.md'].map((f) => join(elsewhere, f)));
+    assert.deepEqual(all.trim().split('\n'), ['report.html', 'report.xlsx', 'findings.csv', 'rollout.csv', 'findings.json', 'findings.jsonl', 'findings.ocsf.json', 'findings.asff.json', 'summary.md'].map((f) => join(elsewhere, f)));
     // --out naming the run folder (or any folder holding a run's files) is refused, and writes nothing.
     for (const target of [dir, elsewhere]) {
       await assert.rejects(report(['--run', dir, '--out', target]), (e: unknown) => e instanceof UserError && e.exitCode === 2 && /already holds .*A run folder's files are written once/.test(e.message));
@@ -129,7 +129,7 @@ test('amigov report: clear errors for a missing, empty or damaged run folder and
 test('parseFormats: lists, case, spaces, duplicates and "all"', () => {
   assert.deepEqual(parseFormats('html,xlsx'), ['html', 'xlsx']);
   assert.deepEqual(parseFormats(' HTML , csv,html'), ['html', 'csv']);
-  assert.deepEqual(parseFormats('all'), ['html', 'xlsx', 'csv', 'json', 'jsonl', 'ocsf', 'asff', 'summary']);
+  assert.deepEqual(parseFormats('all'), ['html', 'xlsx', 'csv', 'rollout', 'json', 'jsonl', 'ocsf', 'asff', 'summary']);
   assert.throws(() => parseFormats(''), UserError);
   assert.throws(() => parseFormats('docx'), /unknown report format "docx"/);
 });
