@@ -28,6 +28,11 @@ export interface OrgFixture {
   launchConfigurations?: FixtureLaunchConfiguration[];
   /** EC2 Fleets (DescribeFleets) and Spot Fleet requests (DescribeSpotFleetRequests). */
   fleets?: FixtureFleet[];
+  /**
+   * Other resources that hold an AMI id, which only DescribeImageReferences reports (amigov does not read them
+   * itself): SSM parameters (ssm:Parameter) and Image Builder image and container recipes.
+   */
+  imageReferences?: FixtureImageReference[];
   regionSettings?: FixtureRegionSettings[];
   /**
    * Settings of every account x region not listed in regionSettings (e.g. what a declarative policy at the root
@@ -187,4 +192,14 @@ export interface FixtureRegionSettings {
     managedBy?: 'account' | 'declarative-policy';
     criteria?: { imageProviders?: string[]; imageNames?: string[]; marketplaceProductCodes?: string[]; creationDateCondition?: { maximumDaysSinceCreated?: number }; deprecationTimeCondition?: { maximumDaysSinceDeprecated?: number } }[];
   };
+}
+
+/** A resource outside EC2 that names an AMI (served by DescribeImageReferences only). */
+export interface FixtureImageReference {
+  resourceType: 'ssm:Parameter' | 'imagebuilder:ImageRecipe' | 'imagebuilder:ContainerRecipe';
+  accountId: string;
+  region: string;
+  /** The parameter name ("/golden/ami") or the recipe's name/version ("web/1.0.0"). */
+  name: string;
+  imageId: string;
 }
