@@ -82,6 +82,7 @@ export function blastView(doc: FindingsDocument) {
       count: i.paths.length,
       paths: byPathText(Object.fromEntries(LAUNCH_PATH_KINDS.map((k) => [k, i.paths.filter((p) => p.kind === k).length])) as Record<LaunchPathKind, number>),
       accounts: [...new Set(i.paths.map((p) => (names.get(p.accountId) ? `${names.get(p.accountId)} (${p.accountId})` : p.accountId)))].join(', '),
+      references: (i.references ?? []).map((r) => `${r.note} (account ${r.accountId})`),
     })),
     moreRootCauses: Math.max(0, r.images.length - 20),
     timeline: {
@@ -143,4 +144,5 @@ export const ROOT_CAUSE_COLUMNS: Column<RootCause>[] = [
   { header: 'Blocked By', width: 10, kind: 'text', value: (i) => i.blockedBy ?? '' },
   { header: 'Paths', width: 8, kind: 'number', value: (i) => i.paths.length },
   { header: 'Launch Paths', width: 80, kind: 'wrap', value: (i) => i.paths.map((x) => `${x.kind} ${x.resourceId} (${x.accountId})`).join('\n') },
+  { header: 'Other References', width: 80, kind: 'wrap', value: (i) => (i.references ?? []).map((r) => `${r.arn}: ${r.note}`).join('\n') },
 ];

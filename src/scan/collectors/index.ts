@@ -15,6 +15,7 @@ import {
   LAUNCH_PERMISSIONS,
   LAUNCH_PATH_COLLECTORS,
   LAUNCHING_ACCOUNT_IMAGE_TAGS,
+  IMAGE_REFERENCES,
 } from './metas.js';
 
 export const COLLECTORS: readonly CollectorMeta[] = [
@@ -32,4 +33,5 @@ export const COLLECTORS: readonly CollectorMeta[] = [
   REFERENCED_IMAGES,
   LAUNCH_PERMISSIONS,
   ...LAUNCH_PATH_COLLECTORS,
+  IMAGE_REFERENCES,
 ];
