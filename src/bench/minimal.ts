@@ -18,6 +18,7 @@ export const PAGE = {
   autoScalingGroups: 100, // DescribeAutoScalingGroups: "The default value is 50 and the maximum value is 100."
   launchConfigurationNames: 50, // DescribeLaunchConfigurations LaunchConfigurationNames: 50 names per call
   fleets: 1000, // DescribeFleets / DescribeSpotFleetRequests: MaxResults up to 1000
+  imageReferenceIds: 10, // DescribeImageReferences ImageId.N: "Maximum number of 10 items."
 } as const;
 
 export interface MinimalModelOptions {
@@ -33,6 +34,12 @@ export interface MinimalModelOptions {
    * are looked up only for what instances or launch templates of the scan reference.
    */
   collectors?: readonly string[];
+  /**
+   * The allowlist's approved providers (publisher account ids and aliases). With them, the model counts the
+   * DescribeImageReferences batches (image-references collector) for the images not from an approved publisher that
+   * each unit owns or references; without them it counts none.
+   */
+  approvedProviders?: readonly string[];
 }
 
 export interface FixtureShape {
@@ -93,7 +100,9 @@ function hasRole(a: FixtureAccount, roleName: string): boolean {
  *   "the tags you assign are available only to your AWS account"), after the instance listing;
  * - per region: DescribeImages by id, in batches of 100, for the images that instances or launch templates
  *   reference (and launch configurations, fleet overrides and launch specifications, pinned versions) and
- *   that no scanned account owns (assuming one account may describe them all).
+ *   that no scanned account owns (assuming one account may describe them all);
+ * - with the approved providers given: per account x region, ec2:DescribeImageReferences in batches of 10 image ids
+ *   for the images the unit owns or references that are not from an approved publisher (issue #14).
  */
 export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): MinimalModel {
   const wants = (collector: string) => !opts.collectors || opts.collectors.includes(collector);
@@ -141,7 +150,15 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
   const referenced = new Map<string, Set<string>>(); // region -> image ids referenced from scanned units
   const units = new Set<string>();
   for (const a of reachable) for (const r of enabledRegions(a)) units.add(unitKey(a.id, r));
-  const ref = (region: string, imageId: string | undefined) => {
+  const unitRefs = new Map<string, Set<string>>(); // unit -> image ids it owns or references (image-references)
+  const unitRef = (k: string, imageId: string | undefined) => {
+    if (!imageId) return;
+    let s = unitRefs.get(k);
+    if (!s) unitRefs.set(k, (s = new Set()));
+    s.add(imageId);
+  };
+  const ref = (region: string, imageId: string | undefined, k?: string) => {
+    if (k) unitRef(k, imageId);
     if (!imageId || !AMI_RE.test(imageId)) return;
     let s = referenced.get(region);
     if (!s) referenced.set(region, (s = new Set()));
@@ -156,7 +173,7 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
     if (!units.has(k) || !isLive(i.state)) continue;
     instances++;
     liveInstances.set(k, (liveInstances.get(k) ?? 0) + 1);
-    ref(i.region, i.imageId);
+    ref(i.region, i.imageId, k);
     const img = fixtureImages.get(i.imageId);
     if (img && img.ownerId !== i.accountId && img.state !== 'deregistered' && img.state !== 'disabled' && AMI_RE.test(i.imageId)) {
       if (!tagLookups.has(k)) tagLookups.set(k, new Set());
@@ -172,6 +189,7 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
     const k = unitKey(img.ownerId, img.region);
     if (!units.has(k)) continue;
     owned.set(k, (owned.get(k) ?? 0) + 1);
+    unitRef(k, img.imageId);
     let s = ownedIds.get(img.region);
     if (!s) ownedIds.set(img.region, (s = new Set()));
     s.add(img.imageId);
@@ -191,7 +209,7 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
     const latest = Math.max(...lt.versions.map((v) => v.versionNumber));
     const wanted = new Set([latest, lt.defaultVersion]);
     ltVersions.set(k, (ltVersions.get(k) ?? 0) + wanted.size);
-    for (const v of lt.versions) if (wanted.has(v.versionNumber)) ref(lt.region, judgedImage(k, v.imageId));
+    for (const v of lt.versions) if (wanted.has(v.versionNumber)) ref(lt.region, judgedImage(k, v.imageId), k);
     if (lt.versions.some((v) => wanted.has(v.versionNumber) && v.imageId?.startsWith('resolve:ssm:'))) ssmResolves.set(k, (ssmResolves.get(k) ?? 0) + 1);
   }
 
@@ -213,7 +231,7 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
     if (!s) pins.set(k, (s = new Set()));
     s.add(spec.launchTemplateId ?? `name:${spec.launchTemplateName}`);
     const imageId = lt?.versions.find((v) => v.versionNumber === n)?.imageId;
-    ref(region, judgedImage(k, imageId));
+    ref(region, judgedImage(k, imageId), k);
     if (lt && imageId?.startsWith('resolve:ssm:')) {
       if (!pinnedSsm.has(k)) pinnedSsm.set(k, new Set());
       pinnedSsm.get(k)!.add(lt.launchTemplateId);
@@ -227,7 +245,7 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
       let s = lcNames.get(k);
       if (!s) lcNames.set(k, (s = new Set()));
       s.add(g.launchConfigurationName);
-      ref(g.region, fx.launchConfigurations?.find((lc) => lc.accountId === g.accountId && lc.region === g.region && lc.name === g.launchConfigurationName)?.imageId);
+      ref(g.region, fx.launchConfigurations?.find((lc) => lc.accountId === g.accountId && lc.region === g.region && lc.name === g.launchConfigurationName)?.imageId, k);
     }
     for (const spec of [g.launchTemplate, g.mixedInstancesPolicy?.launchTemplate, ...(g.mixedInstancesPolicy?.overrides ?? []).map((o) => o.launchTemplate)]) if (spec) pin(k, g.region, spec);
   }
@@ -240,9 +258,9 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
     if (!['submitted', 'active', 'modifying'].includes(f.state)) continue;
     for (const c of f.launchTemplateConfigs ?? []) {
       pin(k, f.region, c.launchTemplate);
-      for (const o of c.overrides ?? []) ref(f.region, o.imageId);
+      for (const o of c.overrides ?? []) ref(f.region, o.imageId, k);
     }
-    for (const l of f.launchSpecifications ?? []) ref(f.region, l.imageId);
+    for (const l of f.launchSpecifications ?? []) ref(f.region, l.imageId, k);
   }
 
   // Per unit calls, and the chain: known -> AssumeRole -> DescribeRegions -> the unit's longest listing.
@@ -274,6 +292,16 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
     add('autoscaling:DescribeLaunchConfigurations', lcs);
     if (wants('pinned-launch-template-versions')) add('ec2:DescribeLaunchTemplateVersions', (pins.get(k)?.size ?? 0) + (pinnedSsm.get(k)?.size ?? 0));
     if (liveInstances.has(k) || owned.has(k) || ltVersions.has(k)) populated++;
+    // After the images are resolved: DescribeImageReferences, 10 ids per call, for the images the unit owns or
+    // references whose owner is known and is not an approved publisher (one page each: at most 1000 references).
+    if (opts.approvedProviders && wants('image-references')) {
+      const approved = opts.approvedProviders;
+      const ids = [...(unitRefs.get(k) ?? [])].filter((id) => {
+        const img = fixtureImages.get(id);
+        return img && img.state !== 'deregistered' && !approved.includes(img.ownerId) && !(img.ownerAlias && approved.includes(img.ownerAlias));
+      });
+      add('ec2:DescribeImageReferences', ceilDiv(ids.length, PAGE.imageReferenceIds));
+    }
     // Launch configurations and pinned versions are known only once the groups and fleets are listed.
     const paths = asg + (lcs > 0 || pins.has(k) ? 1 : 0);
     const done = readyAt.get(acct)! + Math.max(visibilityCalls + diim + managed + tags, imgs, ltv + (resolves > 0 ? 1 : 0), paths, 1);

@@ -26,6 +26,8 @@ export interface SandboxChildConfig {
   throttling: boolean;
   /** A targeted scan's collectors (bench --rules): the minimal-call model counts only their calls. */
   collectors?: string[];
+  /** The scan's approved providers: the model counts the DescribeImageReferences batches they imply. */
+  approvedProviders?: string[];
 }
 
 export type ToSandbox = { type: 'reset' } | { type: 'snapshot' } | { type: 'close' };

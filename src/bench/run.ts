@@ -12,6 +12,8 @@ import { RUN_FILES } from '../model/run-files.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { DEFAULT_CONCURRENCY } from '../scan/options.js';
 import { latencyBound } from './minimal.js';
+import { loadConfig } from '../config/load.js';
+import { resolveAllowlist } from '../config/allowlist.js';
 import { runWorker, startSandboxChild } from './children.js';
 import { measureStartup } from './startup.js';
 import type { ReportChildResult, ScanChildResult } from './protocol.js';
@@ -94,6 +96,8 @@ export async function runSize(size: number, o: BenchOptions, hooks: BenchHooks =
       latencyMs: o.latencyMs,
       throttling: o.throttling,
       ...(o.collectors ? { collectors: o.collectors } : {}),
+      // The scan child judges with this config: the model asks the same DescribeImageReferences questions.
+      approvedProviders: resolveAllowlist(loadConfig(o.configPath), o.asOf).approvedProviders,
     },
     o.timeoutMs,
   );

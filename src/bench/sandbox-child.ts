@@ -19,7 +19,10 @@ async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as SandboxChildConfig;
   let t = performance.now();
   let fixture: ReturnType<typeof generateOrg> | undefined = generateOrg(config.generate);
-  const model = minimalCalls(fixture, config.collectors ? { collectors: config.collectors } : {});
+  const model = minimalCalls(fixture, {
+    ...(config.collectors ? { collectors: config.collectors } : {}),
+    ...(config.approvedProviders ? { approvedProviders: config.approvedProviders } : {}),
+  });
   const generateMs = performance.now() - t;
   t = performance.now();
   const sb = await startSandbox({ fixture, latencyMs: config.latencyMs, throttling: config.throttling });

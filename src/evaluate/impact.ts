@@ -102,6 +102,26 @@ export interface BlastRadiusOptions {
   horizonDays?: number;
 }
 
+/**
+ * What a reference means, no more than AWS says. SSM (Systems Manager User Guide, "Native parameter support for Amazon
+ * Machine Image IDs"): a parameter's AMI id "is the AMI from which you currently want new instances to be created",
+ * used as `--image-id resolve:ssm:/name`; so a launch through it launches this image, which the policy refuses.
+ * Image Builder recipes: the EC2 docs list them as references ("Identify your resources referencing specified AMIs")
+ * and say nothing about enforcement on a recipe's builds, so the note only says the recipe names the image.
+ */
+function referenceNote(resourceType: string, arn: string, blockedBy: 'scp' | 'both' | undefined): string {
+  const name = arn.replace(/^arn:[^:]*:[^:]*:[^:]*:[^:]*:/, '');
+  const refused = blockedBy === 'both' ? 'the declarative policy and the SCP refuse' : blockedBy === 'scp' ? 'the SCP refuses' : 'is no longer available';
+  if (resourceType === 'ssm:Parameter') {
+    const param = `/${name.replace(/^parameter\//, '')}`;
+    return blockedBy
+      ? `SSM parameter ${param} resolves to an AMI ${refused}: launches through it (resolve:ssm:${param}) will be refused`
+      : `SSM parameter ${param} resolves to an AMI that ${refused}: launches through it will fail`;
+  }
+  const what = resourceType === 'imagebuilder:ImageRecipe' ? 'Image Builder image recipe' : resourceType === 'imagebuilder:ContainerRecipe' ? 'Image Builder container recipe' : resourceType;
+  return `${what} ${name} names this image (AWS documents the reference, not what enforcement does to its builds)`;
+}
+
 export function computeBlastRadius(inventory: Inventory, index: InventoryIndex, allowlist: ResolvedAllowlist, opts: BlastRadiusOptions = {}): { radius: BlastRadius; judged: JudgedPath[] } {
   const judged = judgeAllPaths(inventory, index, allowlist);
 
@@ -132,6 +152,13 @@ export function computeBlastRadius(inventory: Inventory, index: InventoryIndex, 
     }
     if (p.blockedBy && (!e.blockedBy || (e.blockedBy === 'scp' && p.blockedBy === 'both'))) e.blockedBy = p.blockedBy;
     e.paths.push(resource(p));
+  }
+
+  // References only DescribeImageReferences reports (SSM parameters, Image Builder recipes), under their image.
+  for (const r of inventory.imageReferences ?? []) {
+    const e = images.get(`${r.region}|${r.imageId}`);
+    if (!e) continue;
+    (e.references ??= []).push({ accountId: r.accountId, region: r.region, resourceType: r.resourceType, arn: r.arn, note: referenceNote(r.resourceType, r.arn, e.blockedBy) });
   }
 
   // Rollout: the root and every OU, as the accounts' OU paths name them.

@@ -183,6 +183,7 @@ export const blastRadiusSchema = z.object({
       reason: str,
       blockedBy: z.enum(['scp', 'both']).optional(),
       paths: z.array(blastResource),
+      references: z.array(z.object({ accountId: str, region: str, resourceType: str, arn: str, note: str })).optional(),
     }),
   ),
   rollout: z.array(

@@ -419,6 +419,11 @@ export interface BlastRadius {
     /** The strongest layer that refuses it somewhere (absent for an unavailable image). */
     blockedBy?: 'scp' | 'both';
     paths: BlastResource[];
+    /**
+     * Resources amigov does not read itself that name this image (SSM parameters, Image Builder recipes), as
+     * ec2:DescribeImageReferences reported them in the inventory (imageReferences). Absent when there are none.
+     */
+    references?: { accountId: AccountId; region: Region; resourceType: string; arn: string; note: string }[];
   }[];
   /**
    * Per OU (and the root): what breaks if the policy were attached there today. Safe nodes first

@@ -238,6 +238,14 @@ const regionSettingsSchema = z.object({
   managedResourceVisibility: z.object({ state: z.enum(['hidden', 'visible', 'unknown']), reason: str.optional() }).optional(),
 });
 
+const externalImageReferenceSchema = z.object({
+  accountId: str,
+  region: str,
+  imageId: str,
+  resourceType: str,
+  arn: str,
+});
+
 const scanStatsSchema = z.object({
   durationMs: z.number(),
   apiCalls: z.record(z.string(), z.number()),
@@ -264,6 +272,7 @@ export const inventorySchema = z.object({
   launchConfigurations: z.array(launchConfigurationSchema).optional(),
   fleets: z.array(fleetSchema).optional(),
   launchTemplateVersions: z.array(pinnedVersionSchema).optional(),
+  imageReferences: z.array(externalImageReferenceSchema).optional(),
   regionSettings: z.array(regionSettingsSchema),
   stats: scanStatsSchema,
 });

@@ -298,6 +298,17 @@ export interface PinnedLaunchTemplateVersion {
   image: ImageReference;
 }
 
+/** One DescribeImageReferences answer (ImageReference: ImageId, ResourceType, Arn) for an account x region. */
+export interface ExternalImageReference {
+  accountId: AccountId;
+  region: Region;
+  imageId: string;
+  /** As AWS names it: ssm:Parameter, imagebuilder:ImageRecipe, imagebuilder:ContainerRecipe (or a type AWS adds). */
+  resourceType: string;
+  /** "The Amazon Resource Name (ARN) of the resource referencing the image." */
+  arn: string;
+}
+
 export type ImageBlockPublicAccessState = 'block-new-sharing' | 'unblocked' | 'unknown';
 export type AllowedImagesState = 'enabled' | 'audit-mode' | 'disabled' | 'unknown';
 
@@ -362,6 +373,12 @@ export interface Inventory {
   fleets?: Fleet[];
   /** Versions pinned by number by a group or fleet, when not the template's default or latest. */
   launchTemplateVersions?: PinnedLaunchTemplateVersion[];
+  /**
+   * Resources amigov does not read itself that name an image not from an approved publisher (SSM parameters,
+   * Image Builder recipes), as ec2:DescribeImageReferences answers for the account x region (issue #14).
+   * Absent when the collector did not run.
+   */
+  imageReferences?: ExternalImageReference[];
   regionSettings: RegionSettings[];
   stats: ScanStats;
 }

@@ -9,6 +9,8 @@ export const RUN_FILES = {
   html: 'report.html',
   xlsx: 'report.xlsx',
   csv: 'findings.csv',
+  /** The per-OU rollout plan (impact.blastRadius.rollout) as CSV. */
+  rollout: 'rollout.csv',
   jsonl: 'findings.jsonl',
   ocsf: 'findings.ocsf.json',
   asff: 'findings.asff.json',

@@ -8,6 +8,7 @@
 import type { BlastRadius, FindingsDocument, LaunchPathKind, LayerCounts } from '../model/findings.js';
 import { LAUNCH_PATH_KINDS } from '../model/findings.js';
 import type { Column } from './rows.js';
+import { plural } from '../util/format.js';
 
 export const PATH_LABELS: Record<LaunchPathKind, string> = {
   instance: 'instances',
@@ -17,13 +18,22 @@ export const PATH_LABELS: Record<LaunchPathKind, string> = {
   'spot-fleet': 'Spot Fleets',
 };
 
+/** The same, for one. */
+export const PATH_LABEL_ONE: Record<LaunchPathKind, string> = {
+  instance: 'instance',
+  'launch-template': 'launch template',
+  'auto-scaling-group': 'Auto Scaling group',
+  'ec2-fleet': 'EC2 Fleet',
+  'spot-fleet': 'Spot Fleet',
+};
+
 type RolloutNode = BlastRadius['rollout'][number];
 type TimelineEvent = BlastRadius['timeline']['events'][number];
 type RootCause = BlastRadius['images'][number];
 
 const byPathText = (c: Record<LaunchPathKind, number>) =>
   LAUNCH_PATH_KINDS.filter((k) => c[k] > 0)
-    .map((k) => `${c[k]} ${PATH_LABELS[k]}`)
+    .map((k) => plural(c[k], PATH_LABEL_ONE[k], PATH_LABELS[k]))
     .join(', ');
 
 const verdictText = (n: RolloutNode, layer: 'declarativePolicy' | 'scp') =>
@@ -72,6 +82,7 @@ export function blastView(doc: FindingsDocument) {
       count: i.paths.length,
       paths: byPathText(Object.fromEntries(LAUNCH_PATH_KINDS.map((k) => [k, i.paths.filter((p) => p.kind === k).length])) as Record<LaunchPathKind, number>),
       accounts: [...new Set(i.paths.map((p) => (names.get(p.accountId) ? `${names.get(p.accountId)} (${p.accountId})` : p.accountId)))].join(', '),
+      references: (i.references ?? []).map((r) => `${r.note} (account ${r.accountId})`),
     })),
     moreRootCauses: Math.max(0, r.images.length - 20),
     timeline: {
@@ -133,4 +144,5 @@ export const ROOT_CAUSE_COLUMNS: Column<RootCause>[] = [
   { header: 'Blocked By', width: 10, kind: 'text', value: (i) => i.blockedBy ?? '' },
   { header: 'Paths', width: 8, kind: 'number', value: (i) => i.paths.length },
   { header: 'Launch Paths', width: 80, kind: 'wrap', value: (i) => i.paths.map((x) => `${x.kind} ${x.resourceId} (${x.accountId})`).join('\n') },
+  { header: 'Other References', width: 80, kind: 'wrap', value: (i) => (i.references ?? []).map((r) => `${r.arn}: ${r.note}`).join('\n') },
 ];

@@ -4,7 +4,7 @@
  */
 import { UserError } from '../errors.js';
 
-export const REPORT_FORMATS = ['html', 'xlsx', 'csv', 'json', 'jsonl', 'ocsf', 'asff', 'summary'] as const;
+export const REPORT_FORMATS = ['html', 'xlsx', 'csv', 'rollout', 'json', 'jsonl', 'ocsf', 'asff', 'summary'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /**

@@ -19,6 +19,7 @@ import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import { SEVERITIES, type Finding, type FindingsDocument, type Severity } from '../model/findings.js';
 import { TEMPLATES_DIR } from '../util/paths.js';
+import { pluralWord } from '../util/format.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { ReportMeta } from './meta.js';
 import { accountNames, findingRows } from './rows.js';
@@ -46,6 +47,10 @@ function loadAssets(): Assets {
     hbs.registerPartial(basename(file, '.hbs'), readFileSync(join(partialsDir, file), 'utf8'));
   }
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // {{pluralWord count "instance"}} or {{pluralWord count "instance runs" "instances run"}}: the label beside a number.
+  hbs.registerHelper('pluralWord', (n: unknown, word: unknown, ...rest: unknown[]) =>
+    pluralWord(Number(n), String(word), ...(rest.length > 1 && typeof rest[0] === 'string' ? [rest[0]] : [])),
+  );
   const css = readFileSync(join(TEMPLATES_DIR, TEMPLATE_FILES.css), 'utf8');
   const js = readFileSync(join(TEMPLATES_DIR, TEMPLATE_FILES.js), 'utf8');
   // The hashed blocks are inserted verbatim; they must not be able to end their own element early.
@@ -79,7 +84,8 @@ export function contentSecurityPolicy(css: string, js: string): string {
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
-const plural = (n: number, one: string, many = `${one}s`) => `${fmt(n)} ${n === 1 ? one : many}`;
+/** util/format's plural with the number grouped (1,234 instances). */
+const plural = (n: number, one: string, many = `${one}s`) => `${fmt(n)} ${pluralWord(n, one, many)}`;
 const when = (iso: string | undefined) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC') : '');
 
 function duration(startIso: string, endIso: string): string {
@@ -99,10 +105,10 @@ function historyText(f: Finding): string {
   const h = f.history;
   if (!h) return '';
   return [
-    `first seen ${h.firstSeen} (run ${h.firstRunId}), last seen ${h.lastSeen}, ${h.ageDays} days old, seen in ${h.runsSeen} run${h.runsSeen === 1 ? '' : 's'}`,
+    `first seen ${h.firstSeen} (run ${h.firstRunId}), last seen ${h.lastSeen}, ${plural(h.ageDays, 'day')} old, seen in ${h.runsSeen} run${h.runsSeen === 1 ? '' : 's'}`,
     h.resolvedAt ? `resolved ${h.resolvedAt}` : '',
     h.reopenedAfter ? `came back after being resolved ${h.reopenedAfter}` : '',
-    h.dueDate ? `SLA ${h.slaDays} days: due ${h.dueDate}${h.overdue ? ', OVERDUE' : ''}` : '',
+    h.dueDate ? `SLA ${plural(h.slaDays ?? 0, 'day')}: due ${h.dueDate}${h.overdue ? ', OVERDUE' : ''}` : '',
   ]
     .filter(Boolean)
     .join('; ');
@@ -196,7 +202,7 @@ function chart(doc: FindingsDocument, names: Map<string, string>) {
     height: CHART.top * 2 + Math.max(1, bars.length) * CHART.row,
     labelX: CHART.labelWidth - 8,
     bars,
-    more: totals.length > shown.length ? `${fmt(totals.length - shown.length)} more accounts with findings are in the accounts table below.` : '',
+    more: totals.length > shown.length ? `${fmt(totals.length - shown.length)} more ${pluralWord(totals.length - shown.length, 'account with findings is', 'accounts with findings are')} in the accounts table below.` : '',
     empty: bars.length === 0,
   };
 }
@@ -339,6 +345,7 @@ export function buildHtmlView(doc: FindingsDocument, meta: ReportMeta) {
         resolved: fmt(cmp.counts.resolved),
         waived: cmp.waived && cmp.waived.new + cmp.waived.persisting > 0 ? { new: fmt(cmp.waived.new), persisting: fmt(cmp.waived.persisting) } : null,
         notRechecked: fmt(notRechecked.length),
+        notRecheckedCount: notRechecked.length,
         hasNotRechecked: notRechecked.length > 0,
         reasons: [...reasons.values()].sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)).map((r) => ({ ...r, count: fmt(r.count) })),
         notRecheckedList: notRecheckedShown.map((f) => ({
@@ -441,6 +448,9 @@ export function buildHtmlView(doc: FindingsDocument, meta: ReportMeta) {
       instances: fmt(doc.impact.instancesAffected),
       accounts: fmt(doc.impact.accountsAffected),
       launchTemplates: fmt(doc.impact.launchTemplatesAffected),
+      instancesCount: doc.impact.instancesAffected,
+      accountsCount: doc.impact.accountsAffected,
+      launchTemplatesCount: doc.impact.launchTemplatesAffected,
       audit: al.enforcementMode !== 'enabled',
     },
     blast: blastView(doc),
@@ -474,7 +484,7 @@ export function buildHtmlView(doc: FindingsDocument, meta: ReportMeta) {
       publishers: al.publishers.map((p) => ({ accountId: p.accountId, kind: p.kind, label: p.label, expiry: p.expiryDate ?? '', ticket: p.ticket ?? '' })),
       aliases: al.aliases.join(', '),
       hasAliases: al.aliases.length > 0,
-      expiring: al.expiringExceptions.map((e) => ({ ...e, daysLeftText: e.daysLeft === 0 ? 'expires today' : `${e.daysLeft} days left` })),
+      expiring: al.expiringExceptions.map((e) => ({ ...e, daysLeftText: e.daysLeft === 0 ? 'expires today' : `${plural(e.daysLeft, 'day')} left` })),
       expired: al.expiredExceptions.map((e) => ({ ...e, agoText: `expired ${-e.daysLeft} days ago` })),
       hasExpiring: al.expiringExceptions.length > 0,
       hasExpired: al.expiredExceptions.length > 0,

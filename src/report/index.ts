@@ -1,5 +1,5 @@
 /**
- * Every report of a run, from one findings document: report.html, report.xlsx, findings.csv,
+ * Every report of a run, from one findings document: report.html, report.xlsx, findings.csv, rollout.csv,
  * findings.json, findings.jsonl, and the exports other tools ingest: findings.ocsf.json (OCSF),
  * findings.asff.json (AWS Security Finding Format) and summary.md. Each format is its own module with the same shape, (doc, meta, target) => written,
  * and every file is written atomically (a reader never sees half a report).
@@ -9,6 +9,7 @@ import type { FindingsDocument } from '../model/findings.js';
 import type { Inventory } from '../model/inventory.js';
 import { toolVersion } from '../util/paths.js';
 import { writeCsv } from './csv.js';
+import { writeRolloutCsv } from './rollout-csv.js';
 import { writeHtml } from './html.js';
 import { writeJson } from './json.js';
 import { writeJsonl } from './jsonl.js';
@@ -28,6 +29,7 @@ const WRITERS: Record<ReportFormat, { file: string; write: Writer }> = {
   json: { file: RUN_FILES.findings, write: writeJson },
   jsonl: { file: RUN_FILES.jsonl, write: writeJsonl },
   csv: { file: RUN_FILES.csv, write: writeCsv },
+  rollout: { file: RUN_FILES.rollout, write: writeRolloutCsv },
   html: { file: RUN_FILES.html, write: writeHtml },
   xlsx: { file: RUN_FILES.xlsx, write: writeXlsx },
   ocsf: { file: RUN_FILES.ocsf, write: writeOcsf },

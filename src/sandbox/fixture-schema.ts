@@ -189,6 +189,17 @@ export const fixtureSchema = z.object({
     )
     .optional(),
   ssmParameters: z.array(z.object({ accountId, region, name: z.string().min(1), value: z.string() })).optional(),
+  imageReferences: z
+    .array(
+      z.object({
+        resourceType: z.enum(['ssm:Parameter', 'imagebuilder:ImageRecipe', 'imagebuilder:ContainerRecipe']),
+        accountId,
+        region,
+        name: z.string().min(1),
+        imageId: z.string(),
+      }),
+    )
+    .optional(),
   regionSettings: z.array(z.object({ accountId, region, ...settings })).optional(),
   defaultRegionSettings: z.object(settings).optional(),
   expectedFindings: z

@@ -38,6 +38,11 @@ export interface OrgFixture {
    * against the text after `resolve:ssm:` as written (a `:version` or `:label` suffix included).
    */
   ssmParameters?: { accountId: string; region: string; name: string; value: string }[];
+  /**
+   * Other resources that hold an AMI id, which only DescribeImageReferences reports (amigov does not read them
+   * itself): SSM parameters (ssm:Parameter) and Image Builder image and container recipes.
+   */
+  imageReferences?: FixtureImageReference[];
   regionSettings?: FixtureRegionSettings[];
   /**
    * Settings of every account x region not listed in regionSettings (e.g. what a declarative policy at the root
@@ -225,4 +230,14 @@ export interface FixturePolicy {
   content: Record<string, unknown>;
   /** Ids of the root, OUs and accounts it is attached to. */
   targets: string[];
+}
+
+/** A resource outside EC2 that names an AMI (served by DescribeImageReferences only). */
+export interface FixtureImageReference {
+  resourceType: 'ssm:Parameter' | 'imagebuilder:ImageRecipe' | 'imagebuilder:ContainerRecipe';
+  accountId: string;
+  region: string;
+  /** The parameter name ("/golden/ami") or the recipe's name/version ("web/1.0.0"). */
+  name: string;
+  imageId: string;
 }

@@ -7,6 +7,7 @@ import type {
   FixtureAccount,
   FixtureAutoScalingGroup,
   FixtureFleet,
+  FixtureImageReference,
   FixtureLaunchConfiguration,
   FixtureImage,
   FixtureInstance,
@@ -142,6 +143,7 @@ export class SandboxState {
   private readonly groups = new Map<string, FixtureAutoScalingGroup[]>();
   private readonly launchConfigs = new Map<string, FixtureLaunchConfiguration[]>();
   private readonly fleetRecs = new Map<string, FixtureFleet[]>();
+  private readonly otherReferences = new Map<string, FixtureImageReference[]>();
   private readonly settings = new Map<string, RegionSettingsRec>();
   /** account|region -> SSM parameter name -> value */
   private readonly ssm = new Map<string, Map<string, string>>();
@@ -176,6 +178,7 @@ export class SandboxState {
     for (const g of fixture.autoScalingGroups ?? []) push(this.groups, key(g.accountId, g.region), g);
     for (const lc of fixture.launchConfigurations ?? []) push(this.launchConfigs, key(lc.accountId, lc.region), lc);
     for (const f of fixture.fleets ?? []) push(this.fleetRecs, key(f.accountId, f.region), f);
+    for (const r of fixture.imageReferences ?? []) push(this.otherReferences, key(r.accountId, r.region), r);
     // A listed account x region overrides the defaults field by field.
     const d = fixture.defaultRegionSettings;
     for (const s of fixture.regionSettings ?? []) {
@@ -407,6 +410,11 @@ export class SandboxState {
 
   fleets(accountId: string, region: string, kind: FixtureFleet['kind']): FixtureFleet[] {
     return (this.fleetRecs.get(key(accountId, region)) ?? []).filter((f) => f.kind === kind).sort((a, b) => (a.fleetId < b.fleetId ? -1 : 1));
+  }
+
+  /** SSM parameters and Image Builder recipes of the account x region that name an AMI (DescribeImageReferences). */
+  otherImageReferences(accountId: string, region: string): FixtureImageReference[] {
+    return this.otherReferences.get(key(accountId, region)) ?? [];
   }
 }
 

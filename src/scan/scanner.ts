@@ -24,6 +24,7 @@ import type {
   PinnedLaunchTemplateVersion,
   AccountRecord,
   CoverageEntry,
+  ExternalImageReference,
   CoverageStatus,
   Image,
   Instance,
@@ -73,6 +74,8 @@ import { launchPathImageRefs, sortedLaunchPaths } from './collectors/launch-path
 import { CoverageTracker } from './tracker.js';
 import { IMAGE_ID_RE, resolveImagesById, type NotFound } from './collectors/referenced-images.js';
 import { REFERENCED_IMAGES } from './collectors/metas.js';
+import { IMAGE_REFERENCES } from './collectors/metas.js';
+import { describeOtherImageReferences, imagesToCheck } from './collectors/image-references.js';
 
 export interface ScanProgress {
   phase: 'discovery' | 'scanning' | 'resolving-images' | 'done';
@@ -273,12 +276,13 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
     const states = new Map<string, AccountState>(plan.toScan.map((p) => [p.record.accountId, { plan: p }]));
     const outcomes = await scanUnits(run, identity, plan, states);
     const resolved = await resolveReferencedImages(run, states, outcomes);
+    const imageReferences = await collectImageReferences(run, states, outcomes, resolved.images, allowlist.approvedProviders);
     settleCoverage(run, identity, states, resolved.resolutionFailures);
     await ownerTags;
     for (const l of settings.capabilities!.learned()) {
       warn(`the endpoint ${l.endpoint} does not support ${l.action} in ${l.region} (${l.answer}): asked once, then skipped there`);
     }
-    const inventory = assembleInventory(run, { startedAt, asOf, allowlist, identity, plan, outcomes, images: resolved.images });
+    const inventory = assembleInventory(run, { startedAt, asOf, allowlist, identity, plan, outcomes, images: resolved.images, imageReferences });
     const stopped = run.stopped;
     if (stopped && !interrupted()) {
       throw new ScanStoppedError(credentialsFailureMessage(stopped.err, 'during the scan', stopped.where), REFRESH_CREDENTIALS, inventory);
@@ -679,6 +683,57 @@ async function resolveReferencedImages(run: ScanRun, states: Map<string, Account
 }
 
 /**
+ * Phase 3c (issue #14): per account x region that succeeded, the SSM parameters and Image Builder recipes naming an
+ * image not from an approved publisher that the unit owns or references (collectors/image-references.ts). Optional:
+ * a failure (denied, an endpoint without the action, learned once by EndpointCapabilities) degrades that unit's
+ * coverage entry and costs nothing else. Undefined when the collector was not run (a targeted scan without it).
+ */
+async function collectImageReferences(
+  run: ScanRun,
+  states: Map<string, AccountState>,
+  outcomes: Map<string, UnitOutcome>,
+  images: Map<string, Image>,
+  approvedProviders: readonly string[],
+): Promise<ExternalImageReference[] | undefined> {
+  const wanted = run.options.collectors;
+  if (wanted && !wanted.includes(IMAGE_REFERENCES.id)) return undefined;
+  const out: ExternalImageReference[] = [];
+  const degraded = new Map<string, string>();
+  await Promise.all(
+    [...outcomes.values()]
+      .filter((o) => o.coverage.status === 'ok')
+      .map((o) =>
+        run.limit(async () => {
+          const { accountId, region } = o.coverage;
+          const candidates = [
+            ...o.ownedImages.map((i) => i.imageId),
+            ...o.instances.map((i) => i.image.imageId),
+            ...o.launchTemplates.flatMap((lt) => [lt.defaultVersion, lt.latestVersion].flatMap((v) => (v?.image.kind === 'ami' ? [v.image.imageId] : []))),
+            ...(o.launchPaths ? launchPathImageRefs(o.launchPaths).map((r) => r.imageId) : []),
+          ];
+          const ids = imagesToCheck(candidates, (id) => images.get(key(region, id)), approvedProviders);
+          if (ids.length === 0 || run.aborted()) return;
+          try {
+            const refs = await withClient(run, accountId, region, states.get(accountId)!.credentials, (client) =>
+              describeOtherImageReferences({ accountId, region, client, abortSignal: run.signal }, ids),
+            );
+            out.push(...refs);
+          } catch (err) {
+            degraded.set(key(accountId, region), `${errorCode(err)}: ${errorMessage(err)}`);
+          }
+        }),
+      ),
+  );
+  if (degraded.size) {
+    run.tracker.rewrite((c) => {
+      const why = degraded.get(key(c.accountId, c.region));
+      return why === undefined ? c : { ...c, degraded: { ...c.degraded, [IMAGE_REFERENCES.id]: why } };
+    });
+  }
+  return out.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region) || a.imageId.localeCompare(b.imageId) || a.arn.localeCompare(b.arn));
+}
+
+/**
  * Phase 3b: the final verdict of every account x region: provisional units settled, accounts that could not
  * be prepared or listed no region given their entries, and a stop for expired credentials explained.
  */
@@ -735,6 +790,7 @@ interface AssemblyInput {
   plan: AccountPlan;
   outcomes: Map<string, UnitOutcome>;
   images: Map<string, Image>;
+  imageReferences: ExternalImageReference[] | undefined;
 }
 
 /** Phase 4: the inventory, sorted, with exactly one coverage entry per account x region. */
@@ -806,6 +862,7 @@ function assembleInventory(run: ScanRun, input: AssemblyInput): Inventory {
       (a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region) || a.launchTemplateId.localeCompare(b.launchTemplateId),
     ),
     ...sortedLaunchPaths(paths),
+    ...(input.imageReferences ? { imageReferences: input.imageReferences } : {}),
     regionSettings: regionSettings.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region)),
     stats: {
       durationMs: finishedAt.getTime() - startedAt.getTime(),
@@ -834,6 +891,7 @@ function collectorsRun(run: ScanRun, organization: boolean): string[] {
   const ids = new Set<string>([...(organization ? [ORGANIZATION.id] : []), ASSUME_ROLE.id, REGIONS.id]);
   for (const c of run.unitCollectors) for (const id of unitCollectorIds(c)) if (id !== LAUNCH_PERMISSIONS.id || run.options.deep) ids.add(id);
   if (ids.has(INSTANCES.id) || ids.has(LAUNCH_TEMPLATES.id)) ids.add(REFERENCED_IMAGES.id);
+  if (!run.options.collectors || run.options.collectors.includes(IMAGE_REFERENCES.id)) ids.add(IMAGE_REFERENCES.id);
   return [...ids];
 }
 

@@ -11,7 +11,7 @@ import { scanOrganization } from '../../src/scan/scanner.ts';
 import { latencyBound, minimalCalls, type MinimalModel } from '../../src/bench/minimal.ts';
 import { growthOf, powerLawExponent, renderMarkdown, type BenchReport, type SizeResult } from '../../src/bench/table.ts';
 import { toBenchOptions } from '../../src/cli/commands/bench.ts';
-import { scanOptions, useSandboxCredentials } from '../scan/helpers.ts';
+import { scanOptions, testAllowlist, useSandboxCredentials } from '../scan/helpers.ts';
 
 const MGMT = '100000000001';
 const VENDOR = '111122223333';
@@ -102,7 +102,8 @@ describe('minimal-call model', () => {
 
   test('matches what a real scan sends, except amigov\'s DescribeLaunchTemplates cross-check', async () => {
     const fixture = generateOrg({ accounts: 4, regions: 3, seed: 11 });
-    const model = minimalCalls(fixture);
+    const model = minimalCalls(fixture, { approvedProviders: testAllowlist().approvedProviders });
+    assert.ok((model.byAction['ec2:DescribeImageReferences'] ?? 0) > 0, 'the model counts the image-reference batches');
     const sb = await startSandbox({ fixture });
     useSandboxCredentials(sb.credentials);
     try {

@@ -34,7 +34,8 @@ test('HTML: a Rollout section with the OU tree, breakage counts and the safe OUs
   const rows = [...rollout.matchAll(/<tr data-ou="([^"]+)"( class="row-safe")?/g)].map((m) => [m[1], Boolean(m[2])]);
   assert.deepEqual(rows, [['ou-ab12-22222222', true], ['r-ab12', false], ['ou-ab12-11111111', false]]);
   assert.match(rollout, /safe to enforce now/);
-  assert.match(rollout, /1 instances/);
+  assert.match(rollout, /\b1 instance\b/);
+  assert.doesNotMatch(html, /\b1 (instances|launch templates|Auto Scaling groups|EC2 Fleets|Spot Fleets)\b/);
   assert.ok(!html.includes('<img src=x'), 'OU names are escaped');
   assert.match(rollout, /&lt;img src&#x3D;x/);
   assert.match(rollout, /Root causes/);
@@ -45,7 +46,7 @@ test('HTML: the timeline table and inline SVG list what flips on each expiry', (
   const timeline = html.slice(html.indexOf('id="timeline"'));
   assert.match(timeline, /<svg role="img" aria-labelledby="timeline-title"/);
   assert.match(timeline, /<td>2026-03-01<\/td>/);
-  assert.match(timeline, /1 Auto Scaling groups/, 'the group on the migration exception flips on 2026-03-01');
+  assert.match(timeline, /1 Auto Scaling group\b/, 'the group on the migration exception flips on 2026-03-01');
 });
 
 test('XLSX: Rollout, Timeline and Blast Radius sheets, formula-guarded', async () => {
@@ -66,6 +67,38 @@ test('XLSX: Rollout, Timeline and Blast Radius sheets, formula-guarded', async (
     assert.match(timeline.getRow(2).getCell(7).text, /auto-scaling-group asg-1/);
     const causes = wb.getWorksheet('Blast Radius')!;
     assert.equal(causes.getRow(2).getCell(1).text, AMI_OUTSIDER);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('rollout.csv: one quoted line per OU and the root, safe first, the Rollout sheet columns, formula-guarded', async () => {
+  const { parse } = await import('csv-parse/sync');
+  const { readFileSync } = await import('node:fs');
+  const { writeRolloutCsv } = await import('../../src/report/rollout-csv.ts');
+  const { ROLLOUT_COLUMNS } = await import('../../src/report/blast.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'amigov-rollout-'));
+  try {
+    const d = doc();
+    // A stranger's OU name that a spreadsheet would run, at the start of the field and after a ';'.
+    d.impact.blastRadius!.rollout[0]!.path = ['=HYPERLINK("http://x")', 'a;=1+1'];
+    const path = join(dir, 'rollout.csv');
+    await writeRolloutCsv(d, META, path);
+    const text = readFileSync(path, 'utf8');
+    assert.ok(text.endsWith('\r\n') && !text.startsWith('\ufeff'), 'CRLF records, no BOM');
+    const rows = parse(text) as string[][];
+    assert.deepEqual(rows[0], ROLLOUT_COLUMNS.map((c) => c.header));
+    assert.equal(rows.length, 1 + d.impact.blastRadius!.rollout.length);
+    assert.deepEqual(rows.slice(1).map((r) => r[1]), ['ou-ab12-22222222', 'r-ab12', 'ou-ab12-11111111'], 'safe OUs first, as in findings.json');
+    assert.equal(rows[1]![0], `'=HYPERLINK("http://x") / a;'=1+1`);
+    assert.equal(rows[1]![3], 'yes');
+    for (const r of rows) for (const cell of r) assert.doesNotMatch(cell, /^[=+\-@\t\r]/);
+    const instanceCol = ROLLOUT_COLUMNS.findIndex((c) => c.header === 'SCP Breaks: instances');
+    assert.equal(rows.find((r) => r[1] === 'ou-ab12-11111111')![instanceCol], '1');
+    // A findings document without a blast radius: the header alone.
+    delete d.impact.blastRadius;
+    await writeRolloutCsv(d, META, path);
+    assert.equal((parse(readFileSync(path, 'utf8')) as string[][]).length, 1);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

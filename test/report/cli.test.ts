@@ -56,14 +56,14 @@ test('amigov report --run DIR writes a new folder (never the run folder) and pri
     const elsewhere = join(root, 'out');
     const all = await report(['--run', dir, '--out', elsewhere]);
     const lines = all.trim().split('\n');
-    assert.deepEqual(lines.slice(0, 8), ['report.html', 'report.xlsx', 'findings.csv', 'findings.json', 'findings.jsonl', 'findings.ocsf.json', 'findings.asff.json', 'summary.md'].map((f) => join(elsewhere, f)));
+    assert.deepEqual(lines.slice(0, 9), ['report.html', 'report.xlsx', 'findings.csv', 'rollout.csv', 'findings.json', 'findings.jsonl', 'findings.ocsf.json', 'findings.asff.json', 'summary.md'].map((f) => join(elsewhere, f)));
     // With findings.asff.json written, the import commands follow, as the scan prints them (never run).
     const asff = JSON.parse(readFileSync(join(elsewhere, 'findings.asff.json'), 'utf8')) as { findings: number; batches: { accountId: string; region: string }[] };
     assert.ok(asff.batches.length > 0);
-    assert.equal(lines[8], '', 'a blank line after the paths');
-    assert.match(lines[9]!, new RegExp(`^Security Hub \\(not imported: amigov never writes to Security Hub\\): ${asff.findings} findings in ${asff.batches.length} batch`));
-    assert.equal(lines[11], `  aws securityhub batch-import-findings --region ${asff.batches[0]!.region} --cli-input-json "$(jq -c '.batches[0].request' ${join(elsewhere, 'findings.asff.json')})"    # account ${asff.batches[0]!.accountId}`);
-    assert.equal(lines.length, 8 + 3 + Math.min(5, asff.batches.length) + (asff.batches.length > 5 ? 1 : 0));
+    assert.equal(lines[9], '', 'a blank line after the paths');
+    assert.match(lines[10]!, new RegExp(`^Security Hub \\(not imported: amigov never writes to Security Hub\\): ${asff.findings} findings in ${asff.batches.length} batch`));
+    assert.equal(lines[12], `  aws securityhub batch-import-findings --region ${asff.batches[0]!.region} --cli-input-json "$(jq -c '.batches[0].request' ${join(elsewhere, 'findings.asff.json')})"    # account ${asff.batches[0]!.accountId}`);
+    assert.equal(lines.length, 9 + 3 + Math.min(5, asff.batches.length) + (asff.batches.length > 5 ? 1 : 0));
     const noAsff = await report(['--run', dir, '--out', join(root, 'out-csv'), '--format', 'csv']);
     assert.doesNotMatch(noAsff, /Security Hub/, 'no findings.asff.json written: nothing to import');
     // --out naming the run folder (or any folder holding a run's files) is refused, and writes nothing.
@@ -139,7 +139,7 @@ test('amigov report: clear errors for a missing, empty or damaged run folder and
 test('parseFormats: lists, case, spaces, duplicates and "all"', () => {
   assert.deepEqual(parseFormats('html,xlsx'), ['html', 'xlsx']);
   assert.deepEqual(parseFormats(' HTML , csv,html'), ['html', 'csv']);
-  assert.deepEqual(parseFormats('all'), ['html', 'xlsx', 'csv', 'json', 'jsonl', 'ocsf', 'asff', 'summary']);
+  assert.deepEqual(parseFormats('all'), ['html', 'xlsx', 'csv', 'rollout', 'json', 'jsonl', 'ocsf', 'asff', 'summary']);
   assert.throws(() => parseFormats(''), UserError);
   assert.throws(() => parseFormats('docx'), /unknown report format "docx"/);
 });

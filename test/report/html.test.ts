@@ -112,3 +112,16 @@ test('report.html: the headline says which layer stops what and what could not b
   assert.match(html, /1 instance runs on AMIs their own account built: Allowed AMIs never restricts/);
   assert.match(html, /could not be judged either way: 2 launch templates/);
 });
+
+test('report.html: count labels agree with their number (1 instance, 2 instances), never "1 instances"', () => {
+  const doc = sampleDoc();
+  doc.impact.instancesAffected = 1;
+  doc.impact.accountsAffected = 2;
+  doc.impact.launchTemplatesAffected = 1;
+  const html = renderHtml(doc, META);
+  assert.match(html, /data-testid="impact-instances">1<\/span><span class="lbl">instance<\/span>/);
+  assert.match(html, /data-testid="impact-accounts">2<\/span><span class="lbl">accounts<\/span>/);
+  assert.match(html, /data-testid="impact-templates">1<\/span><span class="lbl">launch template<\/span>/);
+  assert.doesNotMatch(html, /\b1 (instances|accounts|launch templates|findings|days)\b/);
+  assert.doesNotMatch(html, />1<\/span><span class="lbl">[a-z ]+s<\/span>/);
+});

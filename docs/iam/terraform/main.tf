@@ -55,6 +55,7 @@ resource "aws_iam_role_policy" "amigov_scan_read_only" {
           "autoscaling:DescribeLaunchConfigurations",
           "ec2:DescribeFleets",
           "ec2:DescribeImageAttribute",
+          "ec2:DescribeImageReferences",
           "ec2:DescribeImages",
           "ec2:DescribeInstanceImageMetadata",
           "ec2:DescribeInstances",
@@ -64,7 +65,12 @@ resource "aws_iam_role_policy" "amigov_scan_read_only" {
           "ec2:DescribeSpotFleetRequests",
           "ec2:GetAllowedImagesSettings",
           "ec2:GetImageBlockPublicAccessState",
-          "ec2:GetManagedResourceVisibility"
+          "ec2:GetManagedResourceVisibility",
+          "imagebuilder:GetContainerRecipe",
+          "imagebuilder:ListContainerRecipes",
+          "imagebuilder:ListImageRecipes",
+          "ssm:DescribeParameters",
+          "ssm:GetParameters"
         ],
         "Resource": "*"
       }

@@ -17,6 +17,7 @@ import {
   LAUNCHING_ACCOUNT_IMAGE_TAGS,
   MANAGED_INSTANCES,
   MANAGED_RESOURCE_VISIBILITY,
+  IMAGE_REFERENCES,
 } from './metas.js';
 
 export const COLLECTORS: readonly CollectorMeta[] = [
@@ -36,4 +37,5 @@ export const COLLECTORS: readonly CollectorMeta[] = [
   REFERENCED_IMAGES,
   LAUNCH_PERMISSIONS,
   ...LAUNCH_PATH_COLLECTORS,
+  IMAGE_REFERENCES,
 ];

@@ -115,6 +115,29 @@ export const PINNED_LAUNCH_TEMPLATE_VERSIONS: CollectorMeta = {
 /** The collectors launch-paths runs, in documentation order. */
 export const LAUNCH_PATH_COLLECTORS = [AUTO_SCALING_GROUPS, LAUNCH_CONFIGURATIONS, EC2_FLEETS, SPOT_FLEETS, PINNED_LAUNCH_TEMPLATE_VERSIONS] as const;
 
+/**
+ * After the images are resolved (scanner phase 3c). Permissions: EC2 User Guide, "Identify your resources referencing
+ * specified AMIs" (Required IAM permissions): "To use the DescribeImageReferences API ... you need the following IAM
+ * permissions to describe the resources: ec2:DescribeInstances, ec2:DescribeLaunchTemplates,
+ * ec2:DescribeLaunchTemplateVersions, ssm:DescribeParameters, ssm:GetParameters, imagebuilder:ListImageRecipes,
+ * imagebuilder:ListContainerRecipes, imagebuilder:GetContainerRecipe" (the EC2 ones are declared by the instance and
+ * launch template collectors already).
+ */
+export const IMAGE_REFERENCES: CollectorMeta = {
+  id: 'image-references',
+  title: 'SSM parameters and Image Builder recipes that name an image not from an approved publisher (DescribeImageReferences, 10 image ids per call)',
+  scope: 'account-region',
+  optional: true,
+  permissions: [
+    'ec2:DescribeImageReferences',
+    'ssm:DescribeParameters',
+    'ssm:GetParameters',
+    'imagebuilder:ListImageRecipes',
+    'imagebuilder:ListContainerRecipes',
+    'imagebuilder:GetContainerRecipe',
+  ],
+};
+
 export const LAUNCH_PERMISSIONS: CollectorMeta = {
   id: 'launch-permissions',
   title: 'Who each owned image is shared with (--deep)',
