@@ -19,10 +19,10 @@ async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as SandboxChildConfig;
   let t = performance.now();
   let fixture: ReturnType<typeof generateOrg> | undefined = generateOrg(config.generate);
-  const model = minimalCalls(fixture, config.collectors ? { collectors: config.collectors } : {});
+  const model = minimalCalls(fixture, { ...(config.collectors ? { collectors: config.collectors } : {}), ...(config.modelRegions ? { regions: config.modelRegions } : {}) });
   const generateMs = performance.now() - t;
   t = performance.now();
-  const sb = await startSandbox({ fixture, latencyMs: config.latencyMs, throttling: config.throttling });
+  const sb = await startSandbox({ fixture, latencyMs: config.latencyMs, throttling: config.throttling, ...(config.regionLatency ? { regionLatency: config.regionLatency } : {}) });
   const startMs = performance.now() - t;
   fixture = undefined; // the sandbox indexed it; let the fixture object go
 
