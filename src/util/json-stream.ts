@@ -16,7 +16,7 @@ import { atomicTarget } from './atomic-write.js';
 export interface JsonChunksOptions {
   /** spaces per level, as JSON.stringify's third argument (default 2) */
   indent?: number;
-  /** container levels walked piece by piece (default 3); deeper values are stringified whole */
+  /** container levels walked piece by piece (default 2: the document and its arrays; each item is stringified whole) */
   depth?: number;
 }
 
@@ -37,7 +37,7 @@ const skipped = (v: Json) => v === undefined || typeof v === 'function' || typeo
 /** Yields the pieces of JSON.stringify(value, null, indent); their concatenation equals it exactly. */
 export function* jsonChunks(value: Json, opts: JsonChunksOptions = {}): Generator<string> {
   const indent = opts.indent ?? 2;
-  const maxDepth = opts.depth ?? 3;
+  const maxDepth = opts.depth ?? 2;
   const unit = ' '.repeat(indent);
   const stack = new Set<object>();
 

@@ -38,7 +38,7 @@ test('jsonChunks: the pieces join to JSON.stringify exactly, at every depth and 
 
 test('jsonChunks: a large document comes in many pieces, none of them the whole', () => {
   const findings = Array.from({ length: 20_000 }, (_, i) => ({ id: `f-${i}`, name: `${HOSTILE_NAME} ${i}`, tags: { Name: HOSTILE_TAG, n: String(i) } }));
-  const doc = { schemaVersion: 1, findings, inventory: { instances: findings.map((f) => ({ ...f, imageId: 'ami-1' })) } };
+  const doc = { schemaVersion: 1, findings, instances: findings.map((f) => ({ ...f, imageId: 'ami-1' })) };
   const pieces = [...jsonChunks(doc)];
   const whole = stringify(doc);
   assert.equal(pieces.join(''), whole);
