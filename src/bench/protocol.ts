@@ -2,7 +2,7 @@
  * Messages between the benchmark and its child processes (sandbox, scan, report), over Node's IPC channel.
  * Each child measures itself: CPU time and peak RSS (process.resourceUsage().maxRSS) are clean per process.
  */
-import type { GenerateOptions, SandboxStats } from '../sandbox/index.js';
+import type { GenerateOptions, RegionLatency, SandboxStats } from '../sandbox/index.js';
 import type { MinimalModel } from './minimal.js';
 
 export interface ProcessUsage {
@@ -23,11 +23,15 @@ export function usageSince(since: NodeJS.CpuUsage): ProcessUsage {
 export interface SandboxChildConfig {
   generate: GenerateOptions;
   latencyMs: number;
+  /** per-region latency (the `regional` profile); replaces latencyMs */
+  regionLatency?: RegionLatency;
   throttling: boolean;
   /** A targeted scan's collectors (bench --rules): the minimal-call model counts only their calls. */
   collectors?: string[];
   /** The scan's approved providers: the model counts the DescribeImageReferences batches they imply. */
   approvedProviders?: string[];
+  /** A scan of these regions only (scan --regions): the minimal-call model counts only their calls. */
+  modelRegions?: string[];
 }
 
 export type ToSandbox = { type: 'reset' } | { type: 'snapshot' } | { type: 'close' };

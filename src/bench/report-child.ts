@@ -1,6 +1,6 @@
 /**
  * The benchmark's report process: reads the scan's inventory.json, evaluates it (evaluateRun, as `amigov scan` and
- * `amigov evaluate` do) and writes the HTML and XLSX reports. Reports time per step and its peak RSS.
+ * `amigov evaluate` do) and writes the HTML, XLSX and JSON reports. Reports time per step and its peak RSS.
  * Started by src/bench/children.ts with one argument: the ReportChildConfig as JSON.
  */
 import { statSync } from 'node:fs';
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const t1 = performance.now();
   const doc = evaluateRun({ inventory, config: loadConfig(config.configPath), asOf: config.asOf, options: { source: 'scan', inventoryPath: config.inventoryPath } });
   const t2 = performance.now();
-  const written = await writeReports({ doc, inventory, outDir: config.outDir, formats: ['html', 'xlsx'] });
+  const written = await writeReports({ doc, inventory, outDir: config.outDir, formats: ['html', 'xlsx', 'json'] });
   const t3 = performance.now();
   inventory = undefined;
   await send({

@@ -16,6 +16,8 @@ import { loadConfig } from '../config/load.js';
 import { resolveAllowlist } from '../config/allowlist.js';
 import { runWorker, startSandboxChild } from './children.js';
 import { measureStartup } from './startup.js';
+import { runSmallOrg } from './small-org.js';
+import { meanLatencyMs, REGIONAL_LATENCY, type LatencyProfile } from './profiles.js';
 import type { ReportChildResult, ScanChildResult } from './protocol.js';
 import { growthOf, renderMarkdown, type BenchReport, type MachineInfo, type SizeResult } from './table.js';
 
@@ -30,6 +32,8 @@ export interface BenchOptions {
   instancesPerRegion: number;
   ownedImagesPerRegion: number;
   latencyMs: number;
+  /** flat: latencyMs for every call; regional: src/bench/profiles.ts REGIONAL_LATENCY (a scanner in us-east-1) */
+  latencyProfile: LatencyProfile;
   throttling: boolean;
   concurrency: number;
   seed: number;
@@ -42,6 +46,8 @@ export interface BenchOptions {
   keepRuns: boolean;
   /** measure the start-up of --help, --version, config check and policy generate first */
   startup: boolean;
+  /** run `amigov scan` end to end on a 10-account x 3-region organization (issue #18 item 6) */
+  smallOrg: boolean;
   /** per child process */
   timeoutMs: number;
   /** A targeted scan (bench --rules public-ami): the collectors those rules read. Default: a full scan. */
@@ -54,6 +60,7 @@ export const QUICK_PRESET = { sizes: [20, 50], regions: 17, populatedRegionsPerA
 
 export const BENCH_DEFAULTS = {
   latencyMs: 50,
+  latencyProfile: 'flat' as LatencyProfile,
   throttling: true,
   concurrency: DEFAULT_CONCURRENCY,
   seed: 7,
@@ -94,6 +101,7 @@ export async function runSize(size: number, o: BenchOptions, hooks: BenchHooks =
         seed: o.seed,
       },
       latencyMs: o.latencyMs,
+      ...(o.latencyProfile === 'regional' ? { regionLatency: REGIONAL_LATENCY } : {}),
       throttling: o.throttling,
       ...(o.collectors ? { collectors: o.collectors } : {}),
       // The scan child judges with this config: the model asks the same DescribeImageReferences questions.
@@ -128,7 +136,8 @@ export async function runSize(size: number, o: BenchOptions, hooks: BenchHooks =
     }
 
     const requestSlots = o.concurrency * REQUESTS_PER_UNIT;
-    const bound = latencyBound(model, o.latencyMs, requestSlots);
+    const latencyMs = effectiveLatencyMs(o);
+    const bound = latencyBound(model, latencyMs, requestSlots);
     const fileBytes = (suffix: string) => report?.files.find((f) => f.path.endsWith(suffix))?.bytes ?? 0;
     const failedUnits = scan.coverage.accessDenied + scan.coverage.error;
     return {
@@ -138,7 +147,8 @@ export async function runSize(size: number, o: BenchOptions, hooks: BenchHooks =
         populatedRegionsPerAccount: o.populatedRegionsPerAccount,
         instancesPerRegion: o.instancesPerRegion,
         ownedImagesPerRegion: o.ownedImagesPerRegion,
-        latencyMs: o.latencyMs,
+        latencyMs,
+        latencyProfile: o.latencyProfile,
         throttling: o.throttling,
         concurrency: o.concurrency,
         requestSlots,
@@ -156,7 +166,7 @@ export async function runSize(size: number, o: BenchOptions, hooks: BenchHooks =
         scanOnlyMaxRssBytes: scan.scanMaxRssBytes,
         writeInventoryMs: scan.writeMs,
         inventoryBytes: scan.inventoryBytes,
-        meanInFlight: (sb.stats.total * o.latencyMs) / scan.wallMs,
+        meanInFlight: (sb.stats.total * latencyMs) / scan.wallMs,
         peakInFlight: sb.peakInFlight,
       },
       sandbox: { cpuMs: sb.usage.cpuMs, maxRssBytes: sb.usage.maxRssBytes, generateMs: sandbox.ready.generateMs, startMs: sandbox.ready.startMs },
@@ -191,6 +201,11 @@ export async function runSize(size: number, o: BenchOptions, hooks: BenchHooks =
   }
 }
 
+/** The latency of a call the bound assumes: the flat figure, or the regional profile's mean over the regions scanned. */
+export function effectiveLatencyMs(o: Pick<BenchOptions, 'latencyMs' | 'latencyProfile'>): number {
+  return o.latencyProfile === 'regional' ? meanLatencyMs(REGIONAL_LATENCY) : o.latencyMs;
+}
+
 function sortKeys(o: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 }
@@ -211,9 +226,25 @@ export async function runBench(o: BenchOptions, hooks: BenchHooks = {}): Promise
     log('start-up: --help, --version, config check, policy generate (5 runs each)');
     startup = await measureStartup({ configPath: o.configPath, asOf: o.asOf });
   }
+  let smallOrg: BenchReport['smallOrg'];
+  if (o.smallOrg) {
+    log('small organization: amigov scan, every report, 10 accounts x 3 regions, 30 instances');
+    smallOrg = await runSmallOrg({
+      latencyMs: o.latencyMs,
+      ...(o.latencyProfile === 'regional' ? { regionLatency: REGIONAL_LATENCY } : {}),
+      boundLatencyMs: effectiveLatencyMs(o),
+      throttling: o.throttling,
+      concurrency: o.concurrency,
+      configPath: o.configPath,
+      asOf: o.asOf,
+      seed: o.seed,
+      timeoutMs: o.timeoutMs,
+    });
+    log(`  ${(smallOrg.wallMs / 1000).toFixed(2)} s, ${(smallOrg.beyondApiMs / 1000).toFixed(2)} s beyond API time`);
+  }
   const sizes: SizeResult[] = [];
   for (const size of o.sizes) {
-    log(`${size} accounts x ${o.regions} regions (latency ${o.latencyMs} ms, throttling ${o.throttling ? 'on' : 'off'}, concurrency ${o.concurrency})`);
+    log(`${size} accounts x ${o.regions} regions (latency ${o.latencyProfile === 'regional' ? `regional profile, mean ${effectiveLatencyMs(o).toFixed(0)}` : o.latencyMs} ms, throttling ${o.throttling ? 'on' : 'off'}, concurrency ${o.concurrency})`);
     const r = await runSize(size, o, hooks);
     m.loadAverage.push(r.loadAverageAtStart);
     sizes.push(r);
@@ -227,6 +258,7 @@ export async function runBench(o: BenchOptions, hooks: BenchHooks = {}): Promise
     machine: m,
     preset: o.preset,
     ...(startup ? { startup } : {}),
+    ...(smallOrg ? { smallOrg } : {}),
     sizes,
     growth: growthOf(sizes),
   };

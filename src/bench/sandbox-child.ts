@@ -22,10 +22,11 @@ async function main(): Promise<void> {
   const model = minimalCalls(fixture, {
     ...(config.collectors ? { collectors: config.collectors } : {}),
     ...(config.approvedProviders ? { approvedProviders: config.approvedProviders } : {}),
+    ...(config.modelRegions ? { regions: config.modelRegions } : {}),
   });
   const generateMs = performance.now() - t;
   t = performance.now();
-  const sb = await startSandbox({ fixture, latencyMs: config.latencyMs, throttling: config.throttling });
+  const sb = await startSandbox({ fixture, latencyMs: config.latencyMs, throttling: config.throttling, ...(config.regionLatency ? { regionLatency: config.regionLatency } : {}) });
   const startMs = performance.now() - t;
   fixture = undefined; // the sandbox indexed it; let the fixture object go
 

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../config/load.js';
 import { resolveAllowlist } from '../config/allowlist.js';
 import { scanOrganization, SCAN_DEFAULTS } from '../scan/index.js';
-import { writeJsonAtomic } from '../util/atomic-write.js';
+import { writeJsonStreamAtomic } from '../util/json-stream.js';
 import { usageSince, type FromWorker, type ScanChildConfig } from './protocol.js';
 
 function send(msg: FromWorker): Promise<void> {
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const scanMaxRssBytes = process.resourceUsage().maxRSS * 1024;
   const t1 = performance.now();
   const inventoryPath = join(config.outDir, RUN_FILES.inventory);
-  writeJsonAtomic(inventoryPath, inv);
+  writeJsonStreamAtomic(inventoryPath, inv);
   const writeMs = performance.now() - t1;
   const usage = usageSince(cpu0);
 

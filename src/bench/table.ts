@@ -4,6 +4,10 @@
  */
 import type { LatencyBound, MinimalModel } from './minimal.js';
 import { STARTUP_TARGET, type StartupResult } from './startup.js';
+import { SMALL_ORG_TARGET_MS, type SmallOrgResult } from './small-org.js';
+
+/** Issue #18 item 5: evaluate + reports at 1,000 accounts peak at most 600 MB. */
+export const REPORT_RSS_TARGET = { accounts: 1000, maxRssBytes: 600 * 2 ** 20 } as const;
 
 export interface MachineInfo {
   cpus: number;
@@ -18,7 +22,7 @@ export interface MachineInfo {
 export interface SizeResult {
   /** workload accounts asked of the generator (the fixture adds a management and an ops account) */
   size: number;
-  settings: { regions: number; populatedRegionsPerAccount: number; instancesPerRegion: number; ownedImagesPerRegion: number; latencyMs: number; throttling: boolean; concurrency: number; requestSlots: number };
+  settings: { regions: number; populatedRegionsPerAccount: number; instancesPerRegion: number; ownedImagesPerRegion: number; latencyMs: number; latencyProfile?: 'flat' | 'regional'; throttling: boolean; concurrency: number; requestSlots: number };
   loadAverageAtStart: number;
   shape: MinimalModel['shape'];
   minimal: { total: number; byAction: Record<string, number>; criticalChainCalls: number; rateLimited: MinimalModel['rateLimited'] };
@@ -72,6 +76,8 @@ export interface BenchReport {
   preset: string;
   /** start-up of the commands that must answer at once (absent with --no-startup) */
   startup?: StartupResult[];
+  /** `amigov scan` end to end on a small organization (absent with --no-small-org) */
+  smallOrg?: SmallOrgResult;
   sizes: SizeResult[];
   growth: GrowthFit;
 }
@@ -148,7 +154,8 @@ function metricRows(sizes: SizeResult[]): [string, string[]][] {
     row('scanner peak RSS (scan only · with inventory.json write)', (s) => `${mb(s.scan.scanOnlyMaxRssBytes)} · ${mb(s.scan.maxRssBytes)}`),
     row('write inventory.json (size)', (s) => `${sec(s.scan.writeInventoryMs)} (${mb(s.scan.inventoryBytes)})`),
     row('evaluate + HTML + XLSX time', (s) => (s.report ? `${sec(s.report.wallMs)} (read ${sec(s.report.readMs)}, evaluate ${sec(s.report.evaluateMs)}, render ${sec(s.report.renderMs)})` : na)),
-    row('evaluate + report peak RSS', (s) => (s.report ? mb(s.report.maxRssBytes) : na)),
+    row(`evaluate + report peak RSS (target ≤ ${mb(REPORT_RSS_TARGET.maxRssBytes)} at ${int(REPORT_RSS_TARGET.accounts)})`, (s) =>
+      s.report ? `${mb(s.report.maxRssBytes)}${s.size === REPORT_RSS_TARGET.accounts ? (s.report.maxRssBytes <= REPORT_RSS_TARGET.maxRssBytes ? ' (met)' : ' (**not met**)') : ''}` : na),
     row('findings · HTML · XLSX', (s) => (s.report ? `${int(s.report.findings)} · ${mb(s.report.htmlBytes)} · ${mb(s.report.xlsxBytes)}` : na)),
     row('coverage complete (ok / expected; instances)', (s) =>
       `${s.coverage.complete ? 'yes' : '**NO**'} (${int(s.coverage.ok)} / ${int(s.coverage.expectedUnits)}; ${int(s.coverage.instancesFound)} / ${int(s.coverage.instancesExpected)})`),
@@ -182,6 +189,23 @@ function startupLines(startup: StartupResult[] | undefined): string[] {
   ];
 }
 
+function smallOrgLines(r: SmallOrgResult | undefined): string[] {
+  if (!r) return [];
+  const s = r.split;
+  return [
+    `## End to end on a small organization (target ≤ ${sec(SMALL_ORG_TARGET_MS)} beyond API time)`,
+    '',
+    `\`amigov scan --format all\` against ${int(r.accounts)} accounts x ${r.regions.length} regions (${r.regions.join(', ')}), ${int(r.instances)} instances, ${int(r.calls)} API calls; exit ${r.exitCode}.`,
+    '',
+    '| wall | start-up | scan | evaluate | render (reports) | write (inventory, findings, script) | other (boot, summary, exit) | API time (latency bound) | beyond API time |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${sec(r.wallMs)} | ${sec(s.startupMs)} | ${sec(s.scanMs)} | ${sec(s.evaluateMs)} | ${sec(s.renderMs)} | ${sec(s.writeMs)} | ${sec(s.otherMs)} | ${sec(r.apiMs)} | ${sec(r.beyondApiMs)} ${r.beyondApiMs <= SMALL_ORG_TARGET_MS ? '(met)' : '(**not met**)'} |`,
+    '',
+    `beyond API time: ${(r.beyondApiMs / 1000).toFixed(2)} s (target ≤ ${(SMALL_ORG_TARGET_MS / 1000).toFixed(0)} s)`,
+    '',
+  ];
+}
+
 export function renderMarkdown(r: BenchReport): string {
   const m = r.machine;
   const sizes = r.sizes;
@@ -190,7 +214,7 @@ export function renderMarkdown(r: BenchReport): string {
     '',
     `${r.startedAt} · amigov ${r.toolVersion} · ${m.cpus} CPUs (${m.cpuModel}), ${mb(m.totalMemoryBytes)} RAM · Node ${m.node} · ${m.platform}`,
     sizes[0]
-      ? `Latency ${sizes[0].settings.latencyMs} ms per call, throttling ${sizes[0].settings.throttling ? 'on (AWS buckets)' : 'off'}, concurrency ${sizes[0].settings.concurrency}; ` +
+      ? `Latency ${sizes[0].settings.latencyProfile === 'regional' ? `per region (regional profile: a scanner in us-east-1, mean ${sizes[0].settings.latencyMs.toFixed(0)} ms a call)` : `${sizes[0].settings.latencyMs} ms per call`}, throttling ${sizes[0].settings.throttling ? 'on (AWS buckets)' : 'off'}, concurrency ${sizes[0].settings.concurrency}; ` +
         `${sizes[0].settings.regions} regions, ${sizes[0].settings.populatedRegionsPerAccount} populated per account with ${sizes[0].settings.instancesPerRegion} instances and ${sizes[0].settings.ownedImagesPerRegion} owned AMIs.`
       : 'No size was run.',
     '',
@@ -199,6 +223,7 @@ export function renderMarkdown(r: BenchReport): string {
     ...metricRows(sizes).map(([label, values]) => `| ${cell(label)} | ${values.map(cell).join(' | ')} |`),
     '',
     ...startupLines(r.startup),
+    ...smallOrgLines(r.smallOrg),
     '## API calls by action',
     '',
     ...callRows(sizes),

@@ -2,7 +2,8 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FindingsDocument } from '../model/findings.js';
-import { atomicTarget, writeJsonAtomic } from '../util/atomic-write.js';
+import { atomicTarget } from '../util/atomic-write.js';
+import { writeJsonStreamAtomic } from '../util/json-stream.js';
 import { renderRemediationScript, type ScriptOptions } from '../remediation/script.js';
 
 import { RUN_FILES } from '../model/run-files.js';
@@ -23,7 +24,7 @@ export function writeFindingsOutputs(
   const findings = join(dir, RUN_FILES.findings);
   // Render first: a script that cannot be rendered must not leave a findings.json without its script.
   const script = opts.noScript ? undefined : renderRemediationScript(doc, opts);
-  writeJsonAtomic(findings, doc);
+  writeJsonStreamAtomic(findings, doc);
   if (script === undefined) return { findings };
   const target = join(dir, RUN_FILES.remediation);
   const t = atomicTarget(target);

@@ -12,6 +12,7 @@ import { writeReports, type ReportFormat } from '../report/index.js';
 import { compareWithTarget, type CompareTarget } from '../report/compare.js';
 import { toolVersion } from '../util/paths.js';
 import { applyCompliance, type ComplianceInputs } from './compliance.js';
+import { mark } from '../util/timings.js';
 
 export interface FinishRunInput {
   inventory: Inventory;
@@ -51,7 +52,9 @@ export async function finishRun(input: FinishRunInput): Promise<FinishRunResult>
   let warnings: string[] = [];
   if (input.compliance) ({ doc, warnings } = applyCompliance(doc, input.compliance, input.inventory));
   if (input.outcome) doc = { ...doc, outcome: input.outcome(doc) };
+  mark('evaluateEnd');
   const outputs = writeFindingsOutputs(doc, input.runDir, { toolVersion: toolVersion() });
+  mark('findingsWritten');
   const written = [outputs.findings, ...(outputs.script ? [outputs.script] : [])];
   const remediationScript = outputs.scriptText;
   // findings.json is already written (with the comparison); the json format would only write it again.
@@ -65,5 +68,6 @@ export async function finishRun(input: FinishRunInput): Promise<FinishRunResult>
       ...(remediationScript !== undefined ? { remediationScript } : {}),
     })),
   );
+  mark('reportsWritten');
   return { doc, written, warnings };
 }

@@ -6,7 +6,8 @@
 import type { Inventory } from '../model/inventory.js';
 import { asffImportNote } from '../report/index.js';
 import { UserError, type ExitCode } from '../errors.js';
-import { writeJsonAtomic } from '../util/atomic-write.js';
+import { writeJsonStreamAtomic } from '../util/json-stream.js';
+import { mark } from '../util/timings.js';
 import type { PublisherConfig } from '../config/schema.js';
 import { scanOrganization, ScanStoppedError } from '../scan/scanner.js';
 import { finishRun } from './finish-run.js';
@@ -44,6 +45,7 @@ export async function runScan(cli: ScanCliOptions, io: ScanIo, plan: ScanPlan = 
   const { options, allowlist, runDir, inventoryPath, config } = plan;
   const progress = progressReporter(io.stderr, cli.quiet === true);
   let inventory: Inventory;
+  mark('scanStart');
   try {
     inventory = await scanOrganization(
       { ...options, allowlist, ...(io.signal ? { signal: io.signal } : {}) },
@@ -52,12 +54,14 @@ export async function runScan(cli: ScanCliOptions, io: ScanIo, plan: ScanPlan = 
   } catch (err) {
     if (!(err instanceof ScanStoppedError)) throw err;
     // The scan stopped (credentials expired): keep what was gathered, then fail with the scanner's advice.
-    writeJsonAtomic(inventoryPath, err.inventory);
+    writeJsonStreamAtomic(inventoryPath, err.inventory);
     throw new UserError(err.message, { kind: err.kind, hint: `${err.hint ? `${err.hint} ` : ''}What was gathered before it stopped: ${shown(inventoryPath)}` });
   } finally {
     progress.stop();
   }
-  writeJsonAtomic(inventoryPath, inventory);
+  mark('scanEnd');
+  writeJsonStreamAtomic(inventoryPath, inventory);
+  mark('inventoryWritten');
   const coverage = judgeCoverage(inventory, plan.coverage);
   const exitCode = scanExitCode(inventory, coverage);
   io.stdout.write(formatScanSummary(inventory, shown(inventoryPath), exitCode, coverage));

@@ -13,14 +13,14 @@
  *   anything, even if escaping failed somewhere.
  */
 import { blastView } from './blast.js';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import { SEVERITIES, type Finding, type FindingsDocument, type Severity } from '../model/findings.js';
 import { TEMPLATES_DIR } from '../util/paths.js';
 import { pluralWord } from '../util/format.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeChunksAtomic } from '../util/json-stream.js';
 import type { ReportMeta } from './meta.js';
 import { accountNames, findingRows } from './rows.js';
 import { runFacts } from './summary.js';
@@ -114,15 +114,14 @@ function historyText(f: Finding): string {
     .join('; ');
 }
 
-/** Compact table data for the page's script: dictionaries for rules and accounts, one array per finding. */
-function tableData(doc: FindingsDocument) {
+/** The dictionaries of the table data: rules and accounts in the order their first finding row names them. */
+function tableDictionaries(doc: FindingsDocument) {
   const ruleIndex = new Map<string, number>();
   const accountIndex = new Map<string, number>();
   const rules: { id: string; title: string }[] = [];
   const accounts: { id: string; name: string; owner?: string; ou?: string }[] = [];
-  const rows: unknown[] = [];
   // Waived findings have their own section (partials/waivers.hbs), not rows of the findings table.
-  for (const { finding: f, change, accountName } of findingRows(doc, { waived: false })) {
+  for (const { finding: f, accountName } of findingRows(doc, { waived: false })) {
     if (!ruleIndex.has(f.ruleId)) {
       ruleIndex.set(f.ruleId, rules.length);
       rules.push({ id: f.ruleId, title: f.title });
@@ -131,11 +130,18 @@ function tableData(doc: FindingsDocument) {
       accountIndex.set(f.accountId, accounts.length);
       accounts.push({ id: f.accountId, name: accountName, ...(f.owner !== undefined ? { owner: f.owner } : {}), ...(f.ouPath?.length ? { ou: f.ouPath.join(' / ') } : {}) });
     }
-    rows.push([
+  }
+  return { ruleIndex, accountIndex, rules, accounts };
+}
+
+/** One array per finding row of the table, built as it is written. */
+function* tableRows(doc: FindingsDocument, dict: ReturnType<typeof tableDictionaries>): Generator<unknown[]> {
+  for (const { finding: f, change } of findingRows(doc, { waived: false })) {
+    yield [
       f.id,
       SEVERITIES.indexOf(f.severity),
-      ruleIndex.get(f.ruleId),
-      accountIndex.get(f.accountId),
+      dict.ruleIndex.get(f.ruleId),
+      dict.accountIndex.get(f.accountId),
       f.region,
       f.status,
       f.resourceType,
@@ -156,9 +162,31 @@ function tableData(doc: FindingsDocument) {
       f.history?.overdue ? 1 : 0,
       historyText(f),
       f.waiver?.note ?? '',
-    ]);
+    ];
   }
-  return { severities: SEVERITIES, rules, accounts, rows, compared: Boolean(doc.comparison) };
+}
+
+/** Compact table data for the page's script: dictionaries for rules and accounts, one array per finding. */
+function tableData(doc: FindingsDocument) {
+  const dict = tableDictionaries(doc);
+  return { severities: SEVERITIES, rules: dict.rules, accounts: dict.accounts, rows: [...tableRows(doc, dict)], compared: Boolean(doc.comparison) };
+}
+
+/**
+ * jsonForScript(tableData(doc)), byte for byte, in pieces: one per finding row. The escapes of jsonForScript
+ * replace single characters, so escaping each piece escapes the whole; and JSON.stringify writes an array
+ * without indentation as "[" + items joined by "," + "]", which is how the rows are joined here.
+ */
+export function* tableDataChunks(doc: FindingsDocument): Generator<string> {
+  const dict = tableDictionaries(doc);
+  const head = jsonForScript({ severities: SEVERITIES, rules: dict.rules, accounts: dict.accounts });
+  yield `${head.slice(0, -1)},"rows":[`;
+  let first = true;
+  for (const row of tableRows(doc, dict)) {
+    yield first ? jsonForScript(row) : `,${jsonForScript(row)}`;
+    first = false;
+  }
+  yield `],"compared":${jsonForScript(Boolean(doc.comparison))}}`;
 }
 
 interface ChartBar {
@@ -507,18 +535,35 @@ export function buildHtmlView(doc: FindingsDocument, meta: ReportMeta) {
   };
 }
 
-/** The whole report.html as a string. */
+/** The whole report.html as a string (tests; writeHtml streams the same bytes to the file). */
 export function renderHtml(doc: FindingsDocument, meta: ReportMeta): string {
+  return [...htmlChunks(doc, meta)].join('');
+}
+
+/**
+ * report.html in pieces: the page rendered by Handlebars around a placeholder, then the data block written row by
+ * row in its place (at 1,000 accounts the block is ~95 MB: one string of it, its escaped copies and the page around
+ * it were most of the report step's memory).
+ */
+export function* htmlChunks(doc: FindingsDocument, meta: ReportMeta): Generator<string> {
   const { render, css, js } = loadAssets();
-  return render({
+  // A placeholder no rendered value can contain: Handlebars escapes "<" in every {{ }} value, and the data is the
+  // only triple-stash value that is not a template asset.
+  const marker = `<!--amigov-data-${randomBytes(8).toString('hex')}-->`;
+  const page = render({
     ...buildHtmlView(doc, meta),
     csp: contentSecurityPolicy(css, js),
     css,
     js,
-    data: jsonForScript(tableData(doc)),
+    data: marker,
   });
+  const at = page.indexOf(marker);
+  if (at < 0 || page.indexOf(marker, at + marker.length) >= 0) throw new Error('report.hbs must place {{{data}}} exactly once');
+  yield page.slice(0, at);
+  yield* tableDataChunks(doc);
+  yield page.slice(at + marker.length);
 }
 
 export async function writeHtml(doc: FindingsDocument, meta: ReportMeta, target: string): Promise<void> {
-  writeFileAtomic(target, renderHtml(doc, meta));
+  writeChunksAtomic(target, htmlChunks(doc, meta));
 }

@@ -1,8 +1,8 @@
 /** findings.json: the findings document itself (with the comparison, when one was made). */
 import type { FindingsDocument } from '../model/findings.js';
-import { writeJsonAtomic } from '../util/atomic-write.js';
+import { writeJsonStreamAtomic } from '../util/json-stream.js';
 import type { ReportMeta } from './meta.js';
 
 export async function writeJson(doc: FindingsDocument, _meta: ReportMeta, target: string): Promise<void> {
-  writeJsonAtomic(target, doc);
+  writeJsonStreamAtomic(target, doc);
 }

@@ -4,8 +4,8 @@
  */
 export { startSandbox } from './server.js';
 export type { RunningSandbox, SandboxOptions } from './server.js';
-export type { FaultSpec, SandboxStats, ThrottleSettings, BucketSpec } from './knobs.js';
-export { DEFAULT_THROTTLE } from './knobs.js';
+export type { FaultSpec, SandboxStats, ThrottleSettings, BucketSpec, RegionLatency } from './knobs.js';
+export { DEFAULT_THROTTLE, RegionLatencyModel, regionLatencySchema } from './knobs.js';
 export type * from './fixture-types.js';
 export {
   demoOrg,

@@ -1,8 +1,10 @@
 /**
- * The sandbox's knobs for tests and benchmarks: EC2-style token-bucket throttling, injected faults, and the
- * request counters. Bucket sizes come from AWS documentation (see docs/sandbox.md, "Knobs").
+ * The sandbox's knobs for tests and benchmarks: EC2-style token-bucket throttling, injected faults, per-region
+ * latency, and the request counters. Bucket sizes come from AWS documentation (see docs/sandbox.md, "Knobs").
  */
+import { z } from 'zod';
 import { mulberry32 } from './random.js';
+import { REGION_NAME } from './regions.js';
 import { arnLike, principalArnOf } from '../util/arn.js';
 
 export interface BucketSpec {
@@ -255,4 +257,66 @@ export function deniedBy(denials: readonly DenySpec[], req: RequestKey, principa
   return denials.find(
     (d) => d.action === req.action && (d.accountId === undefined || d.accountId === req.accountId) && !(d.exceptPrincipalArns ?? []).some((p) => arnLike(p, arn)),
   );
+}
+
+// ---- per-region latency --------------------------------------------------------------------------------------
+
+/**
+ * Per-region latency, as a scanner in one region sees it: a base delay per region (the region of the request's
+ * SigV4 credential scope; `defaultMs` for regions not listed) times a seeded long-tail factor. The factor is
+ * lognormal with median 1: the median delay is the base, the 99th percentile base x exp(2.326 x sigma) (sigma 0.5:
+ * 3.2x), capped at `maxMultiplier`. AWS publishes no latency figures; these are the bench's model of distance, not
+ * an AWS behaviour.
+ */
+export const regionLatencySchema = z
+  .object({
+    defaultMs: z.number().nonnegative().max(600_000),
+    regions: z.record(z.string().regex(REGION_NAME, 'must be a region name like us-east-1'), z.number().nonnegative().max(600_000)).default({}),
+    tail: z
+      .object({
+        /** standard deviation of ln(factor); 0 = no tail */
+        sigma: z.number().min(0).max(3),
+        /** the factor never exceeds this (default 20) */
+        maxMultiplier: z.number().min(1).max(1000).default(20),
+      })
+      .strict()
+      .optional(),
+    /** seed of the tail's generator (default 1): the same seed draws the same delays in the same order */
+    seed: z.number().int().nonnegative().default(1),
+  })
+  .strict();
+
+export type RegionLatency = z.input<typeof regionLatencySchema>;
+
+/** The tail factor for two uniform draws u1, u2 in (0, 1]: exp(sigma x z), z standard normal (Box-Muller). */
+export function tailMultiplier(sigma: number, maxMultiplier: number, u1: number, u2: number): number {
+  if (sigma === 0) return 1;
+  const z = Math.sqrt(-2 * Math.log(Math.max(u1, Number.MIN_VALUE))) * Math.cos(2 * Math.PI * u2);
+  return Math.min(maxMultiplier, Math.exp(sigma * z));
+}
+
+export class RegionLatencyModel {
+  private readonly spec: z.output<typeof regionLatencySchema>;
+  private readonly rng: () => number;
+  /** Throws a ZodError naming the bad field when the spec is invalid. */
+  constructor(spec: RegionLatency) {
+    this.spec = regionLatencySchema.parse(spec);
+    this.rng = mulberry32(this.spec.seed);
+  }
+  baseMs(region: string): number {
+    return this.spec.regions[region] ?? this.spec.defaultMs;
+  }
+  /** The delay of the next request to this region (ms, whole). */
+  delayMs(region: string): number {
+    const base = this.baseMs(region);
+    const t = this.spec.tail;
+    if (!t || base === 0) return Math.round(base);
+    // 1 - rng(): (0, 1], so the logarithm stays finite.
+    return Math.round(base * tailMultiplier(t.sigma, t.maxMultiplier, 1 - this.rng(), this.rng()));
+  }
+  /** Expected delay of a request to this region: base x E[factor] (exp(sigma²/2) before the cap). */
+  meanMs(region: string): number {
+    const t = this.spec.tail;
+    return this.baseMs(region) * (t ? Math.min(t.maxMultiplier, Math.exp((t.sigma * t.sigma) / 2)) : 1);
+  }
 }

@@ -12,8 +12,8 @@ import { CredentialStore, parseAuthorization } from './auth.js';
 import type { Principal, ServiceName } from './auth.js';
 import { ApiError } from './errors.js';
 import type { OrgFixture } from './fixture-types.js';
-import type { BucketCategory, DenySpec, FaultSpec, SandboxStats, ThrottleSettings } from './knobs.js';
-import { deniedBy, ec2BucketFor, FaultInjector, RequestCounter, Throttler } from './knobs.js';
+import type { BucketCategory, DenySpec, FaultSpec, RegionLatency, SandboxStats, ThrottleSettings } from './knobs.js';
+import { deniedBy, ec2BucketFor, FaultInjector, RegionLatencyModel, RequestCounter, Throttler } from './knobs.js';
 import { QueryParams, ec2ErrorResponse, ec2Response, queryErrorResponse, queryResultResponse, stsErrorResponse, stsResponse } from './protocol/query.js';
 import { AUTO_SCALING_ACTIONS, AUTO_SCALING_NAMESPACE } from './autoscaling.js';
 import { JSON_CONTENT_TYPE, jsonErrorBody, organizationsAction } from './protocol/json.js';
@@ -30,6 +30,8 @@ export interface SandboxOptions {
   host?: string;
   /** Added to every response. */
   latencyMs?: number;
+  /** Per-region latency with a seeded long tail (knobs.ts RegionLatency); replaces latencyMs when given. */
+  regionLatency?: RegionLatency;
   /** true = AWS's documented buckets (see knobs.ts); an object overrides some of them. */
   throttling?: boolean | ThrottleSettings;
   /**
@@ -116,6 +118,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   const faults = new FaultInjector(opts.faults ?? [], opts.faultSeed ?? 1);
   const throttler = opts.throttling ? new Throttler(opts.throttling === true ? true : opts.throttling) : undefined;
   const latencyMs = opts.latencyMs ?? 0;
+  // Validated before the server listens: a bad map is an error at start, not a silent 0 ms.
+  const regional = opts.regionLatency ? new RegionLatencyModel(opts.regionLatency) : undefined;
   let denials: DenySpec[] = [...(opts.denials ?? [])];
 
   // Timers of requests still waiting (latency, hangs): close() releases them so nothing outlives the server.
@@ -201,7 +205,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     const key = { action: `${service}:${action}`, accountId: principal.accountId, region };
     counter.count(key);
 
-    await sleep(latencyMs, res);
+    await sleep(regional ? regional.delayMs(region) : latencyMs, res);
     const fault = faults.pick(key);
     if (fault) {
       counter.fault();

@@ -66,7 +66,9 @@ export interface ScanOptions {
  * (the AWS SDK costs ~0.8-1.4 ms of CPU per call) saturates a core. `amigov bench`, 200 accounts x 17
  * regions (17,814 calls), 50 ms per call, throttling on, 2-core machine: 8 -> 29.4 s (latency-bound, 50%
  * CPU), 16 -> 16.4 s (90% CPU), 32 -> 13.3-14.7 s (one core saturated), 64 -> 13.4 s (no gain, twice the
- * sockets). 32 is the knee; see docs/benchmark.md ("Default concurrency").
+ * sockets). 32 is the knee under that flat profile; see docs/benchmark.md ("Default concurrency"). The regional
+ * profile (`amigov bench --latency-profile regional`: a scanner in us-east-1, ~140 ms a call on average, long tail)
+ * should choose it; that sweep is not measured yet (docs/benchmark.md "Under the regional profile").
  */
 export const DEFAULT_CONCURRENCY = 32;
 export const DEFAULT_MAX_ATTEMPTS = 8;

@@ -11,6 +11,7 @@ import { RULES, RULE_IDS } from '../../rules/index.js';
 import { selectRules } from '../../rules/engine.js';
 import { collectorsFor } from '../../pipeline/scan-plan.js';
 import { BENCH_DEFAULTS, FULL_PRESET, QUICK_PRESET, runBench, type BenchOptions } from '../../bench/run.js';
+import { LATENCY_PROFILES, type LatencyProfile } from '../../bench/profiles.js';
 import { formatHistoryBench, HISTORY_BENCH_DEFAULTS, runHistoryBench } from '../../history/bench.js';
 
 interface BenchCliOptions {
@@ -21,6 +22,7 @@ interface BenchCliOptions {
   instances?: string;
   images?: string;
   latencyMs?: string;
+  latencyProfile?: string;
   throttling: boolean;
   concurrency?: string;
   seed?: string;
@@ -30,6 +32,7 @@ interface BenchCliOptions {
   asOf: string;
   keepRuns?: boolean;
   startup?: boolean;
+  smallOrg?: boolean;
   history?: boolean;
   rules?: string;
 }
@@ -39,6 +42,14 @@ function whole(flag: string, value: string | undefined, fallback: number, min: n
   const v = value.trim();
   if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UserError(`${flag}: ${JSON.stringify(value)} is not a whole number from ${min} to ${max}`);
   return Number(v);
+}
+
+function latencyProfileOf(value: string | undefined): LatencyProfile {
+  if (value === undefined) return BENCH_DEFAULTS.latencyProfile;
+  if (!(LATENCY_PROFILES as readonly string[]).includes(value)) {
+    throw new UserError(`--latency-profile: ${JSON.stringify(value)} is not a profile`, { hint: `Valid profiles: ${LATENCY_PROFILES.join(', ')}` });
+  }
+  return value as LatencyProfile;
 }
 
 export function toBenchOptions(cli: BenchCliOptions): BenchOptions {
@@ -65,6 +76,7 @@ export function toBenchOptions(cli: BenchCliOptions): BenchOptions {
     instancesPerRegion: whole('--instances', cli.instances, preset.instancesPerRegion, 0, 100_000),
     ownedImagesPerRegion: whole('--images', cli.images, preset.ownedImagesPerRegion, 0, 100_000),
     latencyMs: whole('--latency-ms', cli.latencyMs, BENCH_DEFAULTS.latencyMs, 0, 10_000),
+    latencyProfile: latencyProfileOf(cli.latencyProfile),
     throttling: cli.throttling,
     concurrency: whole('--concurrency', cli.concurrency, BENCH_DEFAULTS.concurrency, 1, 256),
     seed: whole('--seed', cli.seed, BENCH_DEFAULTS.seed, 0, 2 ** 31),
@@ -74,6 +86,7 @@ export function toBenchOptions(cli: BenchCliOptions): BenchOptions {
     asOf: cli.asOf,
     keepRuns: cli.keepRuns === true,
     startup: cli.startup !== false,
+    smallOrg: cli.smallOrg !== false,
     timeoutMs: BENCH_DEFAULTS.timeoutMs,
   };
 }
@@ -93,10 +106,12 @@ export function register(program: Command): void {
     .option('--instances <n>', 'instances per populated account x region (default 100)')
     .option('--images <n>', 'owned AMIs per populated account x region (default 20)')
     .option('--latency-ms <n>', 'latency the sandbox adds to every call', String(BENCH_DEFAULTS.latencyMs))
+    .option('--latency-profile <name>', `flat (--latency-ms for every call) or regional (a scanner in us-east-1: 22 ms at home, 60-230 ms elsewhere, long tail)`, BENCH_DEFAULTS.latencyProfile)
     .option('--no-throttling', 'turn the sandbox\'s AWS throttling buckets off')
     .option('--concurrency <n>', 'the scanner\'s --concurrency', String(BENCH_DEFAULTS.concurrency))
     .option('--seed <n>', 'generator seed', String(BENCH_DEFAULTS.seed))
     .option('--no-reports', 'skip evaluate + HTML + XLSX')
+    .option('--no-small-org', 'skip `amigov scan` end to end on a 10-account x 3-region organization')
     .option('--no-startup', 'skip the start-up figures of --help, --version, config check and policy generate')
     .option('--out <dir>', 'where the tables go', BENCH_DEFAULTS.outDir)
     .option('--config <path>', 'publisher config used by the scan and the evaluation', BENCH_DEFAULTS.configPath)

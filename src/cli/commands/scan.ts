@@ -77,6 +77,8 @@ The scan role's minimal read-only policy: docs/iam/amigov-scan-role-policy.json.
       const { runScanAndReport } = await import('../../pipeline/run-scan.js');
       const run = await withInterrupt((signal) => runScanAndReport(cli, { stdout: json ? cliIo.stderr : cliIo.stdout, stderr: cliIo.stderr, signal }));
       if (json) printRunSummaryJson(run.runDir, cliIo.stdout);
+      // AMIGOV_TIMINGS=1 (the benchmark): one line of phase timings on stderr; nothing otherwise.
+      (await import('../../util/timings.js')).emitTimings(cliIo.stderr);
       process.exitCode = run.exitCode;
     });
 }
