@@ -73,6 +73,8 @@ import { launchPathImageRefs, sortedLaunchPaths } from './collectors/launch-path
 import { CoverageTracker } from './tracker.js';
 import { IMAGE_ID_RE, resolveImagesById, type NotFound } from './collectors/referenced-images.js';
 import { REFERENCED_IMAGES } from './collectors/metas.js';
+import { startWorkerPool, type WorkerPool } from './workers/pool.js';
+import { workerCount } from './workers/count.js';
 
 export interface ScanProgress {
   phase: 'discovery' | 'scanning' | 'resolving-images' | 'done';
@@ -95,7 +97,7 @@ export interface ScanHooks {
   onWarning?(message: string): void;
 }
 
-interface AccountState {
+export interface AccountState {
   plan: PlannedAccount;
   credentials?: CredentialsOption;
   /** Set when the account could not be prepared (AssumeRole or DescribeRegions failed). */
@@ -103,7 +105,7 @@ interface AccountState {
   regions?: RegionInfo[];
 }
 
-const key = (accountId: string, region: string) => `${accountId}|${region}`;
+export const key = (accountId: string, region: string) => `${accountId}|${region}`;
 
 function fatal(message: string, hint?: string): UserError {
   return new UserError(message, { kind: 'fatal', ...(hint !== undefined ? { hint } : {}) });
@@ -134,7 +136,7 @@ function credentialsFailureMessage(err: unknown, when: string, where?: string): 
 }
 
 /** What every phase of one scan shares: its settings, cancellation, metrics, coverage and progress. */
-interface ScanRun {
+export interface ScanRun {
   options: ScanOptions;
   settings: AwsSettings;
   homeRegion: string;
@@ -159,10 +161,12 @@ interface ScanRun {
   /** Set when the scan's own credentials failed: it stops, and fails with exit 4. */
   stopped?: { err: unknown; where: string };
   stopScan(err: unknown, where: string): void;
+  /** Set when phase 2 runs on worker threads (src/scan/workers): they hold the accounts' credentials, so phase 3's batches go to them. */
+  pool?: WorkerPool;
 }
 
 /** Who runs the scan, and with which credentials (phase 1). */
-interface CallerIdentity {
+export interface CallerIdentity {
   caller: { accountId: string; arn: string };
   sts: STSClient;
   baseCredentials: CredentialsOption;
@@ -273,6 +277,8 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
     const states = new Map<string, AccountState>(plan.toScan.map((p) => [p.record.accountId, { plan: p }]));
     const outcomes = await scanUnits(run, identity, plan, states);
     const resolved = await resolveReferencedImages(run, states, outcomes);
+    // Worker threads: their per-unit call counts and what their endpoints did not implement (their call totals came with their progress).
+    await run.pool?.finish();
     settleCoverage(run, identity, states, resolved.resolutionFailures);
     await ownerTags;
     for (const l of settings.capabilities!.learned()) {
@@ -286,12 +292,13 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
     return inventory;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    run.pool?.close();
     // Closes every connection of every client, including calls still in flight after an interrupt.
     transport.destroy();
   }
 }
 
-const stoppedReason = (err: unknown) =>
+export const stoppedReason = (err: unknown) =>
   `not scanned: the scan stopped because its credentials ${classifyError(err) === 'expired-credentials' ? 'expired' : 'failed'} (${errorCode(err)}: ${errorMessage(err)}); this says nothing about this account`;
 
 /**
@@ -300,7 +307,7 @@ const stoppedReason = (err: unknown) =>
  * transport, so once the unit ends the client holds nothing but garbage-collectable state (it is not
  * destroyed: that would destroy the shared agents), and tens of thousands of units never pile up sockets.
  */
-async function withClient<T>(
+export async function withClient<T>(
   run: ScanRun,
   accountId: string,
   region: string,
@@ -419,7 +426,7 @@ async function readOwnerTags(run: ScanRun, identity: CallerIdentity, plan: Accou
   }
 }
 
-interface SessionSpec {
+export interface SessionSpec {
   rolePath: string;
   sessionName: string;
 }
@@ -429,7 +436,7 @@ interface SessionSpec {
  * scan; records skipped regions in coverage and a failure in `state.failure` (its entries come later, once
  * the regions of the other accounts are known).
  */
-async function prepareAccount(run: ScanRun, identity: CallerIdentity, session: SessionSpec, state: AccountState): Promise<string[]> {
+export async function prepareAccount(run: ScanRun, identity: CallerIdentity, session: SessionSpec, state: AccountState): Promise<string[]> {
   const { options, homeRegion, signal, aborted, tracker, emit, stopScan } = run;
   const { caller, sts, baseCredentials, partition, callerRegions } = identity;
   const { rolePath, sessionName } = session;
@@ -538,47 +545,69 @@ async function prepareAccount(run: ScanRun, identity: CallerIdentity, session: S
 
 /** Phase 2: every account prepared, then each of its regions scanned as one unit, all under the one bound. */
 async function scanUnits(run: ScanRun, identity: CallerIdentity, plan: AccountPlan, states: Map<string, AccountState>): Promise<Map<string, UnitOutcome>> {
-  const { options, signal, aborted, tracker, progress, emit, limit, stopScan } = run;
+  const { options, progress, emit } = run;
   progress.phase = 'scanning';
   progress.accountsTotal = plan.toScan.length;
   emit();
-  const session: SessionSpec = { rolePath: normaliseRolePath(options.rolePath), sessionName: sessionNameFor(run.runId) };
   const outcomes = new Map<string, UnitOutcome>();
-  const setCoverage = (entry: CoverageEntry) => {
-    if (tracker.record(entry)) emit();
-  };
-
-  const runUnit = async (state: AccountState, region: string): Promise<void> => {
-    const accountId = state.plan.record.accountId;
-    if (aborted()) {
-      setCoverage({ accountId, region, status: 'error', errorCode: 'Interrupted', reason: 'scan interrupted before this region was scanned' });
-      return;
-    }
-    const outcome = await withClient(run, accountId, region, state.credentials, (client, autoScaling) =>
-      scanUnit({ accountId, region, client, autoScaling, deep: options.deep === true, abortSignal: signal }, run.unitCollectors),
-    );
-    if (outcome.coverage.status !== 'ok' && isCredentialFailureCode(outcome.coverage.errorCode)) {
-      // The unit's calls were refused for expired credentials (the base ones, or the refresh of the role's).
-      stopScan(Object.assign(new Error(outcome.coverage.reason ?? ''), { name: outcome.coverage.errorCode }), `in account ${accountId} ${region}`);
-    }
-    outcomes.set(key(accountId, region), outcome);
-    // The verdict is final only after referenced images are resolved (phase 3) unless it already failed.
-    if (outcome.coverage.status !== 'ok') {
-      setCoverage(outcome.coverage);
-    } else if (tracker.provisional(outcome.coverage)) {
-      emit();
-    }
-  };
-
+  const workers = workerCount(options, plan.toScan.length, identity.callerRegions);
+  if (workers > 1) {
+    // The same work on worker threads, by account (src/scan/workers); merged here into one coverage table.
+    run.pool = await startWorkerPool(run, identity, [...states.values()], workers, outcomes);
+    await run.pool.scanned;
+    // Deterministic order whichever worker finished first.
+    return new Map([...outcomes].sort(([a], [b]) => a.localeCompare(b)));
+  }
+  const session: SessionSpec = { rolePath: normaliseRolePath(options.rolePath), sessionName: sessionNameFor(run.runId) };
   await Promise.all(
     [...states.values()].map(async (state) => {
-      const regions = await limit(() => prepareAccount(run, identity, session, state));
-      await Promise.all(regions.map((r) => limit(() => runUnit(state, r))));
+      await scanAccount(run, identity, session, state, (o) => outcomes.set(key(o.coverage.accountId, o.coverage.region), o));
       progress.accountsDone++;
       emit();
     }),
   );
   return outcomes;
+}
+
+/** One account: prepared (AssumeRole, DescribeRegions), then each of its regions as one unit, under the run's bound. */
+export async function scanAccount(run: ScanRun, identity: CallerIdentity, session: SessionSpec, state: AccountState, keep: (outcome: UnitOutcome) => void): Promise<void> {
+  const regions = await run.limit(() => prepareAccount(run, identity, session, state));
+  await Promise.all(regions.map((r) => run.limit(() => runUnit(run, state, r, keep))));
+}
+
+async function runUnit(run: ScanRun, state: AccountState, region: string, keep: (outcome: UnitOutcome) => void): Promise<void> {
+  const { options, signal, aborted, tracker, emit, stopScan } = run;
+  const setCoverage = (entry: CoverageEntry) => {
+    if (tracker.record(entry)) emit();
+  };
+  const accountId = state.plan.record.accountId;
+  if (aborted()) {
+    setCoverage({ accountId, region, status: 'error', errorCode: 'Interrupted', reason: 'scan interrupted before this region was scanned' });
+    return;
+  }
+  const outcome = await withClient(run, accountId, region, state.credentials, (client, autoScaling) =>
+    scanUnit({ accountId, region, client, autoScaling, deep: options.deep === true, abortSignal: signal }, run.unitCollectors),
+  );
+  if (outcome.coverage.status !== 'ok' && isCredentialFailureCode(outcome.coverage.errorCode)) {
+    // The unit's calls were refused for expired credentials (the base ones, or the refresh of the role's).
+    stopScan(Object.assign(new Error(outcome.coverage.reason ?? ''), { name: outcome.coverage.errorCode }), `in account ${accountId} ${region}`);
+  }
+  keep(outcome);
+  // The verdict is final only after referenced images are resolved (phase 3) unless it already failed.
+  if (outcome.coverage.status !== 'ok') {
+    setCoverage(outcome.coverage);
+  } else if (tracker.provisional(outcome.coverage)) {
+    emit();
+  }
+}
+
+/** Phase 3's one call: the images `ids`, described in `region` from `accountId` (which one of its units referenced). */
+export function describeImagesFrom(run: ScanRun, state: AccountState, region: string, ids: string[]) {
+  const accountId = state.plan.record.accountId;
+  const { signal } = run;
+  return withClient(run, accountId, region, state.credentials, (client) =>
+    resolveImagesById({ accountId, region, client, ...(signal ? { abortSignal: signal } : {}) }, ids),
+  );
 }
 
 /** Phase 3: images referenced but not listed by their owner, described once per region from a referencing account. */
@@ -630,7 +659,6 @@ async function resolveReferencedImages(run: ScanRun, states: Map<string, Account
     await Promise.all(
       batches.map((b) =>
         limit(async () => {
-          const state = states.get(b.accountId)!;
           // The lookup failed: AWS said nothing about these images. Try the next referencing account;
           // when none is left (or the scan was interrupted) record the failure, never "not found".
           const fail = (err: unknown) => {
@@ -651,9 +679,7 @@ async function resolveReferencedImages(run: ScanRun, states: Map<string, Account
             return;
           }
           try {
-            const res = await withClient(run, b.accountId, b.region, state.credentials, (client) =>
-              resolveImagesById({ accountId: b.accountId, region: b.region, client, ...(signal ? { abortSignal: signal } : {}) }, b.ids),
-            );
+            const res = run.pool ? await run.pool.describeImages(b.accountId, b.region, b.ids) : await describeImagesFrom(run, states.get(b.accountId)!, b.region, b.ids);
             for (const img of res.found) images.set(key(img.region, img.imageId), img);
             for (const [id, answer] of res.missing) images.set(key(b.region, id), notFoundImage(b.region, id, b.accountId, answer));
           } catch (err) {
