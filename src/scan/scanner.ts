@@ -161,6 +161,8 @@ export interface ScanRun {
   /** Set when the scan's own credentials failed: it stops, and fails with exit 4. */
   stopped?: { err: unknown; where: string };
   stopScan(err: unknown, where: string): void;
+  /** Threads phase 2 ran on (1: this one); recorded in the inventory's run parameters. */
+  workers?: number;
   /** Set when phase 2 runs on worker threads (src/scan/workers): they hold the accounts' credentials, so phase 3's batches go to them. */
   pool?: WorkerPool;
 }
@@ -551,6 +553,7 @@ async function scanUnits(run: ScanRun, identity: CallerIdentity, plan: AccountPl
   emit();
   const outcomes = new Map<string, UnitOutcome>();
   const workers = workerCount(options, plan.toScan.length, identity.callerRegions);
+  run.workers = workers;
   if (workers > 1) {
     // The same work on worker threads, by account (src/scan/workers); merged here into one coverage table.
     run.pool = await startWorkerPool(run, identity, [...states.values()], workers, outcomes);
@@ -811,7 +814,7 @@ function assembleInventory(run: ScanRun, input: AssemblyInput): Inventory {
       finishedAt: finishedAt.toISOString(),
       asOf,
       configPath: options.configPath,
-      parameters: recordedParameters(options),
+      parameters: { ...recordedParameters(options), workers: run.workers ?? 1 },
       caller,
       organization,
       endpoint,

@@ -17,8 +17,9 @@ import { assertMatchesFixture, CALLER, expectedFrom, miniOrg, NOROLE, PROD, scan
 
 /** The inventory without what differs from run to run (times, the run id). */
 function normalized(inv: Inventory): unknown {
-  const copy = structuredClone(inv) as Inventory & { run: Record<string, unknown>; stats: Record<string, unknown> };
+  const copy = structuredClone(inv) as unknown as { run: Record<string, unknown> & { parameters: Record<string, unknown> }; stats: Record<string, unknown>; coverage: Record<string, unknown>[] };
   for (const k of ['runId', 'startedAt', 'finishedAt']) delete copy.run[k];
+  delete copy.run.parameters.workers;
   delete copy.stats.durationMs;
   for (const c of copy.coverage) delete c.durationMs;
   return copy;
@@ -50,6 +51,8 @@ describe('scan on worker threads', () => {
         sb.resetStats();
         const progress: ScanProgress[] = [];
         const many = await scanOrganization(scanOptions(sb.endpoint, { workers }), { onProgress: (p) => progress.push(p) });
+        assert.equal(many.run.parameters.workers, workers);
+        assert.equal(one.run.parameters.workers, 1);
         assert.deepEqual(normalized(many), normalized(one), `--workers ${workers}`);
         assert.deepEqual(findingsOf(many), findingsOf(one), `--workers ${workers}: findings`);
         assert.equal(sb.stats().total, calls1, 'the same calls: each account assumed once, no call repeated');
