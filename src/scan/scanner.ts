@@ -6,7 +6,7 @@
  * --accounts); (2) scanUnits: per account, under the one concurrency bound, prepareAccount (AssumeRole and
  * DescribeRegions), then one unit of work per enabled region (collectors run concurrently inside a unit,
  * see unit.ts; each unit also reads the account's own tags on the images its instances use, which describes
- * them); (3) resolveReferencedImages: per region, images referenced but neither listed by their owner nor
+ * them; a large scan runs this phase on worker threads, by account: src/scan/workers); (3) resolveReferencedImages: per region, images referenced but neither listed by their owner nor
  * described that way are resolved once, in batches, from a referencing account; settleCoverage gives every account x region
  * its final verdict; (4) assembleInventory: sorted, with exactly one coverage entry per account x region.
  *
@@ -105,7 +105,7 @@ export interface AccountState {
   regions?: RegionInfo[];
 }
 
-export const key = (accountId: string, region: string) => `${accountId}|${region}`;
+const key = (accountId: string, region: string) => `${accountId}|${region}`;
 
 function fatal(message: string, hint?: string): UserError {
   return new UserError(message, { kind: 'fatal', ...(hint !== undefined ? { hint } : {}) });
@@ -300,7 +300,7 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
   }
 }
 
-export const stoppedReason = (err: unknown) =>
+const stoppedReason = (err: unknown) =>
   `not scanned: the scan stopped because its credentials ${classifyError(err) === 'expired-credentials' ? 'expired' : 'failed'} (${errorCode(err)}: ${errorMessage(err)}); this says nothing about this account`;
 
 /**
@@ -309,7 +309,7 @@ export const stoppedReason = (err: unknown) =>
  * transport, so once the unit ends the client holds nothing but garbage-collectable state (it is not
  * destroyed: that would destroy the shared agents), and tens of thousands of units never pile up sockets.
  */
-export async function withClient<T>(
+async function withClient<T>(
   run: ScanRun,
   accountId: string,
   region: string,
@@ -438,7 +438,7 @@ export interface SessionSpec {
  * scan; records skipped regions in coverage and a failure in `state.failure` (its entries come later, once
  * the regions of the other accounts are known).
  */
-export async function prepareAccount(run: ScanRun, identity: CallerIdentity, session: SessionSpec, state: AccountState): Promise<string[]> {
+async function prepareAccount(run: ScanRun, identity: CallerIdentity, session: SessionSpec, state: AccountState): Promise<string[]> {
   const { options, homeRegion, signal, aborted, tracker, emit, stopScan } = run;
   const { caller, sts, baseCredentials, partition, callerRegions } = identity;
   const { rolePath, sessionName } = session;
