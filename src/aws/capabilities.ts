@@ -12,6 +12,9 @@
  *   for its answer; once an endpoint answered "not implemented", every later call of that action there fails at
  *   once, without a request, with an EndpointUnsupportedError (classified "unsupported", so optional collectors
  *   degrade with "endpoint does not support X"). At most one wasted call per endpoint and region.
+ *   A scan on worker threads has one instance per thread; what one learns is passed to the others (onLearn,
+ *   teach), but a first call already under way in another thread is not held back: at most one wasted call per
+ *   endpoint, region and worker thread.
  */
 import { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken, StandardRetryToken } from '@smithy/types';
@@ -83,12 +86,28 @@ export class EndpointCapabilities {
   /** endpoint|region|action -> the first call's answer pending, or DONE once it came */
   private readonly probes = new Map<string, Promise<void> | typeof DONE>();
 
-  /** @param learnable "<service>:<Action>" names that may be missing on an endpoint, e.g. "ec2:GetAllowedImagesSettings" */
-  constructor(private readonly learnable: ReadonlySet<string>) {}
+  /**
+   * @param learnable "<service>:<Action>" names that may be missing on an endpoint, e.g. "ec2:GetAllowedImagesSettings"
+   * @param onLearn called when a call of this instance learns something (a scan worker tells the other workers, see src/scan/workers)
+   */
+  constructor(
+    private readonly learnable: ReadonlySet<string>,
+    private readonly onLearn?: (key: string, learned: LearnedUnsupported) => void,
+  ) {}
 
   /** The actions learned unsupported so far, sorted. */
   learned(): LearnedUnsupported[] {
     return [...this.unsupported.values()].sort((a, b) => `${a.region}|${a.action}`.localeCompare(`${b.region}|${b.action}`));
+  }
+
+  /** The same, with their keys, to hand to another instance (teach). */
+  entries(): { key: string; learned: LearnedUnsupported }[] {
+    return [...this.unsupported].map(([key, learned]) => ({ key, learned }));
+  }
+
+  /** Something another instance (another scan worker) learned: later calls here are refused as if learned here. */
+  teach(key: string, learned: LearnedUnsupported): void {
+    if (!this.unsupported.has(key)) this.unsupported.set(key, learned);
   }
 
   /**
@@ -136,7 +155,11 @@ export class EndpointCapabilities {
     try {
       return await call;
     } catch (err) {
-      if (isNotImplemented(err) && !this.unsupported.has(key)) this.unsupported.set(key, { ...where, answer: notImplementedDetail(err) });
+      if (isNotImplemented(err) && !this.unsupported.has(key)) {
+        const learned = { ...where, answer: notImplementedDetail(err) };
+        this.unsupported.set(key, learned);
+        this.onLearn?.(key, learned);
+      }
       throw err;
     }
   }

@@ -55,6 +55,26 @@ export class ApiMetrics {
     this.parent?.recordFailure();
   }
 
+  /** Counts made elsewhere (a scan worker thread's), added as if recorded here. */
+  add(s: MetricsSnapshot): void {
+    for (const [action, n] of Object.entries(s.calls)) this.calls.set(action, (this.calls.get(action) ?? 0) + n);
+    this.callsTotal += s.callsTotal;
+    this.attempts += s.attempts;
+    this.retries += s.retries;
+    this.throttled += s.throttled;
+    this.failedCalls += s.failedCalls;
+    this.parent?.add(s);
+  }
+
+  /** Counts since the last take(), and starts again from zero (a worker thread sends its counts as it goes). */
+  take(): MetricsSnapshot | undefined {
+    if (this.callsTotal === 0 && this.attempts === 0 && this.failedCalls === 0) return undefined;
+    const s = this.snapshot();
+    this.calls.clear();
+    this.callsTotal = this.attempts = this.retries = this.throttled = this.failedCalls = 0;
+    return s;
+  }
+
   snapshot(): MetricsSnapshot {
     const calls = Object.fromEntries([...this.calls.entries()].sort(([a], [b]) => a.localeCompare(b)));
     return {

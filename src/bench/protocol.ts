@@ -86,6 +86,8 @@ export interface ScanChildResult {
   throttled: number;
   failedCalls: number;
   coverage: { total: number; ok: number; skipped: number; accessDenied: number; error: number };
+  /** worker threads the scan ran its units on (1: in-process); `usage` is the whole process, every thread */
+  workers: number;
   instances: number;
   images: number;
   unresolvedImages: number;

@@ -122,6 +122,10 @@ export async function runSize(size: number, o: BenchOptions, hooks: BenchHooks =
     );
     const sb = await sandbox.snapshot();
     log(`  scan ${(scan.wallMs / 1000).toFixed(1)} s, ${sb.stats.total} requests, peak RSS ${Math.round(scan.usage.maxRssBytes / 2 ** 20)} MB`);
+    log(
+      `  scanner: ${scan.workers} worker thread${scan.workers === 1 ? '' : 's'}, CPU ${Math.round((scan.usage.cpuMs * 1000) / Math.max(1, scan.apiCallsTotal))} µs per call (all threads), ` +
+        `wall / latency bound ${(scan.wallMs / latencyBound(model, o.latencyMs, o.concurrency * REQUESTS_PER_UNIT).boundMs).toFixed(2)}x`,
+    );
     await sandbox.close();
 
     let report: ReportChildResult | undefined;

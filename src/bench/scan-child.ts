@@ -2,6 +2,7 @@
  * The benchmark's scanner process: one real scan (scanOrganization, the same core `amigov scan` runs) against the
  * sandbox, then inventory.json written as `amigov scan` writes it. Reports its wall time, CPU time, peak RSS and
  * the scanner's own call accounting to the parent. A process of its own, so its peak RSS is the scanner's alone.
+ * The scan uses its default worker threads (src/scan/workers): process.cpuUsage() counts every thread of the process.
  * Started by src/bench/children.ts with one argument: the ScanChildConfig as JSON.
  */
 import { statSync } from 'node:fs';
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
     throttled: inv.stats.throttled,
     failedCalls: inv.stats.failedCalls ?? 0,
     coverage: { total: inv.coverage.length, ok: count('ok'), skipped: count('skipped'), accessDenied: count('access-denied'), error: count('error') },
+    workers: typeof inv.run.parameters.workers === 'number' ? inv.run.parameters.workers : 1,
     instances: inv.instances.length,
     images: inv.images.length,
     unresolvedImages: inv.images.filter((i) => !i.found).length,

@@ -45,6 +45,7 @@ export interface ScanCliOptions extends Partial<EvaluationFlags>, ComplianceFlag
   assumeRoleInCallerAccount?: boolean;
   regions?: string;
   concurrency?: string;
+  workers?: string;
   maxAttempts?: string;
   timeout?: string;
   out?: string;
@@ -125,6 +126,7 @@ export function toScanOptions(cli: ScanCliOptions, runId: string): ScanOptions {
     ...(regions ? { regions } : {}),
     ...(cli.deep ? { deep: true } : {}),
     concurrency: intFlag('--concurrency', cli.concurrency, SCAN_DEFAULTS.concurrency),
+    ...(cli.workers !== undefined ? { workers: intFlag('--workers', cli.workers, 1) } : {}),
     maxAttempts: intFlag('--max-attempts', cli.maxAttempts, SCAN_DEFAULTS.maxAttempts),
     requestTimeoutMs: timeoutMs,
   };

@@ -7,6 +7,7 @@ import { UserError } from '../errors.js';
 import { parseAsOf } from '../util/dates.js';
 import { redactUrl } from '../util/redact.js';
 import { COLLECTORS } from './collectors/index.js';
+import { DEFAULT_MAX_WORKERS, maxWorkers } from './workers/count.js';
 
 export interface ScanOptions {
   /** Run id (see newRunId); generated when absent. */
@@ -53,6 +54,11 @@ export interface ScanOptions {
 
   // How hard to push
   concurrency: number;
+  /**
+   * Worker threads the account x region units are spread over (by account; --concurrency is their total). 1 = in
+   * this thread. Default: src/scan/workers/count.ts (one per core up to 4, once the scan is large enough).
+   */
+  workers?: number;
   maxAttempts: number;
   requestTimeoutMs: number;
 
@@ -131,6 +137,9 @@ export function validateScanOptions(o: ScanOptions): void {
     throw usage(`--session-duration: ${o.sessionDurationSeconds} is outside 900-43200 seconds`, 'STS AssumeRole accepts 15 minutes to 12 hours, and no more than the role\'s maximum session duration (1 hour unless changed).');
   }
   if (!Number.isInteger(o.concurrency) || o.concurrency < 1 || o.concurrency > 256) throw usage(`--concurrency: ${o.concurrency} is not an integer from 1 to 256`);
+  if (o.workers !== undefined && (!Number.isInteger(o.workers) || o.workers < 1 || o.workers > maxWorkers())) {
+    throw usage(`--workers: ${o.workers} is not an integer from 1 to ${maxWorkers()}`, `1 scans in one thread; the default uses up to ${DEFAULT_MAX_WORKERS} threads (one per core) for large scans.`);
+  }
   if (!Number.isInteger(o.maxAttempts) || o.maxAttempts < 1 || o.maxAttempts > 20) throw usage(`--max-attempts: ${o.maxAttempts} is not an integer from 1 to 20`);
   if (!Number.isFinite(o.requestTimeoutMs) || o.requestTimeoutMs < 100 || o.requestTimeoutMs > 600_000) throw usage(`--timeout: ${o.requestTimeoutMs} ms is outside 100-600000`);
   if (o.asOf !== undefined) parseAsOf(o.asOf);

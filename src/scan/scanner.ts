@@ -6,7 +6,7 @@
  * --accounts); (2) scanUnits: per account, under the one concurrency bound, prepareAccount (AssumeRole and
  * DescribeRegions), then one unit of work per enabled region (collectors run concurrently inside a unit,
  * see unit.ts; each unit also reads the account's own tags on the images its instances use, which describes
- * them); (3) resolveReferencedImages: per region, images referenced but neither listed by their owner nor
+ * them; a large scan runs this phase on worker threads, by account: src/scan/workers); (3) resolveReferencedImages: per region, images referenced but neither listed by their owner nor
  * described that way are resolved once, in batches, from a referencing account; settleCoverage gives every account x region
  * its final verdict; (4) assembleInventory: sorted, with exactly one coverage entry per account x region.
  *
@@ -76,6 +76,8 @@ import { IMAGE_ID_RE, resolveImagesById, type NotFound } from './collectors/refe
 import { REFERENCED_IMAGES } from './collectors/metas.js';
 import { IMAGE_REFERENCES } from './collectors/metas.js';
 import { describeOtherImageReferences, imagesToCheck } from './collectors/image-references.js';
+import { startWorkerPool, type WorkerPool } from './workers/pool.js';
+import { workerCount } from './workers/count.js';
 
 export interface ScanProgress {
   phase: 'discovery' | 'scanning' | 'resolving-images' | 'done';
@@ -98,7 +100,7 @@ export interface ScanHooks {
   onWarning?(message: string): void;
 }
 
-interface AccountState {
+export interface AccountState {
   plan: PlannedAccount;
   credentials?: CredentialsOption;
   /** Set when the account could not be prepared (AssumeRole or DescribeRegions failed). */
@@ -137,7 +139,7 @@ function credentialsFailureMessage(err: unknown, when: string, where?: string): 
 }
 
 /** What every phase of one scan shares: its settings, cancellation, metrics, coverage and progress. */
-interface ScanRun {
+export interface ScanRun {
   options: ScanOptions;
   settings: AwsSettings;
   homeRegion: string;
@@ -162,10 +164,14 @@ interface ScanRun {
   /** Set when the scan's own credentials failed: it stops, and fails with exit 4. */
   stopped?: { err: unknown; where: string };
   stopScan(err: unknown, where: string): void;
+  /** Threads phase 2 ran on (1: this one); recorded in the inventory's run parameters. */
+  workers?: number;
+  /** Set when phase 2 runs on worker threads (src/scan/workers): they hold the accounts' credentials, so phase 3's batches go to them. */
+  pool?: WorkerPool;
 }
 
 /** Who runs the scan, and with which credentials (phase 1). */
-interface CallerIdentity {
+export interface CallerIdentity {
   caller: { accountId: string; arn: string };
   sts: STSClient;
   baseCredentials: CredentialsOption;
@@ -277,6 +283,8 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
     const outcomes = await scanUnits(run, identity, plan, states);
     const resolved = await resolveReferencedImages(run, states, outcomes);
     const imageReferences = await collectImageReferences(run, states, outcomes, resolved.images, allowlist.approvedProviders);
+    // Worker threads: their per-unit call counts and what their endpoints did not implement (their call totals came with their progress).
+    await run.pool?.finish();
     settleCoverage(run, identity, states, resolved.resolutionFailures);
     await ownerTags;
     for (const l of settings.capabilities!.learned()) {
@@ -290,6 +298,7 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
     return inventory;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    run.pool?.close();
     // Closes every connection of every client, including calls still in flight after an interrupt.
     transport.destroy();
   }
@@ -423,7 +432,7 @@ async function readOwnerTags(run: ScanRun, identity: CallerIdentity, plan: Accou
   }
 }
 
-interface SessionSpec {
+export interface SessionSpec {
   rolePath: string;
   sessionName: string;
 }
@@ -542,47 +551,76 @@ async function prepareAccount(run: ScanRun, identity: CallerIdentity, session: S
 
 /** Phase 2: every account prepared, then each of its regions scanned as one unit, all under the one bound. */
 async function scanUnits(run: ScanRun, identity: CallerIdentity, plan: AccountPlan, states: Map<string, AccountState>): Promise<Map<string, UnitOutcome>> {
-  const { options, signal, aborted, tracker, progress, emit, limit, stopScan } = run;
+  const { options, progress, emit } = run;
   progress.phase = 'scanning';
   progress.accountsTotal = plan.toScan.length;
   emit();
-  const session: SessionSpec = { rolePath: normaliseRolePath(options.rolePath), sessionName: sessionNameFor(run.runId) };
   const outcomes = new Map<string, UnitOutcome>();
-  const setCoverage = (entry: CoverageEntry) => {
-    if (tracker.record(entry)) emit();
-  };
-
-  const runUnit = async (state: AccountState, region: string): Promise<void> => {
-    const accountId = state.plan.record.accountId;
-    if (aborted()) {
-      setCoverage({ accountId, region, status: 'error', errorCode: 'Interrupted', reason: 'scan interrupted before this region was scanned' });
-      return;
-    }
-    const outcome = await withClient(run, accountId, region, state.credentials, (client, autoScaling) =>
-      scanUnit({ accountId, region, client, autoScaling, deep: options.deep === true, abortSignal: signal }, run.unitCollectors),
-    );
-    if (outcome.coverage.status !== 'ok' && isCredentialFailureCode(outcome.coverage.errorCode)) {
-      // The unit's calls were refused for expired credentials (the base ones, or the refresh of the role's).
-      stopScan(Object.assign(new Error(outcome.coverage.reason ?? ''), { name: outcome.coverage.errorCode }), `in account ${accountId} ${region}`);
-    }
-    outcomes.set(key(accountId, region), outcome);
-    // The verdict is final only after referenced images are resolved (phase 3) unless it already failed.
-    if (outcome.coverage.status !== 'ok') {
-      setCoverage(outcome.coverage);
-    } else if (tracker.provisional(outcome.coverage)) {
-      emit();
-    }
-  };
-
+  const workers = workerCount(options, plan.toScan.length, identity.callerRegions);
+  run.workers = workers;
+  if (workers > 1) {
+    // The same work on worker threads, by account (src/scan/workers); merged here into one coverage table.
+    run.pool = await startWorkerPool(run, identity, [...states.values()], workers, outcomes);
+    await run.pool.scanned;
+    // Deterministic order whichever worker finished first.
+    return new Map([...outcomes].sort(([a], [b]) => a.localeCompare(b)));
+  }
+  const session: SessionSpec = { rolePath: normaliseRolePath(options.rolePath), sessionName: sessionNameFor(run.runId) };
   await Promise.all(
     [...states.values()].map(async (state) => {
-      const regions = await limit(() => prepareAccount(run, identity, session, state));
-      await Promise.all(regions.map((r) => limit(() => runUnit(state, r))));
+      await scanAccount(run, identity, session, state, (o) => outcomes.set(key(o.coverage.accountId, o.coverage.region), o));
       progress.accountsDone++;
       emit();
     }),
   );
   return outcomes;
+}
+
+/** One account: prepared (AssumeRole, DescribeRegions), then each of its regions as one unit, under the run's bound. */
+export async function scanAccount(run: ScanRun, identity: CallerIdentity, session: SessionSpec, state: AccountState, keep: (outcome: UnitOutcome) => void): Promise<void> {
+  const regions = await run.limit(() => prepareAccount(run, identity, session, state));
+  await Promise.all(regions.map((r) => run.limit(() => runUnit(run, state, r, keep))));
+}
+
+async function runUnit(run: ScanRun, state: AccountState, region: string, keep: (outcome: UnitOutcome) => void): Promise<void> {
+  const { options, signal, aborted, tracker, emit, stopScan } = run;
+  const setCoverage = (entry: CoverageEntry) => {
+    if (tracker.record(entry)) emit();
+  };
+  const accountId = state.plan.record.accountId;
+  if (aborted()) {
+    setCoverage({ accountId, region, status: 'error', errorCode: 'Interrupted', reason: 'scan interrupted before this region was scanned' });
+    return;
+  }
+  const outcome = await withClient(run, accountId, region, state.credentials, (client, autoScaling) =>
+    scanUnit({ accountId, region, client, autoScaling, deep: options.deep === true, abortSignal: signal }, run.unitCollectors),
+  );
+  if (outcome.coverage.status !== 'ok' && isCredentialFailureCode(outcome.coverage.errorCode)) {
+    // The unit's calls were refused for expired credentials (the base ones, or the refresh of the role's).
+    stopScan(Object.assign(new Error(outcome.coverage.reason ?? ''), { name: outcome.coverage.errorCode }), `in account ${accountId} ${region}`);
+  }
+  keep(outcome);
+  // The verdict is final only after referenced images are resolved (phase 3) unless it already failed.
+  if (outcome.coverage.status !== 'ok') {
+    setCoverage(outcome.coverage);
+  } else if (tracker.provisional(outcome.coverage)) {
+    emit();
+  }
+}
+
+/** Phase 3's one call: the images `ids`, described in `region` from `accountId` (which one of its units referenced). */
+export function describeImagesFrom(run: ScanRun, state: AccountState, region: string, ids: string[]) {
+  const accountId = state.plan.record.accountId;
+  const { signal } = run;
+  return withClient(run, accountId, region, state.credentials, (client) =>
+    resolveImagesById({ accountId, region, client, ...(signal ? { abortSignal: signal } : {}) }, ids),
+  );
+}
+
+/** Phase 3c's one call: the SSM parameters and Image Builder recipes naming `ids` in `region` of `accountId`. */
+export function imageReferencesFrom(run: ScanRun, state: AccountState, region: string, ids: string[]) {
+  const accountId = state.plan.record.accountId;
+  return withClient(run, accountId, region, state.credentials, (client) => describeOtherImageReferences({ accountId, region, client, abortSignal: run.signal }, ids));
 }
 
 /** Phase 3: images referenced but not listed by their owner, described once per region from a referencing account. */
@@ -638,7 +676,6 @@ async function resolveReferencedImages(run: ScanRun, states: Map<string, Account
     await Promise.all(
       batches.map((b) =>
         limit(async () => {
-          const state = states.get(b.accountId)!;
           // The lookup failed: AWS said nothing about these images. Try the next referencing account;
           // when none is left (or the scan was interrupted) record the failure, never "not found".
           const fail = (err: unknown) => {
@@ -659,9 +696,7 @@ async function resolveReferencedImages(run: ScanRun, states: Map<string, Account
             return;
           }
           try {
-            const res = await withClient(run, b.accountId, b.region, state.credentials, (client) =>
-              resolveImagesById({ accountId: b.accountId, region: b.region, client, ...(signal ? { abortSignal: signal } : {}) }, b.ids),
-            );
+            const res = run.pool ? await run.pool.describeImages(b.accountId, b.region, b.ids) : await describeImagesFrom(run, states.get(b.accountId)!, b.region, b.ids);
             for (const img of res.found) images.set(key(img.region, img.imageId), img);
             for (const [id, answer] of res.missing) images.set(key(b.region, id), notFoundImage(b.region, id, b.accountId, answer));
           } catch (err) {
@@ -714,9 +749,8 @@ async function collectImageReferences(
           const ids = imagesToCheck(candidates, (id) => images.get(key(region, id)), approvedProviders);
           if (ids.length === 0 || run.aborted()) return;
           try {
-            const refs = await withClient(run, accountId, region, states.get(accountId)!.credentials, (client) =>
-              describeOtherImageReferences({ accountId, region, client, abortSignal: run.signal }, ids),
-            );
+            // On worker threads the call is made by the worker holding the account's credentials.
+            const refs = run.pool ? await run.pool.imageReferences(accountId, region, ids) : await imageReferencesFrom(run, states.get(accountId)!, region, ids);
             out.push(...refs);
           } catch (err) {
             degraded.set(key(accountId, region), `${errorCode(err)}: ${errorMessage(err)}`);
@@ -845,7 +879,7 @@ function assembleInventory(run: ScanRun, input: AssemblyInput): Inventory {
       finishedAt: finishedAt.toISOString(),
       asOf,
       configPath: options.configPath,
-      parameters: recordedParameters(options),
+      parameters: { ...recordedParameters(options), workers: run.workers ?? 1 },
       caller,
       organization,
       endpoint,

@@ -38,6 +38,7 @@ export function register(program: Command): void {
     .option('--regions <regions>', 'only these regions (comma-separated; default: every region enabled in each account)')
     .option('--deep', 'also read who each owned AMI is shared with (one DescribeImageAttribute call per owned AMI) to find AMIs shared outside the organization')
     .option('--concurrency <n>', 'account x region units scanned at once', String(SCAN_DEFAULTS.concurrency))
+    .option('--workers <n>', 'worker threads the units are spread over, by account (1 = one thread; default: one per core up to 4 for scans of 400+ account x regions)')
     .option('--max-attempts <n>', 'attempts per API call, retries included (adaptive retry mode)', String(SCAN_DEFAULTS.maxAttempts))
     .option('--timeout <seconds>', 'timeout of each API call attempt', String(SCAN_DEFAULTS.requestTimeoutMs / 1000))
     .option('--out <dir>', 'write into this directory instead of reports/<run-id>/')
