@@ -194,6 +194,14 @@ export class SandboxState {
       let m = this.ssm.get(key(p.accountId, p.region));
       if (!m) this.ssm.set(key(p.accountId, p.region), (m = new Map()));
       m.set(p.name, p.value);
+      // One SSM parameter, seen by both calls: a parameter holding an AMI id is also what DescribeImageReferences
+      // reports as an ssm:Parameter reference ("Supported resource types: ... ssm:Parameter ..."), unless the
+      // fixture's imageReferences already lists it.
+      const name = p.name.replace(/:[^/:]+$/, ''); // without a :version or :label suffix
+      const listed = (this.otherReferences.get(key(p.accountId, p.region)) ?? []).some((r) => r.resourceType === 'ssm:Parameter' && r.name === name);
+      if (/^ami-[0-9a-f]{8}(?:[0-9a-f]{9})?$/.test(p.value) && !listed) {
+        push(this.otherReferences, key(p.accountId, p.region), { resourceType: 'ssm:Parameter', accountId: p.accountId, region: p.region, name, imageId: p.value });
+      }
     }
   }
 

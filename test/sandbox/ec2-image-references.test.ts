@@ -68,4 +68,10 @@ describe('sandbox DescribeImageReferences: resources outside EC2', () => {
     const badType = await rejection(prod.send(new DescribeImageReferencesCommand({ ImageIds: [IMG], ResourceTypes: [{ ResourceType: 'ec2:Volume' as never }] })));
     assert.equal(badType.name, 'InvalidParameterValue');
   });
+
+  it("an SSM parameter of the fixture's ssmParameters is one parameter for both calls: ResolveAlias and DescribeImageReferences", async () => {
+    const ami = DEMO_IMAGES.goldenDeregistered.imageId;
+    const out = await prod.send(new DescribeImageReferencesCommand({ ImageIds: [ami], ResourceTypes: [{ ResourceType: 'ssm:Parameter' }] }));
+    assert.deepEqual(out.ImageReferences!.map((r) => r.Arn), [`arn:aws:ssm:us-east-1:${A.prod}:parameter/golden/al2023/latest`]);
+  });
 });
