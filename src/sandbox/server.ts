@@ -291,7 +291,13 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
       }
     });
   });
-  server.keepAliveTimeout = 5_000;
+  // How long AWS's endpoints keep an idle connection open is not documented; a client must expect the server to
+  // close one (the SDK retries a reset as a transient error). Node's default here (5 s) made that happen inside
+  // short test scans: on a loaded machine the event loop can stall past the 1 s margin Node's agent keeps below
+  // the server's announced keep-alive timeout, the client reuses a socket the server is closing, the request is
+  // reset before the sandbox reads it and the SDK retries it (one attempt more than the sandbox received; seen
+  // in CI as 1072 attempts for 1070 requests). 65 s is longer than any scan of a test or the demo.
+  server.keepAliveTimeout = 65_000;
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
