@@ -296,7 +296,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   // short test scans: on a loaded machine the event loop can stall past the 1 s margin Node's agent keeps below
   // the server's announced keep-alive timeout, the client reuses a socket the server is closing, the request is
   // reset before the sandbox reads it and the SDK retries it (one attempt more than the sandbox received; seen
-  // in CI as 1072 attempts for 1070 requests). 65 s is longer than any scan of a test or the demo.
+  // in CI as 1072 attempts for 1070 requests). Reproduced at load 13 with the bench test's scan: 2 ECONNRESET on
+  // reused sockets in 12 scans at 5 s, none in 12 scans at 65 s at load 17. 65 s outlasts any test or demo scan.
   server.keepAliveTimeout = 65_000;
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
