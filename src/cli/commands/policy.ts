@@ -15,11 +15,11 @@ import type { Check, ValidationReport } from '../../policy/validate.js';
 import type { DriftReport, diffPolicyWithInventory } from '../../policy/drift.js';
 import type { OrgPolicyDiffReport } from '../../policy/org-diff.js';
 import { DEFAULT_DIST_DIR, DIST_FILES, SCP_PUBLISHER_EXEMPTIONS, type ScpPublisherExemption } from '../../policy/names.js';
-import { plural } from '../../util/format.js';
+import { plural, thousands } from '../../util/format.js';
 import { terminalSafe, terminalSafeLines } from '../../util/sanitize.js';
 
 const RULE = '='.repeat(70);
-const fmt = (n: number) => n.toLocaleString('en-US');
+const fmt = thousands;
 
 /** Every line printed: config strings and live settings' reasons may carry terminal escapes. */
 function out(text = ''): void {
