@@ -66,19 +66,19 @@ export function register(program: Command): void {
     .option('--json', 'print a machine-readable report')
     .addHelpText('after', '\nExit codes: 0 no exception or waiver has expired (expiring ones warn), 1 an exception or a waiver has expired, 2 invalid config, invalid waivers or usage.')
     .action(async (opts: { config?: string; warnDays?: string; asOf?: string; json?: boolean; waivers?: string }) => {
-      // The config, waivers and expiry code (zod) load when the command runs, not for --help (issue #18).
-      const { ConfigError, loadConfig } = await import('../../config/load.js');
-      const { configPathFrom } = await import('../../config/discover.js');
-      const { checkExpiry } = await import('../../policy/expiry.js');
-      const { loadWaivers } = await import('../../waivers/load.js');
-      const { checkWaiverExpiry } = await import('../../waivers/check.js');
       const asOf = parseAsOf(opts.asOf);
-      const configPath = configPathFrom(opts.config);
       let warnDays: number | undefined;
       if (opts.warnDays !== undefined) {
         if (!/^\d+$/.test(opts.warnDays)) throw new UserError(`--warn-days ${JSON.stringify(opts.warnDays)} is not a whole number of days`, { hint: 'Example: --warn-days 14' });
         warnDays = Number(opts.warnDays);
       }
+      // The config, waivers and expiry code (zod) load once the flags are checked, never for --help (issue #18).
+      const { ConfigError, loadConfig } = await import('../../config/load.js');
+      const { configPathFrom } = await import('../../config/discover.js');
+      const { checkExpiry } = await import('../../policy/expiry.js');
+      const { loadWaivers } = await import('../../waivers/load.js');
+      const { checkWaiverExpiry } = await import('../../waivers/check.js');
+      const configPath = configPathFrom(opts.config);
       let cfg;
       try {
         cfg = loadConfig(configPath);
