@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { CONFIG_FLAG_HELP, ENFORCEMENT_MODES, type EnforcementMode } from '../../config/names.js';
 import { parseAsOf, todayUtc } from '../../util/dates.js';
-import { atomicTarget } from '../../util/atomic-write.js';
+import type { atomicTarget } from '../../util/atomic-write.js';
 import { EXIT, UserError } from '../errors.js';
 import type { GenerationResult } from '../../policy/generate.js';
 import type { Check, ValidationReport } from '../../policy/validate.js';
@@ -34,8 +34,8 @@ function parseMode(value: string | undefined): EnforcementMode | undefined {
 }
 
 /** Writes every file to a temp name first and renames them only when all were written. */
-function writeAll(dir: string, files: { name: string; content: string }[]): string[] {
-  const staged = files.map((f) => ({ ...f, target: atomicTarget(join(dir, f.name)) }));
+function writeAll(dir: string, files: { name: string; content: string }[], stage: typeof atomicTarget): string[] {
+  const staged = files.map((f) => ({ ...f, target: stage(join(dir, f.name)) }));
   try {
     for (const f of staged) writeFileSync(f.target.tempPath, f.content);
   } catch (err) {
@@ -209,7 +209,9 @@ Exit codes: 0 written, 2 invalid config, usage error or allowlist too large. See
       const configPath = configPathFrom(opts.config);
       const cfg = loadConfig(configPath);
       const result = generatePolicies(cfg, { asOf, mode, scpExemption: opts.scpPublisherExemption });
-      const paths = writeAll(opts.out, result.files);
+      // util/atomic-write loads node:crypto (~7 ms): here, not for --help (issue #18).
+      const { atomicTarget } = await import('../../util/atomic-write.js');
+      const paths = writeAll(opts.out, result.files, atomicTarget);
       renderGenerate(result, configPath, opts.out, paths, apiStateFor(result.mode));
       process.exitCode = EXIT.OK;
     });
