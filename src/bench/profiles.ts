@@ -9,8 +9,7 @@
 import { DEFAULT_REGIONS } from '../sandbox/regions.js';
 import { RegionLatencyModel, type RegionLatency } from '../sandbox/knobs.js';
 
-export const LATENCY_PROFILES = ['flat', 'regional'] as const;
-export type LatencyProfile = (typeof LATENCY_PROFILES)[number];
+export { LATENCY_PROFILES, type LatencyProfile } from './presets.js';
 
 export const REGIONAL_LATENCY: RegionLatency = {
   defaultMs: 200, // opt-in regions (Africa, Middle East, ...): far away

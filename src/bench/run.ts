@@ -10,7 +10,6 @@ import { rmSync } from 'node:fs';
 import { toolVersion } from '../util/paths.js';
 import { RUN_FILES } from '../model/run-files.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
-import { DEFAULT_CONCURRENCY } from '../scan/options.js';
 import { latencyBound } from './minimal.js';
 import { loadConfig } from '../config/load.js';
 import { resolveAllowlist } from '../config/allowlist.js';
@@ -54,22 +53,7 @@ export interface BenchOptions {
   collectors?: string[];
 }
 
-export const FULL_PRESET = { sizes: [50, 200, 1000], regions: 17, populatedRegionsPerAccount: 1, instancesPerRegion: 100, ownedImagesPerRegion: 20 } as const;
-/** Finishes in well under 2 minutes on 2 cores: two small organizations over all 17 regions. */
-export const QUICK_PRESET = { sizes: [20, 50], regions: 17, populatedRegionsPerAccount: 1, instancesPerRegion: 100, ownedImagesPerRegion: 20 } as const;
-
-export const BENCH_DEFAULTS = {
-  latencyMs: 50,
-  latencyProfile: 'flat' as LatencyProfile,
-  throttling: true,
-  concurrency: DEFAULT_CONCURRENCY,
-  seed: 7,
-  outDir: 'reports/bench',
-  configPath: 'config/ami_publishers.json',
-  // The generator's AMIs are dated 2026; a fixed date keeps findings comparable across runs.
-  asOf: '2026-12-01',
-  timeoutMs: 30 * 60_000,
-} as const;
+export { BENCH_DEFAULTS, FULL_PRESET, QUICK_PRESET } from './presets.js';
 
 export interface BenchHooks {
   log?(line: string): void;

@@ -176,15 +176,28 @@ function callRows(sizes: SizeResult[]): string[] {
 
 const exp = (x: number | null) => (x === null ? 'n/a (one size)' : x.toFixed(2));
 
-function startupLines(startup: StartupResult[] | undefined): string[] {
+export function startupLines(startup: StartupResult[] | undefined): string[] {
   if (!startup?.length) return [];
   const ok = (s: StartupResult) => s.cpuMs <= STARTUP_TARGET.cpuMs && s.maxRssBytes <= STARTUP_TARGET.maxRssBytes;
+  const target = `target ≤ ${sec(STARTUP_TARGET.cpuMs)} CPU and ≤ ${mb(STARTUP_TARGET.maxRssBytes)} each`;
+  const name = (s: StartupResult) => `${cell(s.command)}${s.exitCodes.some((c) => c !== 0) ? ` (exit ${s.exitCodes.join(', ')})` : ''}`;
+  // Reports since the compile cache (src/bench/startup.ts): the first run (cold cache) apart from the warm median.
+  if (startup.every((s) => s.first)) {
+    return [
+      `## Start-up (the package's bin; median of ${startup[0]!.runs} runs with a warm compile cache after a first run with a cold one; ${target})`,
+      '',
+      '| command | CPU | peak RSS | first run (cold cache): CPU · peak RSS | target met |',
+      '|---|---:|---:|---:|---|',
+      ...startup.map((s) => `| ${name(s)} | ${sec(s.cpuMs)} | ${mb(s.maxRssBytes)} | ${sec(s.first!.cpuMs)} · ${mb(s.first!.maxRssBytes)} | ${ok(s) ? 'yes' : '**no**'} |`),
+      '',
+    ];
+  }
   return [
-    `## Start-up (median of ${startup[0]!.runs} runs; target ≤ ${sec(STARTUP_TARGET.cpuMs)} CPU and ≤ ${mb(STARTUP_TARGET.maxRssBytes)} each)`,
+    `## Start-up (median of ${startup[0]!.runs} runs; ${target})`,
     '',
     '| command | CPU | peak RSS | target met |',
     '|---|---:|---:|---|',
-    ...startup.map((s) => `| ${cell(s.command)}${s.exitCodes.some((c) => c !== 0) ? ` (exit ${s.exitCodes.join(', ')})` : ''} | ${sec(s.cpuMs)} | ${mb(s.maxRssBytes)} | ${ok(s) ? 'yes' : '**no**'} |`),
+    ...startup.map((s) => `| ${name(s)} | ${sec(s.cpuMs)} | ${mb(s.maxRssBytes)} | ${ok(s) ? 'yes' : '**no**'} |`),
     '',
   ];
 }

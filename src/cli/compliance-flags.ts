@@ -1,6 +1,6 @@
 /** --history and --waivers, shared by `amigov scan`, `amigov evaluate` and `amigov demo` (report takes --history). */
 import type { Command } from 'commander';
-import { DEFAULT_WAIVERS_PATH } from '../waivers/schema.js';
+import { DEFAULT_WAIVERS_PATH } from '../waivers/names.js';
 
 export function addHistoryOption(cmd: Command): Command {
   return cmd

@@ -4,7 +4,7 @@
  */
 import { Option, type Command } from 'commander';
 import { SEVERITIES } from '../model/findings.js';
-import { RULE_IDS } from '../rules/index.js';
+import { RULE_IDS } from '../rules/ids.js';
 
 function severityOption(flags: string, description: string): Option {
   return new Option(flags, description).choices(SEVERITIES as unknown as string[]);

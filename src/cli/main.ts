@@ -3,7 +3,9 @@
  * amigov's command line: the only place that parses argv, prints and sets exit codes.
  * Each command lives in src/cli/commands/<name>.ts and registers itself on the program.
  */
-// First import: refuses Node < 22 before commander or the AWS SDK is evaluated.
+// First imports: Node's compile cache for what loads after them (compile-cache.ts), and the notice on Node < 22
+// before commander or the AWS SDK is evaluated.
+import './compile-cache.js';
 import { invokedAsCli } from './node-version.js';
 import { cliIo } from './io.js';
 import { Command, CommanderError } from 'commander';

@@ -5,9 +5,9 @@
  * installed amigov works from any folder. A missing file is reported by loadConfig, with this order and
  * how to create a config (`amigov init`).
  */
-import { DEFAULT_CONFIG_PATH } from './load.js';
+import { CONFIG_ENV, DEFAULT_CONFIG_PATH } from './names.js';
 
-export const CONFIG_ENV = 'AMIGOV_CONFIG';
+export { CONFIG_ENV, CONFIG_FLAG_HELP } from './names.js';
 
 export type ConfigSource = 'flag' | 'env' | 'default';
 
@@ -15,9 +15,6 @@ export interface DiscoveredConfig {
   path: string;
   source: ConfigSource;
 }
-
-/** The --config flag's help: where the config comes from when the flag is not given. */
-export const CONFIG_FLAG_HELP = `publisher config (default: $${CONFIG_ENV}, else ./${DEFAULT_CONFIG_PATH})`;
 
 /** The config a command reads: --config, else $AMIGOV_CONFIG, else ./config/ami_publishers.json. */
 export function discoverConfig(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): DiscoveredConfig {

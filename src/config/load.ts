@@ -8,7 +8,9 @@ import { UserError } from '../errors.js';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../util/paths.js';
 
-export const DEFAULT_CONFIG_PATH = 'config/ami_publishers.json';
+import { DEFAULT_CONFIG_PATH } from './names.js';
+
+export { DEFAULT_CONFIG_PATH };
 
 /** The config documentation, inside the installed package (docs/ ships with it). */
 export const CONFIG_DOCS = join(PACKAGE_ROOT, 'docs', 'configuration.md');

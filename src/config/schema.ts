@@ -13,8 +13,8 @@ import { isIsoDate } from '../util/dates.js';
 export const PROVIDER_ALIASES = ['amazon', 'aws-marketplace', 'aws-backup-vault'] as const;
 export type ProviderAlias = (typeof PROVIDER_ALIASES)[number];
 
-export const ENFORCEMENT_MODES = ['audit_mode', 'enabled'] as const;
-export type EnforcementMode = (typeof ENFORCEMENT_MODES)[number];
+import { ENFORCEMENT_MODES } from './names.js';
+export { ENFORCEMENT_MODES, type EnforcementMode } from './names.js';
 
 const accountId = z
   .string({ error: 'must be a string of 12 digits, in quotes (e.g. "123456789012")' })

@@ -1,14 +1,5 @@
-/** Names of the files `amigov policy generate` writes into the output folder (policies/ by default). */
-export const DIST_FILES = {
-  declarative: 'declarative-policy-ec2.json',
-  scp: 'scp-ami-guardrail.json',
-  tagPolicy: 'iam-prod-ami-tag-policy.json',
-  cliCriteria: 'allowed-images-criteria.cli.json',
-} as const;
-export type DistFileKey = keyof typeof DIST_FILES;
-
-/** Not dist/ (the build output: in a clone the policies would land beside dist/cli/main.js and be packed). */
-export const DEFAULT_DIST_DIR = 'policies';
+/** Names of the files `amigov policy generate` writes (DIST_FILES) and its default folder: defined in names.ts. */
+export { DEFAULT_DIST_DIR, DIST_FILES, type DistFileKey } from './names.js';
 
 /**
  * Organizations stores a policy sent through the CLI or an SDK exactly as given and counts every character

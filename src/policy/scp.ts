@@ -26,15 +26,10 @@
 import type { IamStatement, Scp } from './syntax.js';
 import { normalizeProviders } from './providers.js';
 
-/**
- * How statements 2 and 3 spare the publisher accounts:
- *  - 'principal-account': a condition aws:PrincipalAccount not in the publisher accounts (attach anywhere,
- *    e.g. at the root; costs a second copy of the account list in the SCP's size budget);
- *  - 'ou': no condition; attach the SCP only to the OUs holding workload accounts, never to the OU that
- *    holds the publisher accounts.
- */
-export type ScpPublisherExemption = 'principal-account' | 'ou';
-export const SCP_PUBLISHER_EXEMPTIONS: readonly ScpPublisherExemption[] = ['principal-account', 'ou'];
+import type { ScpPublisherExemption } from './names.js';
+
+/** How statements 2 and 3 spare the publisher accounts ('principal-account' or 'ou'): see names.ts. */
+export { SCP_PUBLISHER_EXEMPTIONS, type ScpPublisherExemption } from './names.js';
 
 export const SCP_SIDS = {
   launch: 'DenyEC2LaunchWithNonApprovedAMIs',

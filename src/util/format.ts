@@ -9,3 +9,13 @@ export function plural(n: number, word: string, many = `${word}s`): string {
 export function pluralWord(n: number, word: string, many = `${word}s`): string {
   return n === 1 ? word : many;
 }
+
+/**
+ * `n` with thousands separators, as n.toLocaleString('en-US') writes it ("12,345"), without that call's cost:
+ * its first use in a process loads ICU's locale data, about 25 ms of CPU (a quarter of `amigov policy generate`'s
+ * start-up budget, issue #18). Whole numbers only; anything else goes to toLocaleString.
+ */
+export function thousands(n: number): string {
+  if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

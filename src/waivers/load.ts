@@ -11,7 +11,7 @@ import { closestKey } from '../config/suggest.js';
 import type { PublisherConfig } from '../config/schema.js';
 import { UserError } from '../errors.js';
 import { daysBetween } from '../util/dates.js';
-import { RULE_IDS } from '../rules/index.js';
+import { RULE_IDS } from '../rules/ids.js';
 import { DEFAULT_WAIVERS_PATH, waiversFileSchema, type WaiversFile } from './schema.js';
 
 export interface LoadedWaivers {

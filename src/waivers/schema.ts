@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { isIsoDate } from '../util/dates.js';
 
-export const DEFAULT_WAIVERS_PATH = 'config/waivers.json';
+export { DEFAULT_WAIVERS_PATH } from './names.js';
 
 const isoDate = z
   .string({ error: 'must be a date written YYYY-MM-DD' })

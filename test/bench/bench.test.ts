@@ -10,7 +10,7 @@ import type { OrgFixture } from '../../src/sandbox/fixture-types.ts';
 import { scanOrganization } from '../../src/scan/scanner.ts';
 import { latencyBound, minimalCalls, type MinimalModel } from '../../src/bench/minimal.ts';
 import { growthOf, powerLawExponent, renderMarkdown, type BenchReport, type SizeResult } from '../../src/bench/table.ts';
-import { toBenchOptions } from '../../src/cli/commands/bench.ts';
+import { toBenchOptions } from '../../src/cli/bench-options.ts';
 import { scanOptions, testAllowlist, useSandboxCredentials } from '../scan/helpers.ts';
 
 const MGMT = '100000000001';

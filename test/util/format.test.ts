@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { plural } from '../../src/util/format.ts';
+import { plural, thousands } from '../../src/util/format.ts';
 import { parseAsOf } from '../../src/util/dates.ts';
 import { UserError } from '../../src/errors.ts';
 
@@ -9,6 +9,11 @@ test('plural: one, many, and an irregular many', () => {
   assert.equal(plural(0, 'finding'), '0 findings');
   assert.equal(plural(2, 'finding'), '2 findings');
   assert.equal(plural(2, 'account x region', 'account x regions'), '2 account x regions');
+});
+
+test('thousands: what toLocaleString("en-US") writes for whole numbers (without loading ICU)', () => {
+  for (const n of [0, 7, 999, 1000, 5120, 12345, 1234567, -1234, 2 ** 53 - 1, 1.5]) assert.equal(thousands(n), n.toLocaleString('en-US'), String(n));
+  assert.equal(thousands(5120), '5,120');
 });
 
 test('parseAsOf: the one --as-of parser (default today UTC; real calendar dates only; a usage error otherwise)', () => {

@@ -1,16 +1,14 @@
 /** `amigov config check`: the scheduled expiry check of config/ami_publishers.json. */
 import type { Command } from 'commander';
 import { cliIo } from '../io.js';
-import { ConfigError, loadConfig } from '../../config/load.js';
-import { CONFIG_FLAG_HELP, configPathFrom } from '../../config/discover.js';
+import { CONFIG_FLAG_HELP } from '../../config/names.js';
 import { EXIT, UserError } from '../errors.js';
-import { checkExpiry, type ExpiryReport } from '../../policy/expiry.js';
+import type { ExpiryReport } from '../../policy/expiry.js';
 import { plural } from '../../util/format.js';
 import { parseAsOf } from '../../util/dates.js';
 import { terminalSafe, terminalSafeLines } from '../../util/sanitize.js';
-import { loadWaivers } from '../../waivers/load.js';
-import { checkWaiverExpiry, type WaiverExpiryReport } from '../../waivers/check.js';
-import { DEFAULT_WAIVERS_PATH } from '../../waivers/schema.js';
+import type { WaiverExpiryReport } from '../../waivers/check.js';
+import { DEFAULT_WAIVERS_PATH } from '../../waivers/names.js';
 
 /** Every line printed: config strings are the config author's (or a pull request's) text, so nothing in them may drive the terminal. */
 function out(text = ''): void {
@@ -67,14 +65,20 @@ export function register(program: Command): void {
     .option('--waivers <path>', `waivers file to check too (default: ${DEFAULT_WAIVERS_PATH} when it exists)`)
     .option('--json', 'print a machine-readable report')
     .addHelpText('after', '\nExit codes: 0 no exception or waiver has expired (expiring ones warn), 1 an exception or a waiver has expired, 2 invalid config, invalid waivers or usage.')
-    .action((opts: { config?: string; warnDays?: string; asOf?: string; json?: boolean; waivers?: string }) => {
+    .action(async (opts: { config?: string; warnDays?: string; asOf?: string; json?: boolean; waivers?: string }) => {
       const asOf = parseAsOf(opts.asOf);
-      const configPath = configPathFrom(opts.config);
       let warnDays: number | undefined;
       if (opts.warnDays !== undefined) {
         if (!/^\d+$/.test(opts.warnDays)) throw new UserError(`--warn-days ${JSON.stringify(opts.warnDays)} is not a whole number of days`, { hint: 'Example: --warn-days 14' });
         warnDays = Number(opts.warnDays);
       }
+      // The config, waivers and expiry code (zod) load once the flags are checked, never for --help (issue #18).
+      const { ConfigError, loadConfig } = await import('../../config/load.js');
+      const { configPathFrom } = await import('../../config/discover.js');
+      const { checkExpiry } = await import('../../policy/expiry.js');
+      const { loadWaivers } = await import('../../waivers/load.js');
+      const { checkWaiverExpiry } = await import('../../waivers/check.js');
+      const configPath = configPathFrom(opts.config);
       let cfg;
       try {
         cfg = loadConfig(configPath);

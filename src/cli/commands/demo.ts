@@ -7,12 +7,9 @@ import type { Command } from 'commander';
 import { cliIo } from '../io.js';
 import { join, relative } from 'node:path';
 import { existsSync } from 'node:fs';
-import { DEFAULT_CONFIG_PATH, parseJsonWithLocation, readConfigText, validateConfig } from '../../config/load.js';
-import { CONFIG_FLAG_HELP, discoverConfig } from '../../config/discover.js';
-import { writeJsonAtomic } from '../../util/atomic-write.js';
+import { CONFIG_FLAG_HELP, DEFAULT_CONFIG_PATH } from '../../config/names.js';
 import { parseAsOf } from '../../util/dates.js';
 import { PACKAGE_ROOT } from '../../util/paths.js';
-import { newRunId } from '../../scan/run-id.js';
 import { RUN_FILES } from '../../model/run-files.js';
 import { REPORT_FORMATS } from '../../report/formats.js';
 import { UserError } from '../errors.js';
@@ -72,6 +69,11 @@ Example:
       const { demoConfig } = await import('../../sandbox/fixtures/demo-config.js');
       const { checkScanInvocation } = await import('../../pipeline/scan-plan.js');
       const { runScanAndReport } = await import('../../pipeline/run-scan.js');
+      const { parseJsonWithLocation, readConfigText, validateConfig } = await import('../../config/load.js');
+      const { discoverConfig } = await import('../../config/discover.js');
+      // Both load node:crypto (~7 ms): not for --help (issue #18).
+      const { writeJsonAtomic } = await import('../../util/atomic-write.js');
+      const { newRunId } = await import('../../scan/run-id.js');
       const asOf = parseAsOf(flags.asOf);
       const latencyMs = Number(flags.latencyMs);
       if (!Number.isInteger(latencyMs) || latencyMs < 0) throw new UserError(`--latency-ms ${JSON.stringify(flags.latencyMs)} is not a whole number of milliseconds`);

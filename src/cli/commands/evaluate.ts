@@ -7,8 +7,7 @@ import { cliIo } from '../io.js';
 import { plural } from '../../util/format.js';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { loadConfig } from '../../config/load.js';
-import { CONFIG_FLAG_HELP, configPathFrom } from '../../config/discover.js';
+import { CONFIG_FLAG_HELP } from '../../config/names.js';
 import { parseAsOf } from '../../util/dates.js';
 import { toolVersion } from '../../util/paths.js';
 import { SEVERITIES, type FindingsDocument } from '../../model/findings.js';
@@ -61,6 +60,8 @@ Examples:
       const { formatFindingsSummary } = await import('../../pipeline/console.js');
       const { derivedOutDir, withDerivedFrom } = await import('../../report/load.js');
       const { applyCompliance, checkCompliance, formatCompliance } = await import('../../pipeline/compliance.js');
+      const { loadConfig } = await import('../../config/load.js');
+      const { configPathFrom } = await import('../../config/discover.js');
       const asOf = parseAsOf(flags.asOf);
       const judging = toEvaluateOptions(flags);
       const configPath = configPathFrom(flags.config);

@@ -7,7 +7,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { cliIo } from '../io.js';
 import { UserError } from '../errors.js';
-import { writeFileAtomic } from '../../util/atomic-write.js';
 import { KIT_FILES, KIT_ROLE_NAME } from '../../scan/iam-kit-names.js';
 import type { KitOptions } from '../../scan/iam-kit.js';
 
@@ -82,6 +81,8 @@ Exit codes: 0 printed or written, 2 usage error (nothing written). See docs/gett
         ...(flags.delegatedAdmin ? { delegatedAdmin: true } : {}),
       };
       const { kitFiles, kitProblems } = await import('../../scan/iam-kit.js');
+      // util/atomic-write loads node:crypto (~7 ms): imported when the command runs, not for --help (issue #18).
+      const { writeFileAtomic } = await import('../../util/atomic-write.js');
       const problems = kitProblems(options);
       if (problems.length) throw new UserError(problems.join('\n'));
       const files = kitFiles(options);

@@ -12,11 +12,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { cliIo } from '../io.js';
 import { UserError } from '../errors.js';
-import { DEFAULT_CONFIG_PATH, validateConfig } from '../../config/load.js';
-import { starterConfig } from '../../config/starter.js';
+import { DEFAULT_CONFIG_PATH } from '../../config/names.js';
 import { parseAsOf } from '../../util/dates.js';
 import { PACKAGE_ROOT } from '../../util/paths.js';
-import { writeFileAtomic } from '../../util/atomic-write.js';
 
 /** The CI examples shipped in docs/ci/, and where each goes in the user's repository. */
 export const CI_EXAMPLES = {
@@ -79,7 +77,11 @@ Examples:
   amigov init ami-governance --ci github
   amigov init . --ci gitlab --package git+https://git.example.com/platform/amigov.git#v0.1.0`,
     )
-    .action((dir: string, flags: InitFlags) => {
+    .action(async (dir: string, flags: InitFlags) => {
+      // The config code (zod) loads when the command runs, not for --help (issue #18).
+      const { validateConfig } = await import('../../config/load.js');
+      const { starterConfig } = await import('../../config/starter.js');
+      const { writeFileAtomic } = await import('../../util/atomic-write.js'); // node:crypto
       const today = parseAsOf(flags.asOf);
       if (flags.package !== undefined && !flags.ci) throw new UserError('--package names what a CI pipeline installs: use it with --ci github or --ci gitlab');
       if (flags.package !== undefined && (flags.package.trim() === '' || /[\n\r]/.test(flags.package))) throw new UserError(`--package ${JSON.stringify(flags.package)} is not an npm install spec`);

@@ -6,24 +6,20 @@ import { writeFileSync } from 'node:fs';
 import { cliIo } from '../io.js';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { ENFORCEMENT_MODES, type EnforcementMode } from '../../config/schema.js';
-import { loadConfig } from '../../config/load.js';
-import { CONFIG_FLAG_HELP, configPathFrom } from '../../config/discover.js';
+import { CONFIG_FLAG_HELP, ENFORCEMENT_MODES, type EnforcementMode } from '../../config/names.js';
 import { parseAsOf, todayUtc } from '../../util/dates.js';
-import { atomicTarget } from '../../util/atomic-write.js';
+import type { atomicTarget } from '../../util/atomic-write.js';
 import { EXIT, UserError } from '../errors.js';
 import type { GenerationResult } from '../../policy/generate.js';
 import type { Check, ValidationReport } from '../../policy/validate.js';
 import type { DriftReport, diffPolicyWithInventory } from '../../policy/drift.js';
 import type { OrgPolicyDiffReport } from '../../policy/org-diff.js';
-import { SCP_PUBLISHER_EXEMPTIONS, type ScpPublisherExemption } from '../../policy/scp.js';
-import { DEFAULT_DIST_DIR, DIST_FILES } from '../../policy/files.js';
-import { apiStateFor } from '../../policy/cli-criteria.js';
-import { plural } from '../../util/format.js';
+import { DEFAULT_DIST_DIR, DIST_FILES, SCP_PUBLISHER_EXEMPTIONS, type ScpPublisherExemption } from '../../policy/names.js';
+import { plural, thousands } from '../../util/format.js';
 import { terminalSafe, terminalSafeLines } from '../../util/sanitize.js';
 
 const RULE = '='.repeat(70);
-const fmt = (n: number) => n.toLocaleString('en-US');
+const fmt = thousands;
 
 /** Every line printed: config strings and live settings' reasons may carry terminal escapes. */
 function out(text = ''): void {
@@ -38,8 +34,8 @@ function parseMode(value: string | undefined): EnforcementMode | undefined {
 }
 
 /** Writes every file to a temp name first and renames them only when all were written. */
-function writeAll(dir: string, files: { name: string; content: string }[]): string[] {
-  const staged = files.map((f) => ({ ...f, target: atomicTarget(join(dir, f.name)) }));
+function writeAll(dir: string, files: { name: string; content: string }[], stage: typeof atomicTarget): string[] {
+  const staged = files.map((f) => ({ ...f, target: stage(join(dir, f.name)) }));
   try {
     for (const f of staged) writeFileSync(f.target.tempPath, f.content);
   } catch (err) {
@@ -50,7 +46,8 @@ function writeAll(dir: string, files: { name: string; content: string }[]): stri
   return staged.map((f) => join(dir, f.name));
 }
 
-function renderGenerate(r: GenerationResult, configPath: string, outDir: string, paths: string[]): void {
+/** `apiState`: the enable-allowed-images-settings state for r.mode (apiStateFor in src/policy/cli-criteria.ts). */
+function renderGenerate(r: GenerationResult, configPath: string, outDir: string, paths: string[], apiState: string): void {
   out(RULE);
   out('AMI GOVERNANCE POLICY GENERATOR');
   out(RULE);
@@ -98,7 +95,7 @@ function renderGenerate(r: GenerationResult, configPath: string, outDir: string,
   out(`  aws organizations create-policy --type DECLARATIVE_POLICY_EC2 --name ami-allowlist --content file://${join(outDir, DIST_FILES.declarative)}`);
   out(`  aws organizations create-policy --type SERVICE_CONTROL_POLICY --name ami-guardrail --content file://${join(outDir, DIST_FILES.scp)}`);
   out(`  (accounts outside the organization policy: aws ec2 replace-image-criteria-in-allowed-images-settings --cli-input-json file://${join(outDir, DIST_FILES.cliCriteria)}`);
-  out(`   then aws ec2 enable-allowed-images-settings --allowed-images-settings-state ${apiStateFor(r.mode)}, in each region)`);
+  out(`   then aws ec2 enable-allowed-images-settings --allowed-images-settings-state ${apiState}, in each region)`);
   out('  See docs/policies.md.');
 }
 
@@ -204,13 +201,18 @@ Exit codes: 0 written, 2 invalid config, usage error or allowlist too large. See
     .action(async (opts: { mode?: string; config?: string; asOf?: string; out: string; scpPublisherExemption: ScpPublisherExemption }) => {
       // Each subcommand loads its own part of src/policy/ when it runs (README, Layout).
       const { generatePolicies } = await import('../../policy/generate.js');
+      const { apiStateFor } = await import('../../policy/cli-criteria.js');
+      const { loadConfig } = await import('../../config/load.js');
+      const { configPathFrom } = await import('../../config/discover.js');
       const asOf = parseAsOf(opts.asOf);
       const mode = parseMode(opts.mode);
       const configPath = configPathFrom(opts.config);
       const cfg = loadConfig(configPath);
       const result = generatePolicies(cfg, { asOf, mode, scpExemption: opts.scpPublisherExemption });
-      const paths = writeAll(opts.out, result.files);
-      renderGenerate(result, configPath, opts.out, paths);
+      // util/atomic-write loads node:crypto (~7 ms): here, not for --help (issue #18).
+      const { atomicTarget } = await import('../../util/atomic-write.js');
+      const paths = writeAll(opts.out, result.files, atomicTarget);
+      renderGenerate(result, configPath, opts.out, paths, apiStateFor(result.mode));
       process.exitCode = EXIT.OK;
     });
 
@@ -224,6 +226,8 @@ Exit codes: 0 written, 2 invalid config, usage error or allowlist too large. See
     .addHelpText('after', '\nExit codes: 0 every check passed (warnings allowed), 1 a check failed (each is named), 2 invalid config or usage error.')
     .action(async (opts: { dist: string; config?: string; asOf?: string; json?: boolean }) => {
       const { validatePolicies } = await import('../../policy/validate.js');
+      const { loadConfig } = await import('../../config/load.js');
+      const { configPathFrom } = await import('../../config/discover.js');
       const asOf = parseAsOf(opts.asOf);
       const configPath = configPathFrom(opts.config);
       const cfg = loadConfig(configPath);
@@ -259,6 +263,8 @@ Exit codes: 0 written, 2 invalid config, usage error or allowlist too large. See
         throw new UserError('--profile, --region and --endpoint-url go with --from-organization', { hint: 'The inventory comparison makes no AWS call.' });
       }
       const { generatePolicies } = await import('../../policy/generate.js');
+      const { loadConfig } = await import('../../config/load.js');
+      const { configPathFrom } = await import('../../config/discover.js');
       const asOf = parseAsOf(opts.asOf);
       const configPath = configPathFrom(opts.config);
       const cfg = loadConfig(configPath);

@@ -5,7 +5,7 @@ import { Command, Option } from 'commander';
 import { cliIo } from '../io.js';
 import { EXIT } from '../errors.js';
 import { EXIT_PRECEDENCE, precedenceLine } from '../../pipeline/exit-codes.js';
-import { CONFIG_FLAG_HELP } from '../../config/discover.js';
+import { CONFIG_FLAG_HELP } from '../../config/names.js';
 import { SCAN_DEFAULTS } from '../../scan/options.js';
 import { REPORT_FORMATS } from '../../report/formats.js';
 import type { ScanCliOptions } from '../../pipeline/scan-plan.js';

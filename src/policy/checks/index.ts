@@ -22,14 +22,12 @@ import { criteriaOf } from '../../config/allowlist.js';
 import { criteriaProviders } from '../providers.js';
 import type { ImageCriterion } from '../../model/inventory.js';
 import { compareProviderSets, normalizeProviders } from '../providers.js';
-import { plural } from '../../util/format.js';
+import { plural, thousands } from '../../util/format.js';
 import { DIST_FILES, minifiedLength, type DistFileKey } from '../files.js';
 import type { ConfigFacts, FactKey, JsonFile, ReadFile } from './facts.js';
 import { check, fail, pass, warn, type AnyCheck, type Outcome } from './runner.js';
 
-function fmt(n: number): string {
-  return n.toLocaleString('en-US');
-}
+const fmt = thousands;
 
 function describeDiff(cmp: { missing: string[]; extra: string[] }, missingWhat: string, extraWhat: string): string[] {
   const out: string[] = [];
