@@ -3,6 +3,7 @@
 // Node 20's `--test` does not expand globs itself, so the file list is built here.
 // Usage: node test/run-tests.mjs [path-fragment ...]   (fragments filter the file list)
 import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +37,10 @@ if (files.length === 0) {
 }
 const concurrency = process.env.AMIGOV_TEST_CONCURRENCY ?? '2';
 const env = { ...process.env, AMIGOV_TEST: '1' };
+// Node's on-disk compile cache (Node 22.1+; older Nodes ignore the variable), shared by every test process and
+// the CLI children they start: each one otherwise compiles zod, the AWS SDK, exceljs ... from scratch. The cache
+// is keyed by Node version and source hash, so it is never stale; a NODE_COMPILE_CACHE already set is kept.
+env.NODE_COMPILE_CACHE ??= join(tmpdir(), 'amigov-test-compile-cache');
 // amigov needs Node 22 (src/cli/node-version.ts). On an older development Node the suite still runs: the
 // CLI's version gate and the AWS SDK's Node-version warning are switched off for the test processes only.
 // (test/cli/node-version.test.ts clears the first itself.) .ci/run tests on Node 24 and 22.
