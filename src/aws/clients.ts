@@ -18,6 +18,7 @@ import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { STSClient } from '@aws-sdk/client-sts';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { BackupClient } from '@aws-sdk/client-backup';
 import { ApiMetrics, instrumentClient } from './metrics.js';
 import { LearningRetryStrategy, type EndpointCapabilities } from './capabilities.js';
 import { redactUrl } from '../util/redact.js';
@@ -165,5 +166,13 @@ export async function configuredRegion(settings: AwsSettings): Promise<string | 
 export function makeAutoScalingClient(settings: AwsSettings, region: string, credentials: CredentialsOption | undefined, metrics: ApiMetrics): AutoScalingClient {
   const client = new AutoScalingClient(commonConfig(settings, region, credentials));
   instrumentClient(client, 'autoscaling', metrics);
+  return client;
+}
+
+/** AWS Backup (recovery points: which AMIs AWS Backup made); its actions are optional, so the capability gate applies. */
+export function makeBackupClient(settings: AwsSettings, region: string, credentials: CredentialsOption | undefined, metrics: ApiMetrics): BackupClient {
+  const client = new BackupClient(commonConfig(settings, region, credentials));
+  instrumentClient(client, 'backup', metrics);
+  settings.capabilities?.install(client, 'backup', region);
   return client;
 }

@@ -10,7 +10,7 @@
  */
 import { isThrottlingError } from './errors.js';
 
-export type ServiceName = 'ec2' | 'sts' | 'organizations' | 'autoscaling';
+export type ServiceName = 'ec2' | 'sts' | 'organizations' | 'autoscaling' | 'backup';
 
 export interface MetricsSnapshot {
   calls: Record<string, number>;

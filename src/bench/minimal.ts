@@ -19,6 +19,7 @@ export const PAGE = {
   launchConfigurationNames: 50, // DescribeLaunchConfigurations LaunchConfigurationNames: 50 names per call
   fleets: 1000, // DescribeFleets / DescribeSpotFleetRequests: MaxResults up to 1000
   imageReferenceIds: 10, // DescribeImageReferences ImageId.N: "Maximum number of 10 items."
+  backup: 1000, // ListBackupVaults MaxResults: "Maximum value of 1000" (amigov asks ListRecoveryPointsByBackupVault for the same)
 } as const;
 
 export interface MinimalModelOptions {
@@ -101,6 +102,8 @@ function hasRole(a: FixtureAccount, roleName: string): boolean {
  * - per region: DescribeImages by id, in batches of 100, for the images that instances or launch templates
  *   reference (and launch configurations, fleet overrides and launch specifications, pinned versions) and
  *   that no scanned account owns (assuming one account may describe them all);
+ * - per account x region: backup:ListBackupVaults pages of 1000 (at least one, also without a vault), then per vault
+ *   backup:ListRecoveryPointsByBackupVault (resourceType EC2) pages of 1000, at least one each (issue #12);
  * - with the approved providers given: per account x region, ec2:DescribeImageReferences in batches of 10 image ids
  *   for the images the unit owns or references that are not from an approved publisher (issue #14).
  */
@@ -291,6 +294,16 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
     const lcs = wants('launch-configurations') ? ceilDiv(lcNames.get(k)?.size ?? 0, PAGE.launchConfigurationNames) : 0;
     add('autoscaling:DescribeLaunchConfigurations', lcs);
     if (wants('pinned-launch-template-versions')) add('ec2:DescribeLaunchTemplateVersions', (pins.get(k)?.size ?? 0) + (pinnedSsm.get(k)?.size ?? 0));
+    // AWS Backup: the vaults, then each vault's EC2 recovery points (one vault after the other).
+    let backupChain = 0;
+    if (wants('backup-recovery-points')) {
+      const vaults = (fx.backupVaults ?? []).filter((v) => v.accountId === acct && v.region === region);
+      const vaultPages = pages(vaults.length, PAGE.backup);
+      const pointPages = vaults.reduce((n, v) => n + pages(v.recoveryPoints?.length ?? 0, PAGE.backup), 0);
+      add('backup:ListBackupVaults', vaultPages);
+      add('backup:ListRecoveryPointsByBackupVault', pointPages);
+      backupChain = vaultPages + pointPages;
+    }
     if (liveInstances.has(k) || owned.has(k) || ltVersions.has(k)) populated++;
     // After the images are resolved: DescribeImageReferences, 10 ids per call, for the images the unit owns or
     // references whose owner is known and is not an approved publisher (one page each: at most 1000 references).
@@ -304,7 +317,7 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
     }
     // Launch configurations and pinned versions are known only once the groups and fleets are listed.
     const paths = asg + (lcs > 0 || pins.has(k) ? 1 : 0);
-    const done = readyAt.get(acct)! + Math.max(visibilityCalls + diim + managed + tags, imgs, ltv + (resolves > 0 ? 1 : 0), paths, 1);
+    const done = readyAt.get(acct)! + Math.max(visibilityCalls + diim + managed + tags, imgs, ltv + (resolves > 0 ? 1 : 0), paths, backupChain, 1);
     regionDone.set(region, Math.max(regionDone.get(region) ?? 0, done));
   }
 

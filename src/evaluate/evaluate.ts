@@ -69,9 +69,11 @@ export function checkEvaluateOptions(options: Pick<EvaluateOptions, 'rules' | 's
 
 /**
  * Collectors a run may leave out as a whole and that rules judge with what is there: launch permissions
- * (without --deep) and the organization (with --no-organizations). The weekly comparison accounts for them.
+ * (without --deep), the organization (with --no-organizations) and AWS Backup's recovery points (inventories
+ * written before they were collected: ami-in-workload-account then reports Backup-made AMIs as not approved, as it
+ * used to). The weekly comparison accounts for them.
  */
-const RUN_OPTIONAL_COLLECTORS = new Set(['launch-permissions', 'organization']);
+const RUN_OPTIONAL_COLLECTORS = new Set(['launch-permissions', 'organization', 'backup-recovery-points']);
 
 /**
  * The rules whose data the inventory has. A targeted scan (`scan --rules`) records the collectors it ran

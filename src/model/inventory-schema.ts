@@ -246,6 +246,17 @@ const externalImageReferenceSchema = z.object({
   arn: str,
 });
 
+const backupRecoveryPointSchema = z.object({
+  accountId: str,
+  region: str,
+  imageId: str,
+  recoveryPointArn: str,
+  backupVaultName: str,
+  status: str.optional(),
+  creationDate: str.optional(),
+  resourceArn: str.optional(),
+});
+
 const scanStatsSchema = z.object({
   durationMs: z.number(),
   apiCalls: z.record(z.string(), z.number()),
@@ -273,6 +284,7 @@ export const inventorySchema = z.object({
   fleets: z.array(fleetSchema).optional(),
   launchTemplateVersions: z.array(pinnedVersionSchema).optional(),
   imageReferences: z.array(externalImageReferenceSchema).optional(),
+  backupRecoveryPoints: z.array(backupRecoveryPointSchema).optional(),
   regionSettings: z.array(regionSettingsSchema),
   stats: scanStatsSchema,
 });
@@ -300,5 +312,6 @@ export type InventorySchemaChecks = [
   Expect<Same<Out<typeof imageCriterionSchema>, M.ImageCriterion>>,
   Expect<Same<Out<typeof regionSettingsSchema>, M.RegionSettings>>,
   Expect<Same<Out<typeof scanStatsSchema>, M.ScanStats>>,
+  Expect<Same<Out<typeof backupRecoveryPointSchema>, M.BackupRecoveryPoint>>,
   Expect<Same<Out<typeof inventorySchema>, M.Inventory>>,
 ];

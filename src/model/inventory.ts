@@ -309,6 +309,27 @@ export interface ExternalImageReference {
   arn: string;
 }
 
+/**
+ * An AMI that is an AWS Backup recovery point (issue #12), from ListRecoveryPointsByBackupVault (resourceType EC2) in
+ * the account x region that holds the vault. AWS Backup Developer Guide, "Working with backups": for an EC2 instance
+ * the recovery point is an image ("image/ami-0ecdf967356c809c7"); "The unique ID is at the end of the recovery
+ * point's Amazon Resource Name (ARN)."
+ */
+export interface BackupRecoveryPoint {
+  accountId: AccountId;
+  region: Region;
+  /** The ami- id at the end of the recovery point's ARN. */
+  imageId: string;
+  recoveryPointArn: string;
+  backupVaultName: string;
+  /** As AWS answers it: COMPLETED | PARTIAL | DELETING | EXPIRED | AVAILABLE | STOPPED | CREATING. */
+  status?: string;
+  /** ISO 8601. */
+  creationDate?: string;
+  /** The protected resource (the instance the backup is of). */
+  resourceArn?: string;
+}
+
 export type ImageBlockPublicAccessState = 'block-new-sharing' | 'unblocked' | 'unknown';
 export type AllowedImagesState = 'enabled' | 'audit-mode' | 'disabled' | 'unknown';
 
@@ -379,6 +400,8 @@ export interface Inventory {
    * Absent when the collector did not run.
    */
   imageReferences?: ExternalImageReference[];
+  /** AMIs that are AWS Backup recovery points, per account x region (issue #12). Absent when the collector did not run. */
+  backupRecoveryPoints?: BackupRecoveryPoint[];
   regionSettings: RegionSettings[];
   stats: ScanStats;
 }

@@ -15,6 +15,10 @@ type Details = {
   /** Set when the image carries Amazon Data Lifecycle Manager's own tags: the policy and schedule that created it. */
   lifecyclePolicyId?: string;
   lifecycleScheduleName?: string | null;
+  /** Set when the image is an AWS Backup recovery point in its owner account x region: its vault and status. */
+  backupVaultName?: string;
+  recoveryPointStatus?: string | null;
+  recoveryPointArn?: string;
 };
 
 /**
@@ -25,7 +29,10 @@ type Details = {
  * AMIs the same way is not stated there (docs/rules/ami-in-workload-account.md). Only the tags' presence on an
  * owner's own image view is read: AMI tags are per account, so another account's tags cannot be seen.
  * AWS Backup: its documentation read says it "copies tags to the resulting AMI" of an EC2 backup (Developer Guide,
- * "Copying tags onto backups") but names no marker tag, so Backup-created AMIs are not recognised.
+ * "Copying tags onto backups") but names no marker tag, so a Backup-created AMI is recognised by its recovery point
+ * instead (inventory.backupRecoveryPoints, backup-recovery-points collector): "Working with backups" lists an EC2
+ * instance's backup as an image (image/ami-...), and "The unique ID is at the end of the recovery point's Amazon
+ * Resource Name (ARN)."
  */
 export const DLM_POLICY_TAG = 'aws:dlm:lifecycle-policy-id';
 export const DLM_SCHEDULE_TAG = 'aws:dlm:lifecycle-schedule-name';
@@ -40,6 +47,10 @@ const messages = {
   lifecycleBackup:
     'AMI {{image}} in {{owner}} is a backup created by Amazon Data Lifecycle Manager policy {{policyId}}{{schedule}}, not a side-loaded image; the account is not an approved publisher. ' +
     '{{inUse}}Once the SCP is in force, launching from it (a restore) is denied like any AMI of an unapproved owner; restore through an approved publisher, or request an exception for the account, before you rely on it.',
+  /** {{vault}}: the backup vault's name (JSON-quoted); {{status}}: the recovery point's status. */
+  awsBackupRecoveryPoint:
+    'AMI {{image}} in {{owner}} is an AWS Backup recovery point in backup vault {{vault}}{{status}}, not a side-loaded image; the account is not an approved publisher. ' +
+    '{{inUse}}Once the SCP is in force, launching from it (a restore) is denied like any AMI of an unapproved owner; restore through an approved publisher, or request an exception for the account, before you rely on it.',
 };
 
 export default defineRule({
@@ -51,7 +62,7 @@ export default defineRule({
       'An AMI owned by a scanned account that is not an approved publisher (side-loaded or self-built). The SCP denies creating such images and launching from them; ' +
       'Allowed AMIs never restricts an account\'s own AMIs.',
     docs: 'docs/rules/ami-in-workload-account.md',
-    reads: ['owned-images', 'instances'],
+    reads: ['owned-images', 'instances', 'backup-recovery-points'],
     messages,
   },
   evaluate(inventory, { index, allowlist }) {
@@ -60,6 +71,12 @@ export default defineRule({
     for (const inst of index.liveInstances) {
       const k = `${inst.region}|${inst.image.imageId}`;
       users.set(k, (users.get(k) ?? 0) + 1);
+    }
+    // The recovery points of each account x region's own vaults: an AMI is one when its owner's vault lists it.
+    const recoveryPoints = new Map<string, NonNullable<typeof inventory.backupRecoveryPoints>[number]>();
+    for (const rp of inventory.backupRecoveryPoints ?? []) {
+      const k = `${rp.accountId}|${rp.region}|${rp.imageId}`;
+      if (!recoveryPoints.has(k)) recoveryPoints.set(k, rp);
     }
     for (const img of inventory.images) {
       if (img.seenVia !== 'owner' || !img.found || img.state === 'deregistered') continue;
@@ -89,6 +106,20 @@ export default defineRule({
         });
         continue;
       }
+      const rp = recoveryPoints.get(`${owner}|${img.region}|${img.imageId}`);
+      if (rp && !verdict.expired) {
+        // An AWS Backup recovery point of the account's own backups: not side-loaded. Like a DLM backup: info.
+        out.push({
+          ...imageFindingBase(img, owner),
+          status: 'fail',
+          severity: 'info',
+          blockedBy: 'scp',
+          messageId: 'awsBackupRecoveryPoint',
+          data: { ...data, vault: JSON.stringify(rp.backupVaultName), status: rp.status ? ` (status ${rp.status})` : '' },
+          details: { ...details, backupVaultName: rp.backupVaultName, recoveryPointStatus: rp.status ?? null, recoveryPointArn: rp.recoveryPointArn },
+        });
+        continue;
+      }
       out.push({
         ...imageFindingBase(img, owner),
         status: 'fail',
@@ -101,8 +132,8 @@ export default defineRule({
   },
   remediate(f, ctx) {
     const t = targetOf(f);
-    // A lifecycle backup is not replaced by a golden AMI: see what uses it, and request an exception if restores must work.
-    if (f.messageId === 'lifecycleBackup') return [cmd.describeImageReferences(ctx.env, t, f.resourceId), requestException(ctx)];
+    // A lifecycle or AWS Backup backup is not replaced by a golden AMI: see what uses it, and request an exception if restores must work.
+    if (f.messageId === 'lifecycleBackup' || f.messageId === 'awsBackupRecoveryPoint') return [cmd.describeImageReferences(ctx.env, t, f.resourceId), requestException(ctx)];
     return [
       cmd.describeImageReferences(ctx.env, t, f.resourceId),
       cmd.launchTemplatesUsingImage(ctx.env, t, f.resourceId),

@@ -35,7 +35,7 @@ export interface Principal {
   expiresAt?: number;
 }
 
-export type ServiceName = 'ec2' | 'sts' | 'organizations' | 'autoscaling';
+export type ServiceName = 'ec2' | 'sts' | 'organizations' | 'autoscaling' | 'backup';
 
 /** How each service words "we don't know this key" / "no signature at all" / "this token expired". */
 function unknownKeyError(service: ServiceName): ApiError {
@@ -47,6 +47,9 @@ function unknownKeyError(service: ServiceName): ApiError {
       return new ApiError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
     case 'organizations':
       return new ApiError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400);
+    case 'backup':
+      // AWS Backup, Common Errors: "InvalidClientTokenId: The X.509 certificate or AWS access key ID provided does not exist in our records. HTTP Status Code: 403"
+      return new ApiError('InvalidClientTokenId', 'The X.509 certificate or AWS access key ID provided does not exist in our records.', 403);
   }
 }
 
@@ -59,6 +62,9 @@ function missingAuthError(service: ServiceName): ApiError {
       return new ApiError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
     case 'organizations':
       return new ApiError('MissingAuthenticationTokenException', 'Missing Authentication Token', 400);
+    case 'backup':
+      // AWS Backup's Common Errors page (as read) names no code for an unsigned request: the Query services' one.
+      return new ApiError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
   }
 }
 
@@ -71,6 +77,10 @@ function expiredError(service: ServiceName): ApiError {
       return new ApiError('ExpiredToken', 'The security token included in the request is expired', 400);
     case 'organizations':
       return new ApiError('ExpiredTokenException', 'The security token included in the request is expired', 400);
+    case 'backup':
+      // AWS Backup's Common Errors page (as read) has no expired-token entry; the common AWS one: "ExpiredTokenException:
+      // The security token included in the request is expired. HTTP status code: 403" (AWS Management Console, Common Errors).
+      return new ApiError('ExpiredTokenException', 'The security token included in the request is expired', 403);
   }
 }
 

@@ -200,6 +200,26 @@ export const fixtureSchema = z.object({
       }),
     )
     .optional(),
+  backupVaults: z
+    .array(
+      z.object({
+        accountId,
+        region,
+        name: z.string().regex(/^[a-zA-Z0-9\-_]{2,50}$/, 'must be a backup vault name: 2 to 50 letters, digits, - or _'),
+        creationDate: isoDate.optional(),
+        recoveryPoints: z
+          .array(
+            z.object({
+              imageId: z.string().regex(/^ami-[0-9a-f]{8,17}$/, 'must be an AMI id'),
+              status: z.enum(['COMPLETED', 'PARTIAL', 'DELETING', 'EXPIRED', 'AVAILABLE', 'STOPPED', 'CREATING']).optional(),
+              creationDate: isoDate.optional(),
+              resourceArn: z.string().optional(),
+            }),
+          )
+          .optional(),
+      }),
+    )
+    .optional(),
   regionSettings: z.array(z.object({ accountId, region, ...settings })).optional(),
   defaultRegionSettings: z.object(settings).optional(),
   expectedFindings: z
@@ -242,6 +262,7 @@ function crossCheck(f: OrgFixture): FixtureProblem[] {
   dup(f.images, (i) => i.imageId, 'images');
   dup(f.instances, (i) => i.instanceId, 'instances');
   dup(f.launchTemplates ?? [], (l) => l.launchTemplateId, 'launchTemplates');
+  dup(f.backupVaults ?? [], (v) => `${v.accountId}|${v.region}|${v.name}`, 'backupVaults');
   const parents = new Set([f.organization.rootId, ...f.organizationalUnits.map((o) => o.id)]);
   f.organizationalUnits.forEach((o, i) => {
     if (!parents.has(o.parentId)) problems.push({ path: `$.organizationalUnits[${i}].parentId`, message: `unknown parent ${o.parentId} (not the root nor an OU)` });

@@ -43,6 +43,11 @@ export interface OrgFixture {
    * itself): SSM parameters (ssm:Parameter) and Image Builder image and container recipes.
    */
   imageReferences?: FixtureImageReference[];
+  /**
+   * AWS Backup vaults of an account x region with their EC2 recovery points (AMIs AWS Backup made), served by
+   * ListBackupVaults and ListRecoveryPointsByBackupVault. Without it every account x region has no vault.
+   */
+  backupVaults?: FixtureBackupVault[];
   regionSettings?: FixtureRegionSettings[];
   /**
    * Settings of every account x region not listed in regionSettings (e.g. what a declarative policy at the root
@@ -240,4 +245,23 @@ export interface FixtureImageReference {
   /** The parameter name ("/golden/ami") or the recipe's name/version ("web/1.0.0"). */
   name: string;
   imageId: string;
+}
+
+export interface FixtureBackupVault {
+  accountId: string;
+  region: string;
+  /** "^[a-zA-Z0-9\-\_]{2,50}$" (ListRecoveryPointsByBackupVault, backupVaultName). */
+  name: string;
+  creationDate?: string;
+  recoveryPoints?: FixtureBackupRecoveryPoint[];
+}
+
+/** An EC2 recovery point: the AMI AWS Backup made of an instance (its ARN ends in image/<imageId>). */
+export interface FixtureBackupRecoveryPoint {
+  imageId: string;
+  /** Default COMPLETED. */
+  status?: 'COMPLETED' | 'PARTIAL' | 'DELETING' | 'EXPIRED' | 'AVAILABLE' | 'STOPPED' | 'CREATING';
+  creationDate?: string;
+  /** The protected instance's ARN. */
+  resourceArn?: string;
 }

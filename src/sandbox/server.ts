@@ -1,7 +1,7 @@
 /**
- * The sandbox's HTTP front: one endpoint on 127.0.0.1 for EC2, STS and Organizations. A request is routed by
- * its X-Amz-Target header (Organizations, JSON 1.1) or by the service of its SigV4 credential scope (EC2 / STS,
- * Query protocol), attributed to the account of its access key and the region of its scope, counted, and then
+ * The sandbox's HTTP front: one endpoint on 127.0.0.1 for EC2, STS, Organizations, Auto Scaling and AWS Backup. A
+ * request is routed by its X-Amz-Target header (Organizations, JSON 1.1) or by the service of its SigV4 credential
+ * scope (EC2 / STS / Auto Scaling, Query protocol; AWS Backup, REST-JSON by method and path), attributed to the account of its access key and the region of its scope, counted, and then
  * put through the knobs (latency, faults, throttling) before its handler runs.
  */
 import { createServer } from 'node:http';
@@ -21,6 +21,7 @@ import { SandboxState } from './state.js';
 import { EC2_ACTIONS } from './ec2/index.js';
 import { STS_ACTIONS } from './sts.js';
 import { ORGANIZATIONS_ACTIONS } from './organizations.js';
+import { BACKUP_ACTIONS, BACKUP_CONTENT_TYPE, backupErrorBody, routeBackup, type BackupRequest } from './backup.js';
 
 export interface SandboxOptions {
   fixture: OrgFixture;
@@ -71,6 +72,8 @@ interface Routed {
   action: string;
   params?: QueryParams;
   input?: Record<string, unknown>;
+  /** AWS Backup (REST-JSON): the action and inputs its method, path and query name. */
+  backup?: BackupRequest;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -97,6 +100,9 @@ function throttleError(service: ServiceName): ApiError {
       return new ApiError('Throttling', 'Rate exceeded', 400);
     case 'autoscaling':
       return new ApiError('Throttling', 'Rate exceeded', 400);
+    case 'backup':
+      // AWS Backup, Common Errors: "ThrottlingException: The request was denied due to request throttling. HTTP Status Code: 400"
+      return new ApiError('ThrottlingException', 'The request was denied due to request throttling.', 400);
     case 'organizations':
       return new ApiError(
         'TooManyRequestsException',
@@ -139,19 +145,22 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
       res.once('close', done);
     });
 
-  function send(res: ServerResponse, status: number, contentType: string, body: string, requestId: string): void {
+  function send(res: ServerResponse, status: number, contentType: string, body: string, requestId: string, headers: Record<string, string> = {}): void {
     if (res.destroyed || res.writableEnded) return;
     res.writeHead(status, {
       'content-type': contentType,
       'content-length': Buffer.byteLength(body),
       'x-amzn-requestid': requestId,
       'x-amz-request-id': requestId,
+      ...headers,
     });
     res.end(body);
   }
 
   function sendError(res: ServerResponse, service: ServiceName, err: ApiError, requestId: string): void {
     if (service === 'organizations') send(res, err.status, JSON_CONTENT_TYPE, jsonErrorBody(err), requestId);
+    // REST-JSON: the code in the x-amzn-ErrorType header (which the SDK reads first), the members in the body.
+    else if (service === 'backup') send(res, err.status, BACKUP_CONTENT_TYPE, backupErrorBody(err), requestId, { 'x-amzn-errortype': err.code });
     else if (service === 'sts') send(res, err.status, 'text/xml', stsErrorResponse(err, requestId), requestId);
     else if (service === 'autoscaling') send(res, err.status, 'text/xml', queryErrorResponse(AUTO_SCALING_NAMESPACE, err, requestId), requestId);
     else send(res, err.status, 'text/xml;charset=UTF-8', ec2ErrorResponse(err, requestId), requestId);
@@ -172,6 +181,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
         }
       }
       return { service: 'organizations', action, input };
+    }
+    if (scopeService === 'backup') {
+      const backup = routeBackup(req.method ?? 'GET', req.url ?? '/');
+      // No page read says what AWS Backup answers a path it has no operation for; the sandbox says "unknown operation".
+      if (!backup) throw Object.assign(new ApiError('UnknownOperationException', `No AWS Backup operation for ${req.method} ${(req.url ?? '').split('?')[0]}`, 404), { service: 'backup' });
+      return { service: 'backup', action: backup.action, backup };
     }
     const params = QueryParams.parse(body);
     const action = params.action ?? '';
@@ -217,6 +232,15 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     }
     if (res.destroyed) return;
     const deny = deniedBy(denials, key, principal.arn);
+    if (deny && service === 'backup') {
+      // AWS Backup, Common Errors: "AccessDeniedException: You do not have sufficient access to perform this action. HTTP Status Code: 400"
+      return sendError(
+        res,
+        service,
+        new ApiError('AccessDeniedException', `User: ${principal.arn} is not authorized to perform: ${deny.action} with an explicit deny in a service control policy`, 400),
+        requestId,
+      );
+    }
     if (deny) {
       return sendError(
         res,
@@ -237,6 +261,14 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
         if (!allow('organizations', principal.accountId)) throw throttleError(service);
         const out = handler({ state, principal }, routed.input ?? {});
         return send(res, 200, JSON_CONTENT_TYPE, JSON.stringify(out), requestId);
+      }
+      if (service === 'backup') {
+        const handler = BACKUP_ACTIONS[action]!;
+        if (!state.isRegionEnabled(principal.accountId, region)) {
+          throw new ApiError('InvalidClientTokenId', 'The X.509 certificate or AWS access key ID provided does not exist in our records.', 403);
+        }
+        const out = handler({ state, principal, accountId: principal.accountId, region }, routed.backup!);
+        return send(res, 200, BACKUP_CONTENT_TYPE, JSON.stringify(out), requestId);
       }
       const params = routed.params!;
       if (service === 'sts') {

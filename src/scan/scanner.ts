@@ -17,12 +17,14 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { BackupClient } from '@aws-sdk/client-backup';
 import type {
   AutoScalingGroup,
   Fleet,
   LaunchConfiguration,
   PinnedLaunchTemplateVersion,
   AccountRecord,
+  BackupRecoveryPoint,
   CoverageEntry,
   ExternalImageReference,
   CoverageStatus,
@@ -43,6 +45,7 @@ import {
   createSharedTransport,
   effectiveEndpoint,
   makeAutoScalingClient,
+  makeBackupClient,
   makeEc2Client,
   makeOrganizationsClient,
   makeStsClient,
@@ -75,6 +78,7 @@ import { CoverageTracker } from './tracker.js';
 import { IMAGE_ID_RE, resolveImagesById, type NotFound } from './collectors/referenced-images.js';
 import { REFERENCED_IMAGES } from './collectors/metas.js';
 import { IMAGE_REFERENCES } from './collectors/metas.js';
+import { BACKUP_RECOVERY_POINTS } from './collectors/metas.js';
 import { describeOtherImageReferences, imagesToCheck } from './collectors/image-references.js';
 import { startWorkerPool, type WorkerPool } from './workers/pool.js';
 import { workerCount } from './workers/count.js';
@@ -318,14 +322,19 @@ async function withClient<T>(
   accountId: string,
   region: string,
   credentials: CredentialsOption,
-  fn: (c: EC2Client, autoScaling: () => AutoScalingClient) => Promise<T>,
+  fn: (c: EC2Client, autoScaling: () => AutoScalingClient, backup: () => BackupClient) => Promise<T>,
 ): Promise<T> {
   const k = key(accountId, region);
   let m = run.unitMetrics.get(k);
   if (!m) run.unitMetrics.set(k, (m = run.metrics.child()));
   const metrics = m;
   let as: AutoScalingClient | undefined;
-  return fn(makeEc2Client(run.settings, region, credentials, metrics), () => (as ??= makeAutoScalingClient(run.settings, region, credentials, metrics)));
+  let bk: BackupClient | undefined;
+  return fn(
+    makeEc2Client(run.settings, region, credentials, metrics),
+    () => (as ??= makeAutoScalingClient(run.settings, region, credentials, metrics)),
+    () => (bk ??= makeBackupClient(run.settings, region, credentials, metrics)),
+  );
 }
 
 /** Phase 1a: the caller's identity with the default credential chain, and the regions its account knows (validates --regions). */
@@ -592,8 +601,8 @@ async function runUnit(run: ScanRun, state: AccountState, region: string, keep: 
     setCoverage({ accountId, region, status: 'error', errorCode: 'Interrupted', reason: 'scan interrupted before this region was scanned' });
     return;
   }
-  const outcome = await withClient(run, accountId, region, state.credentials, (client, autoScaling) =>
-    scanUnit({ accountId, region, client, autoScaling, deep: options.deep === true, abortSignal: signal }, run.unitCollectors),
+  const outcome = await withClient(run, accountId, region, state.credentials, (client, autoScaling, backup) =>
+    scanUnit({ accountId, region, client, autoScaling, backup, deep: options.deep === true, abortSignal: signal }, run.unitCollectors),
   );
   if (outcome.coverage.status !== 'ok' && isCredentialFailureCode(outcome.coverage.errorCode)) {
     // The unit's calls were refused for expired credentials (the base ones, or the refresh of the role's).
@@ -837,7 +846,9 @@ function assembleInventory(run: ScanRun, input: AssemblyInput): Inventory {
   const launchTemplates: LaunchTemplate[] = [];
   const regionSettings: RegionSettings[] = [];
   const paths = { autoScalingGroups: [] as AutoScalingGroup[], launchConfigurations: [] as LaunchConfiguration[], fleets: [] as Fleet[], launchTemplateVersions: [] as PinnedLaunchTemplateVersion[] };
+  let backupRecoveryPoints: BackupRecoveryPoint[] | undefined;
   for (const o of outcomes.values()) {
+    if (o.backupRecoveryPoints) (backupRecoveryPoints ??= []).push(...o.backupRecoveryPoints);
     for (const i of o.instances) instances.push(joinImage(i, images.get(key(i.region, i.image.imageId))));
     // The launching account's own view of each image's tags, beside the owner's (Image.accountTags).
     for (const [imageId, tags] of o.accountImageTags) {
@@ -897,6 +908,13 @@ function assembleInventory(run: ScanRun, input: AssemblyInput): Inventory {
     ),
     ...sortedLaunchPaths(paths),
     ...(input.imageReferences ? { imageReferences: input.imageReferences } : {}),
+    ...(backupRecoveryPoints || run.unitCollectors.some((c) => c.meta.id === BACKUP_RECOVERY_POINTS.id)
+      ? {
+          backupRecoveryPoints: (backupRecoveryPoints ?? []).sort(
+            (a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region) || a.imageId.localeCompare(b.imageId) || a.recoveryPointArn.localeCompare(b.recoveryPointArn),
+          ),
+        }
+      : {}),
     regionSettings: regionSettings.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region)),
     stats: {
       durationMs: finishedAt.getTime() - startedAt.getTime(),

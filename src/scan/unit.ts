@@ -3,7 +3,7 @@
  * coverage verdict. Optional collectors degrade (recorded in `degraded`); a failed core collector sets
  * the status (access-denied or error) but never discards what the other collectors gathered.
  */
-import type { CoverageEntry, Image, Instance, LaunchTemplate, RegionSettings } from '../model/inventory.js';
+import type { BackupRecoveryPoint, CoverageEntry, Image, Instance, LaunchTemplate, RegionSettings } from '../model/inventory.js';
 import { collectLaunchPaths, collectPinnedVersions, type LaunchPathsValue } from './collectors/launch-paths.js';
 import { AUTO_SCALING_GROUPS, LAUNCH_PATH_COLLECTORS } from './collectors/metas.js';
 import { classifyError, errorCode, errorMessage } from '../aws/errors.js';
@@ -19,6 +19,8 @@ import { collectLaunchPermissions, LAUNCH_PERMISSIONS_PARALLEL } from './collect
 import { LAUNCH_PERMISSIONS } from './collectors/metas.js';
 import { collectAccountImageTags } from './collectors/account-image-tags.js';
 import { LAUNCHING_ACCOUNT_IMAGE_TAGS } from './collectors/metas.js';
+import { collectBackupRecoveryPoints } from './collectors/backup-recovery-points.js';
+import { BACKUP_RECOVERY_POINTS } from './collectors/metas.js';
 import type { CollectorMeta, RegionContext } from './collectors/types.js';
 import { COLLECTORS } from './collectors/index.js';
 
@@ -34,6 +36,8 @@ export interface UnitOutcome {
   settings?: RegionSettings;
   /** Auto Scaling groups, launch configurations, fleets and pinned template versions (launch-paths collectors). */
   launchPaths?: Omit<LaunchPathsValue, 'degraded'>;
+  /** AMIs of this account x region that are AWS Backup recovery points (backup-recovery-points collector, when it ran). */
+  backupRecoveryPoints?: BackupRecoveryPoint[];
 }
 
 export interface CoreFailure {
@@ -80,6 +84,7 @@ export interface UnitDraft {
   launchTemplates: LaunchTemplate[];
   settings: Settings;
   launchPaths?: Omit<LaunchPathsValue, 'degraded'>;
+  backupRecoveryPoints?: BackupRecoveryPoint[];
   /** collector id -> why it degraded. */
   degraded: Record<string, string>;
 }
@@ -189,6 +194,14 @@ export const UNIT_COLLECTORS: readonly UnitCollector<unknown>[] = [
       this.apply(interruptedSetting, d);
     },
   }),
+  unitCollector({
+    meta: BACKUP_RECOVERY_POINTS,
+    collect: collectBackupRecoveryPoints,
+    apply(value, d) {
+      d.backupRecoveryPoints = value.recoveryPoints;
+      if (value.degradedReason) d.degraded[BACKUP_RECOVERY_POINTS.id] = value.degradedReason;
+    },
+  }),
 ];
 
 /**
@@ -266,6 +279,7 @@ export async function scanUnit(ctx: RegionContext, collectors: readonly UnitColl
     ownedImages: draft.ownedImages,
     launchTemplates: draft.launchTemplates,
     ...(draft.launchPaths ? { launchPaths: draft.launchPaths } : {}),
+    ...(draft.backupRecoveryPoints ? { backupRecoveryPoints: draft.backupRecoveryPoints } : {}),
     ...(collectors.some((c) => SETTINGS_COLLECTORS.has(c.meta.id))
       ? {
           settings: {

@@ -60,6 +60,11 @@ function tinyOrg(): OrgFixture {
     accounts,
     images,
     instances,
+    // Two vaults in A0 us-east-1: one with two EC2 recovery points, one empty (each vault costs a page).
+    backupVaults: [
+      { accountId: A0, region: 'us-east-1', name: 'Default', recoveryPoints: [{ imageId: `ami-${hex(1)}` }, { imageId: `ami-${hex(4)}` }] },
+      { accountId: A0, region: 'us-east-1', name: 'empty' },
+    ],
     launchTemplates: [
       // Latest (2) differs from default (1): two versions to describe; version 2 uses an SSM parameter.
       { launchTemplateId: `lt-${hex(1)}`, launchTemplateName: 'lt', accountId: A1, region: 'eu-west-1', defaultVersion: 1, versions: [{ versionNumber: 1, imageId: `ami-${hex(3)}` }, { versionNumber: 2, imageId: 'resolve:ssm:/x' }] },
@@ -77,6 +82,8 @@ describe('minimal-call model', () => {
     assert.equal(m.shape.instances, 1002);
     assert.deepEqual(m.byAction, {
       'autoscaling:DescribeAutoScalingGroups': 43, // one page per unit, even when it has no group
+      'backup:ListBackupVaults': 43, // one page per unit, even when it has no vault
+      'backup:ListRecoveryPointsByBackupVault': 2, // one page per vault of A0 us-east-1
       'ec2:DescribeFleets': 43,
       'ec2:DescribeSpotFleetRequests': 43,
       'ec2:DescribeImages': 43 + 1 + 1, // owned listing per unit, + one by-id batch in each region with a foreign image
@@ -102,8 +109,16 @@ describe('minimal-call model', () => {
 
   test('matches what a real scan sends, except amigov\'s DescribeLaunchTemplates cross-check', async () => {
     const fixture = generateOrg({ accounts: 4, regions: 3, seed: 11 });
+    // AWS Backup vaults in two units (one with a recovery point, one empty): a page each besides the vault listing.
+    const [a, b] = fixture.accounts.filter((x) => x.id !== fixture.caller.accountId);
+    const owned = fixture.images.find((i) => i.ownerId === a!.id)!;
+    fixture.backupVaults = [
+      { accountId: a!.id, region: owned.region, name: 'Default', recoveryPoints: [{ imageId: owned.imageId }] },
+      { accountId: b!.id, region: owned.region, name: 'dr-vault' },
+    ];
     const model = minimalCalls(fixture, { approvedProviders: testAllowlist().approvedProviders });
     assert.ok((model.byAction['ec2:DescribeImageReferences'] ?? 0) > 0, 'the model counts the image-reference batches');
+    assert.equal(model.byAction['backup:ListRecoveryPointsByBackupVault'], 2, 'the model counts a page per vault');
     const sb = await startSandbox({ fixture });
     useSandboxCredentials(sb.credentials);
     try {

@@ -238,10 +238,10 @@ export function assertMatchesFixture(inv: Inventory, fixture: OrgFixture, exp: E
   }
 }
 
-/** Every action the scan sent, per the sandbox: only Describe / Get / List (and GetCallerIdentity / AssumeRole). */
+/** Every action the scan sent, per the sandbox: only Describe / Get / List (and GetCallerIdentity / AssumeRole; AWS Backup's List). */
 export function assertReadOnly(byAction: Record<string, number>): void {
   for (const action of Object.keys(byAction)) {
-    assert.match(action, /^((ec2|autoscaling):(Describe|Get)|organizations:(Describe|List)|sts:(GetCallerIdentity|AssumeRole)$)/, `${action} is not a read-only call`);
+    assert.match(action, /^((ec2|autoscaling):(Describe|Get)|(organizations|backup):(Describe|List)|sts:(GetCallerIdentity|AssumeRole)$)/, `${action} is not a read-only call`);
   }
 }
 

@@ -53,6 +53,8 @@ resource "aws_iam_role_policy" "amigov_scan_read_only" {
         "Action": [
           "autoscaling:DescribeAutoScalingGroups",
           "autoscaling:DescribeLaunchConfigurations",
+          "backup:ListBackupVaults",
+          "backup:ListRecoveryPointsByBackupVault",
           "ec2:DescribeFleets",
           "ec2:DescribeImageAttribute",
           "ec2:DescribeImageReferences",

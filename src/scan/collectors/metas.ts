@@ -138,6 +138,18 @@ export const IMAGE_REFERENCES: CollectorMeta = {
   ],
 };
 
+/**
+ * Which of the account's AMIs are AWS Backup recovery points (issue #12): ListBackupVaults, then per vault
+ * ListRecoveryPointsByBackupVault with resourceType EC2 (collectors/backup-recovery-points.ts). Read-only.
+ */
+export const BACKUP_RECOVERY_POINTS: CollectorMeta = {
+  id: 'backup-recovery-points',
+  title: 'AWS Backup recovery points of EC2 instances (the AMIs AWS Backup made), per backup vault',
+  scope: 'account-region',
+  optional: true,
+  permissions: ['backup:ListBackupVaults', 'backup:ListRecoveryPointsByBackupVault'],
+};
+
 export const LAUNCH_PERMISSIONS: CollectorMeta = {
   id: 'launch-permissions',
   title: 'Who each owned image is shared with (--deep)',

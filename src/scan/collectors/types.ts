@@ -6,6 +6,7 @@
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { BackupClient } from '@aws-sdk/client-backup';
 
 export interface CollectorMeta {
   id: string;
@@ -28,6 +29,8 @@ export interface RegionContext {
   client: EC2Client;
   /** The account x region's Auto Scaling client, built on first use (launch-paths collector). */
   autoScaling?: () => AutoScalingClient;
+  /** The account x region's AWS Backup client, built on first use (backup-recovery-points collector). */
+  backup?: () => BackupClient;
   abortSignal?: AbortSignal;
   /** --deep: also read who each owned image is shared with (one call per image). */
   deep?: boolean;
