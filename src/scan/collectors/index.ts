@@ -18,6 +18,7 @@ import {
   MANAGED_INSTANCES,
   MANAGED_RESOURCE_VISIBILITY,
   IMAGE_REFERENCES,
+  INSTANCE_REFRESHES,
 } from './metas.js';
 
 export const COLLECTORS: readonly CollectorMeta[] = [
@@ -38,4 +39,5 @@ export const COLLECTORS: readonly CollectorMeta[] = [
   LAUNCH_PERMISSIONS,
   ...LAUNCH_PATH_COLLECTORS,
   IMAGE_REFERENCES,
+  INSTANCE_REFRESHES,
 ];
