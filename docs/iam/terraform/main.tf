@@ -52,6 +52,7 @@ resource "aws_iam_role_policy" "amigov_scan_read_only" {
         "Effect": "Allow",
         "Action": [
           "autoscaling:DescribeAutoScalingGroups",
+          "autoscaling:DescribeInstanceRefreshes",
           "autoscaling:DescribeLaunchConfigurations",
           "ec2:DescribeFleets",
           "ec2:DescribeImageAttribute",
