@@ -17,7 +17,8 @@
  * configuration ("The desired configuration. For example, the desired configuration can specify a new launch
  * template or a new version of the current launch template", StartInstanceRefresh) is what it launches, and it is
  * only known by asking. A desired configuration pinned to a version that is neither a template's default nor its
- * latest is not described (cannot-verify).
+ * latest is not described (cannot-verify). As for image references, an image from an approved publisher that only the
+ * image criteria refuse is outside the scope: a unit whose only refused images are of that kind is not asked.
  *
  * Statuses (InstanceRefresh.Status): "Pending - The request was created, but the instance refresh has not started.
  * InProgress - An instance refresh is in progress. Successful - An instance refresh completed successfully. Failed -
