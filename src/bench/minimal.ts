@@ -20,6 +20,7 @@ export const PAGE = {
   fleets: 1000, // DescribeFleets / DescribeSpotFleetRequests: MaxResults up to 1000
   imageReferenceIds: 10, // DescribeImageReferences ImageId.N: "Maximum number of 10 items."
   backup: 1000, // ListBackupVaults MaxResults: "Maximum value of 1000" (amigov asks ListRecoveryPointsByBackupVault for the same)
+  instanceRefreshes: 100, // DescribeInstanceRefreshes MaxRecords: "The default value is 50 and the maximum value is 100."
 } as const;
 
 export interface MinimalModelOptions {
@@ -105,7 +106,8 @@ function hasRole(a: FixtureAccount, roleName: string): boolean {
  * - per account x region: backup:ListBackupVaults pages of 1000 (at least one, also without a vault), then per vault
  *   backup:ListRecoveryPointsByBackupVault (resourceType EC2) pages of 1000, at least one each (issue #12);
  * - with the approved providers given: per account x region, ec2:DescribeImageReferences in batches of 10 image ids
- *   for the images the unit owns or references that are not from an approved publisher (issue #14).
+ *   for the images the unit owns or references that are not from an approved publisher (issue #14), and in the units
+ *   where there is at least one such image, autoscaling:DescribeInstanceRefreshes once per group (pages of 100).
  */
 export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): MinimalModel {
   const wants = (collector: string) => !opts.collectors || opts.collectors.includes(collector);
@@ -218,6 +220,7 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
 
   // Launch paths (issue #14): groups, fleets, the launch configurations groups use, versions pinned by number.
   const groups = new Map<string, number>();
+  const refreshCounts = new Map<string, number[]>(); // unit -> each group's instance refreshes (any status)
   const fleets = new Map<string, number>();
   const spot = new Map<string, number>();
   const lcNames = new Map<string, Set<string>>();
@@ -244,6 +247,7 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
     const k = unitKey(g.accountId, g.region);
     if (!units.has(k)) continue;
     groups.set(k, (groups.get(k) ?? 0) + 1);
+    refreshCounts.set(k, [...(refreshCounts.get(k) ?? []), g.instanceRefreshes?.length ?? 0]);
     if (g.launchConfigurationName) {
       let s = lcNames.get(k);
       if (!s) lcNames.set(k, (s = new Set()));
@@ -307,13 +311,17 @@ export function minimalCalls(fx: OrgFixture, opts: MinimalModelOptions = {}): Mi
     if (liveInstances.has(k) || owned.has(k) || ltVersions.has(k)) populated++;
     // After the images are resolved: DescribeImageReferences, 10 ids per call, for the images the unit owns or
     // references whose owner is known and is not an approved publisher (one page each: at most 1000 references).
-    if (opts.approvedProviders && wants('image-references')) {
+    if (opts.approvedProviders) {
       const approved = opts.approvedProviders;
       const ids = [...(unitRefs.get(k) ?? [])].filter((id) => {
         const img = fixtureImages.get(id);
         return img && img.state !== 'deregistered' && !approved.includes(img.ownerId) && !(img.ownerAlias && approved.includes(img.ownerAlias));
       });
-      add('ec2:DescribeImageReferences', ceilDiv(ids.length, PAGE.imageReferenceIds));
+      if (wants('image-references')) add('ec2:DescribeImageReferences', ceilDiv(ids.length, PAGE.imageReferenceIds));
+      // Where those are asked about: DescribeInstanceRefreshes for every group of the unit, pages of 100 (each at least one).
+      if (ids.length > 0 && asg > 0 && wants('instance-refreshes')) {
+        add('autoscaling:DescribeInstanceRefreshes', (refreshCounts.get(k) ?? []).reduce((n, c) => n + pages(c, PAGE.instanceRefreshes), 0));
+      }
     }
     // Launch configurations and pinned versions are known only once the groups and fleets are listed.
     const paths = asg + (lcs > 0 || pins.has(k) ? 1 : 0);

@@ -15,7 +15,7 @@ import { LAUNCH_PATH_KINDS } from '../model/findings.js';
 import type { Inventory } from '../model/inventory.js';
 import type { ResolvedAllowlist } from '../config/allowlist.js';
 import type { BlockedBy, InventoryIndex } from '../rules/context.js';
-import { judgeInstanceLaunch, judgeLaunchPath, judgeLaunchTemplate, launchPathIndex, launchPathsOf, pathId, pathWhere, type VersionVerdict } from '../rules/launch-verdict.js';
+import { judgeImageReference, judgeInstanceLaunch, judgeLaunchPathNow, judgeLaunchTemplate, launchPathIndex, launchPathsOf, pathId, pathWhere, type VersionVerdict } from '../rules/launch-verdict.js';
 import { addDays, daysBetween } from '../util/dates.js';
 
 export const DEFAULT_HORIZON_DAYS = 90;
@@ -58,7 +58,8 @@ export function judgeAllPaths(inventory: Inventory, index: InventoryIndex, allow
   for (const p of launchPathsOf(inventory)) {
     const w = pathWhere(p);
     const base = { kind: p.kind, accountId: w.accountId, region: w.region, resourceId: pathId(p) };
-    out.push(fromVerdicts(base, judgeLaunchPath(index, paths, allowlist, p).judged.map((j) => j.verdict)));
+    // As the rule judges it: a group whose refresh rolls out a refused desired configuration breaks too.
+    out.push(fromVerdicts(base, judgeLaunchPathNow(index, paths, allowlist, p).verdict.judged.map((j) => j.verdict)));
   }
   return out;
 }
@@ -109,17 +110,19 @@ export interface BlastRadiusOptions {
  * Image Builder recipes: the EC2 docs list them as references ("Identify your resources referencing specified AMIs")
  * and say nothing about enforcement on a recipe's builds, so the note only says the recipe names the image.
  */
-function referenceNote(resourceType: string, arn: string, blockedBy: 'scp' | 'both' | undefined): string {
+function referenceNote(resourceType: string, arn: string, blockedBy: 'scp' | 'both' | undefined, onlyReference: boolean): string {
   const name = arn.replace(/^arn:[^:]*:[^:]*:[^:]*:[^:]*:/, '');
   const refused = blockedBy === 'both' ? 'the declarative policy and the SCP refuse' : blockedBy === 'scp' ? 'the SCP refuses' : 'is no longer available';
+  // No group, fleet, template or instance amigov reads launches it: the reference is the only thing that breaks.
+  const only = onlyReference ? ' (no launch path amigov reads uses this image)' : '';
   if (resourceType === 'ssm:Parameter') {
     const param = `/${name.replace(/^parameter\//, '')}`;
     return blockedBy
-      ? `SSM parameter ${param} resolves to an AMI ${refused}: launches through it (resolve:ssm:${param}) will be refused`
-      : `SSM parameter ${param} resolves to an AMI that ${refused}: launches through it will fail`;
+      ? `SSM parameter ${param} resolves to an AMI ${refused}: a launch that resolves it (resolve:ssm:${param}) is refused once enforcement starts${only}`
+      : `SSM parameter ${param} resolves to an AMI that ${refused}: a launch that resolves it fails${only}`;
   }
   const what = resourceType === 'imagebuilder:ImageRecipe' ? 'Image Builder image recipe' : resourceType === 'imagebuilder:ContainerRecipe' ? 'Image Builder container recipe' : resourceType;
-  return `${what} ${name} names this image (AWS documents the reference, not what enforcement does to its builds)`;
+  return `${what} ${name} names this image (AWS documents the reference, not what enforcement does to its builds)${only}`;
 }
 
 export function computeBlastRadius(inventory: Inventory, index: InventoryIndex, allowlist: ResolvedAllowlist, opts: BlastRadiusOptions = {}): { radius: BlastRadius; judged: JudgedPath[] } {
@@ -154,11 +157,30 @@ export function computeBlastRadius(inventory: Inventory, index: InventoryIndex, 
     e.paths.push(resource(p));
   }
 
-  // References only DescribeImageReferences reports (SSM parameters, Image Builder recipes), under their image.
+  // References only DescribeImageReferences reports (SSM parameters, Image Builder recipes), under their image, judged
+  // from the account that holds them (a parameter is resolved by the account launching through it). An image that
+  // only such references name, refused or gone, is a root cause of its own with no launch path.
   for (const r of inventory.imageReferences ?? []) {
-    const e = images.get(`${r.region}|${r.imageId}`);
-    if (!e) continue;
-    (e.references ??= []).push({ accountId: r.accountId, region: r.region, resourceType: r.resourceType, arn: r.arn, note: referenceNote(r.resourceType, r.arn, e.blockedBy) });
+    const k = `${r.region}|${r.imageId}`;
+    const v = judgeImageReference(index, allowlist, r, '', { kind: 'ami', imageId: r.imageId });
+    const layer = v.kind === 'fail' && (v.blockedBy === 'both' || v.blockedBy === 'scp') ? v.blockedBy : undefined;
+    let e = images.get(k);
+    if (!e) {
+      // Refused by an owner or expiry (a layer both counts) or gone; a criteria-only refusal is left to the findings.
+      if (v.kind !== 'fail' || (!layer && v.reason !== 'unavailable')) continue;
+      e = {
+        region: r.region,
+        imageId: r.imageId,
+        ...(v.img.name !== undefined ? { imageName: v.img.name } : {}),
+        ...(v.img.ownerId !== undefined ? { imageOwnerId: v.img.ownerId } : {}),
+        reason: v.reason,
+        ...(layer ? { blockedBy: layer } : {}),
+        paths: [],
+      };
+      images.set(k, e);
+    }
+    const note = referenceNote(r.resourceType, r.arn, layer ?? (v.kind === 'fail' ? undefined : e.blockedBy), e.paths.length === 0);
+    (e.references ??= []).push({ accountId: r.accountId, region: r.region, resourceType: r.resourceType, arn: r.arn, note });
   }
 
   // Rollout: the root and every OU, as the accounts' OU paths name them.

@@ -418,6 +418,7 @@ export interface BlastRadius {
     reason: string;
     /** The strongest layer that refuses it somewhere (absent for an unavailable image). */
     blockedBy?: 'scp' | 'both';
+    /** Every launch path that uses it; [] when only references (below) name it. */
     paths: BlastResource[];
     /**
      * Resources amigov does not read itself that name this image (SSM parameters, Image Builder recipes), as

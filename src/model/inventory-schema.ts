@@ -172,6 +172,21 @@ const launchTemplateVersionSchema = z.object({ versionNumber: z.number(), image:
 
 const launchTemplateSpecSchema = z.object({ launchTemplateId: str.optional(), launchTemplateName: str.optional(), version: str.optional() });
 
+const groupMixedInstancesPolicySchema = z.object({
+  launchTemplate: launchTemplateSpecSchema,
+  overrides: z.array(z.object({ instanceType: str.optional(), launchTemplate: launchTemplateSpecSchema.optional() })),
+});
+
+const instanceRefreshSchema = z.object({
+  instanceRefreshId: str,
+  status: str,
+  statusReason: str.optional(),
+  percentageComplete: z.number().optional(),
+  instancesToUpdate: z.number().optional(),
+  startTime: str.optional(),
+  desiredConfiguration: z.object({ launchTemplate: launchTemplateSpecSchema.optional(), mixedInstancesPolicy: groupMixedInstancesPolicySchema.optional() }).optional(),
+});
+
 const autoScalingGroupSchema = z.object({
   accountId: str,
   region: str,
@@ -184,12 +199,9 @@ const autoScalingGroupSchema = z.object({
   tags,
   launchTemplate: launchTemplateSpecSchema.optional(),
   launchConfigurationName: str.optional(),
-  mixedInstancesPolicy: z
-    .object({
-      launchTemplate: launchTemplateSpecSchema,
-      overrides: z.array(z.object({ instanceType: str.optional(), launchTemplate: launchTemplateSpecSchema.optional() })),
-    })
-    .optional(),
+  mixedInstancesPolicy: groupMixedInstancesPolicySchema.optional(),
+  lifecycleStates: z.record(z.string(), z.number()).optional(),
+  instanceRefreshes: z.array(instanceRefreshSchema).optional(),
 });
 
 const launchConfigurationSchema = z.object({ accountId: str, region: str, name: str, image: imageReferenceSchema });

@@ -256,11 +256,38 @@ export interface AutoScalingGroup {
   tags: Record<string, string>;
   launchTemplate?: LaunchTemplateSpec;
   launchConfigurationName?: string;
-  mixedInstancesPolicy?: {
-    launchTemplate: LaunchTemplateSpec;
-    /** Overrides; one that names its own launch template launches that one for its instance type. */
-    overrides: { instanceType?: string; launchTemplate?: LaunchTemplateSpec }[];
-  };
+  mixedInstancesPolicy?: GroupMixedInstancesPolicy;
+  /**
+   * The group's instances counted by their Auto Scaling LifecycleState ("InService": 2, "Pending": 1), from
+   * DescribeAutoScalingGroups Instances. Absent in inventories written before it was recorded.
+   */
+  lifecycleStates?: Record<string, number>;
+  /**
+   * The group's instance refreshes that are not finished (DescribeInstanceRefreshes; statuses other than Successful,
+   * Failed, Cancelled, RollbackFailed, RollbackSuccessful). Absent when the scan did not ask (it asks only in the
+   * account x regions where DescribeImageReferences is asked, see collectors/instance-refreshes.ts); [] when none.
+   */
+  instanceRefreshes?: InstanceRefresh[];
+}
+
+export interface GroupMixedInstancesPolicy {
+  launchTemplate: LaunchTemplateSpec;
+  /** Overrides; one that names its own launch template launches that one for its instance type. */
+  overrides: { instanceType?: string; launchTemplate?: LaunchTemplateSpec }[];
+}
+
+/** An instance refresh of an Auto Scaling group (DescribeInstanceRefreshes), as far as amigov reads it. */
+export interface InstanceRefresh {
+  instanceRefreshId: string;
+  /** Pending | InProgress | Baking | Cancelling | RollbackInProgress (the unfinished statuses AWS documents) */
+  status: string;
+  statusReason?: string;
+  percentageComplete?: number;
+  instancesToUpdate?: number;
+  /** ISO 8601 */
+  startTime?: string;
+  /** The refresh's DesiredConfiguration: the launch template (or mixed instances policy) it replaces instances with. */
+  desiredConfiguration?: { launchTemplate?: LaunchTemplateSpec; mixedInstancesPolicy?: GroupMixedInstancesPolicy };
 }
 
 /** A legacy launch configuration used by an Auto Scaling group (DescribeLaunchConfigurations): its ImageId. */

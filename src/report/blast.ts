@@ -80,7 +80,10 @@ export function blastView(doc: FindingsDocument) {
       reason: i.reason,
       blockedBy: i.blockedBy ?? 'gone',
       count: i.paths.length,
-      paths: byPathText(Object.fromEntries(LAUNCH_PATH_KINDS.map((k) => [k, i.paths.filter((p) => p.kind === k).length])) as Record<LaunchPathKind, number>),
+      paths:
+        i.paths.length > 0
+          ? byPathText(Object.fromEntries(LAUNCH_PATH_KINDS.map((k) => [k, i.paths.filter((p) => p.kind === k).length])) as Record<LaunchPathKind, number>)
+          : 'no launch path amigov reads; only the references below',
       accounts: [...new Set(i.paths.map((p) => (names.get(p.accountId) ? `${names.get(p.accountId)} (${p.accountId})` : p.accountId)))].join(', '),
       references: (i.references ?? []).map((r) => `${r.note} (account ${r.accountId})`),
     })),

@@ -14,10 +14,19 @@
  * - Spot Fleet (LaunchSpecifications): "If an AMI specified in a launch specification is deregistered or
  *   disabled, no new instances can be launched from the AMI. For fleets of type maintain, the target capacity
  *   will not be maintained."
+ * - What a group is launching now (launch-verdict.ts pendingLaunches: a scale-out where desired capacity exceeds the
+ *   instances InService or Pending, a Pending, InProgress or RollbackInProgress instance refresh) fails as soon as
+ *   enforcement starts, not at some later scale event. Allowed AMIs user guide: "When the criteria are enabled, users
+ *   launching instances will only see and have access to AMIs that comply with the specified criteria." For a refresh,
+ *   StartInstanceRefresh: "An instance refresh might fail for several reasons, such as EC2 launch failures [...]"
+ *   and "If you enable auto rollback, your Auto Scaling group will be rolled back automatically when the instance
+ *   refresh fails." AWS documents no retry count for a failed scale-out launch, so the finding claims none.
+ * - A refresh with a desired configuration launches that configuration, not the group's: a group whose own template is
+ *   fine but whose refresh rolls out a refused AMI is reported too (refreshRefused, refreshUnavailable).
  */
 import { defineRule, type FindingDraft } from './types.js';
 import { describeBlockedBy, type BlockedBy } from './context.js';
-import { judgeLaunchPath, launchPathIndex, launchPathsOf, pathId, pathWhere, type LaunchPath } from './launch-verdict.js';
+import { judgeLaunchPathNow, launchPathIndex, launchPathsOf, pathId, pathWhere, type LaunchPath, type PendingLaunch } from './launch-verdict.js';
 import * as cmd from '../remediation/commands.js';
 import { opsAccount, requestException, targetOf } from '../remediation/common.js';
 import { tagValue } from '../util/tags.js';
@@ -37,14 +46,23 @@ type Details = {
   runningInstances: number | null;
   fleetType: string | null;
   targetCapacity: number | null;
+  /** Instances a pending scale-out is launching (desired capacity minus those InService or Pending); null: none known. */
+  pendingScaleOut: number | null;
+  /** The first launching instance refresh whose launches fail, and its status. */
+  instanceRefreshId: string | null;
+  instanceRefreshStatus: string | null;
   verdict: string;
 };
 
 const messages = {
   groupRefused:
-    'Auto Scaling group {{name}}{{label}}: {{problems}}. Once enforcement starts ({{blockedBy}}) every launch from it is refused: scale-out, instance refresh and the replacement of unhealthy instances (desired {{desired}}, min {{min}}, max {{max}}); the instances it runs now keep running ({{running}} in the group).',
+    'Auto Scaling group {{name}}{{label}}: {{problems}}. Once enforcement starts ({{blockedBy}}) every launch from it is refused: scale-out, instance refresh and the replacement of unhealthy instances (desired {{desired}}, min {{min}}, max {{max}}); the instances it runs now keep running ({{running}} in the group).{{pendingNow}}',
   groupUnavailable:
-    'Auto Scaling group {{name}}{{label}}: {{problems}}. Every launch from it fails: scale-out, instance refresh and the replacement of unhealthy instances (desired {{desired}}, min {{min}}, max {{max}}).',
+    'Auto Scaling group {{name}}{{label}}: {{problems}}. Every launch from it fails: scale-out, instance refresh and the replacement of unhealthy instances (desired {{desired}}, min {{min}}, max {{max}}).{{pendingNow}}',
+  refreshRefused:
+    'Auto Scaling group {{name}}{{label}}: instance refresh {{refreshId}} ({{refreshStatus}}) replaces its instances from its desired configuration: {{problems}}. Once enforcement starts ({{blockedBy}}) those launches are refused and the refresh fails (an instance refresh "might fail for several reasons, such as EC2 launch failures"; with auto rollback the group is rolled back).',
+  refreshUnavailable:
+    'Auto Scaling group {{name}}{{label}}: instance refresh {{refreshId}} ({{refreshStatus}}) replaces its instances from its desired configuration: {{problems}}. Those launches fail now, and so does the refresh.',
   fleetRefused: '{{kindText}} {{name}} ({{fleetType}}, target capacity {{target}}): {{problems}}. Once enforcement starts ({{blockedBy}}) it cannot launch new instances from that AMI.',
   fleetUnavailable: '{{kindText}} {{name}} ({{fleetType}}, target capacity {{target}}): {{problems}}. It cannot launch new instances from that AMI.',
   cannotVerify: '{{kindText}} {{name}}{{label}}: {{problems}}. Check what it launches before enforcement starts.',
@@ -62,6 +80,23 @@ export function groupLabel(tags: Record<string, string>): string | undefined {
   return undefined;
 }
 
+/**
+ * " Launching now: a scale-out of 2 instances (desired 3, 1 InService or Pending); instance refresh r-1 (InProgress,
+ * 40% complete): these launches fail as soon as enforcement starts." Empty when nothing failing is launching.
+ */
+export function pendingNowText(failing: PendingLaunch[], refused: boolean): string {
+  if (failing.length === 0) return '';
+  const parts = failing.map((l) =>
+    l.kind === 'scale-out'
+      ? `a scale-out of ${l.missing} instance${l.missing === 1 ? '' : 's'} (desired ${l.desired}, ${l.counted} InService or Pending)`
+      : `instance refresh ${l.refresh.instanceRefreshId} (${l.refresh.status}${l.refresh.percentageComplete !== undefined ? `, ${l.refresh.percentageComplete}% complete` : ''})`,
+  );
+  const refreshing = failing.some((l) => l.kind === 'instance-refresh');
+  const when = refused ? 'fail as soon as enforcement starts' : 'fail now';
+  const refreshText = refreshing ? ', and the refresh fails with them (an instance refresh "might fail for several reasons, such as EC2 launch failures"; with auto rollback the group is rolled back)' : '';
+  return ` Launching now: ${parts.join('; ')}: these launches ${when}${refreshText}.`;
+}
+
 export default defineRule({
   meta: {
     id: 'launch-path-unapproved-ami',
@@ -72,14 +107,17 @@ export default defineRule({
       'An Auto Scaling group (launch template version it actually uses, mixed instances overrides, launch configuration), EC2 Fleet or Spot Fleet request whose AMI is from an unapproved publisher, ' +
       'an expired exception, or no longer exists: its scale-out, instance refresh and replacement of unhealthy instances fail once enforcement starts. SSM-parameter images and paths whose template or AMI could not be checked are cannot-verify.',
     docs: 'docs/rules/launch-path-unapproved-ami.md',
-    reads: ['auto-scaling-groups', 'launch-configurations', 'ec2-fleets', 'spot-fleets', 'pinned-launch-template-versions', 'launch-templates', 'owned-images', 'referenced-images'],
+    reads: ['auto-scaling-groups', 'launch-configurations', 'ec2-fleets', 'spot-fleets', 'pinned-launch-template-versions', 'instance-refreshes', 'launch-templates', 'owned-images', 'referenced-images'],
     messages,
   },
   evaluate(inventory, { index, allowlist }) {
     const paths = launchPathIndex(inventory);
     const out: FindingDraft<Details, keyof typeof messages>[] = [];
     for (const p of launchPathsOf(inventory)) {
-      const { judged, status } = judgeLaunchPath(index, paths, allowlist, p);
+      // A refresh rolling out a desired configuration that fails, on a group whose own configuration does not, is
+      // reported on that configuration (refreshFail).
+      const { verdict, pending, refreshFail } = judgeLaunchPathNow(index, paths, allowlist, p);
+      const { judged, status } = verdict;
       if (status === 'ok') continue;
       const where = pathWhere(p);
       const fails = judged.filter((j) => j.verdict.kind === 'fail');
@@ -94,8 +132,23 @@ export default defineRule({
       const fleet = p.kind !== 'auto-scaling-group' ? p.fleet : undefined;
       const label = group ? groupLabel(group.tags) : undefined;
       const problems = shown.map((j) => (j.verdict.kind === 'ok' ? '' : j.verdict.text)).join('; ');
-      const messageId: keyof typeof messages =
-        status === 'cannot-verify' ? 'cannotVerify' : group ? (blockedBy ? 'groupRefused' : 'groupUnavailable') : blockedBy ? 'fleetRefused' : 'fleetUnavailable';
+      const messageId: keyof typeof messages = refreshFail
+        ? blockedBy
+          ? 'refreshRefused'
+          : 'refreshUnavailable'
+        : status === 'cannot-verify'
+          ? 'cannotVerify'
+          : group
+            ? blockedBy
+              ? 'groupRefused'
+              : 'groupUnavailable'
+            : blockedBy
+              ? 'fleetRefused'
+              : 'fleetUnavailable';
+      // What the group is launching now that fails: its scale-out and refreshes on its own (failing) configuration.
+      const failingNow = status === 'fail' && !refreshFail ? pending.filter((l) => l.verdict.status === 'fail') : [];
+      const scaleOut = pending.find((l): l is Extract<PendingLaunch, { kind: 'scale-out' }> => l.kind === 'scale-out');
+      const refresh = refreshFail ?? failingNow.find((l): l is Extract<PendingLaunch, { kind: 'instance-refresh' }> => l.kind === 'instance-refresh');
       out.push({
         accountId: where.accountId,
         region: where.region,
@@ -120,6 +173,9 @@ export default defineRule({
           running: group?.instanceIds.length ?? 0,
           fleetType: fleet?.type ?? 'maintain',
           target: fleet?.targetCapacity ?? 0,
+          pendingNow: pendingNowText(failingNow, blockedBy !== undefined),
+          refreshId: refresh?.refresh.instanceRefreshId ?? '',
+          refreshStatus: refresh?.refresh.status ?? '',
         },
         details: {
           pathKind: p.kind,
@@ -133,6 +189,9 @@ export default defineRule({
           runningInstances: group?.instanceIds.length ?? null,
           fleetType: fleet?.type ?? null,
           targetCapacity: fleet?.targetCapacity ?? null,
+          pendingScaleOut: scaleOut?.missing ?? null,
+          instanceRefreshId: refresh?.refresh.instanceRefreshId ?? null,
+          instanceRefreshStatus: refresh?.refresh.status ?? null,
           verdict: first.verdict.kind === 'ok' ? 'ok' : first.verdict.reason,
         },
       });

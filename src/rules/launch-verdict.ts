@@ -4,7 +4,7 @@
  * expired-exception, launch-template-unapproved-ami) and the enforcement impact in findings.json
  * (computeImpact) both call it, so a count and the findings behind it can never disagree.
  */
-import type { AutoScalingGroup, Fleet, ImageReference, Instance, Inventory, LaunchTemplate, LaunchTemplateSpec } from '../model/inventory.js';
+import type { AutoScalingGroup, Fleet, ImageReference, Instance, InstanceRefresh, Inventory, LaunchTemplate, LaunchTemplateSpec } from '../model/inventory.js';
 import type { ResolvedAllowlist } from '../config/allowlist.js';
 import {
   enforcementVerdict,
@@ -319,4 +319,81 @@ export function launchTemplateEnforcement(index: InventoryIndex, allowlist: Reso
   }
   const outcome: EnforcementOutcome = refused ? { status: 'refused', blockedBy: refused } : gone ? { status: 'refused' } : unknown ? { status: 'unknown' } : { status: 'allowed' };
   return { outcome, sources };
+}
+
+// ---- launches pending now: a scale-out, an instance refresh (issue #14) -----------------------------------------
+
+/**
+ * The lifecycle states of instances that count toward a group's desired capacity or are launching toward it.
+ * Amazon EC2 Auto Scaling instance lifecycle: "When a scale-out event occurs, the Auto Scaling group launches the
+ * required number of EC2 instances, using its assigned launch template. These instances start in the Pending state."
+ * "When each instance is fully configured and passes the Amazon EC2 health checks, it is attached to the Auto Scaling
+ * group and it enters the InService state. The instance is counted against the desired capacity of the Auto Scaling
+ * group." Pending:Wait and Pending:Proceed are the Pending state under a launch lifecycle hook ("The lifecycle hook
+ * puts the instance into a wait state (Pending:Wait) [...] the Amazon EC2 Auto Scaling group continues the launch
+ * process (Pending:Proceed)").
+ */
+export const COUNTED_LIFECYCLE_STATES: readonly string[] = ['Pending', 'Pending:Wait', 'Pending:Proceed', 'InService'];
+
+/**
+ * Refresh statuses in which the refresh still launches instances: "Pending - The request was created, but the
+ * instance refresh has not started", "InProgress - An instance refresh is in progress", "RollbackInProgress - An
+ * instance refresh is being rolled back" (a rollback "replaces the instances that have been deployed so far"). Not
+ * Baking ("Waiting the specified bake time after an instance refresh has finished updating instances") nor Cancelling
+ * ("An ongoing instance refresh is being cancelled"): AWS does not say either launches more.
+ */
+export const LAUNCHING_REFRESH_STATUSES: readonly string[] = ['Pending', 'InProgress', 'RollbackInProgress'];
+
+export type PendingLaunch =
+  /** Desired capacity exceeds the instances InService or Pending: the group is launching `missing` instances. */
+  | { kind: 'scale-out'; missing: number; desired: number; counted: number; verdict: LaunchPathVerdict }
+  /** An unfinished refresh that launches, judged on what it launches. */
+  | { kind: 'instance-refresh'; refresh: InstanceRefresh; fromDesiredConfiguration: boolean; verdict: LaunchPathVerdict };
+
+/**
+ * What the group is launching now, each judged on the sources it launches from:
+ * - a scale-out: the group's own configuration ("launches the required number of EC2 instances, using its assigned
+ *   launch template"). Only where the inventory recorded the lifecycle states and the group is not being deleted.
+ * - a Pending or InProgress refresh with a desired configuration: that configuration (StartInstanceRefresh
+ *   DesiredConfiguration: "Once the instance refresh succeeds, Amazon EC2 Auto Scaling updates the settings of the
+ *   Auto Scaling group to reflect the new desired configuration", so until then the group's own settings are not what
+ *   it launches); without one, the group's own configuration.
+ * - a RollbackInProgress refresh: the group's own configuration ("The new instances match the configuration that you
+ *   last saved on the Auto Scaling group before starting the instance refresh", Undo changes with a manual or auto
+ *   rollback).
+ */
+export function pendingLaunches(index: InventoryIndex, paths: LaunchPathIndex, allowlist: ResolvedAllowlist, g: AutoScalingGroup, own: LaunchPathVerdict): PendingLaunch[] {
+  const out: PendingLaunch[] = [];
+  if (g.lifecycleStates && g.status === undefined) {
+    const counted = COUNTED_LIFECYCLE_STATES.reduce((n, s) => n + (g.lifecycleStates![s] ?? 0), 0);
+    if (g.desiredCapacity > counted) out.push({ kind: 'scale-out', missing: g.desiredCapacity - counted, desired: g.desiredCapacity, counted, verdict: own });
+  }
+  for (const refresh of g.instanceRefreshes ?? []) {
+    if (!LAUNCHING_REFRESH_STATUSES.includes(refresh.status)) continue;
+    const dc = refresh.status !== 'RollbackInProgress' ? refresh.desiredConfiguration : undefined;
+    if (dc && (dc.launchTemplate || dc.mixedInstancesPolicy)) {
+      const { launchTemplate: _lt, mixedInstancesPolicy: _mip, launchConfigurationName: _lc, ...rest } = g;
+      const desired: AutoScalingGroup = { ...rest, ...(dc.launchTemplate ? { launchTemplate: dc.launchTemplate } : {}), ...(dc.mixedInstancesPolicy ? { mixedInstancesPolicy: dc.mixedInstancesPolicy } : {}) };
+      out.push({ kind: 'instance-refresh', refresh, fromDesiredConfiguration: true, verdict: judgeLaunchPath(index, paths, allowlist, { kind: 'auto-scaling-group', group: desired }) });
+    } else out.push({ kind: 'instance-refresh', refresh, fromDesiredConfiguration: false, verdict: own });
+  }
+  return out;
+}
+
+export interface PathNowVerdict {
+  /** The verdict the path is reported with: its own, or a launching refresh's desired configuration's when only that fails. */
+  verdict: LaunchPathVerdict;
+  pending: PendingLaunch[];
+  /** Set when the path's own configuration does not fail but a refresh rolling out a desired configuration does. */
+  refreshFail?: Extract<PendingLaunch, { kind: 'instance-refresh' }>;
+}
+
+/** judgeLaunchPath, and for a group what it is launching now: the one judgement the rule and the blast radius share. */
+export function judgeLaunchPathNow(index: InventoryIndex, paths: LaunchPathIndex, allowlist: ResolvedAllowlist, p: LaunchPath): PathNowVerdict {
+  const own = judgeLaunchPath(index, paths, allowlist, p);
+  if (p.kind !== 'auto-scaling-group') return { verdict: own, pending: [] };
+  const pending = pendingLaunches(index, paths, allowlist, p.group, own);
+  const refreshFail =
+    own.status === 'fail' ? undefined : pending.find((l): l is Extract<PendingLaunch, { kind: 'instance-refresh' }> => l.kind === 'instance-refresh' && l.verdict.status === 'fail');
+  return refreshFail ? { verdict: refreshFail.verdict, pending, refreshFail } : { verdict: own, pending };
 }

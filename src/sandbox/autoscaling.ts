@@ -2,7 +2,8 @@
  * Amazon EC2 Auto Scaling over its real protocol: the AWS Query protocol (form-encoded, `Action` and
  * `Version=2011-01-01`), lists as `Name.member.N`, responses `<ActionResponse><ActionResult>...` in the
  * namespace http://autoscaling.amazonaws.com/doc/2011-01-01/ with `<member>` list items, errors in the
- * `<ErrorResponse>` envelope (as STS). DescribeAutoScalingGroups and DescribeLaunchConfigurations only.
+ * `<ErrorResponse>` envelope (as STS). DescribeAutoScalingGroups, DescribeLaunchConfigurations and
+ * DescribeInstanceRefreshes only.
  *
  * Pagination as the API reference documents it: "MaxRecords: The maximum number of items to return with this
  * call. The default value is 50 and the maximum value is 100." For the group names: "By default, you can only
@@ -12,7 +13,7 @@ import { ApiError } from './errors.js';
 import type { QueryParams, XmlValue } from './protocol/query.js';
 import type { Principal } from './auth.js';
 import type { SandboxState } from './state.js';
-import type { FixtureLaunchTemplateSpec } from './fixture-types.js';
+import type { FixtureLaunchTemplateSpec, FixtureMixedInstancesPolicy } from './fixture-types.js';
 import { decodeToken, encodeToken } from './ec2/common.js';
 
 export const AUTO_SCALING_NAMESPACE = 'http://autoscaling.amazonaws.com/doc/2011-01-01/';
@@ -121,7 +122,53 @@ export const describeLaunchConfigurations: AutoScalingHandler = (ctx, params) =>
   };
 };
 
+const mixedPolicy = (p: FixtureMixedInstancesPolicy | undefined): XmlValue =>
+  p
+    ? {
+        LaunchTemplate: {
+          LaunchTemplateSpecification: ltSpec(p.launchTemplate),
+          Overrides: members((p.overrides ?? []).map((o) => ({ InstanceType: o.instanceType, LaunchTemplateSpecification: ltSpec(o.launchTemplate) }))),
+        },
+      }
+    : undefined;
+
+/**
+ * DescribeInstanceRefreshes: "Gets information about the instance refreshes for the specified Auto Scaling group from
+ * the previous six weeks." AutoScalingGroupName: "Required: Yes"; InstanceRefreshIds.member.N: "One or more instance
+ * refresh IDs."; MaxRecords: "The default value is 50 and the maximum value is 100." The API reference is silent on
+ * a group that does not exist: the sandbox answers an empty list, as DescribeAutoScalingGroups does for unknown names.
+ * The missing-name message is the Query protocol's usual validation error (AWS documents only ValidationError's code).
+ */
+export const describeInstanceRefreshes: AutoScalingHandler = (ctx, params) => {
+  const name = params.str('AutoScalingGroupName');
+  if (!name) throw validation("1 validation error detected: Value null at 'autoScalingGroupName' failed to satisfy constraint: Member must not be null");
+  const ids = params.list('InstanceRefreshIds.member');
+  const group = ctx.state.autoScalingGroups(ctx.accountId, ctx.region).find((g) => g.name === name);
+  let list = group?.instanceRefreshes ?? [];
+  if (ids.length > 0) list = list.filter((r) => ids.includes(r.instanceRefreshId));
+  const { items, NextToken } = page('DescribeInstanceRefreshes', list, params, 0);
+  return {
+    InstanceRefreshes: members(
+      items.map((r) => ({
+        InstanceRefreshId: r.instanceRefreshId,
+        AutoScalingGroupName: name,
+        Status: r.status,
+        StatusReason: r.statusReason,
+        StartTime: r.startTime,
+        EndTime: r.endTime,
+        PercentageComplete: r.percentageComplete,
+        InstancesToUpdate: r.instancesToUpdate,
+        DesiredConfiguration: r.desiredConfiguration
+          ? { LaunchTemplate: ltSpec(r.desiredConfiguration.launchTemplate), MixedInstancesPolicy: mixedPolicy(r.desiredConfiguration.mixedInstancesPolicy) }
+          : undefined,
+      })),
+    ),
+    NextToken,
+  };
+};
+
 export const AUTO_SCALING_ACTIONS: Record<string, AutoScalingHandler> = {
   DescribeAutoScalingGroups: describeAutoScalingGroups,
   DescribeLaunchConfigurations: describeLaunchConfigurations,
+  DescribeInstanceRefreshes: describeInstanceRefreshes,
 };

@@ -45,6 +45,8 @@ const policyType = z.enum([
 
 const ltSpec = z.object({ launchTemplateId: z.string().optional(), launchTemplateName: z.string().optional(), version: z.string().regex(/^(\$Latest|\$Default|[1-9][0-9]*)$/).optional() });
 
+const mixedInstancesPolicy = z.object({ launchTemplate: ltSpec, overrides: z.array(z.object({ instanceType: z.string().optional(), launchTemplate: ltSpec.optional() })).optional() });
+
 export const fixtureSchema = z.object({
   description: z.string().optional(),
   organization: z.object({
@@ -163,8 +165,20 @@ export const fixtureSchema = z.object({
         status: z.string().optional(),
         launchTemplate: ltSpec.optional(),
         launchConfigurationName: z.string().optional(),
-        mixedInstancesPolicy: z
-          .object({ launchTemplate: ltSpec, overrides: z.array(z.object({ instanceType: z.string().optional(), launchTemplate: ltSpec.optional() })).optional() })
+        mixedInstancesPolicy: mixedInstancesPolicy.optional(),
+        instanceRefreshes: z
+          .array(
+            z.object({
+              instanceRefreshId: z.string().min(1),
+              status: z.enum(['Pending', 'InProgress', 'Successful', 'Failed', 'Cancelling', 'Cancelled', 'RollbackInProgress', 'RollbackFailed', 'RollbackSuccessful', 'Baking']),
+              statusReason: z.string().optional(),
+              startTime: z.string().datetime().optional(),
+              endTime: z.string().datetime().optional(),
+              percentageComplete: z.number().int().min(0).max(100).optional(),
+              instancesToUpdate: z.number().int().nonnegative().optional(),
+              desiredConfiguration: z.object({ launchTemplate: ltSpec.optional(), mixedInstancesPolicy: mixedInstancesPolicy.optional() }).optional(),
+            }),
+          )
           .optional(),
       }),
     )

@@ -176,7 +176,27 @@ export interface FixtureAutoScalingGroup {
   status?: string;
   launchTemplate?: FixtureLaunchTemplateSpec;
   launchConfigurationName?: string;
-  mixedInstancesPolicy?: { launchTemplate: FixtureLaunchTemplateSpec; overrides?: { instanceType?: string; launchTemplate?: FixtureLaunchTemplateSpec }[] };
+  mixedInstancesPolicy?: FixtureMixedInstancesPolicy;
+  /** The group's instance refreshes of the last six weeks, any status (served by DescribeInstanceRefreshes). */
+  instanceRefreshes?: FixtureInstanceRefresh[];
+}
+
+export interface FixtureMixedInstancesPolicy {
+  launchTemplate: FixtureLaunchTemplateSpec;
+  overrides?: { instanceType?: string; launchTemplate?: FixtureLaunchTemplateSpec }[];
+}
+
+/** An instance refresh (InstanceRefresh in the Auto Scaling API reference). */
+export interface FixtureInstanceRefresh {
+  instanceRefreshId: string;
+  status: 'Pending' | 'InProgress' | 'Successful' | 'Failed' | 'Cancelling' | 'Cancelled' | 'RollbackInProgress' | 'RollbackFailed' | 'RollbackSuccessful' | 'Baking';
+  statusReason?: string;
+  /** ISO 8601 */
+  startTime?: string;
+  endTime?: string;
+  percentageComplete?: number;
+  instancesToUpdate?: number;
+  desiredConfiguration?: { launchTemplate?: FixtureLaunchTemplateSpec; mixedInstancesPolicy?: FixtureMixedInstancesPolicy };
 }
 
 export interface FixtureLaunchConfiguration {

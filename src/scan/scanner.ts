@@ -77,8 +77,8 @@ import { launchPathImageRefs, sortedLaunchPaths } from './collectors/launch-path
 import { CoverageTracker } from './tracker.js';
 import { IMAGE_ID_RE, resolveImagesById, type NotFound } from './collectors/referenced-images.js';
 import { REFERENCED_IMAGES } from './collectors/metas.js';
-import { IMAGE_REFERENCES } from './collectors/metas.js';
-import { BACKUP_RECOVERY_POINTS } from './collectors/metas.js';
+import { IMAGE_REFERENCES, INSTANCE_REFRESHES, BACKUP_RECOVERY_POINTS } from './collectors/metas.js';
+import { describeGroupsRefreshes } from './collectors/instance-refreshes.js';
 import { describeOtherImageReferences, imagesToCheck } from './collectors/image-references.js';
 import { startWorkerPool, type WorkerPool } from './workers/pool.js';
 import { workerCount } from './workers/count.js';
@@ -287,6 +287,7 @@ export async function scanOrganization(options: ScanOptions, hooks: ScanHooks = 
     const outcomes = await scanUnits(run, identity, plan, states);
     const resolved = await resolveReferencedImages(run, states, outcomes);
     const imageReferences = await collectImageReferences(run, states, outcomes, resolved.images, allowlist.approvedProviders);
+    await collectInstanceRefreshes(run, states, outcomes, resolved.images, allowlist.approvedProviders);
     // Worker threads: their per-unit call counts and what their endpoints did not implement (their call totals came with their progress).
     await run.pool?.finish();
     settleCoverage(run, identity, states, resolved.resolutionFailures);
@@ -749,13 +750,7 @@ async function collectImageReferences(
       .map((o) =>
         run.limit(async () => {
           const { accountId, region } = o.coverage;
-          const candidates = [
-            ...o.ownedImages.map((i) => i.imageId),
-            ...o.instances.map((i) => i.image.imageId),
-            ...o.launchTemplates.flatMap((lt) => [lt.defaultVersion, lt.latestVersion].flatMap((v) => (v?.image.kind === 'ami' ? [v.image.imageId] : []))),
-            ...(o.launchPaths ? launchPathImageRefs(o.launchPaths).map((r) => r.imageId) : []),
-          ];
-          const ids = imagesToCheck(candidates, (id) => images.get(key(region, id)), approvedProviders);
+          const ids = imagesToCheck(unitImageCandidates(o), (id) => images.get(key(region, id)), approvedProviders);
           if (ids.length === 0 || run.aborted()) return;
           try {
             // On worker threads the call is made by the worker holding the account's credentials.
@@ -774,6 +769,71 @@ async function collectImageReferences(
     });
   }
   return out.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region) || a.imageId.localeCompare(b.imageId) || a.arn.localeCompare(b.arn));
+}
+
+/** The images a unit owns or references (phase 3c asks about those not from an approved publisher). */
+function unitImageCandidates(o: UnitOutcome): string[] {
+  return [
+    ...o.ownedImages.map((i) => i.imageId),
+    ...o.instances.map((i) => i.image.imageId),
+    ...o.launchTemplates.flatMap((lt) => [lt.defaultVersion, lt.latestVersion].flatMap((v) => (v?.image.kind === 'ami' ? [v.image.imageId] : []))),
+    ...(o.launchPaths ? launchPathImageRefs(o.launchPaths).map((r) => r.imageId) : []),
+  ];
+}
+
+/** Phase 3c's other call: the unfinished instance refreshes of the groups `names` of `accountId` in `region`. */
+export function instanceRefreshesFrom(run: ScanRun, state: AccountState, region: string, names: string[]) {
+  const accountId = state.plan.record.accountId;
+  return withClient(run, accountId, region, state.credentials, (_client, autoScaling) =>
+    describeGroupsRefreshes({ accountId, region, client: _client, abortSignal: run.signal }, autoScaling(), names),
+  );
+}
+
+/**
+ * Phase 3c (issue #14): in the account x regions where DescribeImageReferences is asked (same scope: the unit owns or
+ * references an image not from an approved publisher), each Auto Scaling group's unfinished instance refreshes
+ * (collectors/instance-refreshes.ts), recorded on the group. Optional: a failure degrades that unit's coverage entry
+ * (instance-refreshes) and leaves its groups' instanceRefreshes absent (not asked), never [].
+ */
+async function collectInstanceRefreshes(
+  run: ScanRun,
+  states: Map<string, AccountState>,
+  outcomes: Map<string, UnitOutcome>,
+  images: Map<string, Image>,
+  approvedProviders: readonly string[],
+): Promise<void> {
+  const wanted = run.options.collectors;
+  if (wanted && !wanted.includes(INSTANCE_REFRESHES.id)) return;
+  const degraded = new Map<string, string>();
+  await Promise.all(
+    [...outcomes.values()]
+      .filter((o) => o.coverage.status === 'ok' && (o.launchPaths?.autoScalingGroups.length ?? 0) > 0)
+      .map((o) =>
+        run.limit(async () => {
+          const { accountId, region } = o.coverage;
+          if (imagesToCheck(unitImageCandidates(o), (id) => images.get(key(region, id)), approvedProviders).length === 0 || run.aborted()) return;
+          const groups = o.launchPaths!.autoScalingGroups;
+          const names = groups.map((g) => g.name).sort();
+          try {
+            // On worker threads the calls are made by the worker holding the account's credentials.
+            const answer = run.pool ? await run.pool.instanceRefreshes(accountId, region, names) : await instanceRefreshesFrom(run, states.get(accountId)!, region, names);
+            const byName = new Map(answer);
+            for (const g of groups) {
+              const r = byName.get(g.name);
+              if (r) g.instanceRefreshes = r;
+            }
+          } catch (err) {
+            degraded.set(key(accountId, region), `${errorCode(err)}: ${errorMessage(err)}`);
+          }
+        }),
+      ),
+  );
+  if (degraded.size) {
+    run.tracker.rewrite((c) => {
+      const why = degraded.get(key(c.accountId, c.region));
+      return why === undefined ? c : { ...c, degraded: { ...c.degraded, [INSTANCE_REFRESHES.id]: why } };
+    });
+  }
 }
 
 /**
@@ -944,6 +1004,7 @@ function collectorsRun(run: ScanRun, organization: boolean): string[] {
   for (const c of run.unitCollectors) for (const id of unitCollectorIds(c)) if (id !== LAUNCH_PERMISSIONS.id || run.options.deep) ids.add(id);
   if (ids.has(INSTANCES.id) || ids.has(LAUNCH_TEMPLATES.id)) ids.add(REFERENCED_IMAGES.id);
   if (!run.options.collectors || run.options.collectors.includes(IMAGE_REFERENCES.id)) ids.add(IMAGE_REFERENCES.id);
+  if (!run.options.collectors || run.options.collectors.includes(INSTANCE_REFRESHES.id)) ids.add(INSTANCE_REFRESHES.id);
   return [...ids];
 }
 

@@ -116,8 +116,20 @@ describe('minimal-call model', () => {
       { accountId: a!.id, region: owned.region, name: 'Default', recoveryPoints: [{ imageId: owned.imageId }] },
       { accountId: b!.id, region: owned.region, name: 'dr-vault' },
     ];
+    // Auto Scaling groups in us-east-1 of every account (issue #14): DescribeInstanceRefreshes is asked, one group per
+    // call, only in the units where an image not from an approved publisher is in use; each batch group has 101 refreshes (two pages).
+    fixture.autoScalingGroups = fixture.accounts.flatMap((a, i) => [
+      { name: `web-${i}`, accountId: a.id, region: 'us-east-1', minSize: 0, maxSize: 2, desiredCapacity: 1, launchTemplate: { launchTemplateName: 'none' } },
+      {
+        name: `batch-${i}`, accountId: a.id, region: 'us-east-1', minSize: 0, maxSize: 2, desiredCapacity: 0, launchTemplate: { launchTemplateName: 'none' },
+        instanceRefreshes: Array.from({ length: 101 }, (_, n) => ({ instanceRefreshId: `r-${i}-${n}`, status: n === 0 ? ('InProgress' as const) : ('Successful' as const) })),
+      },
+    ]);
     const model = minimalCalls(fixture, { approvedProviders: testAllowlist().approvedProviders });
     assert.ok((model.byAction['ec2:DescribeImageReferences'] ?? 0) > 0, 'the model counts the image-reference batches');
+    const refreshCalls = model.byAction['autoscaling:DescribeInstanceRefreshes'] ?? 0;
+    // Three calls per unit asked (web: one page, batch: two); not every account's us-east-1 is asked.
+    assert.ok(refreshCalls > 0 && refreshCalls % 3 === 0 && refreshCalls < 3 * fixture.accounts.length, `the model counts DescribeInstanceRefreshes where it is asked only (${refreshCalls})`);
     assert.equal(model.byAction['backup:ListRecoveryPointsByBackupVault'], 2, 'the model counts a page per vault');
     const sb = await startSandbox({ fixture });
     useSandboxCredentials(sb.credentials);

@@ -145,6 +145,22 @@ describe('demo organization findings', () => {
     assert.equal(r.byPath['auto-scaling-group'].unavailable, 1);
     assert.equal(r.byPath['auto-scaling-group'].cannotVerify, paths.filter((f) => f.status === 'cannot-verify').length);
     assert.match(paths.find((f) => f.resourceId === 'eks-payments-workers-2a3b4c5d')!.message, /EKS node group payments\/workers.*SSM parameter "\/golden\/al2023\/latest"/);
+    // What is launching now: the node group's and the legacy group's pending scale-outs, payments-web-asg's refresh in
+    // progress, and payments-batch-asg's pending refresh rolling out the community AMI (its own version 2 is golden).
+    assert.match(paths.find((f) => f.resourceId === 'eks-payments-workers-2a3b4c5d')!.message, /Launching now: a scale-out of 3 instances \(desired 3, 0 InService or Pending\): these launches fail now\./);
+    assert.match(paths.find((f) => f.resourceId === 'legacy-reporting')!.message, /Launching now: a scale-out of 1 instance \(desired 1, 0 InService or Pending\): these launches fail as soon as enforcement starts\./);
+    assert.match(paths.find((f) => f.resourceId === 'payments-web-asg')!.message, /Launching now: instance refresh 0d4a1b2c-7e8f-4a5b-9c6d-2e3f4a5b6c7d \(InProgress, 50% complete\): these launches fail as soon as enforcement starts, and the refresh fails with them/);
+    const batch = paths.find((f) => f.resourceId === 'payments-batch-asg')!;
+    assert.equal(batch.messageId, 'refreshRefused');
+    assert.equal(batch.details?.instanceRefreshStatus, 'Pending');
+    assert.equal(inventory.stats.apiCalls['autoscaling:DescribeInstanceRefreshes'], 4, 'once per group of prod us-east-1, the only unit with groups');
+    // /dev/toolbox/next names the dev account's release candidate, which nothing launches: a root cause of its own.
+    const next = r.images.find((i) => i.imageId === DEMO_IMAGES.devNext.imageId)!;
+    assert.deepEqual(next.paths, []);
+    assert.equal(next.blockedBy, 'scp');
+    assert.deepEqual(next.references?.map((x) => x.note), [
+      'SSM parameter /dev/toolbox/next resolves to an AMI the SCP refuses: a launch that resolves it (resolve:ssm:/dev/toolbox/next) is refused once enforcement starts (no launch path amigov reads uses this image)',
+    ]);
     // The partner exception expires 7 days after the as-of date: its instance flips the day after.
     assert.deepEqual(r.timeline.events.map((e) => [e.date, e.resources.map((x) => x.resourceId)]), [[addDays(DEMO_AS_OF, 8), [demoOrg.instances.find((i) => i.tags?.['Name'] === 'analytics-collector')!.instanceId]]]);
   });

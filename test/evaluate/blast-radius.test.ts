@@ -101,3 +101,76 @@ test('the blast radius agrees with the findings: every failing launch-path findi
   const counted = (['auto-scaling-group', 'ec2-fleet', 'spot-fleet'] as const).reduce((n, k) => n + r.byPath[k].scp + r.byPath[k].unavailable, 0);
   assert.equal(counted, fails.length);
 });
+
+test('references with no launch path: an SSM parameter or recipe naming a refused or gone image is a root cause of its own (issue #14)', () => {
+  const SSM_ONLY = 'ami-0000000000000a001';
+  const SELF_ONLY = 'ami-0000000000000a002';
+  const GONE_ONLY = 'ami-0000000000000a003';
+  const inv = inventory()
+    .account(OPS, { ouPath: ['Root', 'Security'], ouIds: [ROOT, 'ou-ab12-00000000'] })
+    .account(WORKLOAD, { ouPath: ['Root', 'Prod'], ouIds: [ROOT, 'ou-ab12-11111111'] })
+    .image({ id: AMI_OPS, owner: OPS })
+    .image({ id: AMI_OUTSIDER, owner: OUTSIDER })
+    .image({ id: SSM_ONLY, owner: OUTSIDER })
+    .image({ id: SELF_ONLY, owner: WORKLOAD })
+    .image({ id: GONE_ONLY, owner: OUTSIDER, found: false, notFoundReason: 'InvalidAMIID.NotFound' })
+    .instance({ account: WORKLOAD, image: AMI_OUTSIDER })
+    .build();
+  const ref = (imageId: string, resourceType: string, name: string) => ({
+    accountId: WORKLOAD,
+    region: 'us-east-1',
+    imageId,
+    resourceType,
+    arn: `arn:aws:${resourceType.startsWith('ssm') ? 'ssm' : 'imagebuilder'}:us-east-1:${WORKLOAD}:${name}`,
+  });
+  inv.imageReferences = [
+    ref(SSM_ONLY, 'ssm:Parameter', 'parameter/app/ami'),
+    ref(SSM_ONLY, 'imagebuilder:ImageRecipe', 'image-recipe/app/1.0.0'),
+    ref(SELF_ONLY, 'ssm:Parameter', 'parameter/self/ami'),
+    ref(GONE_ONLY, 'ssm:Parameter', 'parameter/old/ami'),
+    ref(AMI_OPS, 'ssm:Parameter', 'parameter/golden/ami'),
+    ref(AMI_OUTSIDER, 'ssm:Parameter', 'parameter/edge/ami'),
+  ];
+  const r = judgeDoc(inv, undefined).impact.blastRadius!;
+  const entry = (id: string) => r.images.find((i) => i.imageId === id);
+  // Only a parameter and a recipe name it: its own root cause, no launch path, both references under it.
+  assert.equal(entry(SSM_ONLY)?.blockedBy, 'both');
+  assert.equal(entry(SSM_ONLY)?.reason, 'unapproved');
+  assert.deepEqual(entry(SSM_ONLY)?.paths, []);
+  assert.deepEqual(entry(SSM_ONLY)?.references?.map((x) => x.note), [
+    'SSM parameter /app/ami resolves to an AMI the declarative policy and the SCP refuse: a launch that resolves it (resolve:ssm:/app/ami) is refused once enforcement starts (no launch path amigov reads uses this image)',
+    'Image Builder image recipe image-recipe/app/1.0.0 names this image (AWS documents the reference, not what enforcement does to its builds) (no launch path amigov reads uses this image)',
+  ]);
+  // The account's own AMI: only the SCP refuses it there.
+  assert.equal(entry(SELF_ONLY)?.blockedBy, 'scp');
+  assert.match(entry(SELF_ONLY)!.references![0]!.note, /an AMI the SCP refuses: a launch that resolves it \(resolve:ssm:\/self\/ami\) is refused/);
+  // Gone: fails whatever the policies.
+  assert.equal(entry(GONE_ONLY)?.reason, 'unavailable');
+  assert.equal(entry(GONE_ONLY)?.blockedBy, undefined);
+  assert.match(entry(GONE_ONLY)!.references![0]!.note, /no longer available: a launch that resolves it fails/);
+  // An approved image is no root cause; one with a launch path keeps its path and gains the reference.
+  assert.equal(entry(AMI_OPS), undefined);
+  assert.equal(entry(AMI_OUTSIDER)?.paths.length, 1);
+  assert.doesNotMatch(entry(AMI_OUTSIDER)!.references![0]!.note, /no launch path/);
+  // References are no launch paths: the counts are the instance's alone.
+  assert.deepEqual(r.byPath.instance, { declarativePolicy: 1, scp: 1, unavailable: 0, cannotVerify: 0 });
+  assert.equal(Object.values(r.byPath).reduce((n, c) => n + c.scp + c.unavailable, 0), 1);
+});
+
+test('a group whose own template is approved but whose refresh rolls out a refused one is counted, as the finding reports it', () => {
+  const inv = inventory()
+    .account(WORKLOAD, { ouPath: ['Root', 'Prod'], ouIds: [ROOT, 'ou-ab12-11111111'] })
+    .image({ id: AMI_OPS, owner: OPS })
+    .image({ id: AMI_OUTSIDER, owner: OUTSIDER })
+    .launchTemplate({ id: LT, name: 'web', account: WORKLOAD, default: [1, AMI_OPS], latest: [2, AMI_OUTSIDER] })
+    .autoScalingGroup({
+      name: 'web',
+      accountId: WORKLOAD,
+      launchTemplate: { launchTemplateId: LT, version: '1' },
+      instanceRefreshes: [{ instanceRefreshId: 'r-1', status: 'InProgress', desiredConfiguration: { launchTemplate: { launchTemplateId: LT, version: '2' } } }],
+    })
+    .build();
+  const doc = judgeDoc(inv, undefined);
+  assert.deepEqual(doc.impact.blastRadius!.byPath['auto-scaling-group'], { declarativePolicy: 1, scp: 1, unavailable: 0, cannotVerify: 0 });
+  assert.equal(doc.findings.find((f) => f.resourceId === 'web')?.messageId, 'refreshRefused');
+});

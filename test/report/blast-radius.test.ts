@@ -103,3 +103,35 @@ test('rollout.csv: one quoted line per OU and the root, safe first, the Rollout 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('HTML and XLSX: an image only an SSM parameter names is a root cause with no launch path, its reference escaped and formula-guarded (issue #14)', async () => {
+  const SSM_ONLY = 'ami-0000000000000a0f1';
+  const inv = inventory()
+    .account(WORKLOAD, { ouPath: ['Root', 'Prod'], ouIds: ['r-ab12', 'ou-ab12-11111111'] })
+    .image({ id: SSM_ONLY, owner: OUTSIDER })
+    .build();
+  const hostile = '=HYPERLINK("http://x")/<script>x</script>';
+  inv.imageReferences = [{ accountId: WORKLOAD, region: 'us-east-1', imageId: SSM_ONLY, resourceType: 'ssm:Parameter', arn: `arn:aws:ssm:us-east-1:${WORKLOAD}:parameter/${hostile}` }];
+  const d = judgeDoc(inv, undefined);
+  const html = renderHtml(d, META);
+  const causes = html.slice(html.indexOf('id="root-cause-table"'), html.indexOf('</table>', html.indexOf('id="root-cause-table"')));
+  assert.match(causes, new RegExp(SSM_ONLY));
+  assert.match(causes, /no launch path amigov reads; only the references below/);
+  assert.match(causes, /a launch that resolves it \(resolve:ssm:\/&#x3D;HYPERLINK/);
+  assert.ok(!causes.includes('<script>x'), 'the parameter name is escaped');
+  const dir = mkdtempSync(join(tmpdir(), 'amigov-blast-ref-'));
+  try {
+    const path = join(dir, 'report.xlsx');
+    await writeXlsx(d, META, path);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path);
+    const sheet = wb.getWorksheet('Blast Radius')!;
+    assert.equal(sheet.getRow(2).getCell(1).text, SSM_ONLY);
+    assert.equal(sheet.getRow(2).getCell(7).text, '0', 'no launch path');
+    const refs = sheet.getRow(2).getCell(9).text;
+    assert.match(refs, /is refused once enforcement starts \(no launch path amigov reads uses this image\)/);
+    assert.ok(!refs.startsWith('='), 'no formula');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

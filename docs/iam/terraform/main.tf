@@ -52,6 +52,7 @@ resource "aws_iam_role_policy" "amigov_scan_read_only" {
         "Effect": "Allow",
         "Action": [
           "autoscaling:DescribeAutoScalingGroups",
+          "autoscaling:DescribeInstanceRefreshes",
           "autoscaling:DescribeLaunchConfigurations",
           "backup:ListBackupVaults",
           "backup:ListRecoveryPointsByBackupVault",

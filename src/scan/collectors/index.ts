@@ -19,6 +19,7 @@ import {
   MANAGED_RESOURCE_VISIBILITY,
   IMAGE_REFERENCES,
   BACKUP_RECOVERY_POINTS,
+  INSTANCE_REFRESHES,
 } from './metas.js';
 
 export const COLLECTORS: readonly CollectorMeta[] = [
@@ -40,4 +41,5 @@ export const COLLECTORS: readonly CollectorMeta[] = [
   ...LAUNCH_PATH_COLLECTORS,
   IMAGE_REFERENCES,
   BACKUP_RECOVERY_POINTS,
+  INSTANCE_REFRESHES,
 ];

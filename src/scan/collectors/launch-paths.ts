@@ -44,9 +44,16 @@ export interface LaunchPathsValue {
   degraded: Record<string, string>;
 }
 
-function spec(s: AsgLts | FleetLaunchTemplateSpecification | undefined): LaunchTemplateSpec | undefined {
+export function spec(s: AsgLts | FleetLaunchTemplateSpecification | undefined): LaunchTemplateSpec | undefined {
   if (!s || (!s.LaunchTemplateId && !s.LaunchTemplateName)) return undefined;
   return defined({ launchTemplateId: s.LaunchTemplateId, launchTemplateName: s.LaunchTemplateName, version: s.Version });
+}
+
+/** The group's instances counted by LifecycleState (a scale-out is pending where desired exceeds InService + Pending). */
+function lifecycleStatesOf(instances: { LifecycleState?: string }[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const i of instances) if (i.LifecycleState) out[i.LifecycleState] = (out[i.LifecycleState] ?? 0) + 1;
+  return out;
 }
 
 async function autoScalingGroups(ctx: RegionContext, client: AutoScalingClient): Promise<AutoScalingGroup[]> {
@@ -67,6 +74,7 @@ async function autoScalingGroups(ctx: RegionContext, client: AutoScalingClient):
         instanceIds: (g.Instances ?? []).flatMap((i) => (i.InstanceId ? [i.InstanceId] : [])),
         tags: tagsToRecord(g.Tags),
         ...(g.Status ? { status: g.Status } : {}),
+        lifecycleStates: lifecycleStatesOf(g.Instances ?? []),
       };
       const lt = spec(g.LaunchTemplate);
       if (lt) group.launchTemplate = lt;

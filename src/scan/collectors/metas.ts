@@ -190,6 +190,18 @@ export const ALLOWED_IMAGES_SETTINGS: CollectorMeta = {
   permissions: ['ec2:GetAllowedImagesSettings'],
 };
 
+/**
+ * After the images are resolved (scanner phase 3c), where DescribeImageReferences is asked: each group's unfinished
+ * instance refreshes (collectors/instance-refreshes.ts). "Required: Yes" for AutoScalingGroupName: one call per group.
+ */
+export const INSTANCE_REFRESHES: CollectorMeta = {
+  id: 'instance-refreshes',
+  title: 'Unfinished instance refreshes of the Auto Scaling groups where an image not from an approved publisher is used (DescribeInstanceRefreshes, one group per call)',
+  scope: 'account-region',
+  optional: true,
+  permissions: ['autoscaling:DescribeInstanceRefreshes'],
+};
+
 export const REGIONS: CollectorMeta = {
   id: 'regions',
   title: 'The account\'s enabled and disabled regions',

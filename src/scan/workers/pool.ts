@@ -9,7 +9,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { UnitOutcome } from '../unit.js';
-import type { ExternalImageReference } from '../../model/inventory.js';
+import type { ExternalImageReference, InstanceRefresh } from '../../model/inventory.js';
 import { ApiMetrics } from '../../aws/metrics.js';
 import type { AccountState, CallerIdentity, ScanRun } from '../scanner.js';
 import { splitConcurrency } from './count.js';
@@ -22,6 +22,8 @@ export interface WorkerPool {
   describeImages(accountId: string, region: string, ids: string[]): Promise<DescribeImagesAnswer>;
   /** Phase 3c: DescribeImageReferences for `ids` from `accountId`, on the worker that holds its credentials. */
   imageReferences(accountId: string, region: string, ids: string[]): Promise<ExternalImageReference[]>;
+  /** Phase 3c: DescribeInstanceRefreshes for the groups `names` of `accountId`, on the worker that holds its credentials. */
+  instanceRefreshes(accountId: string, region: string, names: string[]): Promise<[string, InstanceRefresh[]][]>;
   /** Collects each worker's per-unit call counts and learned capabilities, and lets the workers end. */
   finish(): Promise<void>;
   /** Ends every worker now (the scan is over, or failed). */
@@ -59,6 +61,7 @@ export async function startWorkerPool(run: ScanRun, identity: CallerIdentity, st
   const finishWaiters: (() => void)[] = [];
   const describes = new Map<number, { resolve: (a: DescribeImagesAnswer) => void; reject: (e: Error) => void }>();
   const references = new Map<number, { resolve: (a: ExternalImageReference[]) => void; reject: (e: Error) => void }>();
+  const refreshes = new Map<number, { resolve: (a: [string, InstanceRefresh[]][]) => void; reject: (e: Error) => void }>();
   let nextId = 0;
 
   const fail = (err: Error) => {
@@ -69,6 +72,8 @@ export async function startWorkerPool(run: ScanRun, identity: CallerIdentity, st
     describes.clear();
     for (const d of references.values()) d.reject(err);
     references.clear();
+    for (const d of refreshes.values()) d.reject(err);
+    refreshes.clear();
     for (const w of finishWaiters.splice(0)) w();
   };
 
@@ -151,6 +156,14 @@ export async function startWorkerPool(run: ScanRun, identity: CallerIdentity, st
         else d.resolve(m.answer!);
         break;
       }
+      case 'refreshes': {
+        const d = refreshes.get(m.id);
+        refreshes.delete(m.id);
+        if (!d) break;
+        if (m.err) d.reject(deserializeError(m.err));
+        else d.resolve(m.answer!);
+        break;
+      }
       case 'finished':
         for (const [k, calls] of m.unitCalls) {
           const um = new ApiMetrics();
@@ -198,6 +211,16 @@ export async function startWorkerPool(run: ScanRun, identity: CallerIdentity, st
       return new Promise<ExternalImageReference[]>((resolve, reject) => {
         references.set(id, { resolve, reject });
         tell(i, { type: 'image-references', id, accountId, region, ids });
+      });
+    },
+    instanceRefreshes(accountId, region, names) {
+      if (failure) return Promise.reject(failure);
+      const i = owner.get(accountId);
+      if (i === undefined) return Promise.reject(new Error(`account ${accountId} was not scanned by a worker`));
+      const id = nextId++;
+      return new Promise<[string, InstanceRefresh[]][]>((resolve, reject) => {
+        refreshes.set(id, { resolve, reject });
+        tell(i, { type: 'instance-refreshes', id, accountId, region, names });
       });
     },
     async finish() {

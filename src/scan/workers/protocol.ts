@@ -3,7 +3,7 @@
  * data; errors travel as the fields src/aws/errors.ts reads, so a worker's failure is classified and worded
  * exactly as the same failure in-process.
  */
-import type { AccountRecord, CoverageEntry, ExternalImageReference, Image } from '../../model/inventory.js';
+import type { AccountRecord, CoverageEntry, ExternalImageReference, Image, InstanceRefresh } from '../../model/inventory.js';
 import type { ScanOptions } from '../options.js';
 import type { PlannedAccount } from '../accounts.js';
 import type { RegionInfo } from '../collectors/regions.js';
@@ -93,6 +93,7 @@ export type FromScanWorker = (
   | { type: 'scanned' }
   | { type: 'described'; id: number; answer?: DescribeImagesAnswer; err?: SerializedError }
   | { type: 'referenced'; id: number; answer?: ExternalImageReference[]; err?: SerializedError }
+  | { type: 'refreshes'; id: number; answer?: [string, InstanceRefresh[]][]; err?: SerializedError }
   | { type: 'finished'; unitCalls: [string, number][]; learned: { key: string; learned: LearnedUnsupported }[] }
   | { type: 'crashed'; message: string; stack?: string }
 ) & { metrics?: MetricsSnapshot };
@@ -103,4 +104,5 @@ export type ToScanWorker =
   | { type: 'learned'; key: string; learned: LearnedUnsupported }
   | { type: 'describe-images'; id: number; accountId: string; region: string; ids: string[] }
   | { type: 'image-references'; id: number; accountId: string; region: string; ids: string[] }
+  | { type: 'instance-refreshes'; id: number; accountId: string; region: string; names: string[] }
   | { type: 'finish' };

@@ -17,7 +17,7 @@ import { COLLECTORS } from '../collectors/index.js';
 import { maxUnitRequestsInFlight, selectUnitCollectors } from '../unit.js';
 import { CoverageTracker } from '../tracker.js';
 import type { ScanOptions } from '../options.js';
-import { describeImagesFrom, imageReferencesFrom, scanAccount, type AccountState, type CallerIdentity, type ScanRun, type SessionSpec } from '../scanner.js';
+import { describeImagesFrom, imageReferencesFrom, instanceRefreshesFrom, scanAccount, type AccountState, type CallerIdentity, type ScanRun, type SessionSpec } from '../scanner.js';
 import { serializeError, type FromScanWorker, type ToScanWorker, type WorkerInit } from './protocol.js';
 
 type Message = FromScanWorker extends infer M ? (M extends { type: string } ? Omit<M, 'metrics'> : never) : never;
@@ -144,6 +144,18 @@ async function main(): Promise<void> {
         run.limit(() => imageReferencesFrom(run, state, m.region, m.ids)).then(
           (answer) => post({ type: 'referenced', id: m.id, answer }),
           (err: unknown) => post({ type: 'referenced', id: m.id, err: serializeError(err) }),
+        );
+        break;
+      }
+      case 'instance-refreshes': {
+        const state = states.get(m.accountId);
+        if (!state) {
+          post({ type: 'refreshes', id: m.id, err: { name: 'Error', message: `account ${m.accountId} is not scanned by this worker` } });
+          break;
+        }
+        run.limit(() => instanceRefreshesFrom(run, state, m.region, m.names)).then(
+          (answer) => post({ type: 'refreshes', id: m.id, answer }),
+          (err: unknown) => post({ type: 'refreshes', id: m.id, err: serializeError(err) }),
         );
         break;
       }
