@@ -146,7 +146,7 @@ describe('minimal-call model', () => {
       // ... are exactly what the sandbox received: every attempt reached it, and none was a retry. (A retry is
       // the SDK repeating an attempt, e.g. one that outlived the per-attempt timeout on a saturated CPU: not a
       // call of the model. scanOptions gives each attempt the production timeout, far beyond this scan's length.)
-      assert.equal(inv.stats.retries, 0, `${inv.stats.retries} attempts were retries (failed calls: ${inv.stats.failedCalls ?? 0})`);
+      assert.equal(inv.stats.retries, 0, `${inv.stats.retries} attempts were retries (throttled: ${inv.stats.throttled}, failed calls: ${inv.stats.failedCalls ?? 0})`);
       assert.equal(sb.stats().total, inv.stats.attempts, 'every attempt the scanner made reached the sandbox');
       for (const [action, n] of Object.entries(model.byAction)) {
         if (action === 'ec2:DescribeLaunchTemplateVersions') continue;
