@@ -30,7 +30,7 @@ test('blast radius: an SSM parameter naming a refused image is listed under it, 
   const doc = judgeDoc(inv, undefined);
   const cause = doc.impact.blastRadius!.images.find((i) => i.imageId === AMI_OUTSIDER)!;
   assert.equal(cause.references?.length, 2);
-  assert.match(cause.references![0]!.note, /^SSM parameter \/golden\/<b>ami<\/b> resolves to an AMI .*refuse.*: launches through it \(resolve:ssm:\/golden\/<b>ami<\/b>\) will be refused$/);
+  assert.match(cause.references![0]!.note, /^SSM parameter \/golden\/<b>ami<\/b> resolves to an AMI .*refuse.*: a launch that resolves it \(resolve:ssm:\/golden\/<b>ami<\/b>\) is refused once enforcement starts$/);
   assert.match(cause.references![1]!.note, /Image Builder image recipe image-recipe\/web\/1\.0\.0 names this image/);
   const html = renderHtml(doc, { generatedAt: '2026-02-01T10:20:00.000Z', toolVersion: '0.1.0' });
   assert.match(html, /SSM parameter \/golden\/&lt;b&gt;ami&lt;\/b&gt; resolves to an AMI/);

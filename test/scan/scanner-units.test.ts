@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { assignResolvers, preferSucceeded } from '../../src/scan/scanner.ts';
 import { UNIT_COLLECTORS, verdictFor } from '../../src/scan/unit.ts';
 import { COLLECTORS } from '../../src/scan/collectors/index.ts';
-import { IMAGE_REFERENCES, REFERENCED_IMAGES } from '../../src/scan/collectors/metas.ts';
+import { IMAGE_REFERENCES, INSTANCE_REFRESHES, REFERENCED_IMAGES } from '../../src/scan/collectors/metas.ts';
 import { INSTANCES } from '../../src/scan/collectors/metas.ts';
 import { OWNED_IMAGES } from '../../src/scan/collectors/metas.ts';
 
@@ -67,10 +67,11 @@ describe('verdictFor', () => {
 });
 
 describe('UNIT_COLLECTORS', () => {
-  test('every account x region collector the IAM policy is generated from is run by a unit (or, referenced images and image references, by the scanner)', () => {
+  test('every account x region collector the IAM policy is generated from is run by a unit (or, referenced images, image references and instance refreshes, by the scanner)', () => {
     const run = new Set(UNIT_COLLECTORS.flatMap((c) => [c.meta.id, ...(c.includes ?? []).map((m) => m.id)]));
     run.add(REFERENCED_IMAGES.id);
     run.add(IMAGE_REFERENCES.id);
+    run.add(INSTANCE_REFRESHES.id);
     const declared = COLLECTORS.filter((c) => c.scope === 'account-region').map((c) => c.id);
     assert.deepEqual([...run].sort(), [...declared].sort());
   });
