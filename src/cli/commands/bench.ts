@@ -12,6 +12,7 @@ import { selectRules } from '../../rules/engine.js';
 import { collectorsFor } from '../../pipeline/scan-plan.js';
 import { BENCH_DEFAULTS, FULL_PRESET, QUICK_PRESET, runBench, type BenchOptions } from '../../bench/run.js';
 import { LATENCY_PROFILES, type LatencyProfile } from '../../bench/profiles.js';
+import { maxWorkers } from '../../scan/workers/count.js';
 import { formatHistoryBench, HISTORY_BENCH_DEFAULTS, runHistoryBench } from '../../history/bench.js';
 
 interface BenchCliOptions {
@@ -35,6 +36,7 @@ interface BenchCliOptions {
   smallOrg?: boolean;
   history?: boolean;
   rules?: string;
+  workers?: string;
 }
 
 function whole(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -69,6 +71,7 @@ export function toBenchOptions(cli: BenchCliOptions): BenchOptions {
   }
   return {
     ...(collectors ? { collectors } : {}),
+    ...(cli.workers !== undefined ? { workers: whole('--workers', cli.workers, 1, 1, maxWorkers()) } : {}),
     preset: cli.quick ? 'quick' : cli.sizes ? 'custom sizes' : 'full',
     sizes,
     regions: whole('--regions', cli.regions, preset.regions, 1, 17),
@@ -109,6 +112,7 @@ export function register(program: Command): void {
     .option('--latency-profile <name>', `flat (--latency-ms for every call) or regional (a scanner in us-east-1: 22 ms at home, 60-230 ms elsewhere, long tail)`, BENCH_DEFAULTS.latencyProfile)
     .option('--no-throttling', 'turn the sandbox\'s AWS throttling buckets off')
     .option('--concurrency <n>', 'the scanner\'s --concurrency', String(BENCH_DEFAULTS.concurrency))
+    .option('--workers <n>', 'the scanner\'s --workers (1 = one thread; default: the scan\'s own, one per core for large scans)')
     .option('--seed <n>', 'generator seed', String(BENCH_DEFAULTS.seed))
     .option('--no-reports', 'skip evaluate + HTML + XLSX')
     .option('--no-small-org', 'skip `amigov scan` end to end on a 10-account x 3-region organization')
