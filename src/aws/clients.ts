@@ -72,19 +72,62 @@ export function createSharedTransport(maxSockets: number): SharedTransport {
   };
 }
 
-/** Settings each SDK client resolves from env / shared config; the same for every client of one scan. */
+/**
+ * Settings each SDK client resolves from env / shared config; the same for every client of one scan. Plain data
+ * (a worker thread receives them as structured clones).
+ */
 export interface ClientDefaults {
   useFipsEndpoint: boolean;
   useDualstackEndpoint: boolean;
+  /** AWS_SDK_UA_APP_ID / sdk_ua_app_id (the user agent's app id); absent when neither is set. */
+  userAgentAppId?: string;
+  /** AWS_AUTH_SCHEME_PREFERENCE / auth_scheme_preference ([] when neither is set). */
+  authSchemePreference?: string[];
 }
 
 /**
  * Resolves, through the SDK's own providers (AWS_USE_FIPS_ENDPOINT, use_fips_endpoint in the profile, ...),
  * the settings every new client would otherwise look up again. Each lookup walks env -> shared config files
- * -> default, building an error object at each miss: cheap once, not for tens of thousands of clients.
+ * -> default, building an error object (and a regex over the selector's source) at each miss: cheap once, not
+ * for tens of thousands of clients. The app id and the auth scheme preference are looked up on every client's
+ * first call (measured by `amigov bench` with a CPU profile: ~0.5% of the scanner's CPU, a client per unit).
  */
 export async function resolveClientDefaults(client: EC2Client): Promise<ClientDefaults> {
-  return { useFipsEndpoint: await client.config.useFipsEndpoint(), useDualstackEndpoint: await client.config.useDualstackEndpoint() };
+  const appId = await client.config.userAgentAppId();
+  const preference = client.config.authSchemePreference;
+  return {
+    useFipsEndpoint: await client.config.useFipsEndpoint(),
+    useDualstackEndpoint: await client.config.useDualstackEndpoint(),
+    ...(typeof appId === 'string' ? { userAgentAppId: appId } : {}),
+    authSchemePreference: typeof preference === 'function' ? await preference() : (preference ?? []),
+  };
+}
+
+/** A client's config from the scan's resolved defaults: an absent app id is a provider answering none (undefined would make the SDK look it up). */
+function defaultsConfig(d: ClientDefaults | undefined) {
+  if (!d) return {};
+  return {
+    useFipsEndpoint: d.useFipsEndpoint,
+    useDualstackEndpoint: d.useDualstackEndpoint,
+    userAgentAppId: d.userAgentAppId ?? noAppId,
+    ...(d.authSchemePreference ? { authSchemePreference: d.authSchemePreference } : {}),
+  };
+}
+const noAppId = async (): Promise<string | undefined> => undefined;
+
+/**
+ * Every client of a scan leaves out the SDK's logger middleware. The SDK logs only to a `logger` given in the
+ * client's config ("To turn on the logger and print log entries in the console, configure the service client
+ * using the optional logger parameter", AWS SDK for JavaScript v3 developer guide, Logging AWS SDK for
+ * JavaScript Calls); amigov never gives one, yet the middleware still walks every call's input and output
+ * through the sensitive-data filter to build a log entry the no-op logger drops (~2% of the scanner's CPU,
+ * more for large pages). Removing a default middleware by name is the middleware stack's documented use
+ * ("You can add your custom actions to the SDK and/or remove the default ones", AWS Developer Tools Blog,
+ * Introducing Middleware Stack in Modular AWS SDK for JavaScript).
+ */
+function withoutLogging<C extends { middlewareStack: { remove(name: string): boolean } }>(client: C): C {
+  client.middlewareStack.remove('loggerMiddleware');
+  return client;
 }
 
 function commonConfig(settings: AwsSettings, region: string, credentials?: CredentialsOption) {
@@ -93,7 +136,7 @@ function commonConfig(settings: AwsSettings, region: string, credentials?: Crede
     ...(settings.profile ? { profile: settings.profile } : {}),
     ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
     ...(credentials ? { credentials } : {}),
-    ...(settings.clientDefaults ?? {}),
+    ...defaultsConfig(settings.clientDefaults),
     // The SDK's adaptive strategy, except that an action the endpoint does not implement is not retried.
     retryStrategy: new LearningRetryStrategy(settings.maxAttempts),
     maxAttempts: settings.maxAttempts,
@@ -108,20 +151,20 @@ function commonConfig(settings: AwsSettings, region: string, credentials?: Crede
 }
 
 export function makeEc2Client(settings: AwsSettings, region: string, credentials: CredentialsOption | undefined, metrics: ApiMetrics): EC2Client {
-  const client = new EC2Client(commonConfig(settings, region, credentials));
+  const client = withoutLogging(new EC2Client(commonConfig(settings, region, credentials)));
   instrumentClient(client, 'ec2', metrics);
   settings.capabilities?.install(client, 'ec2', region);
   return client;
 }
 
 export function makeStsClient(settings: AwsSettings, region: string, credentials: CredentialsOption | undefined, metrics: ApiMetrics): STSClient {
-  const client = new STSClient(commonConfig(settings, region, credentials));
+  const client = withoutLogging(new STSClient(commonConfig(settings, region, credentials)));
   instrumentClient(client, 'sts', metrics);
   return client;
 }
 
 export function makeOrganizationsClient(settings: AwsSettings, region: string, credentials: CredentialsOption | undefined, metrics: ApiMetrics): OrganizationsClient {
-  const client = new OrganizationsClient(commonConfig(settings, region, credentials));
+  const client = withoutLogging(new OrganizationsClient(commonConfig(settings, region, credentials)));
   instrumentClient(client, 'organizations', metrics);
   return client;
 }
@@ -164,7 +207,7 @@ export async function configuredRegion(settings: AwsSettings): Promise<string | 
 }
 
 export function makeAutoScalingClient(settings: AwsSettings, region: string, credentials: CredentialsOption | undefined, metrics: ApiMetrics): AutoScalingClient {
-  const client = new AutoScalingClient(commonConfig(settings, region, credentials));
+  const client = withoutLogging(new AutoScalingClient(commonConfig(settings, region, credentials)));
   instrumentClient(client, 'autoscaling', metrics);
   return client;
 }

@@ -67,6 +67,8 @@ export interface ScanChildConfig {
   outDir: string;
   /** A targeted scan (bench --rules): the collectors to run. */
   collectors?: string[];
+  /** The scan's --workers (bench --workers); absent: the scan's default (src/scan/workers/count.ts). */
+  workers?: number;
 }
 
 export interface ScanChildResult {

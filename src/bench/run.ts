@@ -18,7 +18,7 @@ import { measureStartup } from './startup.js';
 import { runSmallOrg } from './small-org.js';
 import { meanLatencyMs, REGIONAL_LATENCY, type LatencyProfile } from './profiles.js';
 import type { ReportChildResult, ScanChildResult } from './protocol.js';
-import { growthOf, renderMarkdown, type BenchReport, type MachineInfo, type SizeResult } from './table.js';
+import { growthOf, renderMarkdown, SCANNER_CPU_PER_CALL_TARGET_US, type BenchReport, type MachineInfo, type SizeResult } from './table.js';
 
 /** amigov runs an account x region's five collectors at once: --concurrency N allows up to 5N requests in flight. */
 export const REQUESTS_PER_UNIT = 5;
@@ -51,6 +51,8 @@ export interface BenchOptions {
   timeoutMs: number;
   /** A targeted scan (bench --rules public-ami): the collectors those rules read. Default: a full scan. */
   collectors?: string[];
+  /** The scanner's --workers (1 = one thread); default: the scan's own default (src/scan/workers/count.ts). */
+  workers?: number;
 }
 
 export { BENCH_DEFAULTS, FULL_PRESET, QUICK_PRESET } from './presets.js';
@@ -100,14 +102,15 @@ export async function runSize(size: number, o: BenchOptions, hooks: BenchHooks =
     sandbox.reset();
     const scan = await runWorker<ScanChildResult>(
       'scan-child',
-      { endpoint: sandbox.ready.endpoint, credentials: sandbox.ready.credentials, concurrency: o.concurrency, configPath: o.configPath, asOf: o.asOf, outDir: runDir, ...(o.collectors ? { collectors: o.collectors } : {}) },
+      { endpoint: sandbox.ready.endpoint, credentials: sandbox.ready.credentials, concurrency: o.concurrency, configPath: o.configPath, asOf: o.asOf, outDir: runDir, ...(o.collectors ? { collectors: o.collectors } : {}), ...(o.workers !== undefined ? { workers: o.workers } : {}) },
       'scan-result',
       o.timeoutMs,
     );
     const sb = await sandbox.snapshot();
     log(`  scan ${(scan.wallMs / 1000).toFixed(1)} s, ${sb.stats.total} requests, peak RSS ${Math.round(scan.usage.maxRssBytes / 2 ** 20)} MB`);
     log(
-      `  scanner: ${scan.workers} worker thread${scan.workers === 1 ? '' : 's'}, CPU ${Math.round((scan.usage.cpuMs * 1000) / Math.max(1, scan.apiCallsTotal))} µs per call (all threads), ` +
+      `  scanner: ${scan.workers} worker thread${scan.workers === 1 ? '' : 's'}, CPU ${Math.round((scan.usage.cpuMs * 1000) / Math.max(1, scan.apiCallsTotal))} µs per call (all threads; target ≤ ${SCANNER_CPU_PER_CALL_TARGET_US} µs), ` +
+        `sandbox ${Math.round((sb.usage.cpuMs * 1000) / Math.max(1, sb.stats.total))} µs per request, ` +
         `wall / latency bound ${(scan.wallMs / latencyBound(model, o.latencyMs, o.concurrency * REQUESTS_PER_UNIT).boundMs).toFixed(2)}x`,
     );
     await sandbox.close();

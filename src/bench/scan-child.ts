@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     region: 'us-east-1',
     concurrency: config.concurrency,
     ...(config.collectors ? { collectors: config.collectors } : {}),
+    ...(config.workers !== undefined ? { workers: config.workers } : {}),
   });
   const wallMs = performance.now() - t0;
   const scanMaxRssBytes = process.resourceUsage().maxRSS * 1024;

@@ -9,6 +9,7 @@ import { selectRules } from '../rules/engine.js';
 import { collectorsFor } from '../pipeline/scan-plan.js';
 import { BENCH_DEFAULTS, FULL_PRESET, LATENCY_PROFILES, QUICK_PRESET, type LatencyProfile } from '../bench/presets.js';
 import type { BenchOptions } from '../bench/run.js';
+import { maxWorkers } from '../scan/workers/count.js';
 
 export interface BenchCliOptions {
   quick?: boolean;
@@ -31,6 +32,7 @@ export interface BenchCliOptions {
   smallOrg?: boolean;
   history?: boolean;
   rules?: string;
+  workers?: string;
 }
 
 export function whole(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -65,6 +67,7 @@ export function toBenchOptions(cli: BenchCliOptions): BenchOptions {
   }
   return {
     ...(collectors ? { collectors } : {}),
+    ...(cli.workers !== undefined ? { workers: whole('--workers', cli.workers, 1, 1, maxWorkers()) } : {}),
     preset: cli.quick ? 'quick' : cli.sizes ? 'custom sizes' : 'full',
     sizes,
     regions: whole('--regions', cli.regions, preset.regions, 1, 17),

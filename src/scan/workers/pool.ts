@@ -13,7 +13,7 @@ import type { ExternalImageReference, InstanceRefresh } from '../../model/invent
 import { ApiMetrics } from '../../aws/metrics.js';
 import type { AccountState, CallerIdentity, ScanRun } from '../scanner.js';
 import { splitConcurrency } from './count.js';
-import { deserializeError, type DescribeImagesAnswer, type FromScanWorker, type ToScanWorker, type WorkerInit } from './protocol.js';
+import { deserializeError, type DescribeImagesAnswer, type FromScanWorker, type ToScanWorker, type WorkerInit, type WorkerRequestKind, type WorkerRequests } from './protocol.js';
 
 export interface WorkerPool {
   /** Every worker has scanned its accounts (phase 2 done). */
@@ -59,21 +59,16 @@ export async function startWorkerPool(run: ScanRun, identity: CallerIdentity, st
   const scanned = new Promise<void>((res, rej) => ((resolveScanned = res), (rejectScanned = rej)));
   const finished: boolean[] = groups.map(() => false);
   const finishWaiters: (() => void)[] = [];
-  const describes = new Map<number, { resolve: (a: DescribeImagesAnswer) => void; reject: (e: Error) => void }>();
-  const references = new Map<number, { resolve: (a: ExternalImageReference[]) => void; reject: (e: Error) => void }>();
-  const refreshes = new Map<number, { resolve: (a: [string, InstanceRefresh[]][]) => void; reject: (e: Error) => void }>();
+  // Phase 3's requests waiting for their worker's reply, by id.
+  const pending = new Map<number, { resolve: (a: WorkerRequests[WorkerRequestKind]) => void; reject: (e: Error) => void }>();
   let nextId = 0;
 
   const fail = (err: Error) => {
     if (failure) return;
     failure = err;
     rejectScanned(err);
-    for (const d of describes.values()) d.reject(err);
-    describes.clear();
-    for (const d of references.values()) d.reject(err);
-    references.clear();
-    for (const d of refreshes.values()) d.reject(err);
-    refreshes.clear();
+    for (const d of pending.values()) d.reject(err);
+    pending.clear();
     for (const w of finishWaiters.splice(0)) w();
   };
 
@@ -140,25 +135,9 @@ export async function startWorkerPool(run: ScanRun, identity: CallerIdentity, st
       case 'scanned':
         if (++scannedCount === workers.length) resolveScanned();
         break;
-      case 'described': {
-        const d = describes.get(m.id);
-        describes.delete(m.id);
-        if (!d) break;
-        if (m.err) d.reject(deserializeError(m.err));
-        else d.resolve(m.answer!);
-        break;
-      }
-      case 'referenced': {
-        const d = references.get(m.id);
-        references.delete(m.id);
-        if (!d) break;
-        if (m.err) d.reject(deserializeError(m.err));
-        else d.resolve(m.answer!);
-        break;
-      }
-      case 'refreshes': {
-        const d = refreshes.get(m.id);
-        refreshes.delete(m.id);
+      case 'reply': {
+        const d = pending.get(m.id);
+        pending.delete(m.id);
         if (!d) break;
         if (m.err) d.reject(deserializeError(m.err));
         else d.resolve(m.answer!);
@@ -191,38 +170,23 @@ export async function startWorkerPool(run: ScanRun, identity: CallerIdentity, st
   if (run.signal.aborted) onAbort();
   else run.signal.addEventListener('abort', onAbort, { once: true });
 
+  /** Asks the worker holding `accountId`'s credentials; its reply (or the call's error) settles the promise. */
+  const request = <K extends WorkerRequestKind>(kind: K, accountId: string, region: string, ids: string[]): Promise<WorkerRequests[K]> => {
+    if (failure) return Promise.reject(failure);
+    const i = owner.get(accountId);
+    if (i === undefined) return Promise.reject(new Error(`account ${accountId} was not scanned by a worker`));
+    const id = nextId++;
+    return new Promise<WorkerRequests[K]>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (a: WorkerRequests[WorkerRequestKind]) => void, reject });
+      tell(i, { type: 'request', id, kind, accountId, region, ids });
+    });
+  };
+
   return {
     scanned,
-    describeImages(accountId, region, ids) {
-      if (failure) return Promise.reject(failure);
-      const i = owner.get(accountId);
-      if (i === undefined) return Promise.reject(new Error(`account ${accountId} was not scanned by a worker`));
-      const id = nextId++;
-      return new Promise<DescribeImagesAnswer>((resolve, reject) => {
-        describes.set(id, { resolve, reject });
-        tell(i, { type: 'describe-images', id, accountId, region, ids });
-      });
-    },
-    imageReferences(accountId, region, ids) {
-      if (failure) return Promise.reject(failure);
-      const i = owner.get(accountId);
-      if (i === undefined) return Promise.reject(new Error(`account ${accountId} was not scanned by a worker`));
-      const id = nextId++;
-      return new Promise<ExternalImageReference[]>((resolve, reject) => {
-        references.set(id, { resolve, reject });
-        tell(i, { type: 'image-references', id, accountId, region, ids });
-      });
-    },
-    instanceRefreshes(accountId, region, names) {
-      if (failure) return Promise.reject(failure);
-      const i = owner.get(accountId);
-      if (i === undefined) return Promise.reject(new Error(`account ${accountId} was not scanned by a worker`));
-      const id = nextId++;
-      return new Promise<[string, InstanceRefresh[]][]>((resolve, reject) => {
-        refreshes.set(id, { resolve, reject });
-        tell(i, { type: 'instance-refreshes', id, accountId, region, names });
-      });
-    },
+    describeImages: (accountId, region, ids) => request('describe-images', accountId, region, ids),
+    imageReferences: (accountId, region, ids) => request('image-references', accountId, region, ids),
+    instanceRefreshes: (accountId, region, names) => request('instance-refreshes', accountId, region, names),
     async finish() {
       if (!failure && !finished.every(Boolean)) {
         const done = new Promise<void>((resolve) => finishWaiters.push(resolve));

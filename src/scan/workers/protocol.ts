@@ -79,6 +79,20 @@ export interface DescribeImagesAnswer {
   missing: Map<string, NotFound>;
 }
 
+/**
+ * Phase 3's questions a worker answers from an account it holds the credentials of, by kind: each asks about `ids`
+ * in one region of one account, and gets back its answer (or the call's error).
+ */
+export interface WorkerRequests {
+  /** DescribeImages by id (collectors/referenced-images.ts). */
+  'describe-images': DescribeImagesAnswer;
+  /** DescribeImageReferences (collectors/image-references.ts). */
+  'image-references': ExternalImageReference[];
+  /** DescribeInstanceRefreshes for the Auto Scaling groups named by `ids` (collectors/instance-refreshes.ts). */
+  'instance-refreshes': [string, InstanceRefresh[]][];
+}
+export type WorkerRequestKind = keyof WorkerRequests;
+
 /** Worker -> scan. `metrics`: the calls counted since the worker's previous message. */
 export type FromScanWorker = (
   | { type: 'plan'; n: number }
@@ -91,9 +105,7 @@ export type FromScanWorker = (
   | { type: 'learned'; key: string; learned: LearnedUnsupported }
   | { type: 'metrics' }
   | { type: 'scanned' }
-  | { type: 'described'; id: number; answer?: DescribeImagesAnswer; err?: SerializedError }
-  | { type: 'referenced'; id: number; answer?: ExternalImageReference[]; err?: SerializedError }
-  | { type: 'refreshes'; id: number; answer?: [string, InstanceRefresh[]][]; err?: SerializedError }
+  | { type: 'reply'; id: number; answer?: WorkerRequests[WorkerRequestKind]; err?: SerializedError }
   | { type: 'finished'; unitCalls: [string, number][]; learned: { key: string; learned: LearnedUnsupported }[] }
   | { type: 'crashed'; message: string; stack?: string }
 ) & { metrics?: MetricsSnapshot };
@@ -102,7 +114,5 @@ export type FromScanWorker = (
 export type ToScanWorker =
   | { type: 'abort' }
   | { type: 'learned'; key: string; learned: LearnedUnsupported }
-  | { type: 'describe-images'; id: number; accountId: string; region: string; ids: string[] }
-  | { type: 'image-references'; id: number; accountId: string; region: string; ids: string[] }
-  | { type: 'instance-refreshes'; id: number; accountId: string; region: string; names: string[] }
+  | { type: 'request'; id: number; kind: WorkerRequestKind; accountId: string; region: string; ids: string[] }
   | { type: 'finish' };

@@ -9,16 +9,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { CoverageEntry } from '../../model/inventory.js';
-import { createSharedTransport, makeStsClient, type AwsSettings, type CredentialsOption } from '../../aws/clients.js';
+import { makeStsClient, type CredentialsOption } from '../../aws/clients.js';
 import { normaliseRolePath, sessionNameFor } from '../../aws/credentials.js';
 import { ApiMetrics } from '../../aws/metrics.js';
-import { EndpointCapabilities } from '../../aws/capabilities.js';
-import { COLLECTORS } from '../collectors/index.js';
-import { maxUnitRequestsInFlight, selectUnitCollectors } from '../unit.js';
+import { threadAwsSettings } from '../aws-settings.js';
+import { selectUnitCollectors } from '../unit.js';
 import { CoverageTracker } from '../tracker.js';
 import type { ScanOptions } from '../options.js';
 import { describeImagesFrom, imageReferencesFrom, instanceRefreshesFrom, scanAccount, type AccountState, type CallerIdentity, type ScanRun, type SessionSpec } from '../scanner.js';
-import { serializeError, type FromScanWorker, type ToScanWorker, type WorkerInit } from './protocol.js';
+import { serializeError, type FromScanWorker, type ToScanWorker, type WorkerInit, type WorkerRequestKind, type WorkerRequests } from './protocol.js';
 
 type Message = FromScanWorker extends infer M ? (M extends { type: string } ? Omit<M, 'metrics'> : never) : never;
 
@@ -55,20 +54,14 @@ async function main(): Promise<void> {
   const controller = new AbortController();
   setMaxListeners(0, controller.signal);
   const signal = controller.signal;
-  const transport = createSharedTransport(init.concurrency * maxUnitRequestsInFlight(options.deep === true) + 8);
-  const capabilities = new EndpointCapabilities(new Set(COLLECTORS.filter((c) => c.optional).flatMap((c) => c.permissions)), (key, learned) =>
-    post({ type: 'learned', key, learned }),
-  );
-  for (const l of init.learned) capabilities.teach(l.key, l.learned);
-  const settings: AwsSettings = {
-    ...(options.profile ? { profile: options.profile } : {}),
-    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
-    maxAttempts: options.maxAttempts,
-    requestTimeoutMs: options.requestTimeoutMs,
-    transport,
+  // Built exactly as the scan's own thread builds its settings, with this worker's share of --concurrency.
+  const settings = threadAwsSettings(options, {
+    concurrency: init.concurrency,
     ...(init.clientDefaults ? { clientDefaults: init.clientDefaults } : {}),
-    capabilities,
-  };
+    onLearn: (key, learned) => post({ type: 'learned', key, learned }),
+  });
+  const { transport, capabilities } = settings;
+  for (const l of init.learned) capabilities.teach(l.key, l.learned);
   const metrics = new ApiMetrics(unsent);
   const callerMetrics = metrics.child();
   const run: ScanRun = {
@@ -115,6 +108,13 @@ async function main(): Promise<void> {
   }, 250);
   ticker.unref();
 
+  // Phase 3's requests, answered as the scan's own thread answers them (scanner.ts), under this worker's bound.
+  const answer: { [K in WorkerRequestKind]: (state: AccountState, region: string, ids: string[]) => Promise<WorkerRequests[K]> } = {
+    'describe-images': (state, region, ids) => describeImagesFrom(run, state, region, ids),
+    'image-references': (state, region, ids) => imageReferencesFrom(run, state, region, ids),
+    'instance-refreshes': (state, region, names) => instanceRefreshesFrom(run, state, region, names),
+  };
+
   port.on('message', (m: ToScanWorker) => {
     switch (m.type) {
       case 'abort':
@@ -123,39 +123,16 @@ async function main(): Promise<void> {
       case 'learned':
         capabilities.teach(m.key, m.learned);
         break;
-      case 'describe-images': {
+      case 'request': {
         const state = states.get(m.accountId);
         if (!state) {
-          post({ type: 'described', id: m.id, err: { name: 'Error', message: `account ${m.accountId} is not scanned by this worker` } });
+          post({ type: 'reply', id: m.id, err: { name: 'Error', message: `account ${m.accountId} is not scanned by this worker` } });
           break;
         }
-        run.limit(() => describeImagesFrom(run, state, m.region, m.ids)).then(
-          (answer) => post({ type: 'described', id: m.id, answer }),
-          (err: unknown) => post({ type: 'described', id: m.id, err: serializeError(err) }),
-        );
-        break;
-      }
-      case 'image-references': {
-        const state = states.get(m.accountId);
-        if (!state) {
-          post({ type: 'referenced', id: m.id, err: { name: 'Error', message: `account ${m.accountId} is not scanned by this worker` } });
-          break;
-        }
-        run.limit(() => imageReferencesFrom(run, state, m.region, m.ids)).then(
-          (answer) => post({ type: 'referenced', id: m.id, answer }),
-          (err: unknown) => post({ type: 'referenced', id: m.id, err: serializeError(err) }),
-        );
-        break;
-      }
-      case 'instance-refreshes': {
-        const state = states.get(m.accountId);
-        if (!state) {
-          post({ type: 'refreshes', id: m.id, err: { name: 'Error', message: `account ${m.accountId} is not scanned by this worker` } });
-          break;
-        }
-        run.limit(() => instanceRefreshesFrom(run, state, m.region, m.names)).then(
-          (answer) => post({ type: 'refreshes', id: m.id, answer }),
-          (err: unknown) => post({ type: 'refreshes', id: m.id, err: serializeError(err) }),
+        const ask = answer[m.kind] as (state: AccountState, region: string, ids: string[]) => Promise<WorkerRequests[WorkerRequestKind]>;
+        run.limit(() => ask(state, m.region, m.ids)).then(
+          (a) => post({ type: 'reply', id: m.id, answer: a }),
+          (err: unknown) => post({ type: 'reply', id: m.id, err: serializeError(err) }),
         );
         break;
       }
