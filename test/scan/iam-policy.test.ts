@@ -14,14 +14,14 @@ test('every collector declares the IAM actions it calls', () => {
     assert.ok(!ids.has(c.id), `duplicate collector id ${c.id}`);
     ids.add(c.id);
     assert.ok(c.permissions.length > 0, `collector ${c.id} declares no permissions`);
-    for (const p of c.permissions) assert.match(p, /^(ec2|sts|organizations|autoscaling|ssm|imagebuilder):[A-Z][A-Za-z]+$/, `${c.id}: ${p}`);
+    for (const p of c.permissions) assert.match(p, /^(ec2|sts|organizations|autoscaling|ssm|imagebuilder|backup):[A-Z][A-Za-z]+$/, `${c.id}: ${p}`);
   }
 });
 
 test('the scan role policy is the union of the scan-role collectors, read-only', () => {
   const expected = [...new Set(COLLECTORS.filter((c) => c.scope !== 'caller').flatMap((c) => c.permissions))].sort();
   assert.deepEqual(scanRolePermissions(), expected);
-  for (const action of expected) assert.match(action, /^(ec2|autoscaling|ssm|imagebuilder):(Describe|Get|List)/, `${action} is not read-only`);
+  for (const action of expected) assert.match(action, /^(ec2|autoscaling|ssm|imagebuilder|backup):(Describe|Get|List)/, `${action} is not read-only`);
 });
 
 test('docs/iam/amigov-scan-role-policy.json is the generated policy', () => {
@@ -33,5 +33,5 @@ test('docs/iam/amigov-caller-policy.json is the generated policy (for the kit ro
   assert.equal(docs('amigov-caller-policy.json'), policyJson(doc));
   const actions = doc.Statement.flatMap((s) => s.Action);
   assert.ok(actions.includes('sts:AssumeRole'));
-  for (const a of actions) assert.match(a, /^(organizations:(Describe|List)|sts:AssumeRole$|(ec2|autoscaling):(Describe|Get)|(ssm|imagebuilder):(Describe|Get|List))/);
+  for (const a of actions) assert.match(a, /^(organizations:(Describe|List)|sts:AssumeRole$|(ec2|autoscaling):(Describe|Get)|(ssm|imagebuilder|backup):(Describe|Get|List))/);
 });
