@@ -29,7 +29,6 @@ export function register(program: Command): void {
     .option('--no-throttling', 'turn the sandbox\'s AWS throttling buckets off')
     .option('--concurrency <n>', 'the scanner\'s --concurrency', String(BENCH_DEFAULTS.concurrency))
     .option('--workers <n>', 'the scanner\'s --workers (1 = one thread; default: the scan\'s own, one per core for large scans)')
-    .option('--workers <n>', 'the scanner\'s --workers (1 = one thread; default: the scan\'s own, one per core for large scans)')
     .option('--seed <n>', 'generator seed', String(BENCH_DEFAULTS.seed))
     .option('--no-reports', 'skip evaluate + HTML + XLSX')
     .option('--no-small-org', 'skip `amigov scan` end to end on a 10-account x 3-region organization')
