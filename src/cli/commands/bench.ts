@@ -35,6 +35,7 @@ interface BenchCliOptions {
   smallOrg?: boolean;
   history?: boolean;
   rules?: string;
+  synthetic?: boolean;
 }
 
 function whole(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -85,6 +86,7 @@ export function toBenchOptions(cli: BenchCliOptions): BenchOptions {
     configPath: cli.config,
     asOf: cli.asOf,
     keepRuns: cli.keepRuns === true,
+    ...(cli.synthetic ? { synthetic: true } : {}),
     startup: cli.startup !== false,
     smallOrg: cli.smallOrg !== false,
     timeoutMs: BENCH_DEFAULTS.timeoutMs,
@@ -117,9 +119,10 @@ export function register(program: Command): void {
     .option('--config <path>', 'publisher config used by the scan and the evaluation', BENCH_DEFAULTS.configPath)
     .option('--as-of <date>', 'allowlist date', BENCH_DEFAULTS.asOf)
     .option('--rules <ids>', 'a targeted scan: only the collectors these rules read (e.g. public-ami); the model counts the same')
+    .option('--synthetic', 'no scan: each size\'s inventory is the one a complete scan of the generated organization yields; times evaluate + every report on it (the report memory figure)')
     .option('--keep-runs', 'keep each size\'s inventory.json and reports under <out>/runs/<size>/')
     .option('--history', `instead: time reading the history of ${HISTORY_BENCH_DEFAULTS.runs} weekly runs of a ${HISTORY_BENCH_DEFAULTS.accounts}-account organization (--sizes sets the accounts)`)
-    .addHelpText('after', '\nExamples:\n  npm run bench -- --quick\n  amigov bench --sizes 200 --concurrency 64\n  amigov bench --sizes 1000 --rules public-ami --no-reports   # a public-AMI sweep\n\nDocs: docs/benchmark.md')
+    .addHelpText('after', '\nExamples:\n  npm run bench -- --quick\n  amigov bench --sizes 200 --concurrency 64\n  amigov bench --sizes 1000 --rules public-ami --no-reports   # a public-AMI sweep\n  amigov bench --sizes 1000 --synthetic --no-startup --no-small-org   # report memory at 1,000 accounts\n\nDocs: docs/benchmark.md')
     .action(async (cli: BenchCliOptions) => {
       if (cli.history) {
         const accounts = cli.sizes === undefined ? HISTORY_BENCH_DEFAULTS.accounts : whole('--sizes', cli.sizes, 0, 1, 20_000);
