@@ -21,8 +21,6 @@ import { runSmallOrg } from './small-org.js';
 import { meanLatencyMs, REGIONAL_LATENCY, type LatencyProfile } from './profiles.js';
 import type { ReportChildResult, ScanChildResult } from './protocol.js';
 import { growthOf, renderMarkdown, type BenchReport, type MachineInfo, type ReportSizeResult, type SizeResult } from './table.js';
-import { generateOrg } from '../sandbox/generator.js';
-import { syntheticInventory } from './synthetic-inventory.js';
 import { writeJsonStreamAtomic } from '../util/json-stream.js';
 
 /** amigov runs an account x region's five collectors at once: --concurrency N allows up to 5N requests in flight. */
@@ -225,6 +223,9 @@ export async function runSyntheticSize(size: number, o: BenchOptions, hooks: Ben
   const loadAverageAtStart = loadavg()[0] ?? 0;
   const runDir = resolve(o.outDir, 'runs', `${size}-synthetic`);
   try {
+    // Loaded here: the builder reads the sandbox's state and the collectors' helpers (the AWS SDK with them), which
+    // `amigov --help` must not load (src/cli/commands/bench.ts imports this module; test/cli/lazy-load.test.ts).
+    const [{ generateOrg }, { syntheticInventory }] = await Promise.all([import('../sandbox/generator.js'), import('./synthetic-inventory.js')]);
     const t0 = performance.now();
     const fixture = generateOrg({
       accounts: size,
