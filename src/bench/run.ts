@@ -57,7 +57,7 @@ export interface BenchOptions {
   /**
    * bench --synthetic: no sandbox and no scan; each size's inventory is the one a complete scan of the generated
    * organization yields (src/bench/synthetic-inventory.ts), and the report process runs on it: the report figure
-   * at 1,000 accounts in a minute or two instead of a scan of ~177,000 calls.
+   * at 1,000 accounts with the inventory built in a minute or two instead of a scan of ~177,000 calls.
    */
   synthetic?: boolean;
 }
