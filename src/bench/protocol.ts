@@ -4,6 +4,7 @@
  */
 import type { GenerateOptions, RegionLatency, SandboxStats } from '../sandbox/index.js';
 import type { MinimalModel } from './minimal.js';
+import type { ReportFormat } from '../report/formats.js';
 
 export interface ProcessUsage {
   /** user + system CPU time, ms */
@@ -103,6 +104,17 @@ export interface ReportChildConfig {
   configPath: string;
   asOf: string;
   outDir: string;
+  /** default: every format (src/bench/report-child.ts REPORT_CHILD_FORMATS) */
+  formats?: ReportFormat[];
+}
+
+/** One step of the report process: its time, the RSS and V8 heap after it, and the peak RSS so far. */
+export interface ReportPhase {
+  name: string;
+  ms: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  maxRssBytes: number;
 }
 
 export interface ReportChildResult {
@@ -114,6 +126,8 @@ export interface ReportChildResult {
   usage: ProcessUsage;
   findings: number;
   files: { path: string; bytes: number }[];
+  /** start, read inventory.json, evaluate, then each format written */
+  phases: ReportPhase[];
 }
 
 export type FromWorker = ScanChildResult | ReportChildResult | { type: 'error'; message: string; stack?: string };

@@ -1,28 +1,47 @@
 /**
  * The benchmark's report process: reads the scan's inventory.json, evaluates it (evaluateRun, as `amigov scan` and
- * `amigov evaluate` do) and writes the HTML, XLSX and JSON reports. Reports time per step and its peak RSS.
- * Started by src/bench/children.ts with one argument: the ReportChildConfig as JSON.
+ * `amigov evaluate` do) and writes every report format, one after another (findings.json first, as a run writes
+ * it). Reports time per step, the process's RSS after each step and its peak so far (the split of the peak), and
+ * its peak RSS. Started by src/bench/children.ts with one argument: the ReportChildConfig as JSON.
  */
 import { statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../config/load.js';
 import { evaluateRun } from '../evaluate/evaluate.js';
-import { readInventory, writeReports } from '../report/index.js';
-import { usageSince, type FromWorker, type ReportChildConfig } from './protocol.js';
+import { readInventory, REPORT_FORMATS, writeReports, type ReportFormat } from '../report/index.js';
+import { usageSince, type FromWorker, type ReportChildConfig, type ReportPhase } from './protocol.js';
 
 function send(msg: FromWorker): Promise<void> {
   return new Promise((resolve) => (process.send ? process.send(msg, () => resolve()) : resolve()));
 }
 
+/** findings.json first (a run writes it before the reports), then the rest in REPORT_FORMATS order. */
+export const REPORT_CHILD_FORMATS: readonly ReportFormat[] = ['json', ...REPORT_FORMATS.filter((f) => f !== 'json')];
+
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as ReportChildConfig;
   const cpu0 = process.cpuUsage();
+  const phases: ReportPhase[] = [];
+  let last = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    const m = process.memoryUsage();
+    phases.push({ name, ms: now - last, rssBytes: m.rss, heapUsedBytes: m.heapUsed, maxRssBytes: process.resourceUsage().maxRSS * 1024 });
+    last = now;
+  };
+  phase('start');
   const t0 = performance.now();
   let inventory: ReturnType<typeof readInventory> | undefined = readInventory(config.inventoryPath);
+  phase('read inventory.json');
   const t1 = performance.now();
   const doc = evaluateRun({ inventory, config: loadConfig(config.configPath), asOf: config.asOf, options: { source: 'scan', inventoryPath: config.inventoryPath } });
+  phase('evaluate');
   const t2 = performance.now();
-  const written = await writeReports({ doc, inventory, outDir: config.outDir, formats: ['html', 'xlsx', 'json'] });
+  const written: string[] = [];
+  for (const format of config.formats ?? REPORT_CHILD_FORMATS) {
+    written.push(...(await writeReports({ doc, inventory, outDir: config.outDir, formats: [format] })));
+    phase(format);
+  }
   const t3 = performance.now();
   inventory = undefined;
   await send({
@@ -34,6 +53,7 @@ async function main(): Promise<void> {
     usage: usageSince(cpu0),
     findings: doc.findings.length,
     files: written.map((path) => ({ path, bytes: statSync(path).size })),
+    phases,
   });
 }
 

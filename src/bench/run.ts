@@ -6,7 +6,8 @@
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { toolVersion } from '../util/paths.js';
 import { RUN_FILES } from '../model/run-files.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
@@ -18,7 +19,8 @@ import { measureStartup } from './startup.js';
 import { runSmallOrg } from './small-org.js';
 import { meanLatencyMs, REGIONAL_LATENCY, type LatencyProfile } from './profiles.js';
 import type { ReportChildResult, ScanChildResult } from './protocol.js';
-import { growthOf, renderMarkdown, SCANNER_CPU_PER_CALL_TARGET_US, type BenchReport, type MachineInfo, type SizeResult } from './table.js';
+import { growthOf, renderMarkdown, SCANNER_CPU_PER_CALL_TARGET_US, type BenchReport, type MachineInfo, type ReportSizeResult, type SizeResult } from './table.js';
+import { writeJsonStreamAtomic } from '../util/json-stream.js';
 
 /** amigov runs an account x region's five collectors at once: --concurrency N allows up to 5N requests in flight. */
 export const REQUESTS_PER_UNIT = 5;
@@ -53,6 +55,12 @@ export interface BenchOptions {
   collectors?: string[];
   /** The scanner's --workers (1 = one thread); default: the scan's own default (src/scan/workers/count.ts). */
   workers?: number;
+  /**
+   * bench --synthetic: no sandbox and no scan; each size's inventory is the one a complete scan of the generated
+   * organization yields (src/bench/synthetic-inventory.ts), and the report process runs on it: the report figure
+   * at 1,000 accounts with the inventory built in a minute or two instead of a scan of ~177,000 calls.
+   */
+  synthetic?: boolean;
 }
 
 export { BENCH_DEFAULTS, FULL_PRESET, QUICK_PRESET } from './presets.js';
@@ -123,7 +131,7 @@ export async function runSize(size: number, o: BenchOptions, hooks: BenchHooks =
         'report-result',
         o.timeoutMs,
       );
-      log(`  evaluate + HTML + XLSX ${(report.wallMs / 1000).toFixed(1)} s, ${report.findings} findings, peak RSS ${Math.round(report.usage.maxRssBytes / 2 ** 20)} MB`);
+      log(`  evaluate + every report ${(report.wallMs / 1000).toFixed(1)} s, ${report.findings} findings, peak RSS ${Math.round(report.usage.maxRssBytes / 2 ** 20)} MB`);
     }
 
     const requestSlots = o.concurrency * REQUESTS_PER_UNIT;
@@ -172,6 +180,7 @@ export async function runSize(size: number, o: BenchOptions, hooks: BenchHooks =
             findings: report.findings,
             htmlBytes: fileBytes(RUN_FILES.html),
             xlsxBytes: fileBytes(RUN_FILES.xlsx),
+            phases: report.phases,
           }
         : null,
       coverage: {
@@ -188,6 +197,66 @@ export async function runSize(size: number, o: BenchOptions, hooks: BenchHooks =
     };
   } finally {
     await sandbox.close();
+    if (!o.keepRuns) rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * bench --synthetic: the generated organization's inventory as a complete scan yields it, written as inventory.json
+ * the way the scan writes it, then the real report process on it (evaluate, every format).
+ */
+export async function runSyntheticSize(size: number, o: BenchOptions, hooks: BenchHooks = {}): Promise<ReportSizeResult> {
+  const log = hooks.log ?? (() => {});
+  const loadAverageAtStart = loadavg()[0] ?? 0;
+  const runDir = resolve(o.outDir, 'runs', `${size}-synthetic`);
+  try {
+    // Loaded here: the builder reads the sandbox's state and the collectors' helpers (the AWS SDK with them), which
+    // `amigov --help` must not load (src/cli/commands/bench.ts imports this module; test/cli/lazy-load.test.ts).
+    const [{ generateOrg }, { syntheticInventory }] = await Promise.all([import('../sandbox/generator.js'), import('./synthetic-inventory.js')]);
+    const t0 = performance.now();
+    const fixture = generateOrg({
+      accounts: size,
+      regions: o.regions,
+      populatedRegionsPerAccount: o.populatedRegionsPerAccount,
+      instancesPerRegion: o.instancesPerRegion,
+      ownedImagesPerRegion: o.ownedImagesPerRegion,
+      seed: o.seed,
+    });
+    const inventory = syntheticInventory({ fixture, allowlist: resolveAllowlist(loadConfig(o.configPath), o.asOf), asOf: o.asOf, configPath: o.configPath });
+    const inventoryPath = join(runDir, RUN_FILES.inventory);
+    writeJsonStreamAtomic(inventoryPath, inventory);
+    const buildMs = performance.now() - t0;
+    const shape = {
+      accountRegions: inventory.coverage.filter((c) => c.status === 'ok').length,
+      instances: inventory.instances.length,
+      images: inventory.images.length,
+      launchTemplates: inventory.launchTemplates.length,
+    };
+    log(`  synthetic inventory in ${(buildMs / 1000).toFixed(1)} s: ${shape.accountRegions} account x regions, ${shape.instances} instances, ${Math.round(statSync(inventoryPath).size / 2 ** 20)} MB`);
+    const report = await runWorker<ReportChildResult>('report-child', { inventoryPath, configPath: o.configPath, asOf: o.asOf, outDir: runDir }, 'report-result', o.timeoutMs);
+    log(`  evaluate + every report ${(report.wallMs / 1000).toFixed(1)} s, ${report.findings} findings, peak RSS ${Math.round(report.usage.maxRssBytes / 2 ** 20)} MB`);
+    const fileBytes = (suffix: string) => report.files.find((f) => f.path.endsWith(suffix))?.bytes ?? 0;
+    return {
+      size,
+      synthetic: true,
+      loadAverageAtStart,
+      shape,
+      buildMs,
+      inventoryBytes: statSync(inventoryPath).size,
+      report: {
+        readMs: report.readMs,
+        evaluateMs: report.evaluateMs,
+        renderMs: report.renderMs,
+        wallMs: report.wallMs,
+        cpuMs: report.usage.cpuMs,
+        maxRssBytes: report.usage.maxRssBytes,
+        findings: report.findings,
+        htmlBytes: fileBytes(RUN_FILES.html),
+        xlsxBytes: fileBytes(RUN_FILES.xlsx),
+        phases: report.phases,
+      },
+    };
+  } finally {
     if (!o.keepRuns) rmSync(runDir, { recursive: true, force: true });
   }
 }
@@ -234,7 +303,16 @@ export async function runBench(o: BenchOptions, hooks: BenchHooks = {}): Promise
     log(`  ${(smallOrg.wallMs / 1000).toFixed(2)} s, ${(smallOrg.beyondApiMs / 1000).toFixed(2)} s beyond API time`);
   }
   const sizes: SizeResult[] = [];
-  for (const size of o.sizes) {
+  const reportSizes: ReportSizeResult[] = [];
+  if (o.synthetic) {
+    for (const size of o.sizes) {
+      log(`${size} accounts x ${o.regions} regions: synthetic inventory (no scan), then evaluate + every report`);
+      const r = await runSyntheticSize(size, o, hooks);
+      m.loadAverage.push(r.loadAverageAtStart);
+      reportSizes.push(r);
+    }
+  }
+  for (const size of o.synthetic ? [] : o.sizes) {
     log(`${size} accounts x ${o.regions} regions (latency ${o.latencyProfile === 'regional' ? `regional profile, mean ${effectiveLatencyMs(o).toFixed(0)}` : o.latencyMs} ms, throttling ${o.throttling ? 'on' : 'off'}, concurrency ${o.concurrency})`);
     const r = await runSize(size, o, hooks);
     m.loadAverage.push(r.loadAverageAtStart);
@@ -251,6 +329,7 @@ export async function runBench(o: BenchOptions, hooks: BenchHooks = {}): Promise
     ...(startup ? { startup } : {}),
     ...(smallOrg ? { smallOrg } : {}),
     sizes,
+    ...(reportSizes.length ? { reportSizes } : {}),
     growth: growthOf(sizes),
   };
   const markdown = renderMarkdown(report);

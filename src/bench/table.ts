@@ -5,6 +5,7 @@
 import type { LatencyBound, MinimalModel } from './minimal.js';
 import { STARTUP_TARGET, type StartupResult } from './startup.js';
 import { SMALL_ORG_TARGET_MS, type SmallOrgResult } from './small-org.js';
+import type { ReportPhase } from './protocol.js';
 
 /** Issue #18 item 5: evaluate + reports at 1,000 accounts peak at most 600 MB. */
 export const REPORT_RSS_TARGET = { accounts: 1000, maxRssBytes: 600 * 2 ** 20 } as const;
@@ -44,7 +45,7 @@ export interface SizeResult {
     peakInFlight: number;
   };
   sandbox: { cpuMs: number; maxRssBytes: number; generateMs: number; startMs: number };
-  report: { readMs: number; evaluateMs: number; renderMs: number; wallMs: number; cpuMs: number; maxRssBytes: number; findings: number; htmlBytes: number; xlsxBytes: number } | null;
+  report: ReportFigures | null;
   coverage: {
     expectedUnits: number;
     ok: number;
@@ -56,6 +57,33 @@ export interface SizeResult {
     unresolvedImages: number;
     complete: boolean;
   };
+}
+
+/** The report process: evaluate + every format, its time and memory, and the split of both by step. */
+export interface ReportFigures {
+  readMs: number;
+  evaluateMs: number;
+  renderMs: number;
+  wallMs: number;
+  cpuMs: number;
+  maxRssBytes: number;
+  findings: number;
+  htmlBytes: number;
+  xlsxBytes: number;
+  /** absent in results written before the split was recorded */
+  phases?: ReportPhase[];
+}
+
+/** bench --synthetic: one size's report process on the inventory a complete scan yields (no scan was run). */
+export interface ReportSizeResult {
+  size: number;
+  synthetic: true;
+  loadAverageAtStart: number;
+  shape: { accountRegions: number; instances: number; images: number; launchTemplates: number };
+  /** generating the organization, building its inventory and writing inventory.json */
+  buildMs: number;
+  inventoryBytes: number;
+  report: ReportFigures;
 }
 
 export interface GrowthFit {
@@ -79,6 +107,8 @@ export interface BenchReport {
   /** `amigov scan` end to end on a small organization (absent with --no-small-org) */
   smallOrg?: SmallOrgResult;
   sizes: SizeResult[];
+  /** bench --synthetic: the report process on synthetic inventories, by size */
+  reportSizes?: ReportSizeResult[];
   growth: GrowthFit;
 }
 
@@ -166,7 +196,7 @@ function metricRows(sizes: SizeResult[]): [string, string[]][] {
     row('sandbox CPU per request', (s) => `${((s.sandbox.cpuMs * 1000) / Math.max(1, s.made.total)).toFixed(0)} µs`),
     row('scanner peak RSS (scan only · with inventory.json write)', (s) => `${mb(s.scan.scanOnlyMaxRssBytes)} · ${mb(s.scan.maxRssBytes)}`),
     row('write inventory.json (size)', (s) => `${sec(s.scan.writeInventoryMs)} (${mb(s.scan.inventoryBytes)})`),
-    row('evaluate + HTML + XLSX time', (s) => (s.report ? `${sec(s.report.wallMs)} (read ${sec(s.report.readMs)}, evaluate ${sec(s.report.evaluateMs)}, render ${sec(s.report.renderMs)})` : na)),
+    row('evaluate + every report: time', (s) => (s.report ? `${sec(s.report.wallMs)} (read ${sec(s.report.readMs)}, evaluate ${sec(s.report.evaluateMs)}, render ${sec(s.report.renderMs)})` : na)),
     row(`evaluate + report peak RSS (target ≤ ${mb(REPORT_RSS_TARGET.maxRssBytes)} at ${int(REPORT_RSS_TARGET.accounts)})`, (s) =>
       s.report ? `${mb(s.report.maxRssBytes)}${s.size === REPORT_RSS_TARGET.accounts ? (s.report.maxRssBytes <= REPORT_RSS_TARGET.maxRssBytes ? ' (met)' : ' (**not met**)') : ''}` : na),
     row('findings · HTML · XLSX', (s) => (s.report ? `${int(s.report.findings)} · ${mb(s.report.htmlBytes)} · ${mb(s.report.xlsxBytes)}` : na)),
@@ -215,6 +245,31 @@ export function startupLines(startup: StartupResult[] | undefined): string[] {
   ];
 }
 
+/** The report figure of issue #18 item 5 and its split by step, for every size whose report process ran. */
+function reportMemoryLines(r: BenchReport): string[] {
+  const runs = [
+    ...r.sizes.flatMap((s) => (s.report ? [{ size: s.size, how: 'scanned', accountRegions: s.shape.accountRegions, instances: s.shape.instances, report: s.report }] : [])),
+    ...(r.reportSizes ?? []).map((s) => ({ size: s.size, how: 'synthetic inventory', accountRegions: s.shape.accountRegions, instances: s.shape.instances, report: s.report })),
+  ];
+  if (!runs.length) return [];
+  const t = REPORT_RSS_TARGET;
+  const lines = [`## Report memory (target ≤ ${mb(t.maxRssBytes)} peak RSS at ${int(t.accounts)} accounts: evaluate + every report format)`, ''];
+  for (const x of runs) {
+    const rep = x.report;
+    const verdict = x.size === t.accounts ? (rep.maxRssBytes <= t.maxRssBytes ? ' (met)' : ' (**not met**)') : '';
+    lines.push(
+      `report peak RSS at ${int(x.size)} accounts (${x.how}: ${int(x.accountRegions)} account x regions, ${int(x.instances)} instances, ${int(rep.findings)} findings): ${mb(rep.maxRssBytes)}${verdict}, ${sec(rep.wallMs)}`,
+      '',
+    );
+    if (rep.phases?.length) {
+      lines.push('| step | time | RSS after | V8 heap after | peak RSS so far |', '|---|---:|---:|---:|---:|');
+      for (const p of rep.phases) lines.push(`| ${cell(p.name)} | ${sec(p.ms)} | ${mb(p.rssBytes)} | ${mb(p.heapUsedBytes)} | ${mb(p.maxRssBytes)} |`);
+      lines.push('');
+    }
+  }
+  return lines;
+}
+
 function smallOrgLines(r: SmallOrgResult | undefined): string[] {
   if (!r) return [];
   const s = r.split;
@@ -250,6 +305,7 @@ export function renderMarkdown(r: BenchReport): string {
     '',
     ...startupLines(r.startup),
     ...smallOrgLines(r.smallOrg),
+    ...reportMemoryLines(r),
     '## API calls by action',
     '',
     ...callRows(sizes),

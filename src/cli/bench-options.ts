@@ -33,6 +33,7 @@ export interface BenchCliOptions {
   history?: boolean;
   rules?: string;
   workers?: string;
+  synthetic?: boolean;
 }
 
 export function whole(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -84,6 +85,7 @@ export function toBenchOptions(cli: BenchCliOptions): BenchOptions {
     configPath: cli.config,
     asOf: cli.asOf,
     keepRuns: cli.keepRuns === true,
+    ...(cli.synthetic ? { synthetic: true } : {}),
     startup: cli.startup !== false,
     smallOrg: cli.smallOrg !== false,
     timeoutMs: BENCH_DEFAULTS.timeoutMs,

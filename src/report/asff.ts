@@ -16,7 +16,7 @@
  */
 import { basename } from 'node:path';
 import type { Finding, FindingsDocument, Severity } from '../model/findings.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeJsonStreamAtomic } from '../util/json-stream.js';
 import { isValidId } from '../remediation/ids.js';
 import { profileFor } from '../remediation/commands.js';
 import { renderArgv, raw } from '../remediation/shell.js';
@@ -156,7 +156,8 @@ export function asffFile(doc: FindingsDocument, asffPath: string = RUN_FILES.asf
 
 export async function writeAsff(doc: FindingsDocument, _meta: ReportMeta, target: string): Promise<void> {
   // The commands in the file name it by its own name: run them from the run folder.
-  writeFileAtomic(target, JSON.stringify(asffFile(doc, RUN_FILES.asff), null, 2) + '\n');
+  // Streamed (the bytes of JSON.stringify(file, null, 2) + "\n"): the file's text is never one string in memory.
+  writeJsonStreamAtomic(target, asffFile(doc, RUN_FILES.asff));
 }
 
 /**

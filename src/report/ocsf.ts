@@ -13,7 +13,7 @@
  * not re-checked are left out: this run says nothing new about them.
  */
 import type { Finding, FindingsDocument, Severity } from '../model/findings.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeChunksAtomic } from '../util/json-stream.js';
 import { accountNames } from './rows.js';
 import { firstSeenMs } from './first-seen.js';
 import type { ReportMeta } from './meta.js';
@@ -58,6 +58,11 @@ const RESOURCE_TYPE: Record<Finding['resourceType'], string> = {
 export type OcsfEvent = Record<string, unknown>;
 
 export function ocsfEvents(doc: FindingsDocument, meta: Pick<ReportMeta, 'toolVersion'>): OcsfEvent[] {
+  return [...ocsfEventStream(doc, meta)];
+}
+
+/** The events of ocsfEvents one at a time (findings.ocsf.json is written without all of them in memory). */
+function* ocsfEventStream(doc: FindingsDocument, meta: Pick<ReportMeta, 'toolVersion'>): Generator<OcsfEvent> {
   const names = accountNames(doc);
   const owners = new Map(doc.accounts.map((a) => [a.accountId, a]));
   const time = Date.parse(doc.run.finishedAt);
@@ -138,15 +143,33 @@ export function ocsfEvents(doc: FindingsDocument, meta: Pick<ReportMeta, 'toolVe
       },
     };
   };
-  const out: OcsfEvent[] = [];
   for (const f of doc.findings) {
     const persisting = doc.comparison && f.change === 'persisting';
-    out.push(persisting ? event(f, ACTIVITY.update, STATUS.inProgress, false) : event(f, ACTIVITY.create, STATUS.new, false));
+    yield persisting ? event(f, ACTIVITY.update, STATUS.inProgress, false) : event(f, ACTIVITY.create, STATUS.new, false);
   }
-  for (const f of doc.comparison?.resolved ?? []) out.push(event(f, ACTIVITY.close, STATUS.resolved, true));
-  return out;
+  for (const f of doc.comparison?.resolved ?? []) yield event(f, ACTIVITY.close, STATUS.resolved, true);
+}
+
+/**
+ * `JSON.stringify(events, null, 2) + "\n"` in pieces, one event at a time (issue #18 item 5: at 1,000 accounts the
+ * events and their text were hundreds of MB at once). Exact: JSON.stringify escapes every line break inside a
+ * string, so each raw "\n" of an event's text is structure and takes the array's indentation.
+ */
+function* eventArrayChunks(events: Iterable<OcsfEvent>, count: number): Generator<string> {
+  if (count === 0) {
+    yield '[]\n';
+    return;
+  }
+  yield '[';
+  let i = 0;
+  for (const e of events) {
+    yield `${i++ === 0 ? '' : ','}\n  ${JSON.stringify(e, null, 2).replace(/\n/g, '\n  ')}`;
+  }
+  if (i !== count) throw new Error(`findings.ocsf.json: ${i} events written, ${count} expected`);
+  yield '\n]\n';
 }
 
 export async function writeOcsf(doc: FindingsDocument, meta: ReportMeta, target: string): Promise<void> {
-  writeFileAtomic(target, JSON.stringify(ocsfEvents(doc, meta), null, 2) + '\n');
+  const count = doc.findings.length + (doc.comparison?.resolved.length ?? 0);
+  writeChunksAtomic(target, eventArrayChunks(ocsfEventStream(doc, meta), count));
 }

@@ -259,6 +259,33 @@ describe('results table', () => {
     assert.match(md, /\| amigov --help \| 0\.26 s \| 68 MB \| yes \|/);
     assert.match(md, /\| amigov config check \(exit 1\) \| 1\.21 s \| 172 MB \| \*\*no\*\* \|/);
   });
+
+  test('report memory: the peak at 1,000 accounts against its 600 MB target, and its split by step', () => {
+    const phases = [
+      { name: 'read inventory.json', ms: 1500, rssBytes: 300 * 2 ** 20, heapUsedBytes: 250 * 2 ** 20, maxRssBytes: 310 * 2 ** 20 },
+      { name: 'html', ms: 9000, rssBytes: 550 * 2 ** 20, heapUsedBytes: 400 * 2 ** 20, maxRssBytes: 640 * 2 ** 20 },
+    ];
+    const figures = { readMs: 1500, evaluateMs: 0, renderMs: 9000, wallMs: 10_500, cpuMs: 10_000, maxRssBytes: 640 * 2 ** 20, findings: 86_334, htmlBytes: 2 ** 20, xlsxBytes: 2 ** 20, phases };
+    const report: BenchReport = {
+      schemaVersion: 1, kind: 'amigov.bench', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:01:00.000Z', toolVersion: '0.0.0',
+      machine: { cpus: 2, cpuModel: 'Test CPU', totalMemoryBytes: 4 * 2 ** 30, node: '20.0.0', platform: 'linux x64', loadAverage: [1] },
+      preset: 'custom sizes',
+      sizes: [],
+      reportSizes: [
+        { size: 1000, synthetic: true, loadAverageAtStart: 1, shape: { accountRegions: 17_034, instances: 100_000, images: 20_153, launchTemplates: 3000 }, buildMs: 20_000, inventoryBytes: 90 * 2 ** 20, report: figures },
+        { size: 200, synthetic: true, loadAverageAtStart: 1, shape: { accountRegions: 3434, instances: 20_000, images: 4000, launchTemplates: 600 }, buildMs: 4000, inventoryBytes: 18 * 2 ** 20, report: { ...figures, maxRssBytes: 200 * 2 ** 20, phases: [] } },
+      ],
+      growth: growthOf([]),
+    };
+    const md = renderMarkdown(report);
+    assert.match(md, /## Report memory \(target ≤ 600 MB peak RSS at 1,000 accounts: evaluate \+ every report format\)/);
+    assert.match(md, /report peak RSS at 1,000 accounts \(synthetic inventory: 17,034 account x regions, 100,000 instances, 86,334 findings\): 640 MB \(\*\*not met\*\*\), 10\.5 s/);
+    assert.match(md, /\| html \| 9\.00 s \| 550 MB \| 400 MB \| 640 MB \|/);
+    // Other sizes have no verdict: the target is set at 1,000 accounts.
+    assert.match(md, /report peak RSS at 200 accounts \(synthetic inventory: [^)]*\): 200 MB, 10\.5 s/);
+    const met = renderMarkdown({ ...report, reportSizes: [{ ...report.reportSizes![0]!, report: { ...figures, maxRssBytes: 590 * 2 ** 20 } }] });
+    assert.match(met, /: 590 MB \(met\)/);
+  });
 });
 
 describe('amigov bench options', () => {
@@ -270,5 +297,7 @@ describe('amigov bench options', () => {
     assert.deepEqual([o.sizes, o.concurrency, o.latencyMs, o.preset], [[5, 10], 8, 0, 'custom sizes']);
     assert.throws(() => toBenchOptions({ ...base, sizes: '10,x' }), /--sizes: "x" is not a whole number/);
     assert.throws(() => toBenchOptions({ ...base, concurrency: '0' }), /--concurrency/);
+    assert.equal(toBenchOptions({ ...base }).synthetic, undefined);
+    assert.equal(toBenchOptions({ ...base, sizes: '1000', synthetic: true }).synthetic, true);
   });
 });

@@ -90,3 +90,23 @@ test('owner groups: by owner value, most findings first, accounts without owner 
   assert.deepEqual(ownerGroups(doc).map((g) => [g.owner, g.total, g.accounts]), [['data', 3, ['222222222222']], ['platform', 2, ['111111111111']], [NO_OWNER, 1, ['333333333333']]]);
   assert.equal(runSummary(doc).topOwners?.[0]?.owner, 'data');
 });
+
+test('OCSF and ASFF files are written in pieces, byte for byte JSON.stringify(…, null, 2) + "\\n": none, one, many, hostile strings', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { writeReports } = await import('../../src/report/index.ts');
+  const { toolVersion } = await import('../../src/util/paths.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'amigov-exports-'));
+  try {
+    const hostile = finding({ id: 'fh', ruleId: 'unapproved-publisher', accountId: '111111111111', region: 'us-east-1', resourceId: 'i-00000000000000001', title: `${HOSTILE_NAME}\n\u2028\u2029"\\` });
+    for (const [name, findings] of [['none', []], ['one', [hostile]], ['many', [...many(150, '111111111111', 'us-east-1'), hostile]]] as const) {
+      const doc = assemble({ findings: [...findings], coverage: sampleCoverage(false) });
+      const meta = { toolVersion: toolVersion() };
+      await writeReports({ doc, outDir: join(dir, name), formats: ['ocsf', 'asff'], generatedAt: '2026-11-23T10:20:00.000Z' });
+      assert.equal(readFileSync(join(dir, name, 'findings.ocsf.json'), 'utf8'), JSON.stringify(ocsfEvents(doc, meta), null, 2) + '\n', `${name}: ocsf`);
+      assert.equal(readFileSync(join(dir, name, 'findings.asff.json'), 'utf8'), JSON.stringify(asffFile(doc, 'findings.asff.json'), null, 2) + '\n', `${name}: asff`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
