@@ -49,7 +49,8 @@ export const FULL_SCAN_COLLECTORS = [
   'organization', 'assume-role', 'regions', 'instances', 'instance-image-metadata', 'managed-instances',
   'managed-resource-visibility', 'launching-account-image-tags', 'owned-images', 'launch-templates',
   'auto-scaling-groups', 'launch-configurations', 'ec2-fleets', 'spot-fleets', 'pinned-launch-template-versions',
-  'image-block-public-access', 'allowed-images-settings', 'referenced-images', 'image-references',
+  'image-block-public-access', 'allowed-images-settings', 'backup-recovery-points', 'referenced-images', 'image-references',
+  'instance-refreshes',
 ] as const;
 
 export interface SyntheticInventoryOptions {
@@ -219,8 +220,9 @@ function scanUnit(state: SandboxState, accountId: string, region: string, now: n
   // DescribeSpotFleetRequests and the three settings reads; one DescribeLaunchTemplateVersions with templates,
   // one DescribeImages by id for the launching account's tags. (Accounting only: not compared with a real scan.)
   // A second DescribeLaunchTemplateVersions (ResolveAlias) when a version names a `resolve:ssm:` parameter.
+  // And one backup:ListBackupVaults (a generated organization has no vault, so no recovery-point listing).
   const ssm = launchTemplates.some((lt) => lt.defaultVersion?.image.kind === 'ssm' || lt.latestVersion?.image.kind === 'ssm');
-  const calls = 10 + (launchTemplates.length ? 1 : 0) + (ssm ? 1 : 0) + (ask.length ? 1 : 0);
+  const calls = 11 + (launchTemplates.length ? 1 : 0) + (ssm ? 1 : 0) + (ask.length ? 1 : 0);
   return { accountId, region, instances, owned, launchTemplates, accountImageTags, referencedImages, settings, calls };
 }
 
@@ -254,6 +256,7 @@ function otherArn(r: { resourceType: string; name: string }, region: string, acc
 export function syntheticInventory(o: SyntheticInventoryOptions): Inventory {
   const startedAt = new Date();
   const now = o.now ?? Date.now();
+  if (o.fixture.backupVaults?.length) throw new Error('synthetic inventory: the organization has AWS Backup vaults (not a generated organization)');
   const state = new SandboxState(o.fixture);
   const caller = o.fixture.caller.accountId;
   const roleName = SCAN_DEFAULTS.roleName;
@@ -392,6 +395,7 @@ export function syntheticInventory(o: SyntheticInventoryOptions): Inventory {
     launchConfigurations: [],
     fleets: [],
     launchTemplateVersions: [],
+    backupRecoveryPoints: [],
     imageReferences: imageReferences.sort((a, b) => byAccountRegion(a, b) || a.imageId.localeCompare(b.imageId) || a.arn.localeCompare(b.arn)),
     regionSettings: units.map((u) => u.settings).sort(byAccountRegion),
     stats: {
