@@ -23,20 +23,31 @@ export const DEFAULT_HORIZON_DAYS = 90;
 /** One launch path's verdict, as the blast radius counts it. */
 export interface JudgedPath extends BlastResource {
   status: 'ok' | 'refused' | 'unavailable' | 'cannot-verify';
-  blockedBy?: 'scp' | 'both';
+  blockedBy?: RefusingLayer;
   image?: { imageId: string; name?: string; ownerId?: string; reason: string };
 }
 
 const LAYERS: BlockedBy[] = ['none', 'declarative-policy', 'scp', 'both'];
 
+/** The layers that refuse a launch: Allowed AMIs alone (an image criterion: name, age, product code), the SCP alone, or both. */
+type RefusingLayer = 'declarative-policy' | 'scp' | 'both';
+const refusing = (b: BlockedBy | undefined): b is RefusingLayer => b === 'declarative-policy' || b === 'scp' || b === 'both';
+
+/** An image refused by one layer for one path and by the other for another is refused by both. */
+function combinedLayer(a: RefusingLayer | undefined, b: RefusingLayer): RefusingLayer {
+  return a === undefined || a === b ? b : 'both';
+}
+
 /** The path's strongest failing source: a refused one over a gone one; else cannot-verify or ok. */
 function fromVerdicts(base: BlastResource, verdicts: VersionVerdict[]): JudgedPath {
   const fails = verdicts.filter((v): v is Extract<VersionVerdict, { kind: 'fail' }> => v.kind === 'fail');
   if (fails.length === 0) return { ...base, status: verdicts.some((v) => v.kind === 'cannot-verify') ? 'cannot-verify' : 'ok' };
-  const refused = fails.filter((f) => f.blockedBy === 'both' || f.blockedBy === 'scp').sort((a, b) => LAYERS.indexOf(b.blockedBy!) - LAYERS.indexOf(a.blockedBy!));
+  // A criteria-only refusal (blockedBy declarative-policy) is a refusal too: Allowed AMIs refuses the launch while the
+  // owner-based SCP lets it through. It used to be counted as a gone image.
+  const refused = fails.filter((f) => refusing(f.blockedBy)).sort((a, b) => LAYERS.indexOf(b.blockedBy!) - LAYERS.indexOf(a.blockedBy!));
   const f = refused[0] ?? fails[0]!;
   const image = { imageId: f.img.imageId, ...(f.img.name !== undefined ? { name: f.img.name } : {}), ...(f.img.ownerId !== undefined ? { ownerId: f.img.ownerId } : {}), reason: f.reason };
-  return refused[0] ? { ...base, status: 'refused', blockedBy: refused[0].blockedBy as 'scp' | 'both', image } : { ...base, status: 'unavailable', image };
+  return refused[0] ? { ...base, status: 'refused', blockedBy: refused[0].blockedBy as RefusingLayer, image } : { ...base, status: 'unavailable', image };
 }
 
 /** Every launch path of the inventory, judged with `allowlist` (the rules' judgement). */
@@ -45,8 +56,10 @@ export function judgeAllPaths(inventory: Inventory, index: InventoryIndex, allow
   for (const inst of index.liveInstances) {
     const base = { kind: 'instance' as const, accountId: inst.accountId, region: inst.region, resourceId: inst.instanceId };
     const j = judgeInstanceLaunch(index, allowlist, inst);
-    if (j.kind === 'refused' && (j.blockedBy === 'both' || j.blockedBy === 'scp')) {
-      const image = { imageId: j.img.imageId, ...(j.img.name !== undefined ? { name: j.img.name } : {}), ...(j.img.ownerId !== undefined ? { ownerId: j.img.ownerId } : {}), reason: j.verdict.expired ? 'expired-exception' : 'unapproved' };
+    if (j.kind === 'refused' && refusing(j.blockedBy)) {
+      // Refused by Allowed AMIs alone: the owner is approved (the SCP lets it through), an image criterion is not met.
+      const reason = j.verdict.expired ? 'expired-exception' : j.blockedBy === 'declarative-policy' ? 'criteria' : 'unapproved';
+      const image = { imageId: j.img.imageId, ...(j.img.name !== undefined ? { name: j.img.name } : {}), ...(j.img.ownerId !== undefined ? { ownerId: j.img.ownerId } : {}), reason };
       out.push({ ...base, status: 'refused', blockedBy: j.blockedBy, image });
     } else out.push({ ...base, status: j.kind === 'owner-unknown' ? 'cannot-verify' : 'ok' });
   }
@@ -69,8 +82,8 @@ const byKind = <T>(f: () => T) => Object.fromEntries(LAUNCH_PATH_KINDS.map((k) =
 
 function add(c: LayerCounts, p: JudgedPath): void {
   if (p.status === 'refused') {
-    c.scp++;
-    if (p.blockedBy === 'both') c.declarativePolicy++;
+    if (p.blockedBy !== 'declarative-policy') c.scp++;
+    if (p.blockedBy === 'both' || p.blockedBy === 'declarative-policy') c.declarativePolicy++;
   } else if (p.status === 'unavailable') c.unavailable++;
   else if (p.status === 'cannot-verify') c.cannotVerify++;
 }
@@ -110,9 +123,10 @@ export interface BlastRadiusOptions {
  * Image Builder recipes: the EC2 docs list them as references ("Identify your resources referencing specified AMIs")
  * and say nothing about enforcement on a recipe's builds, so the note only says the recipe names the image.
  */
-function referenceNote(resourceType: string, arn: string, blockedBy: 'scp' | 'both' | undefined, onlyReference: boolean): string {
+function referenceNote(resourceType: string, arn: string, blockedBy: RefusingLayer | undefined, onlyReference: boolean): string {
   const name = arn.replace(/^arn:[^:]*:[^:]*:[^:]*:[^:]*:/, '');
-  const refused = blockedBy === 'both' ? 'the declarative policy and the SCP refuse' : blockedBy === 'scp' ? 'the SCP refuses' : 'is no longer available';
+  const refused =
+    blockedBy === 'both' ? 'the declarative policy and the SCP refuse' : blockedBy === 'scp' ? 'the SCP refuses' : blockedBy === 'declarative-policy' ? 'the declarative policy (an image criterion) refuses' : 'is no longer available';
   // No group, fleet, template or instance amigov reads launches it: the reference is the only thing that breaks.
   const only = onlyReference ? ' (no launch path amigov reads uses this image)' : '';
   if (resourceType === 'ssm:Parameter') {
@@ -153,7 +167,7 @@ export function computeBlastRadius(inventory: Inventory, index: InventoryIndex, 
       };
       images.set(k, e);
     }
-    if (p.blockedBy && (!e.blockedBy || (e.blockedBy === 'scp' && p.blockedBy === 'both'))) e.blockedBy = p.blockedBy;
+    if (p.blockedBy) e.blockedBy = combinedLayer(e.blockedBy, p.blockedBy);
     e.paths.push(resource(p));
   }
 
@@ -163,10 +177,10 @@ export function computeBlastRadius(inventory: Inventory, index: InventoryIndex, 
   for (const r of inventory.imageReferences ?? []) {
     const k = `${r.region}|${r.imageId}`;
     const v = judgeImageReference(index, allowlist, r, '', { kind: 'ami', imageId: r.imageId });
-    const layer = v.kind === 'fail' && (v.blockedBy === 'both' || v.blockedBy === 'scp') ? v.blockedBy : undefined;
+    const layer = v.kind === 'fail' && refusing(v.blockedBy) ? v.blockedBy : undefined;
     let e = images.get(k);
     if (!e) {
-      // Refused by an owner or expiry (a layer both counts) or gone; a criteria-only refusal is left to the findings.
+      // Refused (by a layer: owner, expiry or an image criterion) or gone.
       if (v.kind !== 'fail' || (!layer && v.reason !== 'unavailable')) continue;
       e = {
         region: r.region,

@@ -181,7 +181,7 @@ export const blastRadiusSchema = z.object({
       imageName: str.optional(),
       imageOwnerId: str.optional(),
       reason: str,
-      blockedBy: z.enum(['scp', 'both']).optional(),
+      blockedBy: z.enum(['declarative-policy', 'scp', 'both']).optional(),
       paths: z.array(blastResource),
       references: z.array(z.object({ accountId: str, region: str, resourceType: str, arn: str, note: str })).optional(),
     }),

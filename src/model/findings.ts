@@ -414,10 +414,13 @@ export interface BlastRadius {
     imageId: string;
     imageName?: string;
     imageOwnerId?: AccountId;
-    /** unapproved, expired-exception or unavailable */
+    /** unapproved, expired-exception, criteria (an Allowed AMIs image criterion is not met) or unavailable */
     reason: string;
-    /** The strongest layer that refuses it somewhere (absent for an unavailable image). */
-    blockedBy?: 'scp' | 'both';
+    /**
+     * The layers that refuse it (absent for an unavailable image): declarative-policy when only an Allowed AMIs image
+     * criterion refuses it (the owner-based SCP lets it through), scp, or both (both layers, possibly on different paths).
+     */
+    blockedBy?: 'declarative-policy' | 'scp' | 'both';
     /** Every launch path that uses it; [] when only references (below) name it. */
     paths: BlastResource[];
     /**

@@ -174,3 +174,28 @@ test('a group whose own template is approved but whose refresh rolls out a refus
   assert.deepEqual(doc.impact.blastRadius!.byPath['auto-scaling-group'], { declarativePolicy: 1, scp: 1, unavailable: 0, cannotVerify: 0 });
   assert.equal(doc.findings.find((f) => f.resourceId === 'web')?.messageId, 'refreshRefused');
 });
+
+test('a launch refused only by an Allowed AMIs image criterion counts under the declarative policy, never as a gone image', () => {
+  // The golden owner is approved (the owner-based SCP lets it through), but the image is older than the criterion allows.
+  const OLD = 'ami-000000000000000b1';
+  const inv = inventory()
+    .account(OPS, { ouPath: ['Root', 'Security'], ouIds: [ROOT, 'ou-ab12-00000000'] })
+    .account(WORKLOAD, { ouPath: ['Root', 'Prod'], ouIds: [ROOT, 'ou-ab12-11111111'] })
+    .image({ id: AMI_OPS, owner: OPS })
+    .image({ id: OLD, owner: OPS, name: 'golden-2024', creationDate: '2024-06-01T00:00:00.000Z' })
+    .instance({ account: WORKLOAD, image: OLD })
+    .launchTemplate({ id: LT, name: 'web', account: WORKLOAD, default: [1, OLD], latest: [1, OLD] })
+    .build();
+  const r = judgeDoc(inv, undefined, { config: { policy_config: { image_criteria: [{ creation_date_condition: { maximum_days_since_created: 365 } }] } } }).impact.blastRadius!;
+  assert.deepEqual(r.byPath.instance, { declarativePolicy: 1, scp: 0, unavailable: 0, cannotVerify: 0 });
+  assert.deepEqual(r.byPath['launch-template'], { declarativePolicy: 1, scp: 0, unavailable: 0, cannotVerify: 0 });
+  assert.deepEqual(r.byAccount[WORKLOAD], { declarativePolicy: 2, scp: 0, unavailable: 0, cannotVerify: 0 });
+  assert.equal(r.images.length, 1);
+  assert.equal(r.images[0]!.imageId, OLD);
+  assert.equal(r.images[0]!.blockedBy, 'declarative-policy');
+  assert.equal(r.images[0]!.reason, 'criteria');
+  assert.equal(r.images[0]!.paths.length, 2);
+  const prod = r.rollout.find((n) => n.name === 'Prod')!;
+  assert.equal(prod.safeForDeclarativePolicy, false);
+  assert.equal(prod.safeForScp, true, 'the SCP judges owners only: nothing breaks under it');
+});
