@@ -19,8 +19,12 @@ import { invokedAsCli } from './node-version.js';
 
 type EnableCompileCache = () => { status: number; message?: string; directory?: string } | undefined;
 
-/** Turns the cache on when this Node has it; returns the directory it uses, or undefined when it is off. */
-export function enableCompileCache(enable: EnableCompileCache | undefined = (nodeModule as { enableCompileCache?: EnableCompileCache }).enableCompileCache): string | undefined {
+/**
+ * Turns the cache on when this Node has it; returns the directory it uses, or undefined when it is off. `node` is
+ * node:module (a test passes a stand-in: an object, since an explicit undefined would select the default).
+ */
+export function enableCompileCache(node: { enableCompileCache?: EnableCompileCache } = nodeModule as { enableCompileCache?: EnableCompileCache }): string | undefined {
+  const enable = node.enableCompileCache;
   if (typeof enable !== 'function') return undefined;
   try {
     return enable()?.directory;
