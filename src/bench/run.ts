@@ -65,6 +65,23 @@ export interface BenchOptions {
 
 export { BENCH_DEFAULTS, FULL_PRESET, QUICK_PRESET } from './presets.js';
 
+/** A size's report figures from the report process's answer (a scanned or a synthetic inventory alike). */
+function reportFigures(report: ReportChildResult) {
+  const fileBytes = (suffix: string) => report.files.find((f) => f.path.endsWith(suffix))?.bytes ?? 0;
+  return {
+    readMs: report.readMs,
+    evaluateMs: report.evaluateMs,
+    renderMs: report.renderMs,
+    wallMs: report.wallMs,
+    cpuMs: report.usage.cpuMs,
+    maxRssBytes: report.usage.maxRssBytes,
+    findings: report.findings,
+    htmlBytes: fileBytes(RUN_FILES.html),
+    xlsxBytes: fileBytes(RUN_FILES.xlsx),
+    phases: report.phases,
+  };
+}
+
 export interface BenchHooks {
   log?(line: string): void;
 }
@@ -137,7 +154,6 @@ export async function runSize(size: number, o: BenchOptions, hooks: BenchHooks =
     const requestSlots = o.concurrency * REQUESTS_PER_UNIT;
     const latencyMs = effectiveLatencyMs(o);
     const bound = latencyBound(model, latencyMs, requestSlots);
-    const fileBytes = (suffix: string) => report?.files.find((f) => f.path.endsWith(suffix))?.bytes ?? 0;
     const failedUnits = scan.coverage.accessDenied + scan.coverage.error;
     return {
       size,
@@ -170,18 +186,7 @@ export async function runSize(size: number, o: BenchOptions, hooks: BenchHooks =
       },
       sandbox: { cpuMs: sb.usage.cpuMs, maxRssBytes: sb.usage.maxRssBytes, generateMs: sandbox.ready.generateMs, startMs: sandbox.ready.startMs },
       report: report
-        ? {
-            readMs: report.readMs,
-            evaluateMs: report.evaluateMs,
-            renderMs: report.renderMs,
-            wallMs: report.wallMs,
-            cpuMs: report.usage.cpuMs,
-            maxRssBytes: report.usage.maxRssBytes,
-            findings: report.findings,
-            htmlBytes: fileBytes(RUN_FILES.html),
-            xlsxBytes: fileBytes(RUN_FILES.xlsx),
-            phases: report.phases,
-          }
+        ? reportFigures(report)
         : null,
       coverage: {
         expectedUnits: model.shape.accountRegions,
@@ -235,7 +240,6 @@ export async function runSyntheticSize(size: number, o: BenchOptions, hooks: Ben
     log(`  synthetic inventory in ${(buildMs / 1000).toFixed(1)} s: ${shape.accountRegions} account x regions, ${shape.instances} instances, ${Math.round(statSync(inventoryPath).size / 2 ** 20)} MB`);
     const report = await runWorker<ReportChildResult>('report-child', { inventoryPath, configPath: o.configPath, asOf: o.asOf, outDir: runDir }, 'report-result', o.timeoutMs);
     log(`  evaluate + every report ${(report.wallMs / 1000).toFixed(1)} s, ${report.findings} findings, peak RSS ${Math.round(report.usage.maxRssBytes / 2 ** 20)} MB`);
-    const fileBytes = (suffix: string) => report.files.find((f) => f.path.endsWith(suffix))?.bytes ?? 0;
     return {
       size,
       synthetic: true,
@@ -243,18 +247,7 @@ export async function runSyntheticSize(size: number, o: BenchOptions, hooks: Ben
       shape,
       buildMs,
       inventoryBytes: statSync(inventoryPath).size,
-      report: {
-        readMs: report.readMs,
-        evaluateMs: report.evaluateMs,
-        renderMs: report.renderMs,
-        wallMs: report.wallMs,
-        cpuMs: report.usage.cpuMs,
-        maxRssBytes: report.usage.maxRssBytes,
-        findings: report.findings,
-        htmlBytes: fileBytes(RUN_FILES.html),
-        xlsxBytes: fileBytes(RUN_FILES.xlsx),
-        phases: report.phases,
-      },
+      report: reportFigures(report),
     };
   } finally {
     if (!o.keepRuns) rmSync(runDir, { recursive: true, force: true });

@@ -33,6 +33,7 @@ import type { ResolvedAllowlist } from '../config/allowlist.js';
 import { fromApprovedPublisher } from '../scan/collectors/image-references.js';
 import { recordedParameters, SCAN_DEFAULTS } from '../scan/options.js';
 import { newRunId } from '../scan/run-id.js';
+import { assignResolvers } from '../scan/resolvers.js';
 import { toolVersion } from '../util/paths.js';
 import { minimalCalls } from './minimal.js';
 
@@ -224,26 +225,6 @@ function scanUnit(state: SandboxState, accountId: string, region: string, now: n
   const ssm = launchTemplates.some((lt) => lt.defaultVersion?.image.kind === 'ssm' || lt.latestVersion?.image.kind === 'ssm');
   const calls = 11 + (launchTemplates.length ? 1 : 0) + (ssm ? 1 : 0) + (ask.length ? 1 : 0);
   return { accountId, region, instances, owned, launchTemplates, accountImageTags, referencedImages, settings, calls };
-}
-
-/** scanner.ts assignResolvers: the referencing account with the most unassigned images first (ties: lowest id). */
-function assignResolvers(byImage: Map<string, string[]>): Map<string, string[]> {
-  const remaining = new Map(byImage);
-  const out = new Map<string, string[]>();
-  while (remaining.size > 0) {
-    const counts = new Map<string, number>();
-    for (const refs of remaining.values()) for (const a of refs) counts.set(a, (counts.get(a) ?? 0) + 1);
-    const [best] = [...counts].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]!;
-    const ids: string[] = [];
-    for (const [imageId, refs] of remaining) {
-      if (refs.includes(best)) {
-        ids.push(imageId);
-        remaining.delete(imageId);
-      }
-    }
-    out.set(best, ids.sort());
-  }
-  return out;
 }
 
 /** The ARN DescribeImageReferences gives an SSM parameter or Image Builder recipe (src/sandbox/ec2/references.ts). */

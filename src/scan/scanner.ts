@@ -73,6 +73,7 @@ import { INSTANCES } from './collectors/metas.js';
 import { LAUNCH_TEMPLATES } from './collectors/metas.js';
 import { launchPathImageRefs, sortedLaunchPaths } from './collectors/launch-paths.js';
 import { CoverageTracker } from './tracker.js';
+import { assignResolvers } from './resolvers.js';
 import { IMAGE_ID_RE, resolveImagesById, type NotFound } from './collectors/referenced-images.js';
 import { REFERENCED_IMAGES } from './collectors/metas.js';
 import { IMAGE_REFERENCES, INSTANCE_REFRESHES, BACKUP_RECOVERY_POINTS } from './collectors/metas.js';
@@ -80,6 +81,8 @@ import { describeGroupsRefreshes } from './collectors/instance-refreshes.js';
 import { describeOtherImageReferences, imagesToCheck } from './collectors/image-references.js';
 import { startWorkerPool, type WorkerPool } from './workers/pool.js';
 import { workerCount } from './workers/count.js';
+
+export { assignResolvers };
 
 export interface ScanProgress {
   phase: 'discovery' | 'scanning' | 'resolving-images' | 'done';
@@ -767,13 +770,17 @@ async function collectImageReferences(
         }),
       ),
   );
-  if (degraded.size) {
-    run.tracker.rewrite((c) => {
-      const why = degraded.get(key(c.accountId, c.region));
-      return why === undefined ? c : { ...c, degraded: { ...c.degraded, [IMAGE_REFERENCES.id]: why } };
-    });
-  }
+  markDegraded(run, degraded, IMAGE_REFERENCES.id);
   return out.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region) || a.imageId.localeCompare(b.imageId) || a.arn.localeCompare(b.arn));
+}
+
+/** Phase 3c's optional collectors: each unit whose call failed (key -> "Code: message") is marked degraded for `collectorId`. */
+function markDegraded(run: ScanRun, degraded: Map<string, string>, collectorId: string): void {
+  if (degraded.size === 0) return;
+  run.tracker.rewrite((c) => {
+    const why = degraded.get(key(c.accountId, c.region));
+    return why === undefined ? c : { ...c, degraded: { ...c.degraded, [collectorId]: why } };
+  });
 }
 
 /** The images a unit owns or references (phase 3c asks about those not from an approved publisher). */
@@ -789,8 +796,8 @@ function unitImageCandidates(o: UnitOutcome): string[] {
 /** Phase 3c's other call: the unfinished instance refreshes of the groups `names` of `accountId` in `region`. */
 export function instanceRefreshesFrom(run: ScanRun, state: AccountState, region: string, names: string[]) {
   const accountId = state.plan.record.accountId;
-  return withClient(run, accountId, region, state.credentials, (_client, autoScaling) =>
-    describeGroupsRefreshes({ accountId, region, client: _client, abortSignal: run.signal }, autoScaling(), names),
+  return withClient(run, accountId, region, state.credentials, (client, autoScaling) =>
+    describeGroupsRefreshes({ accountId, region, client, abortSignal: run.signal }, autoScaling(), names),
   );
 }
 
@@ -833,12 +840,7 @@ async function collectInstanceRefreshes(
         }),
       ),
   );
-  if (degraded.size) {
-    run.tracker.rewrite((c) => {
-      const why = degraded.get(key(c.accountId, c.region));
-      return why === undefined ? c : { ...c, degraded: { ...c.degraded, [INSTANCE_REFRESHES.id]: why } };
-    });
-  }
+  markDegraded(run, degraded, INSTANCE_REFRESHES.id);
 }
 
 /**
@@ -1013,29 +1015,6 @@ function collectorsRun(run: ScanRun, organization: boolean): string[] {
   return [...ids];
 }
 
-/**
- * Picks which referencing account describes which images: greedily the account that references the
- * most still-unassigned images (ties: lowest id), so a region needs as few DescribeImages batches as
- * possible and every image is described exactly once.
- */
-export function assignResolvers(byImage: Map<string, string[]>): Map<string, string[]> {
-  const remaining = new Map(byImage);
-  const out = new Map<string, string[]>();
-  while (remaining.size > 0) {
-    const counts = new Map<string, number>();
-    for (const refs of remaining.values()) for (const a of refs) counts.set(a, (counts.get(a) ?? 0) + 1);
-    const [best] = [...counts].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]!;
-    const ids: string[] = [];
-    for (const [imageId, refs] of remaining) {
-      if (refs.includes(best)) {
-        ids.push(imageId);
-        remaining.delete(imageId);
-      }
-    }
-    out.set(best, ids.sort());
-  }
-  return out;
-}
 
 /**
  * The accounts that may describe each image: those whose unit succeeded compete first; an account whose
