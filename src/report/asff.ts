@@ -118,19 +118,23 @@ export function asffFile(doc: FindingsDocument, asffPath: string = RUN_FILES.asf
   const names = accountNames(doc);
   const partition = doc.run.caller?.arn.split(':')[1] || 'aws';
   const fallbackRegion = doc.run.homeRegion && isValidId('region', doc.run.homeRegion) ? doc.run.homeRegion : 'us-east-1';
-  const groups = new Map<string, { accountId: string; region: string; findings: Record<string, unknown>[] }>();
+  // Each group holds the findings themselves; a batch builds its ASFF findings only when it is read (a getter: once
+  // per batch while the file is streamed), so the 1,000-account export never holds every ASFF object at once.
+  const groups = new Map<string, { accountId: string; region: string; findings: { f: Finding; resolved: boolean }[] }>();
   const add = (f: Finding, resolved: boolean) => {
     if (!isValidId('account id', f.accountId)) return;
     // Security Hub is regional: a finding goes to the Security Hub of its region (global ones to the home region).
     const region = isValidId('region', f.region) ? f.region : fallbackRegion;
     const key = `${f.accountId}|${region}`;
     const g = groups.get(key) ?? groups.set(key, { accountId: f.accountId, region, findings: [] }).get(key)!;
-    g.findings.push(asffFinding(doc, f, region, partition, names, resolved));
+    g.findings.push({ f, resolved });
   };
   for (const f of doc.findings) add(f, false);
   for (const f of doc.comparison?.resolved ?? []) add(f, true);
   const batches: AsffBatch[] = [];
+  let total = 0;
   for (const g of [...groups.values()].sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region))) {
+    total += g.findings.length;
     for (let i = 0; i < g.findings.length; i += ASFF_BATCH_SIZE) {
       const index = batches.length;
       const profile = doc.remediation?.mode === 'profile' && doc.remediation.profileTemplate ? profileFor(doc.remediation.profileTemplate, g.accountId, names.get(g.accountId)) : undefined;
@@ -139,7 +143,14 @@ export function asffFile(doc: FindingsDocument, asffPath: string = RUN_FILES.asf
         ...(profile !== undefined ? ['--profile', profile] : []),
         '--cli-input-json', raw(`"$(jq -c '.batches[${index}].request' ${renderArgv([asffPath])})"`),
       ];
-      batches.push({ accountId: g.accountId, region: g.region, command: renderArgv(argv), request: { Findings: g.findings.slice(i, i + ASFF_BATCH_SIZE) } });
+      const slice = g.findings.slice(i, i + ASFF_BATCH_SIZE);
+      const region = g.region;
+      const request = {
+        get Findings(): Record<string, unknown>[] {
+          return slice.map(({ f, resolved }) => asffFinding(doc, f, region, partition, names, resolved));
+        },
+      };
+      batches.push({ accountId: g.accountId, region: g.region, command: renderArgv(argv), request });
     }
   }
   return {
@@ -149,7 +160,7 @@ export function asffFile(doc: FindingsDocument, asffPath: string = RUN_FILES.asf
     note:
       'AWS Security Finding Format, ready for aws securityhub batch-import-findings (amigov never imports them itself). ' +
       "Each batch is one BatchImportFindings request (at most 100 findings) of one account and region: run its command with that account's credentials (the default product ARN must be the caller's own account).",
-    findings: batches.reduce((n, b) => n + b.request.Findings.length, 0),
+    findings: total,
     batches,
   };
 }
