@@ -38,6 +38,7 @@ export interface AsffBatch {
   region: string;
   /** The shell command that imports this batch (run with credentials of accountId). */
   command: string;
+  /** The BatchImportFindings request; `Findings` is built anew on each read (asffFile: never all batches at once). */
   request: { Findings: Record<string, unknown>[] };
 }
 
@@ -144,10 +145,9 @@ export function asffFile(doc: FindingsDocument, asffPath: string = RUN_FILES.asf
         '--cli-input-json', raw(`"$(jq -c '.batches[${index}].request' ${renderArgv([asffPath])})"`),
       ];
       const slice = g.findings.slice(i, i + ASFF_BATCH_SIZE);
-      const region = g.region;
       const request = {
         get Findings(): Record<string, unknown>[] {
-          return slice.map(({ f, resolved }) => asffFinding(doc, f, region, partition, names, resolved));
+          return slice.map(({ f, resolved }) => asffFinding(doc, f, g.region, partition, names, resolved));
         },
       };
       batches.push({ accountId: g.accountId, region: g.region, command: renderArgv(argv), request });

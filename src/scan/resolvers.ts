@@ -1,11 +1,8 @@
 /**
- * Which referencing account describes which images (phase 3, DescribeImages by id). Pure: the scanner and the
- * benchmark's synthetic inventory (src/bench/synthetic-inventory.ts) both use it, so they batch alike.
- */
-/**
- * Picks which referencing account describes which images: greedily the account that references the
- * most still-unassigned images (ties: lowest id), so a region needs as few DescribeImages batches as
- * possible and every image is described exactly once.
+ * Which referencing account describes which images (phase 3, DescribeImages by id): greedily the account that
+ * references the most still-unassigned images (ties: lowest id), so a region needs as few DescribeImages batches as
+ * possible and every image is described exactly once. Pure: the scanner and the benchmark's synthetic inventory
+ * (src/bench/synthetic-inventory.ts) both use it, so they batch alike.
  */
 export function assignResolvers(byImage: Map<string, string[]>): Map<string, string[]> {
   const remaining = new Map(byImage);

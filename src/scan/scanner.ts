@@ -82,8 +82,6 @@ import { describeOtherImageReferences, imagesToCheck } from './collectors/image-
 import { startWorkerPool, type WorkerPool } from './workers/pool.js';
 import { workerCount } from './workers/count.js';
 
-export { assignResolvers };
-
 export interface ScanProgress {
   phase: 'discovery' | 'scanning' | 'resolving-images' | 'done';
   accountsTotal: number;

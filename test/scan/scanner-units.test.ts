@@ -1,7 +1,8 @@
 /** The scanner's pure decisions: who describes which referenced image, and a unit's coverage verdict. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assignResolvers, preferSucceeded } from '../../src/scan/scanner.ts';
+import { preferSucceeded } from '../../src/scan/scanner.ts';
+import { assignResolvers } from '../../src/scan/resolvers.ts';
 import { UNIT_COLLECTORS, verdictFor } from '../../src/scan/unit.ts';
 import { COLLECTORS } from '../../src/scan/collectors/index.ts';
 import { IMAGE_REFERENCES, INSTANCE_REFRESHES, REFERENCED_IMAGES } from '../../src/scan/collectors/metas.ts';
