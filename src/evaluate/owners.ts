@@ -22,13 +22,21 @@ export function accountOwner(account: Pick<AccountRecord, 'tags'> | undefined, k
   return { owner: present[0]![1], ownerTags: tagRecord(present) };
 }
 
-/** Each finding with its account's owner and OU path (findings of accounts the inventory does not list are left as they are). */
+/**
+ * Stamps each finding with its account's owner and OU path, in place (findings of accounts the inventory does
+ * not list are left as they are), and returns the same array. In place because the findings are the engine's
+ * fresh objects, and a copy of each would double them in memory at 1,000 accounts. One owner per account.
+ */
 export function withOwners(findings: Finding[], accounts: readonly AccountRecord[], keys: readonly string[] | undefined): Finding[] {
-  const byId = new Map(accounts.map((a) => [a.accountId, a]));
-  return findings.map((f) => {
-    const account = byId.get(f.accountId);
-    if (!account) return f;
-    const { owner, ownerTags } = accountOwner(account, keys);
-    return { ...f, ...(owner !== undefined ? { owner, ownerTags: ownerTags! } : {}), ouPath: account.ouPath };
-  });
+  const owners = new Map(accounts.map((a) => [a.accountId, { account: a, ...accountOwner(a, keys) }]));
+  for (const f of findings) {
+    const o = owners.get(f.accountId);
+    if (!o) continue;
+    if (o.owner !== undefined) {
+      f.owner = o.owner;
+      f.ownerTags = o.ownerTags!;
+    }
+    f.ouPath = o.account.ouPath;
+  }
+  return findings;
 }

@@ -3,11 +3,11 @@
  * ending the run (cdk-nag's approach): one broken rule must not hide what the others found.
  */
 import { createHash } from 'node:crypto';
-import type { Finding, Severity } from '../model/findings.js';
+import type { Finding, RemediationCommand, Severity } from '../model/findings.js';
 import { SEVERITIES } from '../model/findings.js';
 import type { Inventory } from '../model/inventory.js';
 import { UserError } from '../errors.js';
-import type { DetailValue, FindingDraft, JudgedDraft, MessageData, RemediationContext, RuleContext, RuleDefinition, RuleDetails } from './types.js';
+import type { DetailValue, FindingDraft, MessageData, RemediationContext, RuleContext, RuleDefinition, RuleDetails } from './types.js';
 
 /** Stable finding id: the first 16 hex digits of sha256("ruleId|accountId|region|resourceId"). */
 export function findingId(ruleId: string, accountId: string, region: string, resourceId: string): string {
@@ -107,12 +107,15 @@ export function flattenDetails(details: RuleDetails): Record<string, DetailValue
   return out;
 }
 
-/** Runs each rule, turns drafts into findings, applies overrides and the threshold, sorts, then writes each finding's commands. */
+/** Runs each rule, turns drafts into findings, applies overrides, writes the commands of the findings the threshold keeps, then sorts. */
 export function runRules(inventory: Inventory, ctx: RuleContext, rules: readonly RuleDefinition[], opts: EngineOptions = {}): EngineResult {
   const findings: Finding[] = [];
-  const remedies = new Map<Finding, JudgedDraft['remediate']>();
   const errors: EngineResult['errors'] = [];
   const seen = new Set<string>();
+  const threshold = opts.severityThreshold;
+  const kept = (f: Finding) => !threshold || f.status === 'error' || atOrAbove(f.severity, threshold);
+  const rctx = opts.remediation;
+  const pool = new CommandPool();
   for (const rule of rules) {
     const { meta } = rule;
     const ruleSeverity = opts.severityOverrides?.[meta.id] ?? meta.severity;
@@ -156,18 +159,48 @@ export function runRules(inventory: Inventory, ctx: RuleContext, rules: readonly
       });
       continue;
     }
+    // Commands are written as each rule's findings come (not after the sort): a draft, and what its remediate
+    // closure holds, is then garbage once its finding has them, instead of living until the last rule ran.
     for (const { finding, remediate } of judged) {
       if (seen.has(finding.id)) continue; // one finding per rule and resource
       seen.add(finding.id);
+      if (rctx && kept(finding)) finding.commands = remediate(finding, rctx).map((c) => pool.share(c));
       findings.push(finding);
-      remedies.set(finding, remediate);
     }
   }
-  const threshold = opts.severityThreshold;
-  const kept = (f: Finding) => !threshold || f.status === 'error' || atOrAbove(f.severity, threshold);
   const result: EngineResult = { findings: findings.filter(kept).sort(compareFindings), errors };
   if (threshold) result.belowThresholdIds = findings.filter((f) => !kept(f)).map((f) => f.id);
-  const rctx = opts.remediation;
-  if (rctx) for (const f of result.findings) f.commands = remedies.get(f)?.(f, rctx) ?? [];
   return result;
+}
+
+/**
+ * One object per distinct command: many findings carry the same command (the golden-AMI look-up of a region,
+ * the reference look-up of an image that many instances run), and at 1,000 accounts their copies are about
+ * three quarters of the commands' memory. A command is shared only with one equal to it field by field, in the
+ * same key order, so every report serializes exactly what the rule wrote; shared commands are frozen, as no
+ * reporter may change one finding's command under another's.
+ */
+class CommandPool {
+  /** command -> the command's account (or '') -> the distinct commands: short lists, as the same command text is
+   * written for many accounts (a region's setting) and then differs in accountId. No key string is built. */
+  private readonly byCommand = new Map<string, Map<string, RemediationCommand[]>>();
+
+  share(c: RemediationCommand): RemediationCommand {
+    let byAccount = this.byCommand.get(c.command);
+    if (!byAccount) this.byCommand.set(c.command, (byAccount = new Map()));
+    const account = c.accountId ?? '';
+    const same = byAccount.get(account);
+    const found = same?.find((s) => sameFields(s, c));
+    if (found) return found;
+    if (same) same.push(Object.freeze(c));
+    else byAccount.set(account, [Object.freeze(c)]);
+    return c;
+  }
+}
+
+function sameFields(a: object, b: object): boolean {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k, i) => k === kb[i] && (a as Record<string, unknown>)[k] === (b as Record<string, unknown>)[k]);
 }

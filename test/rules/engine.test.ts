@@ -268,3 +268,30 @@ test("evaluate: the impact headline takes AWS's ImageAllowed where AWS gave one,
   assert.deepEqual(doc.impact.instancesByLayer, { declarativePolicyAndScp: 1, scpOnly: 1, declarativePolicyOnly: 1 });
   assert.deepEqual(doc.impact.verdictSources, { aws: 2, amigov: 2 });
 });
+
+test('engine: equal commands are one frozen object across findings; commands that differ in any field are not merged', () => {
+  const inv = inventory()
+    .account(WORKLOAD, { name: 'payments' })
+    .account(WORKLOAD_2, { name: 'data' })
+    .image({ id: AMI_OUTSIDER, owner: OUTSIDER })
+    .instance({ id: 'i-00000000000000001', account: WORKLOAD, image: AMI_OUTSIDER })
+    .instance({ id: 'i-00000000000000002', account: WORKLOAD, image: AMI_OUTSIDER })
+    .instance({ id: 'i-00000000000000003', account: WORKLOAD_2, image: AMI_OUTSIDER })
+    .build();
+  const doc = judgeDoc(inv, undefined);
+  const unapproved = doc.findings.filter((f) => f.ruleId === 'unapproved-publisher');
+  assert.equal(unapproved.length, 3);
+  const byAccount = (acct: string) => unapproved.filter((f) => f.accountId === acct);
+  const [a, b] = byAccount(WORKLOAD);
+  const [c] = byAccount(WORKLOAD_2);
+  // The two instances of one account run the same AMI: their look-up commands are the same object.
+  const lookup = (f: typeof a) => f!.commands.find((cmd) => cmd.command.includes('describe-image-references'))!;
+  assert.ok(lookup(a) && Object.is(lookup(a), lookup(b)), 'one object for an equal command');
+  assert.ok(Object.isFrozen(lookup(a)), 'a shared command is frozen');
+  // The other account's command has the same text but another accountId: its own object, its own account.
+  assert.equal(lookup(c).command, lookup(a).command);
+  assert.notEqual(lookup(c), lookup(a));
+  assert.equal(lookup(c).accountId, WORKLOAD_2);
+  // Sharing changes nothing a report writes: each finding's commands serialize as the rule built them.
+  assert.equal(JSON.stringify(a!.commands), JSON.stringify(b!.commands));
+});
