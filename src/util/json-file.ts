@@ -12,17 +12,20 @@
  * invalid file fails with JSON.parse's own SyntaxError and message, as before.
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { StringPool } from './string-pool.js';
 
 /**
  * The value of the JSON text in `file`, equal to JSON.parse(readFileSync(file, 'utf8')). Throws what they throw.
  * `chunkBytes` (default 1 MiB) is for tests: a few bytes put every kind of piece across a chunk boundary.
  */
 export function readJsonFile(file: string, opts: { chunkBytes?: number } = {}): unknown {
+  // Each repeated string value is kept once (src/util/string-pool.ts); the pool goes with this call.
+  const pool = new StringPool();
   try {
-    return readInPieces(file, opts.chunkBytes ?? CHUNK_BYTES);
+    return readInPieces(file, opts.chunkBytes ?? CHUNK_BYTES, pool);
   } catch (err) {
     if (!(err instanceof NotInPieces)) throw err;
-    return JSON.parse(readFileSync(file, 'utf8'));
+    return pool.values(JSON.parse(readFileSync(file, 'utf8')));
   }
 }
 
@@ -75,16 +78,16 @@ function parsePiece(text: string): unknown {
 }
 
 /** The splitter alone, without the fallback (tests check it reads every valid document itself). Throws NotInPieces. */
-export function readInPieces(file: string, chunkBytes: number = CHUNK_BYTES): Record<string, unknown> {
+export function readInPieces(file: string, chunkBytes: number = CHUNK_BYTES, pool = new StringPool()): Record<string, unknown> {
   const fd = openSync(file, 'r');
   try {
-    return splitAndParse(fd, chunkBytes);
+    return splitAndParse(fd, chunkBytes, pool);
   } finally {
     closeSync(fd);
   }
 }
 
-function splitAndParse(fd: number, chunkBytes: number): Record<string, unknown> {
+function splitAndParse(fd: number, chunkBytes: number, pool: StringPool): Record<string, unknown> {
   const buf = Buffer.allocUnsafe(chunkBytes);
   const doc: Record<string, unknown> = {};
   let mode = Mode.Start as Mode;
@@ -121,7 +124,8 @@ function splitAndParse(fd: number, chunkBytes: number): Record<string, unknown> 
       if (closing && elements.length === 0) return;
       throw new NotInPieces();
     }
-    elements.push(parsePiece(text));
+    // Pooled while the piece is young: its duplicate strings die in the next scavenge.
+    elements.push(pool.values(parsePiece(text)));
   };
 
   /**
@@ -212,7 +216,7 @@ function splitAndParse(fd: number, chunkBytes: number): Record<string, unknown> 
         case Mode.Value:
           if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth++;
           else if (depth === 1 && (c === COMMA || c === CLOSE_OBJECT)) {
-            setMember(parsePiece(pieceText(i)));
+            setMember(pool.values(parsePiece(pieceText(i))));
             if (c === COMMA) {
               mode = Mode.Key;
               pieceStart = i + 1;
