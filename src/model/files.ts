@@ -15,15 +15,18 @@ import { inventorySchema } from './inventory-schema.js';
 interface Kind {
   /** "inventory" or "findings file" */
   what: string;
+  /** the same with its article, "an inventory" */
+  aWhat: string;
   kind: string;
   version: number;
   /** What to do when the file is missing, broken or of another version. */
   rerun: string;
 }
 
-const INVENTORY: Kind = { what: 'inventory', kind: 'amigov.inventory', version: INVENTORY_SCHEMA_VERSION, rerun: 'Re-run amigov scan to produce a fresh inventory.json.' };
+const INVENTORY: Kind = { what: 'inventory', aWhat: 'an inventory', kind: 'amigov.inventory', version: INVENTORY_SCHEMA_VERSION, rerun: 'Re-run amigov scan to produce a fresh inventory.json.' };
 const FINDINGS: Kind = {
   what: 'findings file',
+  aWhat: 'a findings file',
   kind: 'amigov.findings',
   version: FINDINGS_SCHEMA_VERSION,
   rerun: 'Re-evaluate the run with this version: amigov evaluate --inventory <run>/inventory.json',
@@ -41,7 +44,7 @@ function readSaved(file: string, k: Kind): Record<string, unknown> {
     data = readingUserFile(file, k.what, hint, () => readJsonFile(file));
   } catch (err) {
     if (!(err instanceof SyntaxError)) throw err;
-    throw new UserError(`${file} is not valid JSON (${err.message}); the file may be truncated or not an ${k.what}`, { hint: k.rerun });
+    throw new UserError(`${file} is not valid JSON (${err.message}); the file may be truncated or not ${k.aWhat}`, { hint: k.rerun });
   }
   const d = data as Record<string, unknown> | null;
   if (!d || typeof d !== 'object' || d.kind !== k.kind) {

@@ -127,6 +127,27 @@ function splitAndParse(fd: number, chunkBytes: number, pool: StringPool): Record
     // Pooled while the piece is young: its duplicate strings die in the next scavenge.
     elements.push(pool.values(parsePiece(text)));
   };
+  /**
+   * Inside a piece: brackets and braces nest. One that would close the piece's own level (`floor`) is not JSON:
+   * give up at once rather than read on (the piece's JSON.parse would refuse it anyway).
+   */
+  const nest = (c: number, floor: number) => {
+    if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth++;
+    else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+      if (depth === floor) throw new NotInPieces();
+      depth--;
+    }
+  };
+  /** After a member: a comma starts the next one's key, the closing brace ends the document. */
+  const nextMember = (c: number, i: number) => {
+    if (c === COMMA) {
+      mode = Mode.Key;
+      pieceStart = i + 1;
+    } else {
+      depth = 0;
+      mode = Mode.End;
+    }
+  };
 
   /**
    * The index of the quote that closes a string whose content runs from `from` in this chunk, or -1 when the
@@ -214,24 +235,13 @@ function splitAndParse(fd: number, chunkBytes: number, pool: StringPool): Record
           i--; // read this byte again as the value's first
           continue;
         case Mode.Value:
-          if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth++;
-          else if (depth === 1 && (c === COMMA || c === CLOSE_OBJECT)) {
+          if (depth === 1 && (c === COMMA || c === CLOSE_OBJECT)) {
             setMember(pool.values(parsePiece(pieceText(i))));
-            if (c === COMMA) {
-              mode = Mode.Key;
-              pieceStart = i + 1;
-            } else {
-              depth = 0;
-              mode = Mode.End;
-            }
-          } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
-            if (depth === 1) throw new NotInPieces();
-            depth--;
-          }
+            nextMember(c, i);
+          } else nest(c, 1);
           continue;
         case Mode.Element:
-          if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth++;
-          else if (depth === 2 && c === COMMA) {
+          if (depth === 2 && c === COMMA) {
             endElement(i, false);
             pieceStart = i + 1;
           } else if (depth === 2 && c === CLOSE_ARRAY) {
@@ -240,20 +250,12 @@ function splitAndParse(fd: number, chunkBytes: number, pool: StringPool): Record
             elements = [];
             depth = 1;
             mode = Mode.AfterArray;
-          } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
-            if (depth === 2) throw new NotInPieces();
-            depth--;
-          }
+          } else nest(c, 2);
           continue;
         case Mode.AfterArray:
           if (isWhitespace(c)) continue;
-          if (c === COMMA) {
-            mode = Mode.Key;
-            pieceStart = i + 1;
-          } else if (c === CLOSE_OBJECT) {
-            depth = 0;
-            mode = Mode.End;
-          } else throw new NotInPieces();
+          if (c !== COMMA && c !== CLOSE_OBJECT) throw new NotInPieces();
+          nextMember(c, i);
           continue;
         case Mode.End:
           if (!isWhitespace(c)) throw new NotInPieces();

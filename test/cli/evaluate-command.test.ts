@@ -165,5 +165,5 @@ test('evaluate command: usage and input errors exit 2 with a clear message', asy
   writeFileSync(truncated, readFileSync(invPath, 'utf8').slice(0, 200));
   r = await run(['evaluate', '--inventory', truncated, '--config', cfgPath]);
   assert.equal(r.code, 2);
-  assert.match(r.err, /not valid JSON/);
+  assert.match(r.err, /not valid JSON .*; the file may be truncated or not an inventory\n/);
 });

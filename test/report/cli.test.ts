@@ -120,7 +120,7 @@ test('amigov report: clear errors for a missing, empty or damaged run folder and
     await assert.rejects(report(['--run', join(root, 'empty')]), isUserError(/has no findings\.json/));
     mkdirSync(join(root, 'broken'));
     writeFileSync(join(root, 'broken', 'findings.json'), '{"kind":"amigov.findings",');
-    await assert.rejects(report(['--run', join(root, 'broken')]), isUserError(/is not valid JSON/));
+    await assert.rejects(report(['--run', join(root, 'broken')]), isUserError(/is not valid JSON .*; the file may be truncated or not a findings file$/));
     writeFileSync(join(root, 'broken', 'findings.json'), '{"kind":"something-else"}');
     await assert.rejects(report(['--run', join(root, 'broken')]), isUserError(/not an amigov findings file/));
     const dir = saveRun(root, sampleDoc());
