@@ -1,21 +1,24 @@
 /**
  * The benchmark's report process: reads the scan's inventory.json, evaluates it (evaluateRun, as `amigov scan` and
- * `amigov evaluate` do) and writes every report format, one after another (findings.json first, as a run writes
- * it). Reports time per step, the process's RSS after each step and its peak so far (the split of the peak), and
- * its peak RSS. Started by src/bench/children.ts with one argument: the ReportChildConfig as JSON.
+ * `amigov evaluate` do) and writes what a run writes, one after another: findings.json with remediation.sh first
+ * (writeFindingsOutputs, as src/pipeline/finish-run.ts does), then every other report format, the HTML embedding
+ * the script's text. Reports time per step, the process's RSS after each step and its peak so far (the split of
+ * the peak), and its peak RSS. Started by src/bench/children.ts with one argument: the ReportChildConfig as JSON.
  */
 import { statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../config/load.js';
 import { evaluateRun } from '../evaluate/evaluate.js';
-import { readInventory, REPORT_FORMATS, writeReports, type ReportFormat } from '../report/index.js';
+import { writeFindingsOutputs } from '../evaluate/io.js';
+import { toolVersion } from '../util/paths.js';
+import { readInventory, REPORT_FORMATS, writeReports, type RemediationScriptView, type ReportFormat } from '../report/index.js';
 import { usageSince, type FromWorker, type ReportChildConfig, type ReportPhase } from './protocol.js';
 
 function send(msg: FromWorker): Promise<void> {
   return new Promise((resolve) => (process.send ? process.send(msg, () => resolve()) : resolve()));
 }
 
-/** findings.json first (a run writes it before the reports), then the rest in REPORT_FORMATS order. */
+/** findings.json (with remediation.sh) first, as a run writes them before the reports, then the rest in REPORT_FORMATS order. */
 export const REPORT_CHILD_FORMATS: readonly ReportFormat[] = ['json', ...REPORT_FORMATS.filter((f) => f !== 'json')];
 
 async function main(): Promise<void> {
@@ -38,8 +41,16 @@ async function main(): Promise<void> {
   phase('evaluate');
   const t2 = performance.now();
   const written: string[] = [];
+  let remediationScript: RemediationScriptView | undefined;
   for (const format of config.formats ?? REPORT_CHILD_FORMATS) {
-    written.push(...(await writeReports({ doc, inventory, outDir: config.outDir, formats: [format] })));
+    if (format === 'json') {
+      const outputs = writeFindingsOutputs(doc, config.outDir, { toolVersion: toolVersion() });
+      written.push(outputs.findings, ...(outputs.script ? [outputs.script] : []));
+      remediationScript = outputs.scriptView;
+      phase('json + remediation.sh');
+      continue;
+    }
+    written.push(...(await writeReports({ doc, inventory, outDir: config.outDir, formats: [format], ...(remediationScript !== undefined ? { remediationScript } : {}) })));
     phase(format);
   }
   const t3 = performance.now();

@@ -56,7 +56,7 @@ export async function finishRun(input: FinishRunInput): Promise<FinishRunResult>
   const outputs = writeFindingsOutputs(doc, input.runDir, { toolVersion: toolVersion() });
   mark('findingsWritten');
   const written = [outputs.findings, ...(outputs.script ? [outputs.script] : [])];
-  const remediationScript = outputs.scriptText;
+  const remediationScript = outputs.scriptView;
   // findings.json is already written (with the comparison); the json format would only write it again.
   const formats = input.formats.filter((f) => f !== 'json');
   written.push(

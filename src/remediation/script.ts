@@ -13,6 +13,7 @@ import { TEMPLATES_DIR } from '../util/paths.js';
 import { assertId } from './ids.js';
 import { shellWord } from './shell.js';
 import { terminalSafe } from '../util/sanitize.js';
+import { ChunkedLines } from '../util/chunked-lines.js';
 
 export const DEFAULT_ROLE_NAME = 'OrganizationAccountAccessRole';
 const ROLE_NAME_RE = /^[\w+=,.@-]{1,64}$/;
@@ -85,7 +86,21 @@ function operationOf(c: RemediationCommand): string {
 
 const executable = (c: RemediationCommand) => c.kind === 'fix' && !c.needsReview && c.command.startsWith('aws ');
 
+/** The script as one string (tests, small runs); writeRemediationScript hands it on in chunks instead. */
 export function renderRemediationScript(doc: FindingsDocument, opts: ScriptOptions = {}): string {
+  const chunks: string[] = [];
+  writeRemediationScript(doc, opts, (chunk) => chunks.push(chunk));
+  return chunks.join('');
+}
+
+/**
+ * Renders remediation.sh into `sink`, chunk by chunk (src/util/chunked-lines.ts): at 1,000 accounts the script is
+ * ~90 MB, which as one string (and its array of lines) raised the run's peak memory by ~300 MB. Everything that
+ * can refuse the script (the role name and path, an id that is not one) is checked before its first line or, for
+ * an id, before the line that would hold it: a caller writes the chunks to a temporary file and drops it on error.
+ * Returns the script's line count and size.
+ */
+export function writeRemediationScript(doc: FindingsDocument, opts: ScriptOptions, sink: (chunk: string) => void): { lines: number; bytes: number } {
   const auth = doc.remediation;
   const profileMode = auth?.mode === 'profile';
   const roleName = opts.roleName ?? auth?.roleName ?? DEFAULT_ROLE_NAME;
@@ -140,7 +155,7 @@ export function renderRemediationScript(doc: FindingsDocument, opts: ScriptOptio
     plan.push(`#   ${label(a)}: ${plural(n, 'change')}${what ? ` (${what})` : ''}${review ? `; ${review} for review` : ''}`);
   }
 
-  const L: string[] = [];
+  const L = new ChunkedLines(sink);
   L.push('#!/usr/bin/env bash');
   L.push(comment(`amigov remediation script for run ${doc.run.runId}, findings as of ${doc.allowlist.asOf}` + (opts.toolVersion ? ` (amigov ${opts.toolVersion})` : '')));
   const when = opts.generatedAt ?? doc.evaluation?.evaluatedAt;
@@ -246,5 +261,6 @@ export function renderRemediationScript(doc: FindingsDocument, opts: ScriptOptio
   }
   L.push('');
   L.push(scriptPart('end'));
-  return L.join('\n') + '\n';
+  L.end();
+  return { lines: L.lines, bytes: L.bytes };
 }

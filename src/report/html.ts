@@ -527,7 +527,9 @@ export function buildHtmlView(doc: FindingsDocument, meta: ReportMeta) {
       severities: SEVERITIES,
       compared: Boolean(cmp),
     },
-    remediation: script !== undefined ? { script, lines: fmt(script.split('\n').length) } : null,
+    remediation: script !== undefined
+      ? { script: script.text, shown: script.text !== undefined, lines: fmt(script.lines), size: `${(script.bytes / 1_000_000).toFixed(1)} MB` }
+      : null,
     history: historyView(doc),
     waivers: waiversView(doc, names),
     hasFindings: doc.findings.length > 0 || Boolean(cmp && cmp.resolved.length + notRechecked.length > 0),

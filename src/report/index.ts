@@ -14,7 +14,7 @@ import { writeHtml } from './html.js';
 import { writeJson } from './json.js';
 import { writeJsonl } from './jsonl.js';
 import { RUN_FILES } from '../model/run-files.js';
-import type { ReportMeta } from './meta.js';
+import type { RemediationScriptView, ReportMeta } from './meta.js';
 import { writeXlsx } from './xlsx.js';
 import { writeOcsf } from './ocsf.js';
 import { writeAsff } from './asff.js';
@@ -47,8 +47,8 @@ export interface WriteReportsOptions {
   inventory?: Inventory;
   outDir: string;
   formats: readonly ReportFormat[];
-  /** The run's remediation.sh, shown whole in the HTML report. */
-  remediationScript?: string;
+  /** The run's remediation.sh (its size, and its text when short enough for the HTML report to show whole). */
+  remediationScript?: RemediationScriptView;
   /** Rendering time (ISO 8601); defaults to now. Tests pin it. */
   generatedAt?: string;
 }
@@ -77,4 +77,4 @@ export { readRun, readFindingsDocument, readInventory } from './load.js';
 export { RUN_FILES } from '../model/run-files.js';
 export { asffImportNote, formatAsffImport } from './asff.js';
 export { runSummary, renderSummaryMarkdown, type RunSummary } from './run-summary.js';
-export type { ReportMeta } from './meta.js';
+export type { ReportMeta, RemediationScriptView } from './meta.js';

@@ -1,5 +1,5 @@
 /** Reading a saved run folder back (findings.json, inventory.json, remediation.sh) with errors a person can act on. */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DerivedFrom, FindingsDocument } from '../model/findings.js';
 import type { Inventory } from '../model/inventory.js';
@@ -7,6 +7,7 @@ import { readFindingsDocument, readInventory } from '../model/files.js';
 import { UserError } from '../errors.js';
 import { newRunId } from '../scan/run-id.js';
 import { RUN_FILES } from '../model/run-files.js';
+import { scriptView, SHOWN_SCRIPT_MAX_BYTES, type RemediationScriptView } from './meta.js';
 
 
 export { readFindingsDocument, readInventory };
@@ -15,7 +16,7 @@ export interface SavedRun {
   dir: string;
   doc: FindingsDocument;
   inventory?: Inventory;
-  remediationScript?: string;
+  remediationScript?: RemediationScriptView;
 }
 
 /** The findings.json of a run folder, or a clear error saying why the folder is not a run. */
@@ -40,8 +41,30 @@ export function readRun(dir: string): SavedRun {
     dir: abs,
     doc,
     ...(existsSync(invPath) ? { inventory: readInventory(invPath) } : {}),
-    ...(existsSync(shPath) ? { remediationScript: readFileSync(shPath, 'utf8') } : {}),
+    ...(existsSync(shPath) ? { remediationScript: readScriptView(shPath) } : {}),
   };
+}
+
+/**
+ * A saved remediation.sh as the reports see it. One too long for the HTML report to show is not read as text:
+ * its lines are counted in 1 MiB pieces.
+ */
+export function readScriptView(path: string): RemediationScriptView {
+  const bytes = statSync(path).size;
+  if (bytes <= SHOWN_SCRIPT_MAX_BYTES) return scriptView(readFileSync(path, 'utf8'));
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(1024 * 1024);
+    let lines = 0;
+    let last = 10;
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) {
+      for (let i = buf.indexOf(10); i !== -1 && i < n; i = buf.indexOf(10, i + 1)) lines++;
+      last = buf[n - 1]!;
+    }
+    return { lines: lines + (last === 10 ? 0 : 1), bytes };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { writeReports } from '../../src/report/index.ts';
+import { scriptView } from '../../src/report/meta.ts';
 import { compareRuns } from '../../src/report/compare.ts';
 import { PACKAGE_ROOT } from '../../src/util/paths.ts';
 import type { FindingsDocument } from '../../src/model/findings.ts';
@@ -63,7 +64,7 @@ describe('report.html in headless chromium', { skip }, () => {
       formats: ['html'],
       generatedAt: '2026-11-23T10:20:00.000Z',
       ...(opts.inventory ? { inventory: sampleInventory(doc) } : {}),
-      ...(opts.script ? { remediationScript: opts.script } : {}),
+      ...(opts.script ? { remediationScript: scriptView(opts.script) } : {}),
     });
     const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write']).catch(() => undefined);

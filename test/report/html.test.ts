@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { renderHtml, jsonForScript } from '../../src/report/html.ts';
+import { scriptView, SHOWN_SCRIPT_MAX_BYTES } from '../../src/report/meta.ts';
 import { compareRuns } from '../../src/report/compare.ts';
 import { HOSTILE_NAME, HOSTILE_TAG, assemble, sampleCoverage, sampleDoc, sampleFindings, sampleInventory } from './fixtures.ts';
 
@@ -17,7 +18,7 @@ test('jsonForScript: no character that could end the script element, and the dat
 
 test('report.html: one inline style and one inline script, both allowed by their CSP hashes, nothing else', () => {
   const doc = sampleDoc();
-  const html = renderHtml(doc, { ...META, inventory: sampleInventory(doc), remediationScript: '#!/bin/sh\necho "</script>"\n' });
+  const html = renderHtml(doc, { ...META, inventory: sampleInventory(doc), remediationScript: scriptView('#!/bin/sh\necho "</script>"\n') });
   const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!);
   const scripts = [...html.matchAll(/<script(?: [^>]*)?>([\s\S]*?)<\/script>/g)];
   assert.equal(styles.length, 1);
@@ -41,7 +42,7 @@ test('report.html: AWS strings are escaped, never raw markup', () => {
   const doc = sampleDoc();
   doc.accounts[1]!.name = '<b>payments</b>';
   doc.coverage.entries[0]!.reason = '<script>alert(1)</script>';
-  const html = renderHtml(doc, { ...META, inventory: sampleInventory(doc), remediationScript: `echo ${HOSTILE_NAME}` });
+  const html = renderHtml(doc, { ...META, inventory: sampleInventory(doc), remediationScript: scriptView(`echo ${HOSTILE_NAME}`) });
   assert.ok(!html.includes('<img src=x'), 'the hostile AMI name never appears as markup');
   assert.ok(!html.includes('window.__xss2=1</script>'), 'nor can it close a script element');
   assert.ok(!html.includes('<b>payments</b>'));
@@ -68,6 +69,17 @@ test('report.html: a run without findings, organization or script still renders,
   assert.match(html, /id="no-findings"/);
   assert.match(html, /No remediation script was saved with this run/);
   assert.match(html, /not an organization/);
+});
+
+test('report.html: a remediation script too long to show is named with its size, without a partial copy', () => {
+  const doc = sampleDoc();
+  const shown = renderHtml(doc, { ...META, remediationScript: scriptView('#!/usr/bin/env bash\necho ok\n') });
+  assert.match(shown, /<pre id="remediation-script" class="script"><code>#!\/usr\/bin\/env bash\necho ok\n<\/code><\/pre>/);
+  assert.match(shown, /\(2 lines\), also saved beside this report/);
+  const long = renderHtml(doc, { ...META, remediationScript: { lines: 648_437, bytes: 91_234_567 } });
+  assert.match(long, /id="remediation-not-shown">This run's <code>remediation.sh<\/code> \(648,437 lines, 91\.2 MB\) is too long to show in this page/);
+  assert.doesNotMatch(long, /id="remediation-script"|data-copy-target="remediation-script"/, 'no script block and no copy button');
+  assert.equal(scriptView('x'.repeat(SHOWN_SCRIPT_MAX_BYTES + 1)).text, undefined, 'scriptView keeps no text over the limit');
 });
 
 test('report.html: a compared run shows the comparison and deltas', () => {
