@@ -72,6 +72,8 @@ export interface ReportFigures {
   xlsxBytes: number;
   /** absent in results written before the split was recorded */
   phases?: ReportPhase[];
+  /** bench --synthetic --report-runs N (N > 1): every run's peak, in order; maxRssBytes and the rest are the highest run's */
+  peakRunsBytes?: number[];
 }
 
 /** bench --synthetic: one size's report process on the inventory a complete scan yields (no scan was run). */
@@ -258,7 +260,8 @@ function reportMemoryLines(r: BenchReport): string[] {
     const rep = x.report;
     const verdict = x.size === t.accounts ? (rep.maxRssBytes <= t.maxRssBytes ? ' (met)' : ' (**not met**)') : '';
     lines.push(
-      `report peak RSS at ${int(x.size)} accounts (${x.how}: ${int(x.accountRegions)} account x regions, ${int(x.instances)} instances, ${int(rep.findings)} findings): ${mb(rep.maxRssBytes)}${verdict}, ${sec(rep.wallMs)}`,
+      `report peak RSS at ${int(x.size)} accounts (${x.how}: ${int(x.accountRegions)} account x regions, ${int(x.instances)} instances, ${int(rep.findings)} findings): ${mb(rep.maxRssBytes)}${verdict}, ${sec(rep.wallMs)}` +
+        (rep.peakRunsBytes ? `; the highest of ${rep.peakRunsBytes.length} runs: ${rep.peakRunsBytes.map(mb).join(', ')} (its split below)` : ''),
       '',
     );
     if (rep.phases?.length) {

@@ -34,6 +34,7 @@ export interface BenchCliOptions {
   rules?: string;
   workers?: string;
   synthetic?: boolean;
+  reportRuns?: string;
 }
 
 export function whole(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -49,6 +50,12 @@ function latencyProfileOf(value: string | undefined): LatencyProfile {
     throw new UserError(`--latency-profile: ${JSON.stringify(value)} is not a profile`, { hint: `Valid profiles: ${LATENCY_PROFILES.join(', ')}` });
   }
   return value as LatencyProfile;
+}
+
+/** --report-runs N: only with --synthetic (a scanned size's report runs once, after its scan). */
+function reportRunsOf(cli: BenchCliOptions): number {
+  if (!cli.synthetic) throw new UserError('--report-runs needs --synthetic', { hint: 'Example: amigov bench --sizes 1000 --synthetic --report-runs 3' });
+  return whole('--report-runs', cli.reportRuns, 1, 1, 10);
 }
 
 export function toBenchOptions(cli: BenchCliOptions): BenchOptions {
@@ -86,6 +93,7 @@ export function toBenchOptions(cli: BenchCliOptions): BenchOptions {
     asOf: cli.asOf,
     keepRuns: cli.keepRuns === true,
     ...(cli.synthetic ? { synthetic: true } : {}),
+    ...(cli.reportRuns !== undefined ? { reportRuns: reportRunsOf(cli) } : {}),
     startup: cli.startup !== false,
     smallOrg: cli.smallOrg !== false,
     timeoutMs: BENCH_DEFAULTS.timeoutMs,

@@ -11,6 +11,10 @@ import { scanOrganization } from '../../src/scan/scanner.ts';
 import { latencyBound, minimalCalls, type MinimalModel } from '../../src/bench/minimal.ts';
 import { growthOf, powerLawExponent, renderMarkdown, type BenchReport, type SizeResult } from '../../src/bench/table.ts';
 import { toBenchOptions } from '../../src/cli/bench-options.ts';
+import { runSyntheticSize } from '../../src/bench/run.ts';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { scanOptions, testAllowlist, useSandboxCredentials } from '../scan/helpers.ts';
 
 const MGMT = '100000000001';
@@ -299,5 +303,36 @@ describe('amigov bench options', () => {
     assert.throws(() => toBenchOptions({ ...base, concurrency: '0' }), /--concurrency/);
     assert.equal(toBenchOptions({ ...base }).synthetic, undefined);
     assert.equal(toBenchOptions({ ...base, sizes: '1000', synthetic: true }).synthetic, true);
+    assert.equal(toBenchOptions({ ...base, synthetic: true, reportRuns: '3' }).reportRuns, 3);
+    assert.throws(() => toBenchOptions({ ...base, reportRuns: '3' }), /--report-runs needs --synthetic/);
+    assert.throws(() => toBenchOptions({ ...base, synthetic: true, reportRuns: '0' }), /--report-runs: "0" is not a whole number from 1 to 10/);
+  });
+});
+
+const EMPTY_REPORT: BenchReport = {
+  schemaVersion: 1, kind: 'amigov.bench', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:01:00.000Z', toolVersion: '0.0.0',
+  machine: { cpus: 2, cpuModel: 'Test CPU', totalMemoryBytes: 4 * 2 ** 30, node: '24.0.0', platform: 'linux x64', loadAverage: [1] },
+  preset: 'custom sizes',
+  sizes: [],
+  growth: growthOf([]),
+};
+
+describe('amigov bench --synthetic', () => {
+  test('--report-runs 2: two report processes on one inventory, the highest peak judged and both printed; the run writes remediation.sh as a scan does', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'amigov-bench-synthetic-'));
+    try {
+      const base = { throttling: true, reports: true, out, config: 'config/ami_publishers.json', asOf: '2026-12-01' };
+      const o = toBenchOptions({ ...base, sizes: '3', synthetic: true, reportRuns: '2', instances: '5', images: '2', keepRuns: true });
+      const result = await runSyntheticSize(3, o);
+      const runs = result.report.peakRunsBytes!;
+      assert.equal(runs.length, 2);
+      assert.equal(result.report.maxRssBytes, Math.max(...runs), 'the figure judged is the highest run');
+      assert.deepEqual(result.report.phases!.map((p) => p.name).slice(0, 5), ['start', 'read inventory.json', 'evaluate', 'json + remediation.sh', 'html']);
+      assert.ok(existsSync(join(out, 'runs', '3-synthetic', 'remediation.sh')), 'remediation.sh written, as amigov scan writes it');
+      const md = renderMarkdown({ ...EMPTY_REPORT, reportSizes: [result] });
+      assert.match(md, new RegExp(`; the highest of 2 runs: ${runs.map((b) => `${Math.round(b / 2 ** 20)} MB`).join(', ')} \\(its split below\\)`));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

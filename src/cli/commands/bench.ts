@@ -38,9 +38,10 @@ export function register(program: Command): void {
     .option('--as-of <date>', 'allowlist date', BENCH_DEFAULTS.asOf)
     .option('--rules <ids>', 'a targeted scan: only the collectors these rules read (e.g. public-ami); the model counts the same')
     .option('--synthetic', 'no scan: each size\'s inventory is the one a complete scan of the generated organization yields; times evaluate + every report on it (the report memory figure)')
+    .option('--report-runs <n>', 'with --synthetic: run the report process N times (1-10) on the same inventory; the peak judged is the highest, every run\'s is printed')
     .option('--keep-runs', 'keep each size\'s inventory.json and reports under <out>/runs/<size>/')
     .option('--history', `instead: time reading the history of ${HISTORY_BENCH_DEFAULTS.runs} weekly runs of a ${HISTORY_BENCH_DEFAULTS.accounts}-account organization (--sizes sets the accounts)`)
-    .addHelpText('after', '\nExamples:\n  npm run bench -- --quick\n  amigov bench --sizes 200 --concurrency 64\n  amigov bench --sizes 1000 --rules public-ami --no-reports   # a public-AMI sweep\n  amigov bench --sizes 1000 --synthetic --no-startup --no-small-org   # report memory at 1,000 accounts\n\nDocs: docs/benchmark.md')
+    .addHelpText('after', '\nExamples:\n  npm run bench -- --quick\n  amigov bench --sizes 200 --concurrency 64\n  amigov bench --sizes 1000 --rules public-ami --no-reports   # a public-AMI sweep\n  amigov bench --sizes 1000 --synthetic --report-runs 3 --no-startup --no-small-org   # report memory at 1,000 accounts\n\nDocs: docs/benchmark.md')
     .action(async (cli: BenchCliOptions) => {
       // The benchmark, the rules and the sandbox load when it runs, not for --help (issue #18).
       const { toBenchOptions, whole } = await import('../bench-options.js');
