@@ -58,8 +58,9 @@ export function readScriptView(path: string): RemediationScriptView {
     let lines = 0;
     let last = 10;
     for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) {
-      for (let i = buf.indexOf(10); i !== -1 && i < n; i = buf.indexOf(10, i + 1)) lines++;
-      last = buf[n - 1]!;
+      const piece = buf.subarray(0, n);
+      for (let i = piece.indexOf(10); i !== -1; i = piece.indexOf(10, i + 1)) lines++;
+      last = piece[n - 1]!;
     }
     return { lines: lines + (last === 10 ? 0 : 1), bytes };
   } finally {
