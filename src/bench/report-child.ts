@@ -1,9 +1,10 @@
 /**
  * The benchmark's report process: reads the scan's inventory.json, evaluates it (evaluateRun, as `amigov scan` and
  * `amigov evaluate` do) and writes what a run writes, one after another: findings.json with remediation.sh first
- * (writeFindingsOutputs, as src/pipeline/finish-run.ts does), then every other report format, the HTML embedding
- * the script's text. Reports time per step, the process's RSS after each step and its peak so far (the split of
- * the peak), and its peak RSS. Started by src/bench/children.ts with one argument: the ReportChildConfig as JSON.
+ * (writeFindingsOutputs, as src/pipeline/finish-run.ts does), then every other report format, the HTML given
+ * the script (shown whole when short enough, src/report/meta.ts). Reports time per step, the process's RSS after
+ * each step and its peak so far (the split of the peak), and its peak RSS. Started by src/bench/children.ts with
+ * one argument: the ReportChildConfig as JSON.
  */
 import { statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';

@@ -95,7 +95,7 @@ export function renderRemediationScript(doc: FindingsDocument, opts: ScriptOptio
 
 /**
  * Renders remediation.sh into `sink`, chunk by chunk (src/util/chunked-lines.ts): at 1,000 accounts the script is
- * ~90 MB, which as one string (and its array of lines) raised the run's peak memory by ~300 MB. Everything that
+ * ~90 MB, which as one string (and its array of lines) raised the run's peak memory by ~280 MB (829 against 553 MB). Everything that
  * can refuse the script (the role name and path, an id that is not one) is checked before its first line or, for
  * an id, before the line that would hold it: a caller writes the chunks to a temporary file and drops it on error.
  * Returns the script's line count and size.

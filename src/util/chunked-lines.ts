@@ -3,6 +3,13 @@
  * lines at 1,000 accounts) is written piece by piece and never held whole. The chunks, concatenated, are exactly
  * `lines.join('\n') + '\n'` (a pushed item may itself hold line breaks); the counts are of that text.
  */
+/** The number of line breaks (`\n`) in a text. */
+export function countLineBreaks(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
 export class ChunkedLines {
   private pending: string[] = [];
   private pendingChars = 0;
@@ -34,7 +41,7 @@ export class ChunkedLines {
     const chunk = this.pending.join('\n') + '\n';
     this.pending = [];
     this.pendingChars = 0;
-    for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', i + 1)) this.lines++;
+    this.lines += countLineBreaks(chunk);
     this.bytes += Buffer.byteLength(chunk);
     this.sink(chunk);
   }
